@@ -47,7 +47,7 @@ internal static class AttentionReference
 
     /// <summary>
     /// All of <c>0..count−1</c> when there are at most <paramref name="limit"/>, else the first three (where an
-    /// off-by-one causal mask shows most), the last, and evenly spaced ones between.
+    /// off-by-one causal mask shows most), the last, and evenly spaced ones between (at most <paramref name="limit"/>, at least 4).
     /// </summary>
     public static IReadOnlyList<int> Sample(int count, int limit)
     {
@@ -58,9 +58,11 @@ internal static class AttentionReference
 
         var picked = new SortedSet<int> { 0, 1, 2, count - 1 };
         var spaced = limit - picked.Count;
-        for (var i = 1; i <= spaced; i++)
+        var inner = count - 4;
+        for (var i = 0; i < spaced; i++)
         {
-            picked.Add((int)((long)i * (count - 1) / (spaced + 1)));
+            // Distinct because inner >= spaced when count > limit.
+            picked.Add(3 + (int)((long)i * inner / spaced));
         }
 
         return picked.ToArray();

@@ -56,6 +56,9 @@ internal sealed class PreparedAttention : IPreparedWorkload
 
     public string Implementation => _shape.Variant == AttentionVariant.Fused ? "fused" : _device.Ops.GemmImplementation;
 
+    /// <summary>The output O, for tests that tamper with it.</summary>
+    internal IDeviceBuffer Output => _o;
+
     public static PreparedAttention Create(IDevice device, AttentionShape shape) => new(device, shape);
 
     public void Run(IterationContext context)
