@@ -126,7 +126,7 @@ internal sealed class PreparedInference : IPreparedWorkload
         {
             for (var t = 0; t < v; t++)
             {
-                var recomputed = _logits[((long)i * v) + t];
+                double recomputed = _logits[((long)i * v) + t];
                 scale = Math.Max(scale, Math.Abs(recomputed));
                 var error = Math.Abs(cached[t] - recomputed);
                 if (double.IsNaN(error))
