@@ -50,6 +50,13 @@ internal sealed record InferenceSettings(string Preset, ModelConfig Config, int 
                 $"d_model {config.DModel} of workload '{workloadName}' is not a multiple of heads {config.Heads}; choose heads that divide d_model"));
         }
 
+        var largest = (long)Math.Max(config.Vocab, 4 * config.DModel) * config.DModel;
+        if (largest > Array.MaxLength)
+        {
+            throw new ParameterException(string.Create(CultureInfo.InvariantCulture,
+                $"the largest weight tensor of workload '{workloadName}' would hold {largest} elements, more than the {Array.MaxLength} one tensor can; choose a smaller vocab or d_model"));
+        }
+
         var settings = new InferenceSettings(
             preset,
             config,

@@ -48,6 +48,14 @@ public sealed class InferenceSettingsTests
         Assert.Equal("prompt 60 + gen 5 exceeds the context of 64 tokens of workload 'inference'; shorten them or raise context", error.Message);
     }
 
+    [Fact]
+    public void From_EmbeddingBeyondOneArray_Throws()
+    {
+        var error = Assert.Throws<ParameterException>(() => Settings(("preset", "custom"), ("vocab", "262144"), ("d_model", "12288"), ("heads", "96")));
+
+        Assert.Equal("the largest weight tensor of workload 'inference' would hold 3221225472 elements, more than the 2147483591 one tensor can; choose a smaller vocab or d_model", error.Message);
+    }
+
     private InferenceSettings Settings(params (string Name, string Value)[] values) =>
         InferenceSettings.From(ParameterSet.Create(_workload.Name, _workload.Parameters, values.ToDictionary(v => v.Name, v => v.Value)), _workload.Name);
 }
