@@ -53,8 +53,12 @@ internal static class InferenceBenchmark
             $"  bytes per decode step {stepBytes / 1e9:0.000} GB ({(l3 > 0 ? stepBytes / l3 : double.NaN):0.0}x L3); {tpot.Count} steps over {iterations} iterations"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  TTFT mean {measurements["ttft_seconds"].Average() * 1e3:0.0} ms; TPOT mean {tpot.Average() * 1e3:0.0} ms, p50 {Statistics.Percentile(tpot, 50) * 1e3:0.0} ms, p99 {Statistics.Percentile(tpot, 99) * 1e3:0.0} ms; {measurements["decode_tokens_per_second"].Average():0.00} tokens/s"));
+        // The triad reports its best repetition, as STREAM does; the fastest decode step is the like-for-like figure.
+        var bestStep = measurements["decode_bytes_per_second"].Max();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  decode bandwidth {decodeBandwidth / 1e9:0.00} GB/s; MBU against the triad {decodeBandwidth / triad:0.00} (target >= 0.8)"));
+            $"  decode bandwidth {decodeBandwidth / 1e9:0.00} GB/s over all steps, {bestStep / 1e9:0.00} GB/s in the fastest step"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  MBU against the triad: {decodeBandwidth / triad:0.00} over all steps, {bestStep / triad:0.00} in the fastest step (target >= 0.8)"));
         Console.WriteLine($"  verification: {(verification.Passed ? "passed" : "FAILED")}: {verification.Detail}");
     }
 }

@@ -5,7 +5,7 @@ namespace AiProfiler.Workloads.Inference;
 /// <summary>
 /// A GPT-2-style decoder on one device, written only against <see cref="ITensorOps"/>: pre-LayerNorm blocks with
 /// causal multi-head attention and a GELU MLP, a final LayerNorm and an LM head tied to the token embedding. K and V
-/// live in a per-layer cache <c>[B, H, C, d]</c> that the K/V projections write straight into.
+/// live in a per-layer cache <c>[B, H, C, d]</c>.
 /// </summary>
 internal sealed class GptDecoder : IDisposable
 {
@@ -27,12 +27,14 @@ internal sealed class GptDecoder : IDisposable
     private readonly IDeviceBuffer _mean;
     private readonly IDeviceBuffer _rstd;
     private readonly IDeviceBuffer _ones;
+    private readonly IDeviceBuffer _identity;
     private readonly IDeviceBuffer _ids;
     private readonly IDeviceBuffer _positions;
     private readonly IDeviceBuffer _selected;
     private readonly IDeviceBuffer _logits;
     private readonly int[] _hostPositions;
     private readonly int _logitRows;
+    private readonly int _batch;
 
     private GptDecoder(IDevice device, InferenceSettings settings, IWeightSource weights)
     {
@@ -42,6 +44,7 @@ internal sealed class GptDecoder : IDisposable
         var c = _config;
         var rows = InferenceCostModel.ActivationRows(settings);
         _logitRows = InferenceCostModel.LogitRows(settings);
+        _batch = settings.Batch;
         _hostPositions = new int[rows];
         _layers = new LayerWeights[c.Layers];
         _keys = new IDeviceBuffer[c.Layers];
@@ -88,7 +91,12 @@ internal sealed class GptDecoder : IDisposable
             _positions = Allocate(rows, DataType.Int32);
             _selected = Allocate(_logitRows, DataType.Int32);
             _logits = Allocate((long)_logitRows * c.Vocab);
+            _identity = Allocate((long)_batch * _batch);
             _ops.Fill(_ones, 1f, 0, rows);
+            for (var i = 0; i < _batch; i++)
+            {
+                _ops.Fill(_identity, 1f, ((long)i * _batch) + i, 1);
+            }
         }
         catch
         {
@@ -164,11 +172,18 @@ internal sealed class GptDecoder : IDisposable
         var rows = sequences * length;
         _ops.LayerNorm(_x, w.Norm1Gain, w.Norm1Bias, _h, _mean, _rstd, rows, d, NormEpsilon);
 
-        // Q is the first third of c_attn's output columns; K and V go straight into the cache.
-        _ops.Gemm(new GemmDescriptor { M = rows, N = d, K = d, LdB = 3 * d }, _h, w.QkvWeight, _q);
-        _ops.AddBias(_q, w.QkvBias, rows, d);
-        AppendToCache(w, d, _keys[l], sequences, length, start);
-        AppendToCache(w, 2 * d, _values[l], sequences, length, start);
+        if (length == 1)
+        {
+            ProjectOneToken(w, l, sequences, start);
+        }
+        else
+        {
+            // Q is the first third of c_attn's output columns; K and V go straight into the cache.
+            _ops.Gemm(new GemmDescriptor { M = rows, N = d, K = d, LdB = 3 * d }, _h, w.QkvWeight, _q);
+            _ops.AddBias(_q, w.QkvBias, rows, d);
+            ProjectIntoCache(w, d, _keys[l], sequences, length, start);
+            ProjectIntoCache(w, 2 * d, _values[l], sequences, length, start);
+        }
 
         var attention = new AttentionDescriptor
         {
@@ -208,34 +223,62 @@ internal sealed class GptDecoder : IDisposable
     }
 
     /// <summary>
-    /// Writes K (or V) = h·W[:, column..column+D] + b of every new token into its cache slot [b, head, position, :] with
-    /// one batched GEMM over the heads: head i's output columns land at stride C·d, its rows at the position stride d
-    /// (prefill, one call per sequence) or at the sequence stride H·C·d (decode, one call for the whole batch). The
-    /// bias follows as a rank-1 update, ones·b, accumulated into the same slots.
+    /// Decode: one GEMM reads all of c_attn contiguously (a weight read by head-sized column slices streams far slower
+    /// from DRAM) into [B, 3D]; then GEMMs against a B×B identity move the rows where attention wants them: Q packed
+    /// [B, H, 1, d], and K and V, batched over the heads, into cache slot [b, head, position, :] (row stride H·C·d,
+    /// head stride C·d). Each moved value is 1·x plus zeros, exact in fp32, and it takes one call per tensor instead
+    /// of B·H copies.
     /// </summary>
-    private void AppendToCache(LayerWeights w, int column, IDeviceBuffer cache, int sequences, int length, int start)
+    private void ProjectOneToken(LayerWeights w, int layer, int sequences, int position)
+    {
+        var d = _config.DModel;
+        var headDim = _config.HeadDim;
+        var qkv = _mlp;
+        long slots = (long)_config.Context * headDim;
+        _ops.Gemm(new GemmDescriptor { M = sequences, N = 3 * d, K = d }, _h, w.QkvWeight, qkv);
+        _ops.AddBias(qkv, w.QkvBias, sequences, 3 * d);
+        _ops.Gemm(new GemmDescriptor { M = sequences, N = d, K = sequences, LdA = _batch, LdB = 3 * d }, _identity, qkv, _q);
+        var move = new GemmDescriptor
+        {
+            M = sequences,
+            N = headDim,
+            K = sequences,
+            LdA = _batch,
+            LdB = 3 * d,
+            StrideB = headDim,
+            LdC = checked((int)(_config.Heads * slots)),
+            OffsetC = (long)position * headDim,
+            StrideC = slots,
+            BatchCount = _config.Heads,
+        };
+        _ops.Gemm(move with { OffsetB = d }, _identity, qkv, _keys[layer]);
+        _ops.Gemm(move with { OffsetB = 2 * d }, _identity, qkv, _values[layer]);
+    }
+
+    /// <summary>
+    /// Prefill: K (or V) = h·W[:, column..column+D] + b of each sequence's tokens straight into cache rows
+    /// [b, head, start.., :] with one GEMM per sequence, batched over the heads (head i's columns land at stride C·d,
+    /// consecutive tokens at stride d). The bias follows as a rank-1 update, ones·b, accumulated into the same slots.
+    /// </summary>
+    private void ProjectIntoCache(LayerWeights w, int column, IDeviceBuffer cache, int sequences, int length, int start)
     {
         var d = _config.DModel;
         var headDim = _config.HeadDim;
         var heads = _config.Heads;
         long slots = (long)_config.Context * headDim;
-        var calls = length == 1 ? 1 : sequences;
-        for (var call = 0; call < calls; call++)
+        for (var sequence = 0; sequence < sequences; sequence++)
         {
-            var rows = length == 1 ? sequences : length;
-            var ldc = length == 1 ? checked((int)(heads * slots)) : headDim;
-            var offsetC = length == 1 ? (long)start * headDim : (((long)call * heads * slots) + ((long)start * headDim));
             var product = new GemmDescriptor
             {
-                M = rows,
+                M = length,
                 N = headDim,
                 K = d,
-                OffsetA = (long)call * length * d,
+                OffsetA = (long)sequence * length * d,
                 LdB = 3 * d,
                 OffsetB = column,
                 StrideB = headDim,
-                LdC = ldc,
-                OffsetC = offsetC,
+                LdC = headDim,
+                OffsetC = ((long)sequence * heads * slots) + ((long)start * headDim),
                 StrideC = slots,
                 BatchCount = heads,
             };

@@ -77,7 +77,7 @@ internal static class InferenceCostModel
 
     /// <summary>
     /// Device bytes Prepare allocates: the weights, the KV cache (2·L·B·C·D), the activations (x, h, q, attention
-    /// output: 4·R·D; MLP: 4·R·D; per-row statistics, ones, token and position ids) and the logits.
+    /// output: 4·R·D; MLP: 4·R·D; per-row statistics, ones, token and position ids), the logits and a B×B identity.
     /// </summary>
     public static long DeviceBytes(InferenceSettings s)
     {
@@ -89,7 +89,8 @@ internal static class InferenceCostModel
             + (8L * rows * c.DModel)
             + (5L * rows)
             + logitRows
-            + (logitRows * c.Vocab);
+            + (logitRows * c.Vocab)
+            + ((long)s.Batch * s.Batch);
         return elements * FloatBytes;
     }
 

@@ -25,6 +25,17 @@ public sealed class InferenceWorkloadTests
     }
 
     [Fact]
+    public void Verify_PromptOfOneToken_Passes()
+    {
+        using var device = TestDevices.Cpu();
+        using var prepared = _workload.Prepare(device, Parameters(("batch", "2"), ("prompt", "1"), ("gen", "6")));
+
+        var result = prepared.Verify();
+
+        Assert.True(result.Passed, result.Detail);
+    }
+
+    [Fact]
     public void Run_TinyPreset_GeneratesTheTokensOfADoublePrecisionReference()
     {
         using var device = TestDevices.Cpu();
