@@ -34,6 +34,7 @@ internal sealed class PreparedFineTune : IPreparedWorkload
     public void Run(IterationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        context.CancellationToken.ThrowIfCancellationRequested();
         _lastLoss = _model.Step();
         _hasRun = true;
         context.Record("loss", _lastLoss);

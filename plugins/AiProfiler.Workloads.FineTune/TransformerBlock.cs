@@ -1,3 +1,4 @@
+using System.Globalization;
 using AiProfiler.Abstractions.Devices;
 
 namespace AiProfiler.Workloads.FineTune;
@@ -38,7 +39,7 @@ internal sealed class TransformerBlock
         _ops = arena.Ops;
         _config = config;
         _workspace = workspace;
-        var name = "block" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var name = "block" + index.ToString(CultureInfo.InvariantCulture);
         var full = config.Mode == FineTuneMode.Full;
         var rank = full ? 0 : config.Rank;
         int t = config.Tokens, d = config.DModel, f = config.Hidden;
