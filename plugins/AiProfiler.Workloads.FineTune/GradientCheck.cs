@@ -7,18 +7,20 @@ namespace AiProfiler.Workloads.FineTune;
 /// <summary>
 /// Compares the analytic gradients of the backward pass with central finite differences of the loss,
 /// (L(p + ε) − L(p − ε)) / 2ε, on a tiny model, for a sample of elements of every trainable tensor. Each tensor's
-/// error is ‖g − ĝ‖ / max(‖g‖, ‖ĝ‖, floor) over its sample; the floor keeps tensors whose sampled gradients are all
-/// near zero (embedding rows of tokens absent from the batch) from dividing rounding noise by nothing.
+/// error is ‖g − ĝ‖ / max(‖g‖, ‖ĝ‖, floor) over its sample. The fp32 loss carries rounding noise of about 1e-7 relative,
+/// which the difference quotient turns into about 2e-5 absolute; the floor judges tensors with tiny gradients (key
+/// biases, whose gradient is exactly zero because softmax ignores a per-row shift; embedding rows absent from the
+/// batch) by an absolute error of floor × tolerance = 1e-4 instead of dividing that noise by nearly nothing.
 /// </summary>
 internal static class GradientCheck
 {
     /// <summary>Step of the finite difference: large enough that fp32 rounding of the loss (~1e-7) stays small after dividing by 2ε.</summary>
     public const float Epsilon = 1e-2f;
 
-    /// <summary>Allowed relative error; fp32 central differences with ε = 1e-2 on this model agree to about 1e-3.</summary>
+    /// <summary>Allowed relative error; correct gradients agree to about 1e-3 here, a wrong term in the backward pass gives about 0.5.</summary>
     public const double Tolerance = 1e-2;
 
-    private const double NormFloor = 1e-3;
+    private const double NormFloor = 1e-2;
     private const int SamplesPerTensor = 6;
     private const int Seed = 20240917;
 
