@@ -10,13 +10,20 @@ namespace AiProfiler.Backends.OpenCL;
 /// </summary>
 internal sealed unsafe class ClBlastGemmEngine : IGemmEngine, IDisposable
 {
+    private static readonly object Gate = new();
+    private static int _liveEngines;
     private readonly OpenClDevice _device;
     private readonly IGemmEngine _fallback;
+    private bool _disposed;
 
     public ClBlastGemmEngine(OpenClDevice device, IGemmEngine fallback)
     {
         _device = device;
         _fallback = fallback;
+        lock (Gate)
+        {
+            _liveEngines++;
+        }
     }
 
     public string Name => "clblast";
@@ -70,8 +77,23 @@ internal sealed unsafe class ClBlastGemmEngine : IGemmEngine, IDisposable
     }
 
     /// <summary>
-    /// Drops CLBlast's program cache, which retains the device's context. The cache is process-wide: another open
-    /// OpenCL device only pays for recompiling its GEMM kernels.
+    /// CLBlast's program cache is process-wide and retains the contexts it compiled for; it is dropped when the last
+    /// device using CLBlast closes, so closing one device does not make the others recompile their GEMM kernels.
     /// </summary>
-    public void Dispose() => _ = ClBlastNative.CLBlastClearCache();
+    public void Dispose()
+    {
+        lock (Gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            if (--_liveEngines == 0)
+            {
+                _ = ClBlastNative.CLBlastClearCache();
+            }
+        }
+    }
 }

@@ -68,6 +68,9 @@ internal sealed unsafe class OpenClDevice : IDevice
 
     internal nint DeviceId => _handles.Device;
 
+    /// <summary>CL_DEVICE_MAX_MEM_ALLOC_SIZE: the largest single buffer.</summary>
+    internal long MaxAllocationBytes => _handles.MaxAllocationBytes;
+
     /// <summary>Bytes held by this device's live buffers.</summary>
     internal long AllocatedBytes => Interlocked.Read(ref _allocatedBytes);
 

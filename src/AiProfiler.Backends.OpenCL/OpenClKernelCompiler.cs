@@ -21,8 +21,11 @@ internal sealed unsafe class OpenClKernelCompiler : IKernelCompiler, IDisposable
         _device = device;
     }
 
+    /// <summary>Programs built so far (each distinct source and options once).</summary>
+    internal int ProgramCount => _programs.Count;
+
     /// <summary>The text handed to the OpenCL compiler for <paramref name="source"/>.</summary>
-    public static string Translate(string source) => PortableKernelDialect.OpenCLPrelude + "\n#line 1\n" + source;
+    public static string Translate(string source) => PortableKernelDialect.OpenCLPrelude + "\n#line 1 \"source\"\n" + source;
 
     public IKernel Compile(string source, string kernelName, string? options = null)
     {
