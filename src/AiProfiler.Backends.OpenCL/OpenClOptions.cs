@@ -22,6 +22,6 @@ public sealed record OpenClOptions
     {
         null or "" or "AUTO" or "CLBLAST" => new OpenClOptions(),
         "TILED" => new OpenClOptions { ForceTiledGemm = true },
-        _ => throw new ArgumentException($"{GemmEnvironmentVariable}='{gemm}' is not a GEMM engine; use tiled, clblast or auto", nameof(gemm)),
+        _ => throw new ArgumentException($"{GemmEnvironmentVariable}='{gemm}' is not a GEMM engine; use tiled, clblast or auto"),
     };
 }

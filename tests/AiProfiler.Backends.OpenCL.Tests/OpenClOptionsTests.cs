@@ -18,6 +18,6 @@ public sealed class OpenClOptionsTests
     {
         var error = Assert.Throws<ArgumentException>(() => OpenClOptions.Parse("cublas"));
 
-        Assert.StartsWith("AIPROFILER_OPENCL_GEMM='cublas' is not a GEMM engine; use tiled, clblast or auto", error.Message, StringComparison.Ordinal);
+        Assert.Equal("AIPROFILER_OPENCL_GEMM='cublas' is not a GEMM engine; use tiled, clblast or auto", error.Message);
     }
 }
