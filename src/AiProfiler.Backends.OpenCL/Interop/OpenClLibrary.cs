@@ -16,6 +16,8 @@ internal static class OpenClLibrary
     public const string ClBlast = "clblast";
 
     private static readonly object Gate = new();
+    private static readonly Lazy<bool> OpenClLoads = new(() => TryLoad(OpenClFileNames, out _));
+    private static readonly Lazy<bool> ClBlastLoads = new(() => TryLoad(ClBlastFileNames, out _));
     private static bool _resolverSet;
 
     /// <summary>The file names tried for the OpenCL ICD loader, most specific first.</summary>
@@ -37,10 +39,10 @@ internal static class OpenClLibrary
             : "libOpenCL.so.1 not found (install ocl-icd-libopencl1 and an ICD such as pocl-opencl-icd)";
 
     /// <summary>Whether the OpenCL ICD loader can be loaded; registers the name resolver first.</summary>
-    public static bool IsOpenClAvailable() => TryLoad(OpenClFileNames, out _);
+    public static bool IsOpenClAvailable() => OpenClLoads.Value;
 
     /// <summary>Whether CLBlast can be loaded.</summary>
-    public static bool IsClBlastAvailable() => TryLoad(ClBlastFileNames, out _);
+    public static bool IsClBlastAvailable() => ClBlastLoads.Value;
 
     /// <summary>Makes <c>LibraryImport</c> of the logical names load the platform's files.</summary>
     public static void EnsureResolver()
