@@ -5,8 +5,9 @@ namespace AiProfiler.Backends.OpenCL;
 
 /// <summary>
 /// Estimates an OpenCL device's fp32 peak as compute units × clock × fp32 lanes per unit × 2 (one FMA is two FLOPs).
-/// OpenCL does not report lanes per unit: for CPUs it is the native float vector width (one FMA port per core
-/// assumed), for GPUs it comes from the vendor's architecture. OpenCL reports no memory bandwidth either.
+/// OpenCL does not report lanes per unit: for CPUs it is the native float vector width with one FMA pipe per compute
+/// unit (a hardware thread; the CPU backend counts physical cores with two pipes each, the same on SMT hosts), for
+/// GPUs it comes from the vendor's architecture. OpenCL reports no memory bandwidth either.
 /// </summary>
 internal static class OpenClPeakEstimate
 {
@@ -30,7 +31,7 @@ internal static class OpenClPeakEstimate
         var vectorWidth = (int)Math.Max(1, Math.Max(nativeFloatWidth, preferredFloatWidth));
         if ((deviceType & ClConstants.DeviceTypeGpu) == 0)
         {
-            return (vectorWidth, "CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT, one FMA port per core assumed");
+            return (vectorWidth, "CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT, one FMA pipe per compute unit: CPU runtimes count hardware threads, and two SMT threads share a core's two pipes");
         }
 
         return vendorId switch

@@ -10,7 +10,7 @@ public sealed class OpenClPeakEstimateTests
         var (flops, source) = OpenClPeakEstimate.Estimate(ClConstants.DeviceTypeCpu, OpenClPeakEstimate.VendorIntel, 2, 2.1e9, 16, 16);
 
         Assert.Equal(2 * 2.1e9 * 16 * 2, flops);
-        Assert.StartsWith("fp32 peak = 2 compute units × 2.1 GHz × 16 lanes (CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT, one FMA port per core assumed) × 2 (FMA)", source, StringComparison.Ordinal);
+        Assert.StartsWith("fp32 peak = 2 compute units × 2.1 GHz × 16 lanes (CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT, one FMA pipe per compute unit: CPU runtimes count hardware threads, and two SMT threads share a core's two pipes) × 2 (FMA)", source, StringComparison.Ordinal);
     }
 
     [Fact]
