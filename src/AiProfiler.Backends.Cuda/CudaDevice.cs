@@ -62,6 +62,9 @@ internal sealed unsafe class CudaDevice : IDevice
 
     internal nint Stream => _stream.DangerousGetHandle();
 
+    /// <summary>The cuBLAS engine behind <see cref="Ops"/>' GEMM.</summary>
+    internal CublasGemmEngine GemmEngine => _gemm;
+
     /// <summary>Opens a device: retains its primary context, creates the stream, the compiler and cuBLAS.</summary>
     internal static CudaDevice Open(DeviceInfo info, CudaDeviceProperties properties, int architecture, bool tf32)
     {

@@ -56,7 +56,9 @@ public sealed class CudaDeviceProvider : IDeviceProvider
         if (index < 0 || index >= discovery.Properties.Count)
         {
             throw new ArgumentOutOfRangeException(nameof(index), index,
-                $"there is no device cuda:{index}; this machine has cuda:0 to cuda:{discovery.Properties.Count - 1}");
+                discovery.Properties.Count == 1
+                    ? $"there is no device cuda:{index}; this machine has cuda:0 only"
+                    : $"there is no device cuda:{index}; this machine has cuda:0 to cuda:{discovery.Properties.Count - 1}");
         }
 
         var properties = discovery.Properties[index];

@@ -1,8 +1,10 @@
 using System.Runtime.InteropServices;
 using AiProfiler.Abstractions.Devices;
+using AiProfiler.Backends.Cuda.Tests.FakeCuda;
 
 namespace AiProfiler.Backends.Cuda.Tests;
 
+[Collection(FakeCudaCollection.Name)]
 public sealed class CudaDeviceProviderTests
 {
     private static readonly CudaLibraryNames Missing =
@@ -18,21 +20,60 @@ public sealed class CudaDeviceProviderTests
     }
 
     [Fact]
-    public void Discover_DefaultNames_ReportsTheMissingDriverOrTheDevices()
+    public void Discover_DefaultNamesWithoutADriver_SaysTheDriverIsMissing()
     {
-        var discovery = new CudaDeviceProvider().Discover();
-
-        if (!NativeLibrary.TryLoad(CudaLibraryNames.Default.Driver, out var driver))
+        if (NativeLibrary.TryLoad(CudaLibraryNames.Default.Driver, out var driver))
         {
-            Assert.Empty(discovery.Devices);
-            Assert.Equal($"{CudaLibraryNames.Default.Driver} not found (no NVIDIA driver)", discovery.UnavailableReason);
+            // A real driver is here; binding it would take the place of the fake the other tests bind.
+            NativeLibrary.Free(driver);
             return;
         }
 
-        // A machine with a driver: either devices, or one line saying what is missing.
-        NativeLibrary.Free(driver);
-        Assert.True(discovery.Devices.Count > 0 ^ discovery.UnavailableReason is not null);
-        Assert.All(discovery.Devices, d => Assert.StartsWith("cuda:", d.Id, StringComparison.Ordinal));
+        var discovery = new CudaDeviceProvider().Discover();
+
+        Assert.Empty(discovery.Devices);
+        Assert.Equal($"{CudaLibraryNames.Default.Driver} not found (no NVIDIA driver)", discovery.UnavailableReason);
+    }
+
+    [Fact]
+    public void Discover_DriverWithoutNvrtc_SaysToInstallNvrtc()
+    {
+        var discovery = new CudaDeviceProvider(FakeCudaLibrary.Names with { Nvrtc = Missing.Nvrtc }).Discover();
+
+        Assert.Empty(discovery.Devices);
+        Assert.Equal("libaiprofiler-missing-nvrtc.so.12 not found (install NVRTC from the CUDA 12 toolkit)", discovery.UnavailableReason);
+    }
+
+    [Fact]
+    public void Discover_DriverWithoutCublas_SaysToInstallCublas()
+    {
+        var discovery = new CudaDeviceProvider(FakeCudaLibrary.Names with { Cublas = Missing.Cublas }).Discover();
+
+        Assert.Equal("libaiprofiler-missing-cublas.so.12 not found (install cuBLAS from the CUDA 12 toolkit)", discovery.UnavailableReason);
+    }
+
+    [Fact]
+    public void Discover_DriverFindsNoGpu_SaysNoCudaDevice()
+    {
+        FakeCudaLibrary.SetInitResult(100);
+        try
+        {
+            var discovery = new CudaDeviceProvider(FakeCudaLibrary.Names).Discover();
+
+            Assert.Empty(discovery.Devices);
+            Assert.Equal("no CUDA device: CUDA_ERROR_NO_DEVICE", discovery.UnavailableReason);
+        }
+        finally
+        {
+            FakeCudaLibrary.SetInitResult(0);
+        }
+    }
+
+    [Fact]
+    public void Open_IndexPastTheDevices_NamesTheDevicesThereAre()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new CudaDeviceProvider(FakeCudaLibrary.Names).Open(1));
+        Assert.StartsWith("there is no device cuda:1; this machine has cuda:0 only", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
