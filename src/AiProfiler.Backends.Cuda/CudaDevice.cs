@@ -18,26 +18,18 @@ internal sealed unsafe class CudaDevice : IDevice
 {
     private readonly CudaStreamHandle _stream;
     private readonly NvrtcKernelCompiler _compiler;
-    private readonly CublasGemmEngine _gemm;
+    private readonly CublasGemmEngine? _cublas;
 
     private CudaDevice(DeviceInfo info, CudaDeviceProperties properties, CudaPrimaryContextHandle context, CudaStreamHandle stream,
-        int architecture, bool tf32)
+        int architecture, CudaGemmChoice gemm)
     {
         Info = info;
         Properties = properties;
         Context = context;
         _stream = stream;
         _compiler = new NvrtcKernelCompiler(this, architecture);
-        _gemm = CublasGemmEngine.Create(this, tf32);
-        try
-        {
-            Ops = new KernelTensorOps(_compiler, _gemm);
-        }
-        catch
-        {
-            _gemm.Dispose();
-            throw;
-        }
+        _cublas = gemm == CudaGemmChoice.TiledKernel ? null : CublasGemmEngine.Create(this, tf32: gemm == CudaGemmChoice.CublasTf32);
+        Ops = new KernelTensorOps(_compiler, _cublas ?? (IGemmEngine)new TiledGemmEngine(_compiler));
     }
 
     public DeviceInfo Info { get; }
@@ -62,11 +54,9 @@ internal sealed unsafe class CudaDevice : IDevice
 
     internal nint Stream => _stream.DangerousGetHandle();
 
-    /// <summary>The cuBLAS engine behind <see cref="Ops"/>' GEMM.</summary>
-    internal CublasGemmEngine GemmEngine => _gemm;
 
     /// <summary>Opens a device: retains its primary context, creates the stream, the compiler and cuBLAS.</summary>
-    internal static CudaDevice Open(DeviceInfo info, CudaDeviceProperties properties, int architecture, bool tf32)
+    internal static CudaDevice Open(DeviceInfo info, CudaDeviceProperties properties, int architecture, CudaGemmChoice gemm)
     {
         var context = CudaPrimaryContextHandle.Retain(properties.Ordinal);
         CudaStreamHandle? stream = null;
@@ -75,7 +65,7 @@ internal sealed unsafe class CudaDevice : IDevice
             context.MakeCurrent();
             CudaCheck.Driver(CudaDriverApi.cuStreamCreate(out var raw, CudaDriverApi.StreamDefault), nameof(CudaDriverApi.cuStreamCreate));
             stream = new CudaStreamHandle(context, raw);
-            return new CudaDevice(info, properties, context, stream, architecture, tf32);
+            return new CudaDevice(info, properties, context, stream, architecture, gemm);
         }
         catch
         {
@@ -172,7 +162,7 @@ internal sealed unsafe class CudaDevice : IDevice
         }
 
         _compiler.Dispose();
-        _gemm.Dispose();
+        _cublas?.Dispose();
         _stream.Dispose();
         Context.Dispose();
     }

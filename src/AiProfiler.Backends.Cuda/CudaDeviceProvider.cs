@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using AiProfiler.Abstractions.Devices;
 using AiProfiler.Backends.Cuda.Devices;
+using AiProfiler.Backends.Cuda.Gemm;
 using AiProfiler.Backends.Cuda.Interop;
 using AiProfiler.Backends.Cuda.Kernels;
 
@@ -9,8 +10,9 @@ namespace AiProfiler.Backends.Cuda;
 
 /// <summary>
 /// The CUDA backend: NVIDIA GPUs through the driver API, kernels compiled by NVRTC, GEMM by cuBLAS. Without the
-/// driver, without a GPU, or without NVRTC or cuBLAS it reports why (for example
-/// <c>libcuda.so.1 not found (no NVIDIA driver)</c>) instead of throwing.
+/// driver, without a GPU, or without NVRTC it reports why (for example <c>libcuda.so.1 not found (no NVIDIA
+/// driver)</c>) instead of throwing. Without cuBLAS the devices still work, with the portable tiled GEMM kernel
+/// (reported as the GEMM implementation <c>tiled-kernel</c>).
 /// </summary>
 public sealed class CudaDeviceProvider : IDeviceProvider
 {
@@ -63,7 +65,8 @@ public sealed class CudaDeviceProvider : IDeviceProvider
 
         var properties = discovery.Properties[index];
         var architecture = NvrtcOptions.ChooseArchitecture(properties.Architecture, discovery.NvrtcArchitectures);
-        return CudaDevice.Open(discovery.Result.Devices[index], properties, architecture, _tf32);
+        var gemm = !discovery.HasCublas ? CudaGemmChoice.TiledKernel : _tf32 ? CudaGemmChoice.CublasTf32 : CudaGemmChoice.Cublas;
+        return CudaDevice.Open(discovery.Result.Devices[index], properties, architecture, gemm);
     }
 
     private Discovery Discovered()
@@ -100,17 +103,16 @@ public sealed class CudaDeviceProvider : IDeviceProvider
                 return Discovery.Unavailable(Reason(nvrtcFailure, "install NVRTC from the CUDA 12 toolkit", "NVRTC too old; install the CUDA 12 one"));
             }
 
-            if (CudaNativeLibraries.TryBind(CudaNativeLibraries.Cublas, libraries.Cublas, CublasApi.EntryPoints) is { } cublasFailure)
-            {
-                return Discovery.Unavailable(Reason(cublasFailure, "install cuBLAS from the CUDA 12 toolkit", "cuBLAS too old; install the CUDA 12 one"));
-            }
+            // Without cuBLAS the portable GEMM kernel stands in; the run's GEMM label says which one ran.
+            var hasCublas = CudaNativeLibraries.TryBind(CudaNativeLibraries.Cublas, libraries.Cublas, CublasApi.EntryPoints) is null;
 
             CudaCheck.Driver(CudaDriverApi.cuDriverGetVersion(out var driverVersion), nameof(CudaDriverApi.cuDriverGetVersion));
             var properties = Enumerable.Range(0, count).Select(QueryDevice).ToArray();
             return new Discovery(
                 new DeviceDiscovery(properties.Select(p => p.ToDeviceInfo(driverVersion)).ToArray(), null),
                 properties,
-                SupportedArchitectures());
+                SupportedArchitectures(),
+                hasCublas);
         }
         catch (Exception e) when (e is CudaException or DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
         {
@@ -165,8 +167,12 @@ public sealed class CudaDeviceProvider : IDeviceProvider
         }
     }
 
-    private sealed record Discovery(DeviceDiscovery Result, IReadOnlyList<CudaDeviceProperties> Properties, IReadOnlyCollection<int> NvrtcArchitectures)
+    private sealed record Discovery(
+        DeviceDiscovery Result,
+        IReadOnlyList<CudaDeviceProperties> Properties,
+        IReadOnlyCollection<int> NvrtcArchitectures,
+        bool HasCublas)
     {
-        public static Discovery Unavailable(string reason) => new(DeviceDiscovery.Unavailable(reason), [], []);
+        public static Discovery Unavailable(string reason) => new(DeviceDiscovery.Unavailable(reason), [], [], false);
     }
 }

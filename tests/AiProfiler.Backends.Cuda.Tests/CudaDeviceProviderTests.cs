@@ -45,11 +45,13 @@ public sealed class CudaDeviceProviderTests
     }
 
     [Fact]
-    public void Discover_DriverWithoutCublas_SaysToInstallCublas()
+    public void Open_DriverWithoutCublas_RunsGemmOnTheTiledKernel()
     {
-        var discovery = new CudaDeviceProvider(FakeCudaLibrary.Names with { Cublas = Missing.Cublas }).Discover();
+        var provider = new CudaDeviceProvider(FakeCudaLibrary.Names with { Cublas = Missing.Cublas });
 
-        Assert.Equal("libaiprofiler-missing-cublas.so.12 not found (install cuBLAS from the CUDA 12 toolkit)", discovery.UnavailableReason);
+        Assert.Null(provider.Discover().UnavailableReason);
+        using var device = provider.Open(0);
+        Assert.Equal("tiled-kernel", device.Ops.GemmImplementation);
     }
 
     [Fact]

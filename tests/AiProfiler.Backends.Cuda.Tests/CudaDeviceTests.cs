@@ -1,5 +1,7 @@
 using AiProfiler.Abstractions.Devices;
+using System.Text.RegularExpressions;
 using AiProfiler.Abstractions.Kernels;
+using AiProfiler.Kernels;
 using AiProfiler.Backends.Cuda.Tests.FakeCuda;
 
 namespace AiProfiler.Backends.Cuda.Tests;
@@ -153,6 +155,18 @@ public sealed class CudaDeviceTests
         Assert.Equal("kernel 'scal' failed to compile: error: the source has no kernel named 'scal' (declare it with KERNEL void scal(...))", error.Message);
     }
 
+    [Fact]
+    public void Kernels_LibrarySource_EveryKernelIsFoundInOneCompilation()
+    {
+        using var device = Open();
+        var before = FakeCudaLibrary.CompileCount;
+        var names = Regex.Matches(PortableKernels.Source, @"KERNEL\s+void\s+(\w+)\s*\(").Select(m => m.Groups[1].Value).ToArray();
+
+        Assert.NotEmpty(names);
+        Assert.All(names, name => Assert.Equal(name, device.Kernels!.Compile(PortableKernels.Source, name).Name));
+        Assert.Equal(before + 1, FakeCudaLibrary.CompileCount);
+    }
+
     [Theory]
     [InlineData(false, false, 1)]
     [InlineData(true, false, 1)]
@@ -168,14 +182,24 @@ public sealed class CudaDeviceTests
             BatchCount = batches, StrideA = 40, StrideB = 50, StrideC = 30, OffsetA = 2, OffsetB = 1, OffsetC = 3,
         };
 
-        var (result, expected) = RunGemm(device, gemm, device.GemmEngine.Gemm);
+        var (result, expected) = RunGemm(device, gemm, device.Ops.Gemm);
 
-        Assert.Equal("cublas", device.GemmEngine.Name);
+        Assert.Equal("cublas", device.Ops.GemmImplementation);
         Assert.Equal(expected.Length, result.Length);
         for (var i = 0; i < result.Length; i++)
         {
             Assert.Equal(expected[i], result[i], 3);
         }
+    }
+
+    [Fact]
+    public void Gemm_EmptyInnerDimension_OnlyScalesC()
+    {
+        using var device = Open();
+
+        var (result, expected) = RunGemm(device, new GemmDescriptor { M = 3, N = 4, K = 0, Alpha = 1f, Beta = 0.5f }, device.Ops.Gemm);
+
+        Assert.Equal(expected, result);
     }
 
     [Fact]
@@ -185,9 +209,9 @@ public sealed class CudaDeviceTests
         using var device = (CudaDevice)new CudaDeviceProvider(FakeCudaLibrary.Names, useTf32ForFp32Gemm: true).Open(0);
         var gemm = new GemmDescriptor { M = 4, N = 3, K = 5, BatchCount = 2, StrideA = 20, StrideB = 15, StrideC = 12 };
 
-        var (result, expected) = RunGemm(device, gemm, device.GemmEngine.Gemm);
+        var (result, expected) = RunGemm(device, gemm, device.Ops.Gemm);
 
-        Assert.Equal("cublas-tf32", device.GemmEngine.Name);
+        Assert.Equal("cublas-tf32", device.Ops.GemmImplementation);
         Assert.Equal(expected, result);
     }
 
@@ -195,13 +219,14 @@ public sealed class CudaDeviceTests
     public void Gemm_Int32_IsNotSupportedWithTheTypesThatAre()
     {
         using var device = Open();
-        Assert.True(device.GemmEngine.Supports(DataType.BFloat16));
-        Assert.False(device.GemmEngine.Supports(DataType.Int32));
+        Assert.True(device.Ops.SupportsGemm(DataType.Float16));
+        Assert.True(device.Ops.SupportsGemm(DataType.BFloat16));
+        Assert.False(device.Ops.SupportsGemm(DataType.Int32));
         using var a = device.Allocate(4, DataType.Int32);
 
         var error = Assert.Throws<NotSupportedException>(() =>
-            device.GemmEngine.Gemm(new GemmDescriptor { M = 2, N = 2, K = 1, Type = DataType.Int32 }, a, a, a));
-        Assert.Equal("cuBLAS GEMM on 'cuda:0' does not take i32; use fp32 or fp16, bf16", error.Message);
+            device.Ops.Gemm(new GemmDescriptor { M = 2, N = 2, K = 1, Type = DataType.Int32 }, a, a, a));
+        Assert.Contains("i32", error.Message, StringComparison.Ordinal);
     }
 
     private static CudaDevice Open() => (CudaDevice)new CudaDeviceProvider(FakeCudaLibrary.Names).Open(0);

@@ -68,12 +68,12 @@ internal sealed unsafe class CublasGemmEngine : IGemmEngine, IDisposable
                 $"cuBLAS GEMM on '{_device.Info.Id}' does not take {gemm.Type.ShortName()}; use fp32 or fp16{(_bf16 ? ", bf16" : "")}");
         }
 
+        // KernelTensorOps has checked shapes and buffer extents (TensorChecks.Gemm) before calling.
         var bufferA = CudaBuffer.Of(a, _device, "gemm A");
         var bufferB = CudaBuffer.Of(b, _device, "gemm B");
         var bufferC = CudaBuffer.Of(c, _device, "gemm C");
-        GemmExtents.Validate(gemm, a, b, c);
         var call = ColumnMajorGemm.FromRowMajor(gemm);
-        if (call.M == 0 || call.N == 0)
+        if (call.M == 0 || call.N == 0 || call.BatchCount == 0)
         {
             return;
         }

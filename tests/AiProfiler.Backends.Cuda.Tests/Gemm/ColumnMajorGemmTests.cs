@@ -16,6 +16,13 @@ public sealed class ColumnMajorGemmTests
         Assert.Equal((3, 4, 3), (call.Lda, call.Ldb, call.Ldc));
     }
 
+    [Fact]
+    public void FromRowMajor_EmptyInnerDimension_KeepsLeadingDimensionsValidForCublas()
+    {
+        var call = ColumnMajorGemm.FromRowMajor(new GemmDescriptor { M = 2, N = 3, K = 0 });
+        Assert.Equal((3, 1, 3), (call.Lda, call.Ldb, call.Ldc));
+    }
+
     [Theory]
     [InlineData(false, false)]
     [InlineData(true, false)]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using AiProfiler.Abstractions.Kernels;
+using AiProfiler.Kernels;
 
 namespace AiProfiler.Backends.Cuda.Tests.Kernels;
 
@@ -89,6 +90,25 @@ public sealed class PortableKernelDialectTests
         // semantics: that the expansion parses, types check and the kernel has C linkage.
         var errors = CompileWithHostCompiler(PortableKernelDialect.CudaPrelude + "\n" + SampleKernel);
         Assert.True(errors.Length == 0, errors);
+    }
+
+    [Fact]
+    public void PortableKernels_WithTheCudaPrelude_AreValidCxxForAHostCompiler()
+    {
+        var errors = CompileWithHostCompiler(PortableKernelDialect.CudaPrelude + "\n#line 1 \"kernels.cu\"\n" + PortableKernels.Source);
+        Assert.True(errors.Length == 0, errors);
+    }
+
+    [Fact]
+    public void PortableKernels_ExpandedForCuda_UseNoDialectMacroAndNoOpenClName()
+    {
+        var preprocessor = new CPreprocessor(PortableKernelDialect.CudaPrelude);
+        var code = Regex.Replace(PortableKernels.Source, @"/\*.*?\*/|//[^\n]*", " ", RegexOptions.Singleline);
+        var cuda = preprocessor.Expand(code);
+
+        Assert.All(preprocessor.Names, macro => Assert.DoesNotMatch($@"\b{Regex.Escape(macro)}\b", cuda));
+        Assert.All(OpenClOnly, name => Assert.DoesNotMatch($@"\b{name}\b", cuda));
+        Assert.DoesNotContain("#include", cuda, StringComparison.Ordinal);
     }
 
     [Fact]
