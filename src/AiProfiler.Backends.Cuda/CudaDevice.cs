@@ -54,7 +54,6 @@ internal sealed unsafe class CudaDevice : IDevice
 
     internal nint Stream => _stream.DangerousGetHandle();
 
-
     /// <summary>Opens a device: retains its primary context, creates the stream, the compiler and cuBLAS.</summary>
     internal static CudaDevice Open(DeviceInfo info, CudaDeviceProperties properties, int architecture, CudaGemmChoice gemm)
     {
