@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AiProfiler.Core.Running;
 
 /// <summary>Summary statistics of a sample (seconds for latencies, the measurement's unit otherwise).</summary>
@@ -12,6 +14,7 @@ namespace AiProfiler.Core.Running;
 public sealed record RunStatistics(int Count, double Mean, double Median, double P90, double P99, double StandardDeviation, double Min, double Max)
 {
     /// <summary>The statistics as (name, value) pairs, in the order exported: mean, p50, p90, p99, stdev, min, max.</summary>
+    [JsonIgnore]
     public IEnumerable<(string Name, double Value)> Named =>
     [
         ("mean", Mean), ("p50", Median), ("p90", P90), ("p99", P99), ("stdev", StandardDeviation), ("min", Min), ("max", Max),
