@@ -337,11 +337,12 @@ public sealed class KernelTensorOps : ITensorOps
     }
 
     /// <inheritdoc />
+    /// <remarks>Copies bits: types of the same element size (fp16 and bf16, fp32 and int32) may be mixed, as on the CPU.</remarks>
     public void Copy(IDeviceBuffer source, long sourceOffset, IDeviceBuffer destination, long destinationOffset, long count)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(destination);
-        if (source.Type != destination.Type)
+        if (source.Type.SizeInBytes() != destination.Type.SizeInBytes())
         {
             throw new ArgumentException($"cannot copy {source.Type.ShortName()} into {destination.Type.ShortName()}; use Convert to change the type", nameof(destination));
         }
@@ -370,10 +371,10 @@ public sealed class KernelTensorOps : ITensorOps
         ArgumentNullException.ThrowIfNull(destination);
         var kernel = (source.Type, destination.Type) switch
         {
-            (DataType.Float32, DataType.Float16) => "convert_f32_to_f16",
-            (DataType.Float32, DataType.BFloat16) => "convert_f32_to_bf16",
-            (DataType.Float16, DataType.Float32) => "convert_f16_to_f32",
-            (DataType.BFloat16, DataType.Float32) => "convert_bf16_to_f32",
+            (DataType.Float32, DataType.Float16) => "f32_to_f16",
+            (DataType.Float32, DataType.BFloat16) => "f32_to_bf16",
+            (DataType.Float16, DataType.Float32) => "f16_to_f32",
+            (DataType.BFloat16, DataType.Float32) => "bf16_to_f32",
             (DataType.Float32, DataType.Float32) => "copy_u32",
             _ => throw new NotSupportedException(
                 $"cannot convert {source.Type.ShortName()} to {destination.Type.ShortName()}; convert between fp32 and fp16 or bf16"),

@@ -174,28 +174,28 @@ KERNEL void fill_u16(GLOBAL unsigned short* buffer, int bits, INT64 offset, INT6
     }
 }
 
-KERNEL void convert_f32_to_f16(const GLOBAL float* source, GLOBAL unsigned short* destination, INT64 count)
+KERNEL void f32_to_f16(const GLOBAL float* source, GLOBAL unsigned short* destination, INT64 count)
 {
     AIP_FOR_EACH(i, count) {
         destination[i] = (unsigned short)aip_f32_to_f16_bits(source[i]);
     }
 }
 
-KERNEL void convert_f16_to_f32(const GLOBAL unsigned short* source, GLOBAL float* destination, INT64 count)
+KERNEL void f16_to_f32(const GLOBAL unsigned short* source, GLOBAL float* destination, INT64 count)
 {
     AIP_FOR_EACH(i, count) {
         destination[i] = aip_f16_bits_to_f32(source[i]);
     }
 }
 
-KERNEL void convert_f32_to_bf16(const GLOBAL float* source, GLOBAL unsigned short* destination, INT64 count)
+KERNEL void f32_to_bf16(const GLOBAL float* source, GLOBAL unsigned short* destination, INT64 count)
 {
     AIP_FOR_EACH(i, count) {
         destination[i] = (unsigned short)aip_f32_to_bf16_bits(source[i]);
     }
 }
 
-KERNEL void convert_bf16_to_f32(const GLOBAL unsigned short* source, GLOBAL float* destination, INT64 count)
+KERNEL void bf16_to_f32(const GLOBAL unsigned short* source, GLOBAL float* destination, INT64 count)
 {
     AIP_FOR_EACH(i, count) {
         destination[i] = aip_bf16_bits_to_f32(source[i]);
