@@ -1,5 +1,6 @@
 using AiProfiler.Abstractions.Devices;
 using AiProfiler.Backends.Cpu;
+using AiProfiler.Backends.Cuda;
 using AiProfiler.Backends.OpenCL;
 using AiProfiler.Core.Devices;
 using AiProfiler.Core.Hosting;
@@ -53,6 +54,7 @@ internal static class AgentServiceCollectionExtensions
     {
         services.AddSingleton<IDeviceProvider>(_ => new CpuDeviceProvider());
         services.AddSingleton<IDeviceProvider>(_ => new OpenClDeviceProvider());
+        services.AddSingleton<IDeviceProvider>(_ => new CudaDeviceProvider());
         return services;
     }
 }
