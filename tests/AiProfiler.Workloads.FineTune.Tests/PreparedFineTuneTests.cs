@@ -45,6 +45,22 @@ public sealed class PreparedFineTuneTests
         Assert.Contains("; " + mode + " training: loss ", result.Detail, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("full")]
+    [InlineData("lora")]
+    public void Verify_OnOpenClDevice_StepRunsAndPasses(string mode)
+    {
+        using var device = TestDevices.OpenCl();
+        using var prepared = _workload.Prepare(device, TinyParameters.Create("mode=" + mode));
+        var measurements = new Dictionary<string, List<double>>();
+        prepared.Run(new IterationContext(CancellationToken.None, measurements, isWarmup: false));
+
+        var result = prepared.Verify();
+
+        Assert.True(result.Passed, result.Detail);
+        Assert.True(double.IsFinite(measurements["loss"][0]), $"loss {measurements["loss"][0]}");
+    }
+
     [Fact]
     public void Verify_WrongBackwardOnDevice_Fails()
     {
