@@ -26,8 +26,18 @@ public static class PrometheusScrapingEndpointRouteBuilderExtensions
             ?? throw new InvalidOperationException(
                 "No Prometheus pull exporter is registered in the application's services: call AddPrometheusPullExporter() on a MeterProvider built from the application's IServiceCollection before MapPrometheusScrapingEndpoint().");
 
-        // Building the provider here attaches the reader, so the first scrape already has instruments to read.
-        _ = services.GetService<MeterProvider>();
-        return endpoints.MapMethods(path, [HttpMethods.Get, HttpMethods.Head], context => PrometheusScrapeHandler.HandleAsync(context, reader));
+        // AddOpenTelemetryMetrics builds the provider when the host starts; without it, the first scrape builds it,
+        // since an unattached reader has nothing to collect.
+        bool providerBuilt = false;
+        return endpoints.MapMethods(path, [HttpMethods.Get, HttpMethods.Head], context =>
+        {
+            if (!Volatile.Read(ref providerBuilt))
+            {
+                _ = services.GetService<MeterProvider>();
+                Volatile.Write(ref providerBuilt, true);
+            }
+
+            return PrometheusScrapeHandler.HandleAsync(context, reader);
+        });
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
@@ -50,7 +51,7 @@ public sealed class OtlpPushMeterProviderBuilderExtensionsTests
     }
 
     [Fact]
-    public void AddOtlpPushExporter_FromConfiguration_BindsAndValidates()
+    public void AddOtlpPushExporter_BoundFromConfiguration_FailsAtProviderBuildWithOneLineMessage()
     {
         IConfiguration configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
@@ -60,13 +61,41 @@ public sealed class OtlpPushMeterProviderBuilderExtensionsTests
                 ["Metrics:Otlp:IntervalSeconds"] = "0",
             })
             .Build();
+        var services = new ServiceCollection();
+        services.AddSingleton(configuration);
+        services.AddOptions<OtlpPushOptions>().Bind(configuration.GetSection("Metrics:Otlp"));
+        services.AddOpenTelemetryMetrics(metrics => metrics.AddOtlpPushExporter());
+        using ServiceProvider provider = services.BuildServiceProvider();
 
-        OptionsValidationException error = Assert.Throws<OptionsValidationException>(
-            () => Sdk.CreateMeterProviderBuilder().AddOtlpPushExporter(configuration.GetSection("Metrics:Otlp")));
+        OptionsValidationException error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<MeterProvider>());
 
         Assert.Equal(
             "Metrics:Otlp:Protocol must be 'grpc' or 'http/protobuf'. Metrics:Otlp:IntervalSeconds must be between 1 and 86400 seconds.",
             error.Message);
+    }
+
+    [Fact]
+    public async Task AddOtlpPushExporter_EnabledInServices_PushesMetricsToTheReceiver()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        using var meter = new Meter("AiProfiler.Tests." + Guid.NewGuid().ToString("N"));
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.Configure<OtlpPushOptions>(o =>
+        {
+            o.Enabled = true;
+            o.Protocol = OtlpPushOptions.HttpProtobufProtocol;
+            o.Endpoint = receiver.Address;
+        });
+        services.AddOpenTelemetryMetrics(metrics => metrics.AddMeter(meter.Name).AddOtlpPushExporter());
+        using (ServiceProvider provider = services.BuildServiceProvider())
+        {
+            MeterProvider meterProvider = provider.GetRequiredService<MeterProvider>();
+            meter.CreateCounter<long>("test_pushed_from_services", description: "Pushed.").Add(1);
+            Assert.True(meterProvider.ForceFlush(10_000));
+        }
+
+        Assert.Contains(receiver.Requests, r => System.Text.Encoding.UTF8.GetString(r.Body).Contains("test_pushed_from_services", StringComparison.Ordinal));
     }
 
     [Theory]
