@@ -11,7 +11,7 @@ internal sealed class PrometheusScrapeCache
     private readonly TimeSpan cacheDuration;
     private readonly TimeProvider timeProvider;
     private readonly Lock gate = new();
-    private PrometheusScrapeSnapshot? cached;
+    private Task<PrometheusScrapeSnapshot>? cached;
     private long cachedAt;
     private Task<PrometheusScrapeSnapshot>? inFlight;
 
@@ -29,7 +29,7 @@ internal sealed class PrometheusScrapeCache
         {
             if (cached is not null && timeProvider.GetElapsedTime(cachedAt) < cacheDuration)
             {
-                return Task.FromResult(cached);
+                return cached;
             }
 
             // Collection blocks on instrument callbacks; keep it off the request's thread.
@@ -44,7 +44,8 @@ internal sealed class PrometheusScrapeCache
             PrometheusScrapeSnapshot snapshot = collect();
             lock (gate)
             {
-                cached = snapshot;
+                // Kept as a completed task, so a cache hit allocates nothing.
+                cached = Task.FromResult(snapshot);
                 cachedAt = timeProvider.GetTimestamp();
                 inFlight = null;
             }

@@ -18,7 +18,8 @@ internal static class PrometheusScrapeHandler
         PrometheusScrapeSnapshot snapshot;
         try
         {
-            snapshot = await reader.Cache.GetSnapshotAsync().WaitAsync(context.RequestAborted).ConfigureAwait(false);
+            Task<PrometheusScrapeSnapshot> pending = reader.Cache.GetSnapshotAsync();
+            snapshot = pending.IsCompletedSuccessfully ? pending.Result : await pending.WaitAsync(context.RequestAborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
