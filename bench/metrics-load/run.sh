@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Load benchmark of /metrics: wrk against the agent (with >= 1000 series) and against Debian's node_exporter, on the
 # same machine in the same run, so the ratio means something whatever the machine. Prints requests/s, p99 latency
-# and errors for both, the ratio, and the agent's resident memory before and after the load.
+# and errors for both, the ratio, and the agent's resident memory before and after the load. Two passes: "plain"
+# (wrk's bare request: text format, uncompressed) and "prometheus" (the Accept and Accept-Encoding: gzip headers
+# Prometheus sends on every scrape).
 #
 #   bench/metrics-load/run.sh            # wrk -t2 -c16 -d10s --latency
 #   DURATION=30s bench/metrics-load/run.sh
@@ -61,10 +63,13 @@ to_ms() {
         else { printf "%s", v } }'
 }
 
-# Runs wrk and sets RPS, P99_MS, ERRORS from its report.
+PROMETHEUS_ACCEPT="application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"
+
+# Runs wrk (extra arguments are passed on, e.g. headers) and sets RPS, P99_MS, ERRORS from its report.
 measure() {
     local url="$1" report="$WORK/wrk.txt"
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url" > "$report"
+    shift
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" > "$report"
     RPS="$(awk '/^Requests\/sec:/ { print $2 }' "$report")"
     P99_MS="$(to_ms "$(awk '$1 == "99%" { print $2 }' "$report")")"
     local non2xx socket
@@ -115,20 +120,29 @@ echo "Warming up (2 s each, not counted)..."
 wrk -t"$THREADS" -c"$CONNECTIONS" -d2s "$AGENT_URL" > /dev/null
 wrk -t"$THREADS" -c"$CONNECTIONS" -d2s "$NODE_URL" > /dev/null
 
+LOAD_BEFORE="$(cut -d' ' -f1 /proc/loadavg)"
 RSS_BEFORE="$(rss_kib "$AGENT_PID")"
-measure "$AGENT_URL"
-AGENT_RPS="$RPS"; AGENT_P99="$P99_MS"; AGENT_ERRORS="$ERRORS"
+ROWS=()
+RATIOS=()
+for pass in plain prometheus; do
+    headers=()
+    if [[ "$pass" == prometheus ]]; then
+        headers=(-H "Accept: $PROMETHEUS_ACCEPT" -H "Accept-Encoding: gzip")
+    fi
+
+    measure "$AGENT_URL" "${headers[@]}"
+    AGENT_RPS="$RPS"; AGENT_P99="$P99_MS"; AGENT_ERRORS="$ERRORS"
+    measure "$NODE_URL" "${headers[@]}"
+    NODE_RPS="$RPS"; NODE_P99="$P99_MS"; NODE_ERRORS="$ERRORS"
+    ROWS+=("$(printf '%-11s %-15s %8s %9s %13s %10s %8s' "$pass" aiprofiler "$AGENT_SERIES" "$AGENT_BYTES" "$AGENT_RPS" "$AGENT_P99" "$AGENT_ERRORS")")
+    ROWS+=("$(printf '%-11s %-15s %8s %9s %13s %10s %8s' "$pass" node_exporter "$NODE_SERIES" "$NODE_BYTES" "$NODE_RPS" "$NODE_P99" "$NODE_ERRORS")")
+    RATIOS+=("$pass: $(awk -v a="$AGENT_RPS" -v n="$NODE_RPS" 'BEGIN { if (n > 0) printf "%.1f", a / n; else print "n/a" }')x")
+done
 RSS_AFTER="$(rss_kib "$AGENT_PID")"
 
-measure "$NODE_URL"
-NODE_RPS="$RPS"; NODE_P99="$P99_MS"; NODE_ERRORS="$ERRORS"
-
-RATIO="$(awk -v a="$AGENT_RPS" -v n="$NODE_RPS" 'BEGIN { if (n > 0) printf "%.1f", a / n; else print "n/a" }')"
-
 echo
-echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, $(nproc) cores"
-printf '%-15s %8s %9s %13s %10s %8s\n' "target" "series" "bytes" "requests/s" "p99 (ms)" "errors"
-printf '%-15s %8s %9s %13s %10s %8s\n' "aiprofiler" "$AGENT_SERIES" "$AGENT_BYTES" "$AGENT_RPS" "$AGENT_P99" "$AGENT_ERRORS"
-printf '%-15s %8s %9s %13s %10s %8s\n' "node_exporter" "$NODE_SERIES" "$NODE_BYTES" "$NODE_RPS" "$NODE_P99" "$NODE_ERRORS"
-echo "requests/s ratio (aiprofiler / node_exporter): ${RATIO}x"
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, $(nproc) cores, load average $LOAD_BEFORE before the load (other processes share the cores); bytes = uncompressed text body"
+printf '%-11s %-15s %8s %9s %13s %10s %8s\n' pass target series bytes requests/s "p99 (ms)" errors
+printf '%s\n' "${ROWS[@]}"
+echo "requests/s ratio (aiprofiler / node_exporter): ${RATIOS[*]}"
 echo "aiprofiler RSS: ${RSS_BEFORE} KiB before the load, ${RSS_AFTER} KiB after ($(( RSS_AFTER - RSS_BEFORE )) KiB)"

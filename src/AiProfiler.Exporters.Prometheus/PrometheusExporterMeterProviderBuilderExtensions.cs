@@ -13,9 +13,9 @@ public static class PrometheusExporterMeterProviderBuilderExtensions
     /// Adds a pull metric reader (cumulative temporality) whose collections feed
     /// <see cref="PrometheusScrapingEndpointRouteBuilderExtensions.MapPrometheusScrapingEndpoint"/>. The reader and
     /// its options live in the provider's service collection: build the MeterProvider from the application's
-    /// services (<c>WithMetrics</c> on an <c>IOpenTelemetryBuilder</c>) so the endpoint finds them. Options can also be
-    /// bound with <c>services.Configure&lt;PrometheusExporterOptions&gt;(section)</c>; they are validated when the
-    /// provider is built.
+    /// services (<see cref="OpenTelemetryMetricsServiceCollectionExtensions.AddOpenTelemetryMetrics"/>) so the endpoint
+    /// finds them. Options can also be bound with <c>services.AddOptions&lt;PrometheusExporterOptions&gt;().Bind(section)</c>;
+    /// they are validated when the provider is built.
     /// </summary>
     public static MeterProviderBuilder AddPrometheusPullExporter(this MeterProviderBuilder builder, Action<PrometheusExporterOptions>? configure = null)
     {

@@ -28,6 +28,8 @@ internal sealed partial class AgentProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        // The address comes from Kestrel's start-up line, whatever the shipped log levels say.
+        start.Environment["AIPROFILER_Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         foreach (KeyValuePair<string, string> variable in environment)
         {
             start.Environment[variable.Key] = variable.Value;
