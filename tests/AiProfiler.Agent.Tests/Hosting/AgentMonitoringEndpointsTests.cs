@@ -1,14 +1,18 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
 
 namespace AiProfiler.Agent.Tests.Hosting;
 
 /// <summary>
 /// The live agent's monitoring surface: once a scheduled workload has run, /metrics passes Debian's promtool in both
-/// formats; /healthz and /readyz answer; a bad Metrics section stops the start with a one-line error.
+/// formats and a real Prometheus scrapes it and answers the run-duration quantile; /healthz and /readyz answer; a bad
+/// Metrics section stops the start with a one-line error.
 /// </summary>
 public sealed class AgentMonitoringEndpointsTests : IDisposable
 {
     private const string Promtool = "/usr/bin/promtool";
+    private const string Prometheus = "/usr/bin/prometheus";
     private const string PrometheusAccept = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
     private readonly string _config = Path.Combine(Path.GetTempPath(), $"aiprofiler-{Guid.NewGuid():N}.json");
 
@@ -46,6 +50,60 @@ public sealed class AgentMonitoringEndpointsTests : IDisposable
     }
 
     [Fact]
+    public async Task Metrics_ScrapedByRealPrometheus_AnswersRunDurationQuantileOverOpenMetrics()
+    {
+        Assert.True(File.Exists(Prometheus), $"{Prometheus} is missing; install the Debian package 'prometheus' (./test.sh does).");
+        File.WriteAllText(_config, """
+            { "Schedule": { "InitialDelaySeconds": 0, "Jobs": [ { "Workload": "gemm", "Devices": [ "cpu" ], "Parameters": { "m": "32", "n": "32", "k": "32" }, "IntervalSeconds": 1, "Iterations": 5 } ] } }
+            """);
+        using var agent = AgentProcess.Start(_config);
+        await agent.WaitForAsync("/metrics", body => body.Contains("aiprofiler_runs_total{", StringComparison.Ordinal));
+        string directory = Directory.CreateTempSubdirectory("aiprofiler-prometheus-").FullName;
+        int port = FreePort.Next();
+        string prometheusConfig = Path.Combine(directory, "prometheus.yml");
+        File.WriteAllText(prometheusConfig, $"""
+            global:
+              scrape_interval: 1s
+              evaluation_interval: 1s
+            scrape_configs:
+              - job_name: aiprofiler
+                static_configs:
+                  - targets: ['127.0.0.1:{agent.Port}']
+            """);
+        var info = new ProcessStartInfo(Prometheus) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in new[] { "--config.file=" + prometheusConfig, "--storage.tsdb.path=" + Path.Combine(directory, "data"), $"--web.listen-address=127.0.0.1:{port}", "--log.level=error" })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var prometheus = Process.Start(info)!;
+        prometheus.OutputDataReceived += (_, _) => { };
+        prometheus.ErrorDataReceived += (_, _) => { };
+        prometheus.BeginOutputReadLine();
+        prometheus.BeginErrorReadLine();
+        using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            // Prometheus starts scraping about 6 s after it starts; rate() needs two scrapes.
+            double? quantile = await PollScalarAsync(api, "histogram_quantile(0.9, sum by (le) (rate(aiprofiler_run_duration_seconds_bucket[30s])))", TimeSpan.FromSeconds(45));
+            double? created = await PollScalarAsync(api, "max(aiprofiler_runs_created)", TimeSpan.FromSeconds(5));
+
+            Assert.True(quantile is > 0 and < 10, $"no plausible p90 run duration from Prometheus (got {quantile}); agent log:\n{agent.Log}");
+            Assert.True(created > 1e9, "Prometheus has no _created series, so it did not negotiate OpenMetrics.");
+        }
+        finally
+        {
+            if (!prometheus.HasExited)
+            {
+                prometheus.Kill(entireProcessTree: true);
+            }
+
+            await prometheus.WaitForExitAsync();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Run_BadMetricsSection_ExitsOneNamingTheKey()
     {
         File.WriteAllText(_config, """{ "Schedule": { "Enabled": false }, "Metrics": { "Otlp": { "Enabled": true, "Protocol": "udp" } } }""");
@@ -54,6 +112,31 @@ public sealed class AgentMonitoringEndpointsTests : IDisposable
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("aiprofiler: configuration error: Metrics:Otlp:Protocol must be 'grpc' or 'http/protobuf'." + Environment.NewLine, run.Error);
+    }
+
+    private static async Task<double?> PollScalarAsync(HttpClient api, string query, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            try
+            {
+                using JsonDocument json = JsonDocument.Parse(await api.GetStringAsync("/api/v1/query?query=" + Uri.EscapeDataString(query)));
+                JsonElement result = json.RootElement.GetProperty("data").GetProperty("result");
+                if (result.GetArrayLength() > 0 && double.TryParse(result[0].GetProperty("value")[1].GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value))
+                {
+                    return value;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // Prometheus is still starting.
+            }
+
+            await Task.Delay(500);
+        }
+
+        return null;
     }
 
     /// <summary>
