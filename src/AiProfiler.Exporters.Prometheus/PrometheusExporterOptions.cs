@@ -13,8 +13,9 @@ public sealed class PrometheusExporterOptions
 
     /// <summary>
     /// How long one collection answers scrapes, in milliseconds (default 250). Scrapes within this time of the last
-    /// collection get its response; scrapes during a collection wait for it. 0 collects for every scrape that does not
-    /// overlap a running collection.
+    /// collection get its response; scrapes during a collection share it (or, while the previous response is less than
+    /// twice this old, get that one without waiting). 0 collects for every scrape that does not overlap a running
+    /// collection.
     /// </summary>
     [Range(0, 60_000, ErrorMessage = "{0} must be between {1} and {2} milliseconds; a few hundred keeps /metrics cheap under load.")]
     public int ScrapeResponseCacheMilliseconds { get; set; } = DefaultScrapeResponseCacheMilliseconds;

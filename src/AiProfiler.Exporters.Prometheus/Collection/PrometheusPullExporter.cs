@@ -45,7 +45,7 @@ internal sealed class PrometheusPullExporter : BaseExporter<Metric>
     {
         lock (gate)
         {
-            List<PrometheusMetricFamily> families = PrometheusMetricFamily.Group(metrics);
+            List<PrometheusMetricFamily> families = PrometheusMetricFamily.Group(metrics, guard.MaxSeriesPerMetric);
             var exposition = new PrometheusExposition(families, ResourceAttributes(), guard.Observe(families), guard.MaxSeriesPerMetric);
             return new PrometheusScrapeSnapshot(Render(exposition, PrometheusFormat.Text), Render(exposition, PrometheusFormat.OpenMetrics));
         }

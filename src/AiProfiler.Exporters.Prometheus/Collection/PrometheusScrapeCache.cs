@@ -2,8 +2,10 @@ namespace AiProfiler.Exporters.Prometheus.Collection;
 
 /// <summary>
 /// Decouples scrapes from collections: a scrape within the cache duration of the last collection is answered from
-/// it, and scrapes that arrive while a collection runs wait for that one instead of starting their own
-/// (single-flight), so a burst of scrapes costs one collection.
+/// it, and scrapes that arrive while a collection runs never start another (single flight), so a burst of scrapes
+/// costs one collection. While that collection runs, a scrape gets the previous response if it is less than twice
+/// the cache duration old, rather than queueing behind the collection; older responses are never served, so a scrape
+/// after a pause (Prometheus' usual 15 s) always waits for fresh values.
 /// </summary>
 internal sealed class PrometheusScrapeCache
 {
@@ -27,9 +29,13 @@ internal sealed class PrometheusScrapeCache
     {
         lock (gate)
         {
-            if (cached is not null && timeProvider.GetElapsedTime(cachedAt) < cacheDuration)
+            if (cached is not null)
             {
-                return cached;
+                TimeSpan age = timeProvider.GetElapsedTime(cachedAt);
+                if (age < cacheDuration || (inFlight is not null && age < cacheDuration * 2))
+                {
+                    return cached;
+                }
             }
 
             // Collection blocks on instrument callbacks; keep it off the request's thread.

@@ -27,10 +27,16 @@ internal sealed class PrometheusMetricFamily
     public int SeriesCount { get; private set; }
 
     /// <summary>
-    /// Groups a collection's metrics into families, in the order they first appear. A metric whose name is taken by a
-    /// family of another type is left out, as is a type the text formats cannot carry.
+    /// The label text of each shown series, in point order: formatted once per collection and used by both formats.
     /// </summary>
-    public static List<PrometheusMetricFamily> Group(IEnumerable<Metric> metrics)
+    public List<string> SeriesLabels { get; } = [];
+
+    /// <summary>
+    /// Groups a collection's metrics into families, in the order they first appear, and formats the labels of the
+    /// first <paramref name="maxSeriesPerMetric"/> series of each. A metric whose name is taken by a family of another
+    /// type is left out, as is a type the text formats cannot carry.
+    /// </summary>
+    public static List<PrometheusMetricFamily> Group(IEnumerable<Metric> metrics, int maxSeriesPerMetric)
     {
         var families = new List<PrometheusMetricFamily>();
         var byName = new Dictionary<string, PrometheusMetricFamily>(StringComparer.Ordinal);
@@ -56,7 +62,10 @@ internal sealed class PrometheusMetricFamily
             family.Metrics.Add(metric);
             foreach (ref readonly MetricPoint point in metric.GetMetricPoints())
             {
-                family.SeriesCount++;
+                if (family.SeriesCount++ < maxSeriesPerMetric)
+                {
+                    family.SeriesLabels.Add(PrometheusLabels.Format(point.Tags));
+                }
             }
         }
 

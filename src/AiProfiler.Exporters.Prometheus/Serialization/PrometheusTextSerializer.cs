@@ -1,9 +1,5 @@
-using System.Collections;
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using OpenTelemetry;
 using OpenTelemetry.Metrics;
 
 namespace AiProfiler.Exporters.Prometheus.Serialization;
@@ -25,7 +21,6 @@ internal static class PrometheusTextSerializer
     private const string DroppedSeriesHelp = "Series left out of the exposition because their metric has more series than the exporter's MaxSeriesPerMetric.";
     private const int MaxCachedNames = 4096;
 
-    private static readonly ConcurrentDictionary<string, string> LabelNames = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<(double Bound, PrometheusFormat Format), string> BucketBounds = new();
 
     /// <summary>Writes the whole exposition in <paramref name="format"/>.</summary>
@@ -89,12 +84,12 @@ internal static class PrometheusTextSerializer
         {
             foreach (ref readonly MetricPoint point in metric.GetMetricPoints())
             {
-                if (written++ == maxSeries)
+                if (written == maxSeries)
                 {
                     return;
                 }
 
-                string labels = FormatLabels(point.Tags);
+                string labels = family.SeriesLabels[written++];
                 switch (name.Kind)
                 {
                     case PrometheusMetricKind.Counter:
@@ -205,7 +200,7 @@ internal static class PrometheusTextSerializer
             tags.Add(new KeyValuePair<string, object?>(attribute.Key, attribute.Value));
         }
 
-        StartSample(output, "target_info", FormatLabels(tags), null);
+        StartSample(output, "target_info", PrometheusLabels.Format(tags), null);
         output.Append("1\n");
     }
 
@@ -221,7 +216,7 @@ internal static class PrometheusTextSerializer
         foreach (DroppedSeries entry in dropped)
         {
             var labels = new StringBuilder("metric=\"");
-            AppendEscaped(labels, entry.MetricName, escapeQuotes: true);
+            PrometheusLabels.AppendEscaped(labels, entry.MetricName, escapeQuotes: true);
             string labelText = labels.Append('"').ToString();
             StartSample(output, name.SampleName, labelText, null);
             PrometheusNumberFormatter.AppendLong(output, entry.Count);
@@ -235,7 +230,7 @@ internal static class PrometheusTextSerializer
         if (help is not null)
         {
             output.Append("# HELP ").Append(familyName).Append(' ');
-            AppendEscaped(output, help, escapeQuotes: format == PrometheusFormat.OpenMetrics);
+            PrometheusLabels.AppendEscaped(output, help, escapeQuotes: format == PrometheusFormat.OpenMetrics);
             output.Append('\n');
         }
 
@@ -264,90 +259,6 @@ internal static class PrometheusTextSerializer
         output.Append(' ');
     }
 
-    private static string FormatLabels(ReadOnlyTagCollection tags)
-    {
-        if (tags.Count == 0)
-        {
-            return string.Empty;
-        }
-
-        var list = new List<KeyValuePair<string, object?>>(tags.Count);
-        foreach (KeyValuePair<string, object?> tag in tags)
-        {
-            list.Add(tag);
-        }
-
-        return FormatLabels(list);
-    }
-
-    /// <summary>
-    /// Writes <c>name="value",...</c>. When two keys sanitise to the same label name (<c>a.b</c> and <c>a_b</c>), their
-    /// values are joined with <c>;</c> in the order of the original keys, so no label is lost and none repeats.
-    /// </summary>
-    private static string FormatLabels(List<KeyValuePair<string, object?>> tags)
-    {
-        var labels = new List<(string Name, string Key, string Value)>(tags.Count);
-        bool collision = false;
-        foreach (KeyValuePair<string, object?> tag in tags)
-        {
-            string name = LabelName(tag.Key);
-            foreach ((string Name, string Key, string Value) existing in labels)
-            {
-                collision |= existing.Name == name;
-            }
-
-            labels.Add((name, tag.Key, ValueText(tag.Value)));
-        }
-
-        if (collision)
-        {
-            labels = MergeCollisions(labels);
-        }
-
-        var builder = new StringBuilder();
-        foreach ((string Name, string Key, string Value) label in labels)
-        {
-            if (builder.Length > 0)
-            {
-                builder.Append(',');
-            }
-
-            builder.Append(label.Name).Append("=\"");
-            AppendEscaped(builder, label.Value, escapeQuotes: true);
-            builder.Append('"');
-        }
-
-        return builder.ToString();
-    }
-
-    private static List<(string Name, string Key, string Value)> MergeCollisions(List<(string Name, string Key, string Value)> labels)
-    {
-        var merged = new List<(string Name, string Key, string Value)>(labels.Count);
-        foreach (IGrouping<string, (string Name, string Key, string Value)> group in labels.GroupBy(l => l.Name, StringComparer.Ordinal))
-        {
-            string value = string.Join(';', group.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Value));
-            merged.Add((group.Key, group.First().Key, value));
-        }
-
-        return merged;
-    }
-
-    private static string LabelName(string key)
-    {
-        if (LabelNames.TryGetValue(key, out string? name))
-        {
-            return name;
-        }
-
-        name = PrometheusNaming.SanitizeLabelName(key);
-        if (LabelNames.Count < MaxCachedNames)
-        {
-            LabelNames.TryAdd(key, name);
-        }
-
-        return name;
-    }
-
     private static string BucketBound(double bound, PrometheusFormat format)
     {
         if (BucketBounds.TryGetValue((bound, format), out string? text))
@@ -362,47 +273,6 @@ internal static class PrometheusTextSerializer
         }
 
         return text;
-    }
-
-    /// <summary>Attribute values as OpenTelemetry's Prometheus mapping asks: strings as they are, arrays as JSON.</summary>
-    private static string ValueText(object? value) => value switch
-    {
-        null => string.Empty,
-        string text => text,
-        bool flag => flag ? "true" : "false",
-        double number => PrometheusNumberFormatter.Format(number, PrometheusFormat.Text),
-        float number => PrometheusNumberFormatter.Format(number, PrometheusFormat.Text),
-        IEnumerable sequence => JsonSerializer.Serialize(sequence, sequence.GetType()),
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? string.Empty,
-    };
-
-    private static void AppendEscaped(StringBuilder output, string text, bool escapeQuotes)
-    {
-        if (text.AsSpan().IndexOfAny('\\', '\n', '"') < 0)
-        {
-            output.Append(text);
-            return;
-        }
-
-        foreach (char c in text)
-        {
-            switch (c)
-            {
-                case '\\':
-                    output.Append("\\\\");
-                    break;
-                case '\n':
-                    output.Append("\\n");
-                    break;
-                case '"' when escapeQuotes:
-                    output.Append("\\\"");
-                    break;
-                default:
-                    output.Append(c);
-                    break;
-            }
-        }
     }
 
     private static double UnixSeconds(DateTimeOffset time) => (time - DateTimeOffset.UnixEpoch).Ticks / (double)TimeSpan.TicksPerSecond;

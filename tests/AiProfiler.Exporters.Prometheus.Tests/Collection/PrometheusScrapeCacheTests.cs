@@ -63,6 +63,63 @@ public sealed class PrometheusScrapeCacheTests
     }
 
     [Fact]
+    public async Task GetSnapshotAsync_SlightlyStaleDuringCollection_AnswersWithPreviousWithoutWaiting()
+    {
+        var clock = new ManualTimeProvider();
+        int collections = 0;
+        using var release = new ManualResetEventSlim(initialState: true);
+        var cache = new PrometheusScrapeCache(
+            () =>
+            {
+                int id = Interlocked.Increment(ref collections);
+                release.Wait(TimeSpan.FromSeconds(30));
+                return NewSnapshot(id);
+            },
+            CacheDuration,
+            clock);
+        PrometheusScrapeSnapshot previous = await cache.GetSnapshotAsync();
+        release.Reset();
+        clock.Advance(CacheDuration + TimeSpan.FromMilliseconds(100));
+
+        Task<PrometheusScrapeSnapshot> refreshing = cache.GetSnapshotAsync();
+        Task<PrometheusScrapeSnapshot> meanwhile = cache.GetSnapshotAsync();
+
+        Assert.True(meanwhile.IsCompletedSuccessfully);
+        Assert.Same(previous, await meanwhile);
+        release.Set();
+        Assert.NotSame(previous, await refreshing);
+        Assert.Equal(2, collections);
+    }
+
+    [Fact]
+    public async Task GetSnapshotAsync_LongStaleDuringCollection_WaitsForTheFreshCollection()
+    {
+        var clock = new ManualTimeProvider();
+        int collections = 0;
+        using var release = new ManualResetEventSlim(initialState: true);
+        var cache = new PrometheusScrapeCache(
+            () =>
+            {
+                int id = Interlocked.Increment(ref collections);
+                release.Wait(TimeSpan.FromSeconds(30));
+                return NewSnapshot(id);
+            },
+            CacheDuration,
+            clock);
+        PrometheusScrapeSnapshot previous = await cache.GetSnapshotAsync();
+        release.Reset();
+        clock.Advance(TimeSpan.FromSeconds(15));
+
+        Task<PrometheusScrapeSnapshot> refreshing = cache.GetSnapshotAsync();
+        Task<PrometheusScrapeSnapshot> meanwhile = cache.GetSnapshotAsync();
+        release.Set();
+
+        Assert.Same(await refreshing, await meanwhile);
+        Assert.NotSame(previous, await meanwhile);
+        Assert.Equal(2, collections);
+    }
+
+    [Fact]
     public async Task GetSnapshotAsync_CollectionFails_NextScrapeTriesAgain()
     {
         var clock = new ManualTimeProvider();
