@@ -44,6 +44,7 @@ internal static class AgentServiceCollectionExtensions
     public static IServiceCollection AddAiProfilerAgent(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddAiProfilerCore(configuration);
+        services.AddAgentMetrics(configuration);
         services.AddHostedService<PluginStartupService>();
         services.AddHostedService<SchedulerService>();
         return services;
