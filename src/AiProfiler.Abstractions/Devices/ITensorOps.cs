@@ -81,6 +81,7 @@ public interface ITensorOps
     /// <summary>
     /// Softmax cross-entropy per row against Int32 <paramref name="targets"/>: <c>losses[r] = −log softmax(logits[r])[t_r]</c>,
     /// and the gradient of the <b>mean</b> loss, <c>dlogits[r,:] = (softmax(logits[r]) − onehot(t_r)) / rows</c>.
+    /// A target outside <c>[0, cols)</c> marks a row to ignore: its loss and its gradient are 0 (rows still divides).
     /// </summary>
     void CrossEntropy(IDeviceBuffer logits, IDeviceBuffer targets, IDeviceBuffer losses, IDeviceBuffer dlogits, int rows, int cols);
 

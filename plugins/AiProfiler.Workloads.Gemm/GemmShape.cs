@@ -1,0 +1,39 @@
+using AiProfiler.Abstractions.Devices;
+using AiProfiler.Abstractions.Parameters;
+
+namespace AiProfiler.Workloads.Gemm;
+
+/// <summary>The validated sizes of one GEMM configuration.</summary>
+internal sealed record GemmShape(int M, int N, int K, int Batch, bool TransposeA, bool TransposeB, float Alpha, float Beta, DataType Type)
+{
+    public long ElementsA => (long)M * K;
+
+    public long ElementsB => (long)K * N;
+
+    public long ElementsC => (long)M * N;
+
+    public static GemmShape From(ParameterSet p) => new(
+        p.GetInt32("m"), p.GetInt32("n"), p.GetInt32("k"), p.GetInt32("batch"),
+        p.GetBoolean("trans_a"), p.GetBoolean("trans_b"),
+        (float)p.GetDouble("alpha"), (float)p.GetDouble("beta"),
+        DataTypeExtensions.ParseShortName(p.GetString("precision")));
+
+    public GemmDescriptor Descriptor => new()
+    {
+        M = M,
+        N = N,
+        K = K,
+        TransposeA = TransposeA,
+        TransposeB = TransposeB,
+        Alpha = Alpha,
+        Beta = Beta,
+        BatchCount = Batch,
+        StrideA = ElementsA,
+        StrideB = ElementsB,
+        StrideC = ElementsC,
+        Type = Type,
+    };
+
+    public override string ToString() =>
+        $"M={M} N={N} K={K}{(Batch > 1 ? $" x{Batch}" : "")}{(TransposeA ? " Aᵀ" : "")}{(TransposeB ? " Bᵀ" : "")} {Type.ShortName()}";
+}

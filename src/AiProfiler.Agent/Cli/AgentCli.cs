@@ -1,0 +1,94 @@
+using System.CommandLine;
+
+namespace AiProfiler.Agent.Cli;
+
+/// <summary>
+/// The <c>aiprofiler</c> command line. Exit codes: 0 success, 1 a run failed or the agent could not start,
+/// 2 wrong arguments (with one error line and the command's usage line).
+/// </summary>
+internal static class AgentCli
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+    public const int UsageError = 2;
+
+    private static readonly Dictionary<string, string> UsageLines = new(StringComparer.Ordinal)
+    {
+        ["aiprofiler"] = "usage: aiprofiler <run|bench|devices|workloads> [options]   (aiprofiler <command> --help for details)",
+        ["run"] = "usage: aiprofiler run [--urls http://127.0.0.1:9464] [--config FILE] [--plugins DIR]",
+        ["bench"] = "usage: aiprofiler bench --workload NAME [--device cpu|opencl:N|cuda:N]... [--param key=value]... [--iterations N] [--warmup N] [--time-budget SECONDS] [--format table|json|csv] [--plugins DIR] [--config FILE] [--no-verify]",
+        ["devices"] = "usage: aiprofiler devices [--format table|json] [--config FILE]",
+        ["workloads"] = "usage: aiprofiler workloads [--format table|json] [--plugins DIR] [--config FILE]",
+    };
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var root = new RootCommand("AiProfiler: measures AI workloads on every CPU and GPU of this machine, places them on a roofline, and serves Prometheus metrics.")
+        {
+            RunCommand.Create(output, error),
+            BenchCommand.Create(output, error),
+            DevicesCommand.Create(output, error),
+            WorkloadsCommand.Create(output, error),
+        };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            return Usage(error, parse.CommandResult.Command.Name, parse.Errors[0].Message);
+        }
+
+        if (parse.CommandResult.Command == root && !args.Any(a => a is "-h" or "--help" or "-?" or "--version"))
+        {
+            return Usage(error, "aiprofiler", "a command is required");
+        }
+
+        var invocation = new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(5),
+        };
+        return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Prints one error line and the command's usage line; returns exit code 2.</summary>
+    public static int Usage(TextWriter error, string command, string message)
+    {
+        error.WriteLine($"aiprofiler: error: {message}");
+        error.WriteLine(UsageLines.GetValueOrDefault(command, UsageLines["aiprofiler"]));
+        return UsageError;
+    }
+
+    /// <summary>Parses the value of <c>--format</c>.</summary>
+    public static OutputFormat ParseFormat(string text) => text switch
+    {
+        "json" => OutputFormat.Json,
+        "csv" => OutputFormat.Csv,
+        _ => OutputFormat.Table,
+    };
+
+    /// <summary>The <c>--config</c> option shared by every command.</summary>
+    public static Option<string?> ConfigOption() => new("--config")
+    {
+        Description = "an extra JSON configuration file, layered over appsettings.json",
+        HelpName = "FILE",
+    };
+
+    /// <summary>The <c>--plugins</c> option shared by the commands that load plugins.</summary>
+    public static Option<string?> PluginsOption() => new("--plugins")
+    {
+        Description = "the plugins folder (default: Plugins:Directory, i.e. ./plugins)",
+        HelpName = "DIR",
+    };
+
+    /// <summary>The <c>--format</c> option.</summary>
+    public static Option<string> FormatOption(params string[] allowed)
+    {
+        var option = new Option<string>("--format")
+        {
+            Description = $"output format: {string.Join(", ", allowed)}",
+            DefaultValueFactory = _ => "table",
+        };
+        option.AcceptOnlyFromAmong(allowed);
+        return option;
+    }
+}

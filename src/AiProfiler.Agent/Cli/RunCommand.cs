@@ -1,0 +1,75 @@
+using System.CommandLine;
+using System.Net.Sockets;
+using AiProfiler.Agent.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace AiProfiler.Agent.Cli;
+
+/// <summary><c>aiprofiler run</c>: the agent itself, until Ctrl+C or SIGTERM.</summary>
+internal static class RunCommand
+{
+    public const string DefaultUrls = "http://127.0.0.1:9464";
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var urls = new Option<string>("--urls") { Description = "where to serve /metrics (semicolon-separated)", DefaultValueFactory = _ => DefaultUrls, HelpName = "URLS" };
+        urls.Validators.Add(r =>
+        {
+            foreach (var url in (r.GetValueOrDefault<string>() ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!Uri.TryCreate(url.Replace("*", "0.0.0.0", StringComparison.Ordinal).Replace("+", "0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                {
+                    r.AddError($"--urls '{url}' is not an http(s) URL; e.g. --urls http://127.0.0.1:9464");
+                }
+            }
+        });
+        var config = AgentCli.ConfigOption();
+        var plugins = AgentCli.PluginsOption();
+        var command = new Command("run", "Run the agent: load plugins, run the scheduled workloads, sample the hardware, serve /metrics.") { urls, config, plugins };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            WebApplication app;
+            try
+            {
+                app = AgentHost.Build(parse.GetValue(urls)!, parse.GetValue(config), parse.GetValue(plugins));
+            }
+            catch (FileNotFoundException ex)
+            {
+                return AgentCli.Usage(error, "run", ex.Message);
+            }
+
+            await using (app.ConfigureAwait(false))
+            {
+                try
+                {
+                    await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OptionsValidationException ex)
+                {
+                    await error.WriteLineAsync($"aiprofiler: configuration error: {string.Join("; ", ex.Failures)}").ConfigureAwait(false);
+                    return AgentCli.Failure;
+                }
+                catch (InvalidOperationException ex) when (ex.Message.Contains("onfiguration", StringComparison.Ordinal))
+                {
+                    await error.WriteLineAsync($"aiprofiler: configuration error: {ex.Message}").ConfigureAwait(false);
+                    return AgentCli.Failure;
+                }
+                catch (IOException ex) when (ex.InnerException is SocketException || ex.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
+                {
+                    await error.WriteLineAsync($"aiprofiler: cannot listen on {parse.GetValue(urls)}: {ex.Message}; stop the other process or pass another --urls").ConfigureAwait(false);
+                    return AgentCli.Failure;
+                }
+                catch (OperationCanceledException)
+                {
+                    return AgentCli.Success;
+                }
+
+                await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+                await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            return AgentCli.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,56 @@
+using AiProfiler.Abstractions.Devices;
+using AiProfiler.Backends.Cpu;
+using AiProfiler.Core.Devices;
+using AiProfiler.Core.Hosting;
+using AiProfiler.Core.Metrics;
+using AiProfiler.Core.Plugins;
+using AiProfiler.Core.Running;
+using AiProfiler.Core.Scheduling;
+
+namespace AiProfiler.Agent.Hosting;
+
+/// <summary>Registers the agent's parts; shared by the service (<c>run</c>) and the one-shot commands.</summary>
+internal static class AgentServiceCollectionExtensions
+{
+    /// <summary>Readiness components the agent waits for before <c>/readyz</c> answers 200.</summary>
+    public static readonly string[] ReadinessComponents = [PluginStartupService.Component];
+
+    /// <summary>
+    /// Options (bound strictly: an unknown key is an error naming it), the plugin catalog, the backends and the device
+    /// registry, the runner and the run metrics.
+    /// </summary>
+    public static IServiceCollection AddAiProfilerCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PluginCatalogOptions>()
+            .Bind(configuration.GetSection("Plugins"), o => o.ErrorOnUnknownConfiguration = true)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<ScheduleOptions>()
+            .Bind(configuration.GetSection(ScheduleOptions.SectionName), o => o.ErrorOnUnknownConfiguration = true)
+            .ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<PluginCatalog>();
+        services.AddDeviceProviders();
+        services.AddSingleton<DeviceRegistry>();
+        services.AddSingleton<Runner>();
+        services.AddSingleton<ProfilerMetrics>();
+        services.AddSingleton(_ => new AgentReadiness(ReadinessComponents));
+        return services;
+    }
+
+    /// <summary>The agent's background work: load plugins (and validate the schedule) first, then the scheduler.</summary>
+    public static IServiceCollection AddAiProfilerAgent(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddAiProfilerCore(configuration);
+        services.AddHostedService<PluginStartupService>();
+        services.AddHostedService<SchedulerService>();
+        return services;
+    }
+
+    /// <summary>Every backend this build has, in the order devices are listed.</summary>
+    private static IServiceCollection AddDeviceProviders(this IServiceCollection services)
+    {
+        services.AddSingleton<IDeviceProvider>(_ => new CpuDeviceProvider());
+        return services;
+    }
+}

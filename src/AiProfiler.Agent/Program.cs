@@ -1,0 +1,3 @@
+using AiProfiler.Agent.Cli;
+
+return await AgentCli.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

@@ -1,0 +1,43 @@
+using AiProfiler.Abstractions.Devices;
+
+namespace AiProfiler.Backends.Cpu;
+
+/// <summary>
+/// The CPU backend: always one device, <c>cpu</c>. GEMM uses OpenBLAS when <c>libopenblas.so.0</c> loads, otherwise
+/// the managed SIMD kernel; set <c>AIPROFILER_CPU_GEMM=simd</c> to force the managed kernel.
+/// </summary>
+public sealed class CpuDeviceProvider : IDeviceProvider
+{
+    private readonly Lazy<(DeviceInfo Info, CpuGemmEngine Gemm)> _probe;
+
+    /// <summary>Creates the provider; probing (CPU identity, a short STREAM triad) happens on first use.</summary>
+    public CpuDeviceProvider(string? gemmPreference = null)
+    {
+        var preference = gemmPreference ?? Environment.GetEnvironmentVariable("AIPROFILER_CPU_GEMM") ?? "auto";
+        _probe = new Lazy<(DeviceInfo, CpuGemmEngine)>(() =>
+        {
+            var gemm = CpuGemmEngine.Create(preference);
+            return (CpuInfoReader.Describe(gemm.Name), gemm);
+        });
+    }
+
+    /// <inheritdoc />
+    public DeviceKind Kind => DeviceKind.Cpu;
+
+    /// <inheritdoc />
+    public string Prefix => "cpu";
+
+    /// <inheritdoc />
+    public DeviceDiscovery Discover() => new([_probe.Value.Info], null);
+
+    /// <inheritdoc />
+    public IDevice Open(int index)
+    {
+        if (index != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), $"there is one CPU device, 'cpu'; got index {index}");
+        }
+
+        return new CpuDevice(_probe.Value.Info, _probe.Value.Gemm);
+    }
+}

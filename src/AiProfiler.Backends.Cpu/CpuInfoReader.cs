@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+using AiProfiler.Abstractions.Devices;
+
+namespace AiProfiler.Backends.Cpu;
+
+/// <summary>Reads what the CPU is (name, cores, clock) and estimates its peaks.</summary>
+internal static class CpuInfoReader
+{
+    /// <summary>
+    /// Builds the CPU's <see cref="DeviceInfo"/>. Peak FLOP/s = physical cores × max clock × SIMD fp32 lanes × 2 (FMA)
+    /// × 2 FMA pipes per core (true of current x86 server and desktop cores; an estimate elsewhere). Peak bandwidth is
+    /// measured: a short multi-threaded STREAM triad, because no OS interface reports DRAM bandwidth.
+    /// </summary>
+    public static DeviceInfo Describe(string gemmName)
+    {
+        var cpuinfo = ReadOrEmpty("/proc/cpuinfo");
+        var name = ParseCpuInfoField(cpuinfo, "model name") ?? ParseCpuInfoField(cpuinfo, "Hardware") ?? System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
+        var logical = Environment.ProcessorCount;
+        var physical = CountPhysicalCores("/sys/devices/system/cpu") ?? logical;
+        var clockHz = ParseMaxFrequencyKHz(ReadOrEmpty("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq")) * 1e3
+            ?? ParseCpuInfoMHz(cpuinfo) * 1e6
+            ?? 0;
+        var lanes = SimdFloatLanes();
+        var peakFlops = physical * clockHz * lanes * 2 * 2;
+        var bandwidth = StreamTriad.Measure(elements: 8 << 20, repetitions: 5);
+        return new DeviceInfo
+        {
+            Id = "cpu",
+            Kind = DeviceKind.Cpu,
+            Name = name.Trim(),
+            Vendor = ParseCpuInfoField(cpuinfo, "vendor_id")?.Trim() ?? "",
+            DriverVersion = $".NET {Environment.Version}, gemm={gemmName}",
+            MemoryBytes = HostTotalMemoryBytes(),
+            ComputeUnits = logical,
+            ClockHz = clockHz,
+            PeakFlopsPerSecond = peakFlops,
+            PeakBandwidthBytesPerSecond = bandwidth,
+            PeakSource = string.Create(CultureInfo.InvariantCulture,
+                $"flops: {physical} physical cores x {clockHz / 1e9:0.###} GHz x {lanes} fp32 lanes x 2 (FMA) x 2 FMA pipes; bandwidth: STREAM triad measured at start-up"),
+        };
+    }
+
+    /// <summary>The host's available memory: MemAvailable from /proc/meminfo, else what the GC reports.</summary>
+    public static long HostAvailableMemoryBytes()
+    {
+        var kb = ParseMeminfoKiB(ReadOrEmpty("/proc/meminfo"), "MemAvailable");
+        return kb is { } value ? value * 1024 : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+    }
+
+    /// <summary>Parses one field of /proc/meminfo in KiB.</summary>
+    public static long? ParseMeminfoKiB(string meminfo, string field)
+    {
+        foreach (var line in meminfo.AsSpan().EnumerateLines())
+        {
+            if (line.StartsWith(field) && line.Length > field.Length && line[field.Length] == ':')
+            {
+                var rest = line[(field.Length + 1)..].Trim();
+                var space = rest.IndexOf(' ');
+                var digits = space < 0 ? rest : rest[..space];
+                return long.TryParse(digits, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The first value of a "key : value" field of /proc/cpuinfo.</summary>
+    public static string? ParseCpuInfoField(string cpuinfo, string key)
+    {
+        foreach (var line in cpuinfo.Split('\n'))
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0 && line[..colon].Trim() == key)
+            {
+                return line[(colon + 1)..].Trim();
+            }
+        }
+
+        return null;
+    }
+
+    private static double? ParseCpuInfoMHz(string cpuinfo) =>
+        double.TryParse(ParseCpuInfoField(cpuinfo, "cpu MHz"), NumberStyles.Float, CultureInfo.InvariantCulture, out var mhz) ? mhz : null;
+
+    private static double? ParseMaxFrequencyKHz(string text) =>
+        double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var khz) && khz > 0 ? khz : null;
+
+    private static int? CountPhysicalCores(string cpuRoot)
+    {
+        if (!Directory.Exists(cpuRoot))
+        {
+            return null;
+        }
+
+        var cores = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var dir in Directory.EnumerateDirectories(cpuRoot, "cpu*"))
+        {
+            var core = ReadOrEmpty(Path.Combine(dir, "topology", "core_id")).Trim();
+            var package = ReadOrEmpty(Path.Combine(dir, "topology", "physical_package_id")).Trim();
+            if (core.Length > 0)
+            {
+                cores.Add(package + "/" + core);
+            }
+        }
+
+        return cores.Count > 0 ? Math.Min(cores.Count, Environment.ProcessorCount) : null;
+    }
+
+    private static int SimdFloatLanes() =>
+        Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? 16
+        : Avx2.IsSupported && Fma.IsSupported ? 8
+        : Sse.IsSupported || AdvSimd.IsSupported ? 4
+        : 1;
+
+    private static long HostTotalMemoryBytes() =>
+        ParseMeminfoKiB(ReadOrEmpty("/proc/meminfo"), "MemTotal") is { } kb ? kb * 1024 : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+
+    private static string ReadOrEmpty(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? File.ReadAllText(path) : "";
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using AiProfiler.Core.Running;
+
+namespace AiProfiler.Core.Tests.Running;
+
+public sealed class RunStatisticsTests
+{
+    [Fact]
+    public void From_OneToTen_MatchesTextbookValues()
+    {
+        var stats = RunStatistics.From([7, 1, 10, 2, 9, 3, 8, 4, 6, 5]);
+
+        Assert.Equal(10, stats.Count);
+        Assert.Equal(5.5, stats.Mean, 12);
+        Assert.Equal(5.5, stats.Median, 12);
+        Assert.Equal(9.1, stats.P90, 12);
+        Assert.Equal(9.91, stats.P99, 12);
+        Assert.Equal(Math.Sqrt(55.0 / 6), stats.StandardDeviation, 12);
+        Assert.Equal(1, stats.Min);
+        Assert.Equal(10, stats.Max);
+    }
+
+    [Fact]
+    public void From_SingleValue_HasZeroDeviation()
+    {
+        var stats = RunStatistics.From([0.25]);
+
+        Assert.Equal(0.25, stats.P99);
+        Assert.Equal(0, stats.StandardDeviation);
+    }
+
+    [Fact]
+    public void From_Empty_IsNaNNotAnException()
+    {
+        Assert.True(double.IsNaN(RunStatistics.From([]).Mean));
+    }
+}
