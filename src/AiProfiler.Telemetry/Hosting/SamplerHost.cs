@@ -86,16 +86,17 @@ internal sealed partial class SamplerHost : BackgroundService
         while (!stoppingToken.IsCancellationRequested)
         {
             CollectDue();
-            var next = NextDue();
+            var next = NextDueTimestamp();
             if (next is null)
             {
                 return;
             }
 
+            // Timers count whole milliseconds; rounding up keeps a wake-up from landing just before the due time.
             var delay = _time.GetElapsedTime(_time.GetTimestamp(), next.Value);
             try
             {
-                await Task.Delay(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, _time, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(Math.Max(0, delay.TotalMilliseconds))), _time, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -148,10 +149,11 @@ internal sealed partial class SamplerHost : BackgroundService
     {
         lock (_cycleGate)
         {
+            // One "now" for the whole pass keeps samplers with equal intervals due together, so they share a wake-up.
             var collected = 0;
+            var now = _time.GetTimestamp();
             foreach (var slot in _slots)
             {
-                var now = _time.GetTimestamp();
                 if (slot.State != SamplerState.Running || now < slot.NextDue)
                 {
                     continue;
@@ -236,7 +238,8 @@ internal sealed partial class SamplerHost : BackgroundService
         return new MetricSnapshot(points);
     }
 
-    private long? NextDue()
+    /// <summary>When the next collection is due, as a <see cref="TimeProvider"/> timestamp; null when no sampler runs.</summary>
+    internal long? NextDueTimestamp()
     {
         long? next = null;
         foreach (var slot in _slots)
