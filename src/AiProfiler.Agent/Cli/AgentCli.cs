@@ -33,12 +33,11 @@ internal static class AgentCli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            return Usage(error, parse.CommandResult.Command.Name, parse.Errors[0].Message);
-        }
-
-        if (parse.CommandResult.Command == root && !args.Any(a => a is "-h" or "--help" or "-?" or "--version"))
-        {
-            return Usage(error, "aiprofiler", "a command is required");
+            // The parser reports a missing subcommand even when the real problem is a mistyped one: name the latter.
+            var first = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal))
+                ?? parse.Errors.FirstOrDefault(e => !e.Message.StartsWith("Required command", StringComparison.Ordinal));
+            var message = first?.Message ?? "a command is required";
+            return Usage(error, parse.CommandResult.Command.Name, string.Join(' ', message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
         }
 
         var invocation = new InvocationConfiguration

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace AiProfiler.Agent.Tests.Hosting;
+
+public sealed class RunCommandTests : IDisposable
+{
+    private readonly string _config = Path.Combine(Path.GetTempPath(), $"aiprofiler-{Guid.NewGuid():N}.json");
+
+    public void Dispose() => File.Delete(_config);
+
+    [Theory]
+    [InlineData("""{ "Schedule": { "Jobs": [ { "Workload": "gem", "Devices": [ "cpu" ] } ] } }""", "Schedule:Jobs:0:Workload: unknown workload 'gem'; loaded: gemm")]
+    [InlineData("""{ "Schedule": { "Jobs": [ { "Workload": "gemm", "Devices": [ "cpu" ], "Parameters": { "m": "-4" } } ] } }""", "Schedule:Jobs:0:Parameters:m: parameter 'm' of workload 'gemm' is -4, outside integer 1..65536")]
+    [InlineData("""{ "Schedule": { "Jobs": [ { "Workload": "gemm", "Devices": [ "tpu:0" ], "IntervalSeconds": 0 } ] } }""", "Schedule:Jobs:0:IntervalSeconds: 0 is outside 1..86400; Schedule:Jobs:0:Devices:0: 'tpu:0' is not a device id")]
+    [InlineData("""{ "Plugins": { "Direktory": "elsewhere" } }""", "'Direktory'")]
+    [InlineData("""{ "Plugins": { "DebounceMilliseconds": 1 } }""", "DebounceMilliseconds")]
+    public async Task Run_BadConfiguration_ExitsOneNamingTheKey(string json, string expected)
+    {
+        File.WriteAllText(_config, json);
+
+        var run = await CliRun.Invoke("run", "--urls", $"http://127.0.0.1:{FreePort.Next()}", "--config", _config, "--plugins", Repository.Plugins);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("aiprofiler: configuration error: ", run.Error, StringComparison.Ordinal);
+        Assert.Contains(expected, run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_PortInUse_ExitsOneWithTheFix()
+    {
+        using var occupied = new TcpListener(IPAddress.Loopback, 0);
+        occupied.Start();
+        var port = ((IPEndPoint)occupied.LocalEndpoint).Port;
+        File.WriteAllText(_config, """{ "Schedule": { "Enabled": false } }""");
+
+        var run = await CliRun.Invoke("run", "--urls", $"http://127.0.0.1:{port}", "--config", _config, "--plugins", Repository.Plugins);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith($"aiprofiler: cannot listen on http://127.0.0.1:{port}: ", run.Error, StringComparison.Ordinal);
+        Assert.EndsWith("stop the other process or pass another --urls" + Environment.NewLine, run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_Sigterm_StopsCleanlyWithinFiveSeconds()
+    {
+        using var agent = AgentProcess.Start();
+        await agent.WaitForAsync("/metrics");
+
+        var stopwatch = Stopwatch.StartNew();
+        agent.Terminate();
+        var exited = agent.Process.WaitForExit(TimeSpan.FromSeconds(5));
+
+        Assert.True(exited, $"agent still running {stopwatch.Elapsed.TotalSeconds:0.0} s after SIGTERM; log:\n{agent.Log}");
+        Assert.Equal(0, agent.Process.ExitCode);
+    }
+}
