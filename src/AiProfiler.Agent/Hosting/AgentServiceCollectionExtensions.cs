@@ -1,5 +1,6 @@
 using AiProfiler.Abstractions.Devices;
 using AiProfiler.Backends.Cpu;
+using AiProfiler.Backends.OpenCL;
 using AiProfiler.Core.Devices;
 using AiProfiler.Core.Hosting;
 using AiProfiler.Core.Metrics;
@@ -53,6 +54,7 @@ internal static class AgentServiceCollectionExtensions
     private static IServiceCollection AddDeviceProviders(this IServiceCollection services)
     {
         services.AddSingleton<IDeviceProvider>(_ => new CpuDeviceProvider());
+        services.AddSingleton<IDeviceProvider>(_ => new OpenClDeviceProvider());
         return services;
     }
 }
