@@ -40,7 +40,8 @@ public static class TelemetryServiceCollectionExtensions
         services.AddSingleton<ISampler>(sp => new CpufreqSampler(Options(sp).SysRoot));
         services.AddSingleton<ISampler>(sp => new RaplSampler(Options(sp).SysRoot));
         services.AddSingleton<ISampler>(sp => new HwmonSampler(Options(sp).SysRoot));
-        services.AddSingleton<ISampler>(sp => new ProcessSampler(Options(sp).ProcRoot));
+        // The agent's own process is always at /proc/self, even when ProcRoot points at a host's /proc mounted elsewhere.
+        services.AddSingleton<ISampler>(_ => new ProcessSampler("/proc"));
         services.AddSingleton<ISampler, WindowsHostSampler>();
 
         services.AddHostedService<SamplerHost>();
