@@ -1,5 +1,6 @@
 using AiProfiler.Abstractions.Devices;
 using AiProfiler.Backends.Cpu;
+using AiProfiler.Backends.Cuda;
 using AiProfiler.Backends.OpenCL;
 using AiProfiler.Core.Devices;
 using AiProfiler.Core.Hosting;
@@ -44,6 +45,7 @@ internal static class AgentServiceCollectionExtensions
     public static IServiceCollection AddAiProfilerAgent(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddAiProfilerCore(configuration);
+        services.AddAgentMetrics(configuration);
         services.AddHostedService<PluginStartupService>();
         services.AddHostedService<SchedulerService>();
         services.AddAiProfilerTelemetry(configuration);
@@ -55,6 +57,7 @@ internal static class AgentServiceCollectionExtensions
     {
         services.AddSingleton<IDeviceProvider>(_ => new CpuDeviceProvider());
         services.AddSingleton<IDeviceProvider>(_ => new OpenClDeviceProvider());
+        services.AddSingleton<IDeviceProvider>(_ => new CudaDeviceProvider());
         return services;
     }
 }
