@@ -8,6 +8,7 @@ using AiProfiler.Core.Metrics;
 using AiProfiler.Core.Plugins;
 using AiProfiler.Core.Running;
 using AiProfiler.Core.Scheduling;
+using AiProfiler.Telemetry;
 
 namespace AiProfiler.Agent.Hosting;
 
@@ -40,13 +41,14 @@ internal static class AgentServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The agent's background work: load plugins (and validate the schedule) first, then the scheduler.</summary>
+    /// <summary>The agent's background work: load plugins (and validate the schedule) first, then the scheduler; the hardware samplers.</summary>
     public static IServiceCollection AddAiProfilerAgent(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddAiProfilerCore(configuration);
         services.AddAgentMetrics(configuration);
         services.AddHostedService<PluginStartupService>();
         services.AddHostedService<SchedulerService>();
+        services.AddAiProfilerTelemetry(configuration);
         return services;
     }
 
