@@ -16,7 +16,7 @@ namespace AiProfiler.Agent.Hosting;
 internal static class AgentServiceCollectionExtensions
 {
     /// <summary>Readiness components the agent waits for before <c>/readyz</c> answers 200.</summary>
-    public static readonly string[] ReadinessComponents = [PluginStartupService.Component];
+    public static readonly string[] ReadinessComponents = [PluginStartupService.Component, SamplerReadinessObserver.Component];
 
     /// <summary>
     /// Options (bound strictly: an unknown key is an error naming it), the plugin catalog, the backends and the device
@@ -49,6 +49,8 @@ internal static class AgentServiceCollectionExtensions
         services.AddHostedService<PluginStartupService>();
         services.AddHostedService<SchedulerService>();
         services.AddAiProfilerTelemetry(configuration);
+        services.AddSingleton<ISamplerSource, PluginSamplerSource>();
+        services.AddSingleton<ISamplersStartedObserver, SamplerReadinessObserver>();
         return services;
     }
 

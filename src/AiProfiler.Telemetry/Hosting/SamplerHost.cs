@@ -20,6 +20,7 @@ internal sealed partial class SamplerHost : BackgroundService
     private readonly IReadOnlyList<string> _configurationErrors;
     private readonly SamplerSlot[] _slots;
     private readonly Lock _cycleGate = new();
+    private readonly IReadOnlyList<ISamplersStartedObserver> _observers;
     private bool _started;
 
     public SamplerHost(
@@ -27,14 +28,17 @@ internal sealed partial class SamplerHost : BackgroundService
         IOptions<TelemetryOptions> options,
         IMeterFactory meterFactory,
         TimeProvider time,
-        ILogger<SamplerHost> logger)
+        ILogger<SamplerHost> logger,
+        IEnumerable<ISamplerSource>? sources = null,
+        IEnumerable<ISamplersStartedObserver>? observers = null)
     {
         _options = options.Value;
         _time = time;
         _logger = logger;
+        _observers = observers?.ToArray() ?? [];
 
         var distinct = new List<ISampler>();
-        foreach (var sampler in samplers)
+        foreach (var sampler in samplers.Concat((sources ?? []).SelectMany(s => s.CreateSamplers())))
         {
             if (distinct.Exists(s => s.Name.Equals(sampler.Name, StringComparison.OrdinalIgnoreCase)))
             {
@@ -83,6 +87,11 @@ internal sealed partial class SamplerHost : BackgroundService
         // Starting a sampler can take a while (NVML opens every GPU); do it off the host's start path.
         await Task.Yield();
         StartSamplers();
+        foreach (var observer in _observers)
+        {
+            observer.OnSamplersStarted();
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             CollectDue();

@@ -12,13 +12,13 @@ internal sealed class HostHarness : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public HostHarness(IEnumerable<ISampler> samplers, Dictionary<string, string?>? settings = null)
+    public HostHarness(IEnumerable<ISampler> samplers, Dictionary<string, string?>? settings = null, IEnumerable<ISamplerSource>? sources = null, IEnumerable<ISamplersStartedObserver>? observers = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build();
         var options = new TelemetryOptions();
         TelemetryOptionsReader.Read(configuration.GetSection(TelemetryOptions.SectionName), options);
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        Host = new SamplerHost(samplers, Options.Create(options), _services.GetRequiredService<IMeterFactory>(), Time, Logger);
+        Host = new SamplerHost(samplers, Options.Create(options), _services.GetRequiredService<IMeterFactory>(), Time, Logger, sources, observers);
         Reader = new MeterReader(Host.Meter);
     }
 
