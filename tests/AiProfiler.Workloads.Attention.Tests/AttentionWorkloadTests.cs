@@ -26,6 +26,22 @@ public sealed class AttentionWorkloadTests
         Assert.Contains("over 29 rows of 5 heads", result.Detail, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("fused", false)]
+    [InlineData("fused", true)]
+    [InlineData("naive", true)]
+    public void Verify_OnOpenCl_MatchesDoublePrecisionReference(string variant, bool causal)
+    {
+        var device = TestDevices.OpenCl();
+        using var prepared = _workload.Prepare(device, Parameters(("batch", "2"), ("heads", "2"), ("seq", "45"), ("head_dim", "32"), ("causal", causal ? "true" : "false"), ("variant", variant)));
+
+        prepared.Run(Context());
+        var result = prepared.Verify();
+
+        Assert.True(result.Passed, result.Detail);
+        Assert.True(result.MaxError < 1e-5, result.Detail);
+    }
+
     [Fact]
     public void Verify_LongSequence_ChecksASampleOfRowsAndHeads()
     {

@@ -25,6 +25,22 @@ public sealed class InferenceWorkloadTests
     }
 
     [Fact]
+    public void Verify_OnOpenCl_PassesAndGeneratesTheCpuTokens()
+    {
+        var parameters = Parameters(("batch", "2"), ("prompt", "5"), ("gen", "8"));
+        using var cpu = TestDevices.Cpu();
+        using var onCpu = (PreparedInference)_workload.Prepare(cpu, parameters);
+        using var onOpenCl = (PreparedInference)_workload.Prepare(TestDevices.OpenCl(), parameters);
+
+        onCpu.Run(Context());
+        onOpenCl.Run(Context());
+        var result = onOpenCl.Verify();
+
+        Assert.True(result.Passed, result.Detail);
+        Assert.Equal(onCpu.GeneratedTokens.ToArray(), onOpenCl.GeneratedTokens.ToArray());
+    }
+
+    [Fact]
     public void Verify_PromptOfOneToken_Passes()
     {
         using var device = TestDevices.Cpu();
