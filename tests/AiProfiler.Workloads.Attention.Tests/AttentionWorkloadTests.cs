@@ -1,3 +1,4 @@
+using AiProfiler.Testing;
 using AiProfiler.Abstractions.Parameters;
 using AiProfiler.Abstractions.Workloads;
 

@@ -1,3 +1,4 @@
+using AiProfiler.Testing;
 using AiProfiler.Abstractions.Devices;
 using AiProfiler.Abstractions.Parameters;
 using Xunit;
@@ -23,7 +24,7 @@ public sealed class FineTuneWorkloadTests
     [Fact]
     public void Prepare_HeadsNotDividingWidth_ThrowsNamingTheFix()
     {
-        using var device = TestDevices.Cpu();
+        using var device = TestDevices.Cpu(peakFlopsPerSecond: 1e11);
 
         var error = Assert.Throws<ParameterException>(() => _workload.Prepare(device, TinyParameters.Create("heads=3")));
 
@@ -57,7 +58,7 @@ public sealed class FineTuneWorkloadTests
     [Fact]
     public void Prepare_ModelLargerThanDevice_RefusesBeforeAllocating()
     {
-        using var device = TestDevices.Cpu(hostAvailableBytes: 1L << 30);
+        using var device = TestDevices.Cpu(hostAvailableBytes: 1L << 30, peakFlopsPerSecond: 1e11);
         var parameters = TinyParameters.Create("layers=48", "d_model=4096", "heads=32", "hidden=16384", "vocab=50000", "batch=16", "seq=2048");
         var estimate = _workload.EstimateMemoryBytes(parameters);
 
@@ -73,7 +74,7 @@ public sealed class FineTuneWorkloadTests
     [InlineData("lora")]
     public void EstimateMemoryBytes_TinyModel_EqualsWhatPrepareAllocates(string mode)
     {
-        using var device = TestDevices.Cpu();
+        using var device = TestDevices.Cpu(peakFlopsPerSecond: 1e11);
         var parameters = TinyParameters.Create("mode=" + mode);
 
         using var prepared = _workload.Prepare(device, parameters);
@@ -86,7 +87,7 @@ public sealed class FineTuneWorkloadTests
     [InlineData("lora")]
     public void Prepare_TinyModel_CostIsTheDocumentedFormulaPerTokenStep(string mode)
     {
-        using var device = TestDevices.Cpu();
+        using var device = TestDevices.Cpu(peakFlopsPerSecond: 1e11);
         var parameters = TinyParameters.Create("mode=" + mode);
         var config = FineTuneConfig.From(parameters);
 

@@ -1,3 +1,4 @@
+using AiProfiler.Testing;
 using Xunit;
 
 namespace AiProfiler.Workloads.FineTune.Tests;
@@ -9,9 +10,9 @@ public sealed class GradientCheckTests
     [InlineData("lora")]
     public void Run_CorrectBackward_AgreesWithFiniteDifferences(string mode)
     {
-        using var device = TestDevices.Cpu();
+        using var device = TestDevices.Cpu(peakFlopsPerSecond: 1e11);
 
-        var result = GradientCheck.Run(device, TestDevices.Mode(mode));
+        var result = GradientCheck.Run(device, FineTuneModes.Parse(mode));
 
         Assert.True(result.Passed, result.Detail);
         Assert.InRange(result.MaxError, 0, GradientCheck.Tolerance);
@@ -22,9 +23,9 @@ public sealed class GradientCheckTests
     [InlineData("lora")]
     public void Run_WrongActivationGradient_Fails(string mode)
     {
-        using var device = MisderivedGeluDevice.Create(TestDevices.Cpu());
+        using var device = MisderivedGeluDevice.Create(TestDevices.Cpu(peakFlopsPerSecond: 1e11));
 
-        var result = GradientCheck.Run(device, TestDevices.Mode(mode));
+        var result = GradientCheck.Run(device, FineTuneModes.Parse(mode));
 
         Assert.False(result.Passed, result.Detail);
         Assert.True(result.MaxError > 10 * GradientCheck.Tolerance, result.Detail);
@@ -33,7 +34,7 @@ public sealed class GradientCheckTests
     [Fact]
     public void Run_Lora_ChecksOnlyAdapters()
     {
-        using var device = TestDevices.Cpu();
+        using var device = TestDevices.Cpu(peakFlopsPerSecond: 1e11);
 
         var result = GradientCheck.Run(device, FineTuneMode.Lora);
 

@@ -1,3 +1,4 @@
+using AiProfiler.Testing;
 using Xunit;
 
 namespace AiProfiler.Workloads.FineTune.Tests;
@@ -9,9 +10,9 @@ public sealed class LossDescentCheckTests
     [InlineData("lora")]
     public void Run_FiftySteps_LossFallsBelowHalf(string mode)
     {
-        using var device = TestDevices.Cpu();
+        using var device = TestDevices.Cpu(peakFlopsPerSecond: 1e11);
 
-        var result = LossDescentCheck.Run(device, TestDevices.Mode(mode));
+        var result = LossDescentCheck.Run(device, FineTuneModes.Parse(mode));
 
         Assert.True(result.Passed, result.Detail);
         Assert.InRange(result.MaxError, 0, LossDescentCheck.RequiredRatio);

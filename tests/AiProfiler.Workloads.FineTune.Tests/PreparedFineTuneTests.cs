@@ -1,3 +1,4 @@
+using AiProfiler.Testing;
 using AiProfiler.Abstractions.Workloads;
 using Xunit;
 
@@ -12,7 +13,7 @@ public sealed class PreparedFineTuneTests
     [InlineData("lora", 1792)]
     public void Run_ThreeSteps_RecordsFallingLossTrainableParametersAndPeakMemory(string mode, double trainable)
     {
-        using var device = TestDevices.Cpu();
+        using var device = TestDevices.Cpu(peakFlopsPerSecond: 1e11);
         var parameters = TinyParameters.Create("mode=" + mode);
         using var prepared = _workload.Prepare(device, parameters);
         var measurements = new Dictionary<string, List<double>>();
@@ -34,7 +35,7 @@ public sealed class PreparedFineTuneTests
     [InlineData("lora")]
     public void Verify_AfterSteps_PassesGradientAndTrainingChecks(string mode)
     {
-        using var device = TestDevices.Cpu();
+        using var device = TestDevices.Cpu(peakFlopsPerSecond: 1e11);
         using var prepared = _workload.Prepare(device, TinyParameters.Create("mode=" + mode));
         prepared.Run(new IterationContext(CancellationToken.None, [], isWarmup: false));
 
@@ -50,7 +51,7 @@ public sealed class PreparedFineTuneTests
     [InlineData("lora")]
     public void Verify_OnOpenClDevice_StepRunsAndPasses(string mode)
     {
-        using var device = TestDevices.OpenCl();
+        var device = TestDevices.OpenCl();
         using var prepared = _workload.Prepare(device, TinyParameters.Create("mode=" + mode));
         var measurements = new Dictionary<string, List<double>>();
         prepared.Run(new IterationContext(CancellationToken.None, measurements, isWarmup: false));
@@ -64,7 +65,7 @@ public sealed class PreparedFineTuneTests
     [Fact]
     public void Verify_WrongBackwardOnDevice_Fails()
     {
-        using var device = MisderivedGeluDevice.Create(TestDevices.Cpu());
+        using var device = MisderivedGeluDevice.Create(TestDevices.Cpu(peakFlopsPerSecond: 1e11));
         using var prepared = _workload.Prepare(device, TinyParameters.Create());
 
         var result = prepared.Verify();
@@ -75,7 +76,7 @@ public sealed class PreparedFineTuneTests
     [Fact]
     public void Dispose_AfterSteps_ReleasesEveryBuffer()
     {
-        using var device = TestDevices.Cpu();
+        using var device = TestDevices.Cpu(peakFlopsPerSecond: 1e11);
         var prepared = _workload.Prepare(device, TinyParameters.Create("mode=lora"));
         prepared.Run(new IterationContext(CancellationToken.None, [], isWarmup: false));
         prepared.Verify();

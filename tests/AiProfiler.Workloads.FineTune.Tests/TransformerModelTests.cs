@@ -1,3 +1,4 @@
+using AiProfiler.Testing;
 using Xunit;
 
 namespace AiProfiler.Workloads.FineTune.Tests;
@@ -7,7 +8,7 @@ public sealed class TransformerModelTests
     [Fact]
     public void Step_Lora_LeavesEveryBaseWeightUnchangedAndMovesAdapters()
     {
-        using var device = TestDevices.Cpu();
+        using var device = TestDevices.Cpu(peakFlopsPerSecond: 1e11);
         using var arena = new DeviceArena(device);
         var config = FineTuneConfig.From(TinyParameters.Create("mode=lora"));
         var model = new TransformerModel(arena, config, perturbedInitialization: false);
@@ -37,7 +38,7 @@ public sealed class TransformerModelTests
     [Fact]
     public void Loss_Lora_StartsAtTheFrozenBaseModelLoss()
     {
-        using var device = TestDevices.Cpu();
+        using var device = TestDevices.Cpu(peakFlopsPerSecond: 1e11);
         using var arena = new DeviceArena(device);
         var config = FineTuneConfig.From(TinyParameters.Create("mode=lora"));
         var model = new TransformerModel(arena, config, perturbedInitialization: false);
