@@ -29,6 +29,7 @@ internal sealed partial class SystemdNotifier : IHostedService, IDisposable
     private Socket? _socket;
     private ITimer? _watchdog;
     private bool _sendFailureLogged;
+    private bool _disposed;
 
     public SystemdNotifier(IHostApplicationLifetime lifetime, TimeProvider time, ILogger<SystemdNotifier> logger)
     {
@@ -80,6 +81,7 @@ internal sealed partial class SystemdNotifier : IHostedService, IDisposable
 
         lock (_gate)
         {
+            _disposed = true;
             _watchdog?.Dispose();
             _watchdog = null;
             _socket?.Dispose();
@@ -124,7 +126,7 @@ internal sealed partial class SystemdNotifier : IHostedService, IDisposable
         {
             lock (_gate)
             {
-                _watchdog = _time.CreateTimer(_ => Send("WATCHDOG=1"), null, interval, interval);
+                _watchdog = _disposed ? null : _time.CreateTimer(_ => Send("WATCHDOG=1"), null, interval, interval);
             }
         }
     }
@@ -144,6 +146,11 @@ internal sealed partial class SystemdNotifier : IHostedService, IDisposable
     {
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             try
             {
                 _socket ??= new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);

@@ -78,6 +78,20 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
+    public async Task ConfigMap_Configuration_IsAcceptedByTheAgent()
+    {
+        var configMap = Manifest("configmap.yaml", "v1", "ConfigMap");
+        using var temp = new TemporaryDirectory();
+        File.WriteAllText(temp.File("appsettings.json"), Str(At(configMap, "data", "appsettings.json")));
+
+        // The agent validates its options and the schedule against the workloads and devices it has before it listens.
+        using var agent = AgentProcess.Start(temp.File("appsettings.json"));
+        await agent.WaitListeningAsync();
+
+        Assert.DoesNotContain("configuration error", agent.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Service_SelectsTheAgentPodsAndNamesItsPortMetrics()
     {
         var labels = Map(At(DaemonSet, "spec", "template", "metadata", "labels"));

@@ -107,6 +107,35 @@ internal sealed partial class AgentProcess : IDisposable
         throw new TimeoutException($"{path} did not answer as expected within {timeoutSeconds} s; last answer:\n{last}\nagent log:\n{Log}");
     }
 
+    /// <summary>
+    /// Waits until the agent accepts connections, which it does only after every hosted service started: plugins
+    /// loaded and the configuration and schedule validated. Throws with the agent's log if it exits first.
+    /// </summary>
+    public async Task WaitListeningAsync(int timeoutSeconds = 90)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"agent exited with {_process.ExitCode}:\n{Log}");
+            }
+
+            using var client = new System.Net.Sockets.TcpClient();
+            try
+            {
+                await client.ConnectAsync("127.0.0.1", Port);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                await Task.Delay(250);
+            }
+        }
+
+        throw new TimeoutException($"agent did not listen on {Port} within {timeoutSeconds} s; log:\n{Log}");
+    }
+
     /// <summary>Sends SIGTERM, as systemd and Kubernetes do to stop a service.</summary>
     public void Terminate()
     {
