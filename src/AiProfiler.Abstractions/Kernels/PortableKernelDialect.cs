@@ -12,9 +12,17 @@ namespace AiProfiler.Abstractions.Kernels;
 /// d = 0, 1, 2, as <c>int</c>; <c>BARRIER()</c> synchronizes a work group's local memory.</item>
 /// <item>Float math: <c>EXP LOG SQRT RSQRT TANH FMAX FMIN FABS POW</c>; <c>NEG_INF</c> is −∞.</item>
 /// <item><c>ATOMIC_ADD_F(p, v)</c> adds a float atomically to <c>*p</c> in global memory.</item>
+/// <item><c>LOCAL_PTR</c> on a helper function's pointer parameter into work-group memory (OpenCL needs the address
+/// space there; CUDA has none).</item>
+/// <item><c>INT64</c> is a 64-bit signed integer (a <c>long</c> kernel argument; C <c>long</c> is 32 bits on Windows
+/// CUDA, so sources never write <c>long</c>).</item>
+/// <item><c>FLOAT_AS_UINT(x)</c> and <c>UINT_AS_FLOAT(x)</c> reinterpret the bits of a float and an
+/// <c>unsigned int</c> (for fp16/bf16 conversions written with integer operations).</item>
 /// </list>
 /// Everything else must be the common subset of C99 and C++: no templates, references, overloads, <c>auto</c>, or
-/// OpenCL vector types; <c>float</c> and <c>int</c> scalars and pointers; <c>1.0f</c> literals.
+/// OpenCL vector types; <c>float</c>, <c>int</c>, <c>unsigned int</c>, <c>unsigned short</c> scalars and pointers;
+/// <c>1.0f</c> literals; explicit casts between pointer types. The bundled kernels (AiProfiler.Kernels) follow these
+/// rules, and a test checks their text for constructs that only one dialect accepts.
 /// </summary>
 public static class PortableKernelDialect
 {
@@ -49,6 +57,10 @@ public static class PortableKernelDialect
             } while (atomic_cmpxchg((volatile __global unsigned int*)p, expected.u, desired.u) != expected.u);
         }
         #define ATOMIC_ADD_F(p, v) aip_atomic_add_f((p), (v))
+        #define LOCAL_PTR __local
+        #define INT64 long
+        #define FLOAT_AS_UINT(x) as_uint(x)
+        #define UINT_AS_FLOAT(x) as_float(x)
 
         """;
 
@@ -76,6 +88,10 @@ public static class PortableKernelDialect
         #define POW(a, b) powf(a, b)
         #define NEG_INF (-__int_as_float(0x7f800000))
         #define ATOMIC_ADD_F(p, v) atomicAdd((p), (v))
+        #define LOCAL_PTR
+        #define INT64 long long
+        #define FLOAT_AS_UINT(x) __float_as_uint(x)
+        #define UINT_AS_FLOAT(x) __uint_as_float(x)
 
         """;
 }

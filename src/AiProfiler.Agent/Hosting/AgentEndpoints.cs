@@ -5,6 +5,7 @@ internal static class AgentEndpoints
 {
     public static WebApplication MapAgentEndpoints(this WebApplication app)
     {
+        app.MapAgentMonitoringEndpoints();
         return app;
     }
 }

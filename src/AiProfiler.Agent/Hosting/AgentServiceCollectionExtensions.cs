@@ -1,5 +1,7 @@
 using AiProfiler.Abstractions.Devices;
 using AiProfiler.Backends.Cpu;
+using AiProfiler.Backends.Cuda;
+using AiProfiler.Backends.OpenCL;
 using AiProfiler.Core.Devices;
 using AiProfiler.Core.Hosting;
 using AiProfiler.Core.Metrics;
@@ -42,6 +44,7 @@ internal static class AgentServiceCollectionExtensions
     public static IServiceCollection AddAiProfilerAgent(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddAiProfilerCore(configuration);
+        services.AddAgentMetrics(configuration);
         services.AddHostedService<PluginStartupService>();
         services.AddHostedService<SchedulerService>();
         return services;
@@ -51,6 +54,8 @@ internal static class AgentServiceCollectionExtensions
     private static IServiceCollection AddDeviceProviders(this IServiceCollection services)
     {
         services.AddSingleton<IDeviceProvider>(_ => new CpuDeviceProvider());
+        services.AddSingleton<IDeviceProvider>(_ => new OpenClDeviceProvider());
+        services.AddSingleton<IDeviceProvider>(_ => new CudaDeviceProvider());
         return services;
     }
 }

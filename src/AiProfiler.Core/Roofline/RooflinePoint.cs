@@ -18,8 +18,12 @@ public sealed record RooflinePoint(
     /// <summary>The intensity at which the memory roof meets the compute roof.</summary>
     public double RidgeIntensity => PeakBandwidthBytesPerSecond > 0 ? PeakFlopsPerSecond / PeakBandwidthBytesPerSecond : double.PositiveInfinity;
 
-    /// <summary><c>memory</c> when the intensity is left of the ridge, else <c>compute</c>.</summary>
-    public string Bound => ArithmeticIntensity < RidgeIntensity ? "memory" : "compute";
+    /// <summary>
+    /// <c>memory</c> when the intensity is left of the ridge, else <c>compute</c>; <c>unknown</c> when the device
+    /// reports no bandwidth or no FLOP/s peak (OpenCL has no query for bandwidth), since then there is no ridge.
+    /// </summary>
+    public string Bound => PeakBandwidthBytesPerSecond <= 0 || PeakFlopsPerSecond <= 0 ? "unknown"
+        : ArithmeticIntensity < RidgeIntensity ? "memory" : "compute";
 
     /// <summary>Achieved over attainable (0–1): how close the run is to its own roof.</summary>
     public double RooflineRatio => AttainableFlopsPerSecond > 0 ? AchievedFlopsPerSecond / AttainableFlopsPerSecond : 0;

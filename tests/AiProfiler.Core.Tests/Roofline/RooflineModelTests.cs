@@ -39,4 +39,14 @@ public sealed class RooflineModelTests
         Assert.Equal(400e9, point.AttainableFlopsPerSecond, 3);
         Assert.Equal(0.5, point.RooflineRatio, 9);
     }
+
+    [Fact]
+    public void Place_UnknownBandwidth_RoofIsThePeakAndBoundUnknown()
+    {
+        var point = RooflineModel.Place(Device with { PeakBandwidthBytesPerSecond = 0 }, DataType.Float32, new WorkloadCost(2e9, 1e9, 1, "x"), 0.1);
+
+        Assert.Equal("unknown", point.Bound);
+        Assert.Equal(100e9, point.AttainableFlopsPerSecond, 3);
+        Assert.Equal(0, point.PeakBandwidthRatio);
+    }
 }
