@@ -14,6 +14,8 @@ public sealed class DashboardQueryTests
     private const int DataDeadlineSeconds = 120;
 
     // A fast schedule: every workload with a small shape, every 2 s, so runs, rates and histograms fill within seconds.
+    // GEMM runs on every device, so the panels of accelerators fill wherever there is one (PoCL's OpenCL CPU device
+    // counts: the GPU dashboard's workload panels then show it).
     private const string AgentConfig = """
         {
           "Logging": { "LogLevel": { "Default": "Warning", "Microsoft.Hosting.Lifetime": "Information" } },
@@ -22,7 +24,7 @@ public sealed class DashboardQueryTests
             "Enabled": true,
             "InitialDelaySeconds": 0,
             "Jobs": [
-              { "Workload": "gemm", "Devices": [ "cpu" ], "Parameters": { "m": "64", "n": "64", "k": "64" },
+              { "Workload": "gemm", "Devices": [ "all" ], "Parameters": { "m": "64", "n": "64", "k": "64" },
                 "IntervalSeconds": 2, "Iterations": 5, "WarmupIterations": 1, "TimeBudgetSeconds": 1 },
               { "Workload": "attention", "Devices": [ "cpu" ], "Parameters": { "batch": "1", "heads": "2", "seq": "32", "head_dim": "16" },
                 "IntervalSeconds": 2, "Iterations": 5, "WarmupIterations": 1, "TimeBudgetSeconds": 1 },
