@@ -8,6 +8,7 @@ using AiProfiler.Core.Metrics;
 using AiProfiler.Core.Plugins;
 using AiProfiler.Core.Running;
 using AiProfiler.Core.Scheduling;
+using AiProfiler.Telemetry;
 
 namespace AiProfiler.Agent.Hosting;
 
@@ -15,7 +16,7 @@ namespace AiProfiler.Agent.Hosting;
 internal static class AgentServiceCollectionExtensions
 {
     /// <summary>Readiness components the agent waits for before <c>/readyz</c> answers 200.</summary>
-    public static readonly string[] ReadinessComponents = [PluginStartupService.Component];
+    public static readonly string[] ReadinessComponents = [PluginStartupService.Component, SamplerReadinessObserver.Component];
 
     /// <summary>
     /// Options (bound strictly: an unknown key is an error naming it), the plugin catalog, the backends and the device
@@ -40,13 +41,16 @@ internal static class AgentServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The agent's background work: load plugins (and validate the schedule) first, then the scheduler.</summary>
+    /// <summary>The agent's background work: load plugins (and validate the schedule) first, then the scheduler; the hardware samplers.</summary>
     public static IServiceCollection AddAiProfilerAgent(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddAiProfilerCore(configuration);
         services.AddAgentMetrics(configuration);
         services.AddHostedService<PluginStartupService>();
         services.AddHostedService<SchedulerService>();
+        services.AddAiProfilerTelemetry(configuration);
+        services.AddSingleton<ISamplerSource, PluginSamplerSource>();
+        services.AddSingleton<ISamplersStartedObserver, SamplerReadinessObserver>();
         return services;
     }
 

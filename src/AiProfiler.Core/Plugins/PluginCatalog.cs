@@ -56,9 +56,19 @@ public sealed partial class PluginCatalog : IDisposable
     public IEnumerable<ISampler> CreatePluginSamplers() =>
         _plugins.Where(p => p.Status == PluginStatus.Loaded).SelectMany(p => p.CreateSamplers());
 
-    /// <summary>Loads every folder of the plugins directory and, if configured, starts watching it.</summary>
+    /// <summary>Loads every folder of the plugins directory and, if configured, starts watching it; later calls do nothing.</summary>
     public void LoadAll()
     {
+        lock (_gate)
+        {
+            if (IsLoaded)
+            {
+                return;
+            }
+
+            IsLoaded = true;
+        }
+
         if (!System.IO.Directory.Exists(Directory))
         {
             LogNoDirectory(Directory);
@@ -75,8 +85,6 @@ public sealed partial class PluginCatalog : IDisposable
                 StartWatching();
             }
         }
-
-        IsLoaded = true;
     }
 
     /// <summary>Unloads the folder <paramref name="name"/> if loaded, then loads it again if it still exists.</summary>

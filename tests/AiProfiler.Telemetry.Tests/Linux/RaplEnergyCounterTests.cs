@@ -1,0 +1,29 @@
+using AiProfiler.Telemetry.Linux;
+
+namespace AiProfiler.Telemetry.Tests.Linux;
+
+public sealed class RaplEnergyCounterTests
+{
+    [Fact]
+    public void Update_Increasing_AddsTheDifference()
+    {
+        var counter = new RaplEnergyCounter();
+
+        counter.Update(5_000_000, 262_143_328_850);
+        var joules = counter.Update(7_500_000, 262_143_328_850);
+
+        Assert.Equal(7.5, joules, 9);
+    }
+
+    [Fact]
+    public void Update_RawValueWrapsPastTheRange_KeepsCounting()
+    {
+        const ulong range = 262_143_328_850;
+        var counter = new RaplEnergyCounter();
+
+        counter.Update(range - 1_000_000, range);
+        var joules = counter.Update(2_000_000, range);
+
+        Assert.Equal((range - 1_000_000 + 3_000_000) / 1e6, joules, 6);
+    }
+}
