@@ -29,6 +29,9 @@ public sealed class DashboardQueryTests
               { "Workload": "attention", "Devices": [ "cpu" ], "Parameters": { "batch": "1", "heads": "2", "seq": "32", "head_dim": "16" },
                 "IntervalSeconds": 2, "Iterations": 5, "WarmupIterations": 1, "TimeBudgetSeconds": 1 },
               { "Workload": "inference", "Devices": [ "cpu" ], "Parameters": { "preset": "tiny", "prompt": "4", "gen": "4" },
+                "IntervalSeconds": 2, "Iterations": 3, "WarmupIterations": 1, "TimeBudgetSeconds": 1 },
+              { "Workload": "finetune", "Devices": [ "cpu" ],
+                "Parameters": { "mode": "lora", "layers": "1", "d_model": "32", "heads": "2", "hidden": "64", "vocab": "64", "batch": "2", "seq": "8", "rank": "4" },
                 "IntervalSeconds": 2, "Iterations": 3, "WarmupIterations": 1, "TimeBudgetSeconds": 1 }
             ]
           }
