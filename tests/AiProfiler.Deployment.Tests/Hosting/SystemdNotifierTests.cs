@@ -65,6 +65,25 @@ public sealed class SystemdNotifierTests
         Assert.Equal(0, agent.Process.ExitCode);
     }
 
+    [Fact]
+    public async Task Run_UnderUnsupportedNotifySocket_WarnsAndServesAnyway()
+    {
+        using var agent = AgentProcess.Start(environment: new Dictionary<string, string>(Quiet) { ["NOTIFY_SOCKET"] = "vsock:2:9999" });
+
+        await agent.WaitListeningAsync();
+
+        // The console logger writes from its own queue, so the line may trail the listening socket by a moment.
+        const string warning = "NOTIFY_SOCKET 'vsock:2:9999' is neither a path nor an @abstract name; systemd notifications are off";
+        var stopwatch = Stopwatch.StartNew();
+        while (!agent.Log.Contains(warning, StringComparison.Ordinal) && stopwatch.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Contains(warning, agent.Log, StringComparison.Ordinal);
+        Assert.False(agent.Process.HasExited);
+    }
+
     private static Socket Bind(UnixDomainSocketEndPoint endpoint)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
