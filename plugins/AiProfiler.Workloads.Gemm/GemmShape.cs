@@ -12,6 +12,18 @@ internal sealed record GemmShape(int M, int N, int K, int Batch, bool TransposeA
 
     public long ElementsC => (long)M * N;
 
+    /// <summary>Bytes of one element of A, B and C.</summary>
+    public int ElementBytes => Type.SizeInBytes();
+
+    /// <summary>
+    /// Elements of the fp32 staging buffer through which fp16 and bf16 data is converted on the device (0 for fp32):
+    /// the largest of A, B and C over the batch.
+    /// </summary>
+    public long StagingElements => Type == DataType.Float32 ? 0 : Math.Max(ElementsA, Math.Max(ElementsB, ElementsC)) * Batch;
+
+    /// <summary>Device bytes: A, B and C at the element size, and the fp32 staging buffer.</summary>
+    public long DeviceBytes => ((ElementsA + ElementsB + ElementsC) * ElementBytes * Batch) + (StagingElements * sizeof(float));
+
     public static GemmShape From(ParameterSet p) => new(
         p.GetInt32("m"), p.GetInt32("n"), p.GetInt32("k"), p.GetInt32("batch"),
         p.GetBoolean("trans_a"), p.GetBoolean("trans_b"),

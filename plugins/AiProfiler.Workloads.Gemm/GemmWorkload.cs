@@ -6,7 +6,8 @@ namespace AiProfiler.Workloads.Gemm;
 
 /// <summary>
 /// General matrix multiply, the kernel under every dense layer: <c>C = α·op(A)·op(B) + β·C</c> for a batch of
-/// row-major matrices. Cost: 2·M·N·K FLOPs per matrix; bytes: A, B and C once each (C twice when β ≠ 0).
+/// row-major matrices in fp32, fp16 or bf16. Cost: 2·M·N·K FLOPs per matrix; bytes: A, B and C once each (C twice
+/// when β ≠ 0) at the element size.
 /// </summary>
 public sealed class GemmWorkload : IWorkload
 {
@@ -27,15 +28,14 @@ public sealed class GemmWorkload : IWorkload
         ParameterDescriptor.Boolean("trans_b", false, "use B transposed (B stored N x K)"),
         ParameterDescriptor.Number("alpha", 1, -1e6, 1e6, "scale of the product"),
         ParameterDescriptor.Number("beta", 0, -1e6, 1e6, "scale of the existing C (0 overwrites C)"),
-        ParameterDescriptor.Choice("precision", "fp32", ["fp32"], "element type of A, B and C"),
+        ParameterDescriptor.Choice("precision", "fp32", ["fp32", "fp16", "bf16"], "element type of A, B and C (accumulation is fp32; fp16 and bf16 where the device's GEMM supports them)"),
     ];
 
     /// <inheritdoc />
     public long EstimateMemoryBytes(ParameterSet parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var s = GemmShape.From(parameters);
-        return (s.ElementsA + s.ElementsB + s.ElementsC) * sizeof(float) * s.Batch;
+        return GemmShape.From(parameters).DeviceBytes;
     }
 
     /// <inheritdoc />

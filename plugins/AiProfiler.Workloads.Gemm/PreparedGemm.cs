@@ -17,20 +17,31 @@ internal sealed class PreparedGemm : IPreparedWorkload
     private readonly IDeviceBuffer _db;
     private readonly IDeviceBuffer _dc;
 
+    // fp16 and bf16 data crosses to and from the device as fp32 and is converted there (null for fp32).
+    private readonly IDeviceBuffer? _staging;
+
     public PreparedGemm(IDevice device, GemmShape shape)
     {
         _device = device;
         _shape = shape;
         var random = new Random(Seed);
-        _a = Fill(random, shape.ElementsA * shape.Batch);
-        _b = Fill(random, shape.ElementsB * shape.Batch);
-        _c0 = shape.Beta != 0 ? Fill(random, shape.ElementsC * shape.Batch) : null;
-        var buffers = new List<IDeviceBuffer>(3);
+        _a = Fill(random, shape.ElementsA * shape.Batch, shape.Type);
+        _b = Fill(random, shape.ElementsB * shape.Batch, shape.Type);
+        _c0 = shape.Beta != 0 ? Fill(random, shape.ElementsC * shape.Batch, shape.Type) : null;
+        var buffers = new List<IDeviceBuffer>(4);
         try
         {
-            buffers.Add(_da = device.Allocate(_a.LongLength));
-            buffers.Add(_db = device.Allocate(_b.LongLength));
-            buffers.Add(_dc = device.Allocate(shape.ElementsC * shape.Batch));
+            buffers.Add(_da = device.Allocate(_a.LongLength, shape.Type));
+            buffers.Add(_db = device.Allocate(_b.LongLength, shape.Type));
+            buffers.Add(_dc = device.Allocate(shape.ElementsC * shape.Batch, shape.Type));
+            if (shape.StagingElements > 0)
+            {
+                buffers.Add(_staging = device.Allocate(shape.StagingElements));
+            }
+
+            Upload(_da, _a);
+            Upload(_db, _b);
+            ResetC();
         }
         catch
         {
@@ -38,13 +49,10 @@ internal sealed class PreparedGemm : IPreparedWorkload
             throw;
         }
 
-        device.Write<float>(_da, _a);
-        device.Write<float>(_db, _b);
-        ResetC();
         var extraC = shape.Beta != 0 ? shape.ElementsC : 0;
         Cost = new WorkloadCost(
             Flops: 2.0 * shape.M * shape.N * shape.K * shape.Batch,
-            Bytes: 4.0 * (shape.ElementsA + shape.ElementsB + shape.ElementsC + extraC) * shape.Batch,
+            Bytes: (double)shape.ElementBytes * (shape.ElementsA + shape.ElementsB + shape.ElementsC + extraC) * shape.Batch,
             Items: shape.Batch,
             ItemUnit: "matrices");
     }
@@ -58,8 +66,9 @@ internal sealed class PreparedGemm : IPreparedWorkload
     public void Run(IterationContext context) => _device.Ops.Gemm(_shape.Descriptor, _da, _db, _dc);
 
     /// <summary>
-    /// Recomputes from the original C, then compares up to 4096 entries with a double-precision dot product. The
-    /// tolerance scales with Σ|α·a·b| over the reduction, the bound on fp32 rounding error, so it holds for any K.
+    /// Recomputes from the original C, then compares up to 4096 entries with a double-precision dot product of the
+    /// inputs as the device holds them. The tolerance scales with Σ|α·a·b| over the reduction, the bound on fp32
+    /// rounding error, so it holds for any K; fp16 and bf16 add the rounding of the stored result.
     /// </summary>
     public VerificationResult Verify()
     {
@@ -67,7 +76,17 @@ internal sealed class PreparedGemm : IPreparedWorkload
         Run(new IterationContext(CancellationToken.None, [], isWarmup: true));
         var total = _shape.ElementsC * _shape.Batch;
         var c = new float[total];
-        _device.Read<float>(_dc, c);
+        if (_staging is null)
+        {
+            _device.Read<float>(_dc, c);
+        }
+        else
+        {
+            _device.Ops.Convert(_dc, _staging, total);
+            _device.Read<float>(_staging, c);
+        }
+
+        var storage = GemmPrecision.UnitRoundoff(_shape.Type);
         var random = new Random(Seed + 1);
         var checks = (int)Math.Min(total, MaxCheckedElements);
         var worst = 0.0;
@@ -80,7 +99,7 @@ internal sealed class PreparedGemm : IPreparedWorkload
             var j = (int)(index % _shape.N);
             var (expected, magnitude) = Reference(batch, i, j);
             var error = Math.Abs(c[index] - expected);
-            var bound = (1e-5 * Math.Sqrt(_shape.K) * magnitude) + 1e-6;
+            var bound = (1e-5 * Math.Sqrt(_shape.K) * magnitude) + (storage * Math.Abs(expected)) + 1e-6;
             worst = Math.Max(worst, error / Math.Max(magnitude, 1e-30));
             if (!(error <= bound))
             {
@@ -97,6 +116,7 @@ internal sealed class PreparedGemm : IPreparedWorkload
         _da.Dispose();
         _db.Dispose();
         _dc.Dispose();
+        _staging?.Dispose();
     }
 
     private (double Value, double Magnitude) Reference(int batch, int i, int j)
@@ -127,7 +147,7 @@ internal sealed class PreparedGemm : IPreparedWorkload
     {
         if (_c0 is not null)
         {
-            _device.Write<float>(_dc, _c0);
+            Upload(_dc, _c0);
         }
         else
         {
@@ -135,12 +155,25 @@ internal sealed class PreparedGemm : IPreparedWorkload
         }
     }
 
-    private static float[] Fill(Random random, long count)
+    private void Upload(IDeviceBuffer buffer, float[] values)
+    {
+        if (_staging is null)
+        {
+            _device.Write<float>(buffer, values);
+        }
+        else
+        {
+            _device.Write<float>(_staging, values);
+            _device.Ops.Convert(_staging, buffer, values.LongLength);
+        }
+    }
+
+    private static float[] Fill(Random random, long count, DataType type)
     {
         var values = new float[count];
         for (long i = 0; i < count; i++)
         {
-            values[i] = (float)((random.NextDouble() * 2) - 1);
+            values[i] = GemmPrecision.Round((float)((random.NextDouble() * 2) - 1), type);
         }
 
         return values;

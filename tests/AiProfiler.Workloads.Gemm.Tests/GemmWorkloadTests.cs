@@ -64,9 +64,63 @@ public sealed class GemmWorkloadTests : IDisposable
     }
 
     [Theory]
+    [InlineData("fp16")]
+    [InlineData("bf16")]
+    public void Prepare_HalfPrecisionOnCpu_RefusesNamingTheFix(string precision)
+    {
+        var error = Assert.Throws<NotSupportedException>(() => _gemm.Prepare(_cpu, Parse($"m=8,n=8,k=8,precision={precision}")));
+
+        Assert.Equal($"precision {precision} is not supported on device 'cpu'; use fp32", error.Message);
+    }
+
+    [Theory]
+    [InlineData("m=33,n=17,k=129,precision=fp16", "M=33 N=17 K=129 fp16")]
+    [InlineData("m=20,n=30,k=40,batch=2,trans_b=true,beta=0.5,precision=bf16", "M=20 N=30 K=40 x2 Bᵀ bf16")]
+    [InlineData("m=64,n=64,k=1024,precision=fp16", "M=64 N=64 K=1024 fp16")]
+    public void Verify_HalfPrecisionOnADeviceThatSupportsIt_Passes(string parameters, string shape)
+    {
+        using var device = new HalfGemmDevice(_cpu, 1f);
+        using var prepared = _gemm.Prepare(device, Parse(parameters));
+
+        prepared.Run(new IterationContext(CancellationToken.None, [], isWarmup: false));
+        var result = prepared.Verify();
+
+        Assert.True(result.Passed, result.Detail);
+        Assert.Equal(shape, prepared.Shape);
+    }
+
+    [Fact]
+    public void Verify_HalfPrecisionProductOffByOnePercent_Fails()
+    {
+        using var device = new HalfGemmDevice(_cpu, 1.01f);
+        using var prepared = _gemm.Prepare(device, Parse("m=64,n=64,k=64,precision=bf16"));
+
+        var result = prepared.Verify();
+
+        Assert.False(result.Passed);
+        Assert.Contains("out of tolerance", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Cost_Fp16_CountsTwoBytesPerElement()
+    {
+        using var device = new HalfGemmDevice(_cpu, 1f);
+        using var prepared = _gemm.Prepare(device, Parse("m=100,n=200,k=300,precision=fp16"));
+
+        Assert.Equal(2.0 * ((100 * 300) + (300 * 200) + (100 * 200)), prepared.Cost.Bytes);
+        Assert.Equal(2.0 * 100 * 200 * 300, prepared.Cost.Flops);
+    }
+
+    [Fact]
+    public void EstimateMemoryBytes_Bf16_CountsHalfBuffersAndTheFp32Staging()
+    {
+        Assert.Equal((2L * ((1000 * 10) + (10 * 2000) + (1000 * 2000)) * 3) + (4L * 1000 * 2000 * 3), _gemm.EstimateMemoryBytes(Parse("m=1000,n=2000,k=10,batch=3,precision=bf16")));
+    }
+
+    [Theory]
     [InlineData("m=0", "parameter 'm' of workload 'gemm' is 0, outside integer 1..65536")]
     [InlineData("k=ten", "parameter 'k' of workload 'gemm' must be an integer, got 'ten'; accepted: integer 1..65536")]
-    [InlineData("precision=fp64", "parameter 'precision' of workload 'gemm' is 'fp64', not one of fp32")]
+    [InlineData("precision=fp64", "parameter 'precision' of workload 'gemm' is 'fp64', not one of fp32|fp16|bf16")]
     [InlineData("mm=3", "unknown parameter 'mm' for workload 'gemm'; known: m, n, k, batch, trans_a, trans_b, alpha, beta, precision")]
     public void Parameters_BadValue_ClearMessage(string parameters, string message)
     {
@@ -129,6 +183,85 @@ public sealed class GemmWorkloadTests : IDisposable
             }
 
             return targetMethod.Invoke(_inner, args);
+        }
+    }
+
+    /// <summary>
+    /// A CPU device that claims fp16 and bf16 GEMM and runs it the way the contract describes: inputs widened to fp32,
+    /// accumulated in fp32 (optionally scaled wrong), the result rounded back to the buffer's type.
+    /// </summary>
+    private sealed class HalfGemmDevice(IDevice inner, float factor) : IDevice
+    {
+        private ITensorOps? _ops;
+
+        public DeviceInfo Info => inner.Info;
+
+        public long AvailableMemoryBytes => inner.AvailableMemoryBytes;
+
+        public ITensorOps Ops => _ops ??= HalfGemmOps.Create(inner, factor);
+
+        public AiProfiler.Abstractions.Kernels.IKernelCompiler? Kernels => null;
+
+        public IDeviceBuffer Allocate(long length, DataType type = DataType.Float32) => inner.Allocate(length, type);
+
+        public void Write<T>(IDeviceBuffer destination, ReadOnlySpan<T> source, long offset = 0)
+            where T : unmanaged => inner.Write(destination, source, offset);
+
+        public void Read<T>(IDeviceBuffer source, Span<T> destination, long offset = 0)
+            where T : unmanaged => inner.Read(source, destination, offset);
+
+        public IDeviceTimer CreateTimer() => inner.CreateTimer();
+
+        public void Synchronize() => inner.Synchronize();
+
+        public void Dispose()
+        {
+        }
+    }
+
+    public class HalfGemmOps : DispatchProxy
+    {
+        private IDevice _device = null!;
+        private float _factor;
+
+        public static ITensorOps Create(IDevice device, float factor)
+        {
+            var proxy = DispatchProxy.Create<ITensorOps, HalfGemmOps>();
+            var self = (HalfGemmOps)(object)proxy;
+            self._device = device;
+            self._factor = factor;
+            return proxy;
+        }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            var ops = _device.Ops;
+            switch (targetMethod!.Name)
+            {
+                case nameof(ITensorOps.SupportsGemm):
+                    return (DataType)args![0]! != DataType.Int32;
+                case nameof(ITensorOps.Gemm):
+                    var g = (GemmDescriptor)args![0]!;
+                    var (a, b, c) = ((IDeviceBuffer)args[1]!, (IDeviceBuffer)args[2]!, (IDeviceBuffer)args[3]!);
+                    using (var a32 = Widen(a))
+                    using (var b32 = Widen(b))
+                    using (var c32 = Widen(c))
+                    {
+                        ops.Gemm(g with { Type = DataType.Float32, Alpha = g.Alpha * _factor }, a32, b32, c32);
+                        ops.Convert(c32, c, c.Length);
+                    }
+
+                    return null;
+                default:
+                    return targetMethod.Invoke(ops, args);
+            }
+        }
+
+        private IDeviceBuffer Widen(IDeviceBuffer half)
+        {
+            var wide = _device.Allocate(half.Length);
+            _device.Ops.Convert(half, wide, half.Length);
+            return wide;
         }
     }
 }

@@ -15,6 +15,7 @@ namespace AiProfiler.Core.Running;
 public sealed class Runner
 {
     private static readonly TimeSpan AbandonGrace = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(3);
     private readonly TimeProvider _time;
 
     /// <summary>Creates a runner reading the clock from <paramref name="time"/>.</summary>
@@ -37,6 +38,13 @@ public sealed class Runner
         try
         {
             return await run.WaitAsync(options.Timeout + AbandonGrace, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Give the run's thread a moment to leave native code (OpenBLAS, a GPU driver): a process that exits while a
+            // thread is inside such a library can crash in the library's exit handlers instead of stopping cleanly.
+            await Task.WhenAny(run, Task.Delay(CancelGrace, _time)).ConfigureAwait(false);
+            throw;
         }
         catch (TimeoutException)
         {
