@@ -5,8 +5,9 @@
 #   sudo install/linux/install.sh uninstall [--purge]
 #
 # install   publishes the agent (dotnet publish, Release) to /opt/aiprofiler and the bundled plugins to
-#           /opt/aiprofiler/plugins, creates the aiprofiler system user, writes /etc/aiprofiler/appsettings.json and
-#           /etc/aiprofiler/environment when they do not exist yet, installs aiprofiler.service and enables it.
+#           /opt/aiprofiler/plugins, creates the aiprofiler system user, writes /etc/aiprofiler/appsettings.json (from
+#           the defaults, kept as /opt/aiprofiler/appsettings.default.json) and /etc/aiprofiler/environment when they
+#           do not exist yet, installs aiprofiler.service and enables it.
 #           Running it again upgrades the agent and keeps the configuration.
 # uninstall stops and disables the service and removes the unit, /opt/aiprofiler and the user; --purge also removes
 #           /etc/aiprofiler and /var/lib/aiprofiler.
@@ -106,7 +107,7 @@ write_config() {
   local dotnet=$1 urls=$2 urls_given=$3
   install -d -m 0750 -o root -g "$SERVICE_USER" "$CONFIG_DIR"
   if [ ! -e "$CONFIG_DIR/appsettings.json" ]; then
-    install -m 0640 -o root -g "$SERVICE_USER" "$PREFIX/appsettings.json" "$CONFIG_DIR/appsettings.json"
+    install -m 0640 -o root -g "$SERVICE_USER" "$PREFIX/appsettings.default.json" "$CONFIG_DIR/appsettings.json"
     echo "install.sh: wrote $CONFIG_DIR/appsettings.json (edit the schedule there)"
   fi
   if [ ! -e "$CONFIG_DIR/environment" ]; then
@@ -148,6 +149,9 @@ do_install() {
   rm -rf "$PREFIX"
   install -d -m 0755 "$PREFIX"
   cp -a "$stage_dir/." "$PREFIX/"
+  # /etc/aiprofiler/appsettings.json is the whole configuration: the agent layers --config over an appsettings.json
+  # beside it, merging Schedule:Jobs entry by entry, so a default file there would mix its jobs into the user's.
+  mv "$PREFIX/appsettings.json" "$PREFIX/appsettings.default.json"
   chown -R root:root "$PREFIX"
   chmod -R u=rwX,go=rX "$PREFIX"
   write_config "$dotnet" "$urls" "$urls_given"

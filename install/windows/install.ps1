@@ -4,7 +4,8 @@
 
 .DESCRIPTION
     install    publishes the agent (dotnet publish, Release) to -InstallDir and the bundled plugins to
-               <InstallDir>\plugins, copies appsettings.json to <ConfigDir> when it is not there yet, creates the
+               <InstallDir>\plugins, copies the default appsettings.json to <ConfigDir> when it is not there yet (the
+               install folder keeps it as appsettings.default.json), creates the
                service (automatic start, restart on failure, virtual account NT SERVICE\<Name>) and starts it.
                Running it again upgrades the agent and keeps the configuration.
     start      starts the service.
@@ -116,6 +117,9 @@ function Install-Agent {
         if (Test-Path $InstallDir) { Remove-Item -Recurse -Force $InstallDir }
         New-Item -ItemType Directory -Force -Path $InstallDir | Out-Null
         Copy-Item -Recurse -Path (Join-Path $stage '*') -Destination $InstallDir
+        # <ConfigDir>\appsettings.json is the whole configuration: the agent layers --config over an appsettings.json
+        # beside it, merging Schedule:Jobs entry by entry, so a default file there would mix its jobs into the user's.
+        Move-Item (Join-Path $InstallDir 'appsettings.json') (Join-Path $InstallDir 'appsettings.default.json')
     }
     finally {
         if (Test-Path $stage) { Remove-Item -Recurse -Force $stage }
@@ -123,7 +127,7 @@ function Install-Agent {
 
     New-Item -ItemType Directory -Force -Path $ConfigDir | Out-Null
     if (-not (Test-Path $configFile)) {
-        Copy-Item (Join-Path $InstallDir 'appsettings.json') $configFile
+        Copy-Item (Join-Path $InstallDir 'appsettings.default.json') $configFile
         Write-Host "install.ps1: wrote $configFile (edit the schedule there)"
     }
 

@@ -42,8 +42,7 @@ public sealed class DashboardQueryTests
     public async Task EveryPanelAndVariableQuery_OnPrometheusScrapingARunningAgent_IsValidAndHasDataUnlessItsHardwareIsMissing()
     {
         using var temp = new TemporaryDirectory();
-        File.WriteAllText(temp.File("agent.json"), AgentConfig);
-        using var agent = AgentProcess.Start(temp.File("agent.json"));
+        using var agent = AgentProcess.Start(agentDll: AgentProcess.CopyWithSettings(temp.File("agent"), AgentConfig));
         await agent.WaitForAsync("/metrics", body => body.Contains("aiprofiler_runs_total", StringComparison.Ordinal));
 
         File.WriteAllText(temp.File("prometheus.yml"), PrometheusConfigFor(agent.Port));

@@ -63,15 +63,19 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
-    public void DaemonSet_Config_MountsTheConfigMapItPassesWithConfig()
+    public void DaemonSet_Config_ReplacesTheAgentsOwnAppsettingsWithTheConfigMap()
     {
         var configMap = Manifest("configmap.yaml", "v1", "ConfigMap");
         var mount = Seq(Container["volumeMounts"]).Select(Map).Single(m => Str(m["name"]) == "config");
         var volume = Seq(Pod["volumes"]).Select(Map).Single(v => Str(v["name"]) == "config");
-        var args = Seq(Container["args"]).Select(Str).ToArray();
+        var dockerfile = File.ReadAllText(Repository.PathOf("install", "Dockerfile"));
 
+        // The image runs /app/aiprofiler.dll, which reads the appsettings.json beside it; the ConfigMap takes its place.
+        Assert.Contains("\"/app/aiprofiler.dll\"", dockerfile, StringComparison.Ordinal);
         Assert.Equal(At(configMap, "metadata", "name"), At(volume, "configMap", "name"));
-        Assert.Equal(["--config", $"{Str(mount["mountPath"])}/appsettings.json"], args);
+        Assert.Equal("/app/appsettings.json", mount["mountPath"]);
+        Assert.Equal("appsettings.json", mount["subPath"]);
+        Assert.False(Container.ContainsKey("args"));
         using var json = JsonDocument.Parse(Str(At(configMap, "data", "appsettings.json")));
         Assert.Equal("/host/proc", json.RootElement.GetProperty("Samplers").GetProperty("ProcRoot").GetString());
         Assert.Contains(Seq(Container["volumeMounts"]).Select(Map), m => Str(m["mountPath"]) == "/host/proc");
@@ -82,10 +86,10 @@ public sealed class KubernetesManifestTests
     {
         var configMap = Manifest("configmap.yaml", "v1", "ConfigMap");
         using var temp = new TemporaryDirectory();
-        File.WriteAllText(temp.File("appsettings.json"), Str(At(configMap, "data", "appsettings.json")));
+        var agentDll = AgentProcess.CopyWithSettings(temp.File("agent"), Str(At(configMap, "data", "appsettings.json")));
 
         // The agent validates its options and the schedule against the workloads and devices it has before it listens.
-        using var agent = AgentProcess.Start(temp.File("appsettings.json"));
+        using var agent = AgentProcess.Start(agentDll: agentDll);
         await agent.WaitListeningAsync();
 
         Assert.DoesNotContain("configuration error", agent.Log, StringComparison.Ordinal);

@@ -68,6 +68,8 @@ public sealed partial class SystemdUnitTests
         Assert.Contains("readonly PREFIX=/opt/aiprofiler", script, StringComparison.Ordinal);
         Assert.Contains("readonly CONFIG_DIR=/etc/aiprofiler", script, StringComparison.Ordinal);
         Assert.Contains("readonly SERVICE_USER=aiprofiler", script, StringComparison.Ordinal);
+        // --config is layered over the appsettings.json beside the agent; install.sh moves that one aside.
+        Assert.Contains("mv \"$PREFIX/appsettings.json\" \"$PREFIX/appsettings.default.json\"", script, StringComparison.Ordinal);
     }
 
     /// <summary>systemd-analyze verify insists that ExecStart's program exists; everything else is checked as shipped.</summary>

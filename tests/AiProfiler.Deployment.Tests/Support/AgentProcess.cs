@@ -39,7 +39,27 @@ internal sealed partial class AgentProcess : IDisposable
         }
     }
 
-    public static AgentProcess Start(string? configFile = null, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Copies the agent to <paramref name="directory"/> with <paramref name="settingsJson"/> as its own appsettings.json,
+    /// as a deployment that replaces the default file does (the Kubernetes ConfigMap, install.sh's single config);
+    /// returns the copy's aiprofiler.dll for <see cref="Start"/>. A file given with --config would instead be layered
+    /// over the default one, whose schedule would then merge into the test's job by job.
+    /// </summary>
+    public static string CopyWithSettings(string directory, string settingsJson)
+    {
+        var source = Path.GetDirectoryName(Repository.AgentDll)!;
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(directory, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        File.WriteAllText(Path.Combine(directory, "appsettings.json"), settingsJson);
+        return Path.Combine(directory, Path.GetFileName(Repository.AgentDll));
+    }
+
+    public static AgentProcess Start(string? configFile = null, IReadOnlyDictionary<string, string>? environment = null, string? agentDll = null)
     {
         var port = FreePort.Next();
         var info = new ProcessStartInfo("dotnet")
@@ -49,7 +69,7 @@ internal sealed partial class AgentProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = Repository.Root,
         };
-        foreach (var argument in new[] { Repository.AgentDll, "run", "--urls", $"http://127.0.0.1:{port}", "--plugins", Repository.Plugins })
+        foreach (var argument in new[] { agentDll ?? Repository.AgentDll, "run", "--urls", $"http://127.0.0.1:{port}", "--plugins", Repository.Plugins })
         {
             info.ArgumentList.Add(argument);
         }
