@@ -22,7 +22,7 @@ public sealed class GradientCheckTests
     [InlineData("lora")]
     public void Run_WrongActivationGradient_Fails(string mode)
     {
-        using var device = new MisderivedGeluDevice(TestDevices.Cpu());
+        using var device = MisderivedGeluDevice.Create(TestDevices.Cpu());
 
         var result = GradientCheck.Run(device, TestDevices.Mode(mode));
 

@@ -64,7 +64,7 @@ public sealed class PreparedFineTuneTests
     [Fact]
     public void Verify_WrongBackwardOnDevice_Fails()
     {
-        using var device = new MisderivedGeluDevice(TestDevices.Cpu());
+        using var device = MisderivedGeluDevice.Create(TestDevices.Cpu());
         using var prepared = _workload.Prepare(device, TinyParameters.Create());
 
         var result = prepared.Verify();

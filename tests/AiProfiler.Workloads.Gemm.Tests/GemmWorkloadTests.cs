@@ -1,8 +1,8 @@
-using System.Reflection;
 using AiProfiler.Abstractions.Devices;
 using AiProfiler.Abstractions.Parameters;
 using AiProfiler.Abstractions.Workloads;
 using AiProfiler.Backends.Cpu;
+using AiProfiler.Testing;
 
 namespace AiProfiler.Workloads.Gemm.Tests;
 
@@ -36,7 +36,7 @@ public sealed class GemmWorkloadTests : IDisposable
     [Fact]
     public void Verify_WrongProduct_Fails()
     {
-        using var device = new ScaledGemmDevice(_cpu, 1.001f);
+        using var device = ScaledGemmDevice(_cpu, 1.001f);
         using var prepared = _gemm.Prepare(device, Parse("m=64,n=64,k=64"));
 
         var result = prepared.Verify();
@@ -79,7 +79,7 @@ public sealed class GemmWorkloadTests : IDisposable
     [InlineData("m=64,n=64,k=1024,precision=fp16", "M=64 N=64 K=1024 fp16")]
     public void Verify_HalfPrecisionOnADeviceThatSupportsIt_Passes(string parameters, string shape)
     {
-        using var device = new HalfGemmDevice(_cpu, 1f);
+        using var device = HalfGemmDevice(_cpu, 1f);
         using var prepared = _gemm.Prepare(device, Parse(parameters));
 
         prepared.Run(new IterationContext(CancellationToken.None, [], isWarmup: false));
@@ -92,7 +92,7 @@ public sealed class GemmWorkloadTests : IDisposable
     [Fact]
     public void Verify_HalfPrecisionProductOffByOnePercent_Fails()
     {
-        using var device = new HalfGemmDevice(_cpu, 1.01f);
+        using var device = HalfGemmDevice(_cpu, 1.01f);
         using var prepared = _gemm.Prepare(device, Parse("m=64,n=64,k=64,precision=bf16"));
 
         var result = prepared.Verify();
@@ -104,7 +104,7 @@ public sealed class GemmWorkloadTests : IDisposable
     [Fact]
     public void Cost_Fp16_CountsTwoBytesPerElement()
     {
-        using var device = new HalfGemmDevice(_cpu, 1f);
+        using var device = HalfGemmDevice(_cpu, 1f);
         using var prepared = _gemm.Prepare(device, Parse("m=100,n=200,k=300,precision=fp16"));
 
         Assert.Equal(2.0 * ((100 * 300) + (300 * 200) + (100 * 200)), prepared.Cost.Bytes);
@@ -133,135 +133,37 @@ public sealed class GemmWorkloadTests : IDisposable
         text.Split(',').Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]));
 
     /// <summary>A device whose GEMM is subtly wrong, to prove verification notices.</summary>
-    private sealed class ScaledGemmDevice(IDevice inner, float factor) : IDevice
-    {
-        public DeviceInfo Info => inner.Info;
-
-        public long AvailableMemoryBytes => inner.AvailableMemoryBytes;
-
-        public ITensorOps Ops { get; } = ScaledOps.Create(inner.Ops, factor);
-
-        public AiProfiler.Abstractions.Kernels.IKernelCompiler? Kernels => null;
-
-        public IDeviceBuffer Allocate(long length, DataType type = DataType.Float32) => inner.Allocate(length, type);
-
-        public void Write<T>(IDeviceBuffer destination, ReadOnlySpan<T> source, long offset = 0)
-            where T : unmanaged => inner.Write(destination, source, offset);
-
-        public void Read<T>(IDeviceBuffer source, Span<T> destination, long offset = 0)
-            where T : unmanaged => inner.Read(source, destination, offset);
-
-        public IDeviceTimer CreateTimer() => inner.CreateTimer();
-
-        public void Synchronize() => inner.Synchronize();
-
-        public void Dispose()
+    private static InterceptingDevice ScaledGemmDevice(IDevice inner, float factor) =>
+        new InterceptingDevice(inner, ownsInner: false).Intercept(nameof(ITensorOps.Gemm), (args, forward) =>
         {
-        }
-    }
-
-    public class ScaledOps : DispatchProxy
-    {
-        private ITensorOps _inner = null!;
-        private float _factor;
-
-        public static ITensorOps Create(ITensorOps inner, float factor)
-        {
-            var proxy = DispatchProxy.Create<ITensorOps, ScaledOps>();
-            var self = (ScaledOps)(object)proxy;
-            self._inner = inner;
-            self._factor = factor;
-            return proxy;
-        }
-
-        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
-        {
-            if (targetMethod!.Name == nameof(ITensorOps.Gemm))
-            {
-                var g = (GemmDescriptor)args![0]!;
-                args[0] = g with { Alpha = g.Alpha * _factor };
-            }
-
-            return targetMethod.Invoke(_inner, args);
-        }
-    }
+            var g = (GemmDescriptor)args[0]!;
+            args[0] = g with { Alpha = g.Alpha * factor };
+            return forward();
+        });
 
     /// <summary>
     /// A CPU device that claims fp16 and bf16 GEMM and runs it the way the contract describes: inputs widened to fp32,
     /// accumulated in fp32 (optionally scaled wrong), the result rounded back to the buffer's type.
     /// </summary>
-    private sealed class HalfGemmDevice(IDevice inner, float factor) : IDevice
-    {
-        private ITensorOps? _ops;
-
-        public DeviceInfo Info => inner.Info;
-
-        public long AvailableMemoryBytes => inner.AvailableMemoryBytes;
-
-        public ITensorOps Ops => _ops ??= HalfGemmOps.Create(inner, factor);
-
-        public AiProfiler.Abstractions.Kernels.IKernelCompiler? Kernels => null;
-
-        public IDeviceBuffer Allocate(long length, DataType type = DataType.Float32) => inner.Allocate(length, type);
-
-        public void Write<T>(IDeviceBuffer destination, ReadOnlySpan<T> source, long offset = 0)
-            where T : unmanaged => inner.Write(destination, source, offset);
-
-        public void Read<T>(IDeviceBuffer source, Span<T> destination, long offset = 0)
-            where T : unmanaged => inner.Read(source, destination, offset);
-
-        public IDeviceTimer CreateTimer() => inner.CreateTimer();
-
-        public void Synchronize() => inner.Synchronize();
-
-        public void Dispose()
-        {
-        }
-    }
-
-    public class HalfGemmOps : DispatchProxy
-    {
-        private IDevice _device = null!;
-        private float _factor;
-
-        public static ITensorOps Create(IDevice device, float factor)
-        {
-            var proxy = DispatchProxy.Create<ITensorOps, HalfGemmOps>();
-            var self = (HalfGemmOps)(object)proxy;
-            self._device = device;
-            self._factor = factor;
-            return proxy;
-        }
-
-        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
-        {
-            var ops = _device.Ops;
-            switch (targetMethod!.Name)
+    private static InterceptingDevice HalfGemmDevice(IDevice inner, float factor) =>
+        new InterceptingDevice(inner, ownsInner: false)
+            .Intercept(nameof(ITensorOps.SupportsGemm), (args, _) => (DataType)args[0]! != DataType.Int32)
+            .Intercept(nameof(ITensorOps.Gemm), (args, _) =>
             {
-                case nameof(ITensorOps.SupportsGemm):
-                    return (DataType)args![0]! != DataType.Int32;
-                case nameof(ITensorOps.Gemm):
-                    var g = (GemmDescriptor)args![0]!;
-                    var (a, b, c) = ((IDeviceBuffer)args[1]!, (IDeviceBuffer)args[2]!, (IDeviceBuffer)args[3]!);
-                    using (var a32 = Widen(a))
-                    using (var b32 = Widen(b))
-                    using (var c32 = Widen(c))
-                    {
-                        ops.Gemm(g with { Type = DataType.Float32, Alpha = g.Alpha * _factor }, a32, b32, c32);
-                        ops.Convert(c32, c, c.Length);
-                    }
+                var g = (GemmDescriptor)args[0]!;
+                var (a, b, c) = ((IDeviceBuffer)args[1]!, (IDeviceBuffer)args[2]!, (IDeviceBuffer)args[3]!);
+                using var a32 = Widen(inner, a);
+                using var b32 = Widen(inner, b);
+                using var c32 = Widen(inner, c);
+                inner.Ops.Gemm(g with { Type = DataType.Float32, Alpha = g.Alpha * factor }, a32, b32, c32);
+                inner.Ops.Convert(c32, c, c.Length);
+                return null;
+            });
 
-                    return null;
-                default:
-                    return targetMethod.Invoke(ops, args);
-            }
-        }
-
-        private IDeviceBuffer Widen(IDeviceBuffer half)
-        {
-            var wide = _device.Allocate(half.Length);
-            _device.Ops.Convert(half, wide, half.Length);
-            return wide;
-        }
+    private static IDeviceBuffer Widen(IDevice device, IDeviceBuffer half)
+    {
+        var wide = device.Allocate(half.Length);
+        device.Ops.Convert(half, wide, half.Length);
+        return wide;
     }
 }

@@ -127,9 +127,9 @@ public sealed class InferenceWorkloadTests
     [Fact]
     public void Verify_DecodeAttentionMissingTheNewestKey_FailsAgainstRecompute()
     {
-        using var device = new TamperingDevice(TestDevices.Cpu());
-        using var prepared = _workload.Prepare(device, Parameters(("prompt", "5"), ("gen", "6")));
-        device.Attention = a => a.QueryLength == 1 ? a with { KeyLength = a.KeyLength - 1 } : a;
+        using var tampering = new TamperingDevice(TestDevices.Cpu());
+        using var prepared = _workload.Prepare(tampering.Device, Parameters(("prompt", "5"), ("gen", "6")));
+        tampering.Attention = a => a.QueryLength == 1 ? a with { KeyLength = a.KeyLength - 1 } : a;
 
         var result = prepared.Verify();
 
@@ -141,10 +141,10 @@ public sealed class InferenceWorkloadTests
     [Fact]
     public void Verify_OutputChangingBetweenRuns_FailsAsNotDeterministic()
     {
-        using var device = new TamperingDevice(TestDevices.Cpu());
-        using var prepared = _workload.Prepare(device, Parameters(("batch", "2"), ("prompt", "5"), ("gen", "8")));
+        using var tampering = new TamperingDevice(TestDevices.Cpu());
+        using var prepared = _workload.Prepare(tampering.Device, Parameters(("batch", "2"), ("prompt", "5"), ("gen", "8")));
         prepared.Run(Context());
-        device.Attention = a => a with { Scale = 40f };
+        tampering.Attention = a => a with { Scale = 40f };
 
         var result = prepared.Verify();
 
