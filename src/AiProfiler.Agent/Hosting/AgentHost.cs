@@ -23,6 +23,12 @@ internal static class AgentHost
         builder.WebHost.UseUrls(urls);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddAiProfilerAgent(builder.Configuration);
+        builder.Services.AddHostedService<SystemdNotifier>();
+        if (WindowsServiceLifetime.IsWindowsService())
+        {
+            builder.Services.AddSingleton<IHostLifetime, WindowsServiceLifetime>();
+        }
+
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapAgentEndpoints();
