@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Options;
 
 namespace AiProfiler.Agent.Cli;
 
@@ -45,8 +46,27 @@ internal static class AgentCli
             Output = output,
             Error = error,
             ProcessTerminationTimeout = TimeSpan.FromSeconds(5),
+            EnableDefaultExceptionHandler = false,
         };
-        return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            await error.WriteLineAsync($"aiprofiler: configuration error: {ex.Message}").ConfigureAwait(false);
+            return Failure;
+        }
+        catch (InvalidOperationException ex) when (ex.Message.Contains("onfiguration", StringComparison.Ordinal))
+        {
+            await error.WriteLineAsync($"aiprofiler: configuration error: {ex.Message}").ConfigureAwait(false);
+            return Failure;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await error.WriteLineAsync($"aiprofiler: configuration error: {string.Join("; ", ex.Failures)}").ConfigureAwait(false);
+            return Failure;
+        }
     }
 
     /// <summary>Prints one error line and the command's usage line; returns exit code 2.</summary>
@@ -68,7 +88,7 @@ internal static class AgentCli
     /// <summary>The <c>--config</c> option shared by every command.</summary>
     public static Option<string?> ConfigOption() => new("--config")
     {
-        Description = "an extra JSON configuration file, layered over appsettings.json",
+        Description = "the JSON configuration file to use instead of the appsettings.json beside the agent",
         HelpName = "FILE",
     };
 

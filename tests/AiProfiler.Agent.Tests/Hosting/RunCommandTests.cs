@@ -27,6 +27,37 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains(expected, run.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("run")]
+    [InlineData("bench")]
+    public async Task AnyCommand_ConfigFileNotJson_ExitsOneWithThePosition(string command)
+    {
+        File.WriteAllText(_config, "{ \"Schedule\": { \"Jobs\": [ } }");
+
+        var run = await CliRun.Invoke(command == "run"
+            ? ["run", "--urls", $"http://127.0.0.1:{FreePort.Next()}", "--config", _config]
+            : ["bench", "-w", "gemm", "--config", _config, "--plugins", Repository.Plugins]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal($"aiprofiler: configuration error: configuration file '{_config}' is not valid JSON at line 1, byte 27: '}}' is an invalid start of a value. Fix the file.{Environment.NewLine}", run.Error);
+    }
+
+    [Fact]
+    public async Task Run_ConfigFile_ReplacesTheBundledScheduleInsteadOfMergingJobs()
+    {
+        // The bundled second job is attention with a 'causal' parameter; merged by index it would break this gemm job.
+        File.WriteAllText(_config, """
+            { "Schedule": { "InitialDelaySeconds": 0, "Jobs": [
+              { "Workload": "gemm", "Devices": [ "cpu" ], "Parameters": { "m": "16" }, "IntervalSeconds": 3600 },
+              { "Workload": "gemm", "Devices": [ "cpu" ], "Parameters": { "m": "24" }, "IntervalSeconds": 3600 } ] } }
+            """);
+        using var agent = AgentProcess.Start(_config);
+
+        var metrics = await agent.WaitForAsync("/metrics", body => body.Contains("m=24,", StringComparison.Ordinal));
+
+        Assert.DoesNotContain("workload=\"attention\"", metrics, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Run_PortInUse_ExitsOneWithTheFix()
     {
