@@ -56,7 +56,7 @@ public sealed class KubernetesManifestTests
     {
         var terms = Seq(At(Pod, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"));
         var keys = terms.SelectMany(t => Seq(At(t, "matchExpressions"))).Select(e => Str(At(e, "key"))).ToArray();
-        var docs = File.ReadAllText(Repository.PathOf("docs-deploy.md"));
+        var docs = File.ReadAllText(Repository.PathOf("README.md"));
 
         Assert.Equal(["nvidia.com/gpu.present", "aiprofiler.io/enabled"], keys);
         Assert.All(keys, key => Assert.Contains(key, docs, StringComparison.Ordinal));
