@@ -96,6 +96,51 @@ public sealed class CpuGemmTests
         }
     }
 
+    [Theory]
+    [InlineData("simd", 1, 37, false, false)]
+    [InlineData("openblas", 1, 37, false, false)]
+    [InlineData("openblas", 1, 37, true, false)]
+    [InlineData("openblas", 1, 37, false, true)]
+    [InlineData("openblas", 1, 37, true, true)]
+    [InlineData("openblas", 29, 1, false, false)]
+    [InlineData("openblas", 29, 1, true, false)]
+    [InlineData("openblas", 29, 1, false, true)]
+    [InlineData("openblas", 29, 1, true, true)]
+    public void Gemm_OneRowOrColumnWithLeadingDimensionsAndBetaZero_MatchesReferenceAndOverwritesNaN(string engine, int m, int n, bool transA, bool transB)
+    {
+        using var device = Open(engine);
+        const int k = 45, pad = 3;
+        var (aRows, aCols) = transA ? (k, m) : (m, k);
+        var (bRows, bCols) = transB ? (n, k) : (k, n);
+        int ldA = aCols + pad, ldB = bCols + pad, ldC = n + pad;
+        var a = Reference.Random(aRows * ldA, 6);
+        var b = Reference.Random(bRows * ldB, 7);
+        var c0 = Enumerable.Repeat(float.NaN, m * ldC).ToArray();
+        var g = new GemmDescriptor { M = m, N = n, K = k, TransposeA = transA, TransposeB = transB, Alpha = 1.5f, LdA = ldA, LdB = ldB, LdC = ldC };
+
+        var c = Run(device, g, a, b, c0);
+
+        for (var i = 0; i < m; i++)
+        {
+            for (var j = 0; j < ldC; j++)
+            {
+                if (j >= n)
+                {
+                    Assert.True(float.IsNaN(c[(i * ldC) + j]), $"element outside C's window was written at ({i},{j})");
+                    continue;
+                }
+
+                double sum = 0;
+                for (var p = 0; p < k; p++)
+                {
+                    sum += (double)(transA ? a[(p * ldA) + i] : a[(i * ldA) + p]) * (transB ? b[(j * ldB) + p] : b[(p * ldB) + j]);
+                }
+
+                Assert.Equal(1.5 * sum, c[(i * ldC) + j], 4);
+            }
+        }
+    }
+
     [Fact]
     public void Gemm_Fp16_RefusedWithTheFix()
     {
