@@ -14,7 +14,7 @@ namespace AiProfiler.Backends.Cpu;
 internal sealed unsafe partial class CpuTensorOps
 {
     private const int QueryBlock = 128;
-    private const int KeyTile = 128;
+    private const int KeyTile = 256;
     private const int DecodeKeyTile = 512;
 
     // Below this many multiply-adds (about a millisecond of work) a call runs on the calling thread: decode steps

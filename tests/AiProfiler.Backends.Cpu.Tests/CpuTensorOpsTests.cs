@@ -5,6 +5,7 @@ namespace AiProfiler.Backends.Cpu.Tests;
 public sealed class CpuTensorOpsTests : IDisposable
 {
     private static readonly CpuDeviceProvider Provider = new("simd");
+    private static readonly CpuDeviceProvider OpenBlasProvider = new("openblas");
     private readonly CpuDevice _device = (CpuDevice)Provider.Open(0);
 
     private ITensorOps Ops => _device.Ops;
@@ -213,7 +214,7 @@ public sealed class CpuTensorOpsTests : IDisposable
     [MemberData(nameof(AttentionTileShapes))]
     public void Attention_ManyTilesCausalOffsetAndDecode_MatchesDoubleReference(string engine, int batch, int heads, int nq, int nk, int capacity, int d, bool causal, int? offset)
     {
-        using var device = (CpuDevice)new CpuDeviceProvider(engine).Open(0);
+        using var device = (CpuDevice)(engine == "simd" ? Provider : OpenBlasProvider).Open(0);
         var desc = new AttentionDescriptor { Batch = batch, Heads = heads, QueryLength = nq, KeyLength = nk, HeadDim = d, KeyCapacity = capacity, Causal = causal, QueryOffset = offset };
 
         AssertAttentionMatchesReference(device, desc, 1e-5);
