@@ -30,7 +30,11 @@ public sealed unsafe class CpuGemmEngine
     /// <summary>Runs the GEMM described by <paramref name="g"/> on fp32 data.</summary>
     public void Gemm(in GemmDescriptor g, float* a, float* b, float* c)
     {
-        if (_openBlas is not null && g.M > 0 && g.N > 0 && g.K > 0)
+        if (RowVectorGemm.Supports(g))
+        {
+            RowVectorGemm.Run(g, a, b, c);
+        }
+        else if (_openBlas is not null && g.M > 0 && g.N > 0 && g.K > 0)
         {
             _openBlas.Gemm(g, a, b, c);
         }
