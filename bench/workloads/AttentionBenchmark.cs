@@ -12,6 +12,14 @@ internal static class AttentionBenchmark
 {
     public static void Run(CpuDeviceProvider provider, BenchOptions options)
     {
+        foreach (var causal in options.Get("causal", "false,true").Split(','))
+        {
+            RunOne(provider, options, causal.Trim());
+        }
+    }
+
+    private static void RunOne(CpuDeviceProvider provider, BenchOptions options, string causal)
+    {
         var workload = new AttentionWorkload();
         var repetitions = options.GetInt32("repetitions", 5);
         var results = new Dictionary<string, (double Seconds, double Flops, long Bytes, long Allocated, VerificationResult Verification, string Shape, string Implementation)>();
@@ -23,7 +31,7 @@ internal static class AttentionBenchmark
                 ["heads"] = options.Get("heads", "8"),
                 ["seq"] = options.Get("seq", "2048"),
                 ["head_dim"] = options.Get("head_dim", "64"),
-                ["causal"] = options.Get("causal", "false"),
+                ["causal"] = causal,
                 ["variant"] = variant,
             });
             using var device = (CpuDevice)provider.Open(0);

@@ -1,12 +1,25 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using AiProfiler.Abstractions.Devices;
 
 namespace AiProfiler.Backends.Cpu;
 
-/// <summary>Fused attention: keys in tiles, online softmax (running max and sum), never materializing the scores.</summary>
+/// <summary>
+/// Fused attention in the FlashAttention-2 structure: a block of queries against tiles of keys, the block×tile scores
+/// computed by one GEMM into per-thread scratch that stays in L2, an online softmax over each tile (running max and sum
+/// per row, vectorized exp), and O += P·V by a second GEMM. Memory is O(block × tile) per thread; the N×N scores never
+/// exist. Causal tiles wholly above the diagonal are skipped. Work is spread over (batch, head, query block), with the
+/// BLAS kept single-threaded inside.
+/// </summary>
 internal sealed unsafe partial class CpuTensorOps
 {
-    private const int KeyTile = 64;
+    private const int QueryBlock = 128;
+    private const int KeyTile = 256;
+    private const int DecodeKeyTile = 512;
+
+    // Below this many multiply-adds (about a millisecond of work) a call runs on the calling thread: decode steps
+    // issue many small attention calls, and the thread pool's start-up would dominate them.
+    private const long SerialWork = 1L << 21;
 
     public void Attention(in AttentionDescriptor attention, IDeviceBuffer q, IDeviceBuffer k, IDeviceBuffer v, IDeviceBuffer o)
     {
@@ -16,68 +29,143 @@ internal sealed unsafe partial class CpuTensorOps
             throw new ArgumentException($"invalid attention shape B={a.Batch} H={a.Heads} Nq={a.QueryLength} Nk={a.KeyLength} d={a.HeadDim} capacity={a.EffectiveKeyCapacity}");
         }
 
+        var heads = (long)a.Batch * a.Heads;
         int d = a.HeadDim, nq = a.QueryLength, cap = a.EffectiveKeyCapacity;
-        long heads = (long)a.Batch * a.Heads;
-        float* pq = Ptr(q, heads * nq * d), pk = Ptr(k, heads * cap * d), pv = Ptr(v, heads * cap * d), po = Ptr(o, heads * nq * d);
-        var rows = heads * nq;
-        var scale = a.EffectiveScale;
-        var offset = a.EffectiveQueryOffset;
-        var causal = a.Causal;
-        var keyLength = a.KeyLength;
-        var blocks = Math.Max(1, Math.Min(rows, Environment.ProcessorCount * 8L));
-        var perBlock = (rows + blocks - 1) / blocks;
-        Parallel.For(0L, blocks, block =>
+        var pq = Ptr(q, heads * nq * d);
+        var pk = Ptr(k, heads * cap * d);
+        var pv = Ptr(v, heads * cap * d);
+        var po = Ptr(o, heads * nq * d);
+        if (nq == 0)
         {
-            var acc = new float[d];
-            var scores = new float[KeyTile];
-            var end = Math.Min(rows, (block + 1) * perBlock);
-            for (var row = block * perBlock; row < end; row++)
+            return;
+        }
+
+        var job = new AttentionJob(a, (nint)pq, (nint)pk, (nint)pv, (nint)po, Math.Min(QueryBlock, nq), nq <= 16 ? DecodeKeyTile : KeyTile);
+        var tasks = heads * job.QueryBlocks;
+        if (heads * nq * (long)a.KeyLength * d < SerialWork || tasks == 1)
+        {
+            var scratch = job.AllocateScratch();
+            try
             {
-                var head = row / nq;
-                var i = (int)(row % nq);
-                var last = causal ? Math.Min(keyLength - 1, offset + i) : keyLength - 1;
-                var query = new ReadOnlySpan<float>(pq + (row * d), d);
-                var keys = pk + (head * cap * d);
-                var values = pv + (head * cap * d);
-                var max = float.NegativeInfinity;
-                var sum = 0f;
-                Array.Clear(acc);
-                for (var j0 = 0; j0 <= last; j0 += KeyTile)
+                for (var task = 0L; task < tasks; task++)
                 {
-                    var count = Math.Min(KeyTile, last + 1 - j0);
-                    for (var t = 0; t < count; t++)
+                    job.RunBlock(task, scratch, gemm);
+                }
+            }
+            finally
+            {
+                NativeMemory.AlignedFree((void*)scratch);
+            }
+
+            return;
+        }
+
+        gemm.WithSingleThreadedGemm(() => Parallel.For(0L, tasks, job.AllocateScratch,
+            (task, _, scratch) =>
+            {
+                job.RunBlock(task, scratch, gemm);
+                return scratch;
+            },
+            scratch => NativeMemory.AlignedFree((void*)scratch)));
+    }
+
+    /// <summary>One attention call's shape and data, and the work on one (batch·head, query block).</summary>
+    private sealed class AttentionJob(AttentionDescriptor a, nint q, nint k, nint v, nint o, int queryBlock, int keyTile)
+    {
+        private readonly int _d = a.HeadDim;
+        private readonly int _nq = a.QueryLength;
+        private readonly int _cap = a.EffectiveKeyCapacity;
+        private readonly int _keyLength = a.KeyLength;
+        private readonly int _offset = a.EffectiveQueryOffset;
+        private readonly bool _causal = a.Causal;
+        private readonly float _scale = a.EffectiveScale;
+
+        public int QueryBlocks { get; } = (a.QueryLength + queryBlock - 1) / queryBlock;
+
+        /// <summary>Scores tile, output accumulator, running max and running sum for one block.</summary>
+        public nint AllocateScratch() =>
+            (nint)NativeMemory.AlignedAlloc((nuint)(sizeof(float) * ((queryBlock * keyTile) + (queryBlock * _d) + (2 * queryBlock))), 64);
+
+        public void RunBlock(long task, nint scratchAddress, CpuGemmEngine gemm)
+        {
+            var head = task / QueryBlocks;
+            var q0 = (int)(task % QueryBlocks) * queryBlock;
+            var rows = Math.Min(queryBlock, _nq - q0);
+            var scores = (float*)scratchAddress;
+            var acc = scores + (queryBlock * keyTile);
+            var max = acc + (queryBlock * _d);
+            var sum = max + queryBlock;
+            var qBlock = (float*)q + (((head * _nq) + q0) * _d);
+            var keys = (float*)k + (head * _cap * _d);
+            var values = (float*)v + (head * _cap * _d);
+            var output = new Span<float>((float*)o + (((head * _nq) + q0) * _d), rows * _d);
+
+            // The last key any row of the block sees; with a causal mask, tiles past it are never computed.
+            var lastKey = _causal ? (int)Math.Min(_keyLength - 1L, (long)_offset + q0 + rows - 1) : _keyLength - 1;
+            if (lastKey < 0)
+            {
+                output.Clear();
+                return;
+            }
+
+            new Span<float>(acc, rows * _d).Clear();
+            new Span<float>(max, rows).Fill(float.NegativeInfinity);
+            new Span<float>(sum, rows).Clear();
+            for (var k0 = 0; k0 <= lastKey; k0 += keyTile)
+            {
+                var cols = Math.Min(keyTile, lastKey + 1 - k0);
+                gemm.GemmOnThisThread(
+                    new GemmDescriptor { M = rows, N = cols, K = _d, TransposeB = true, Alpha = _scale, LdA = _d, LdB = _d, LdC = keyTile },
+                    qBlock, keys + ((long)k0 * _d), scores);
+                var anyVisible = false;
+                for (var r = 0; r < rows; r++)
+                {
+                    var row = new Span<float>(scores + (r * keyTile), cols);
+                    var visible = _causal ? (int)Math.Clamp((long)_offset + q0 + r - k0 + 1, 0, cols) : cols;
+                    if (visible == 0)
                     {
-                        scores[t] = TensorPrimitives.Dot(query, new ReadOnlySpan<float>(keys + ((long)(j0 + t) * d), d)) * scale;
+                        // The row sees none of this tile's keys: zero probabilities, state unchanged.
+                        row.Clear();
+                        continue;
                     }
 
-                    var tileMax = TensorPrimitives.Max(scores.AsSpan(0, count));
-                    var newMax = Math.Max(max, tileMax);
-                    if (newMax > max && sum > 0)
+                    anyVisible = true;
+                    row[visible..].Clear();
+                    var seen = row[..visible];
+                    var newMax = Math.Max(max[r], TensorPrimitives.Max(seen));
+                    var correction = MathF.Exp(max[r] - newMax);
+                    TensorPrimitives.Subtract(seen, newMax, seen);
+                    TensorPrimitives.Exp(seen, seen);
+                    sum[r] = (sum[r] * correction) + TensorPrimitives.Sum(seen);
+                    if (correction != 1f)
                     {
-                        var correction = MathF.Exp(max - newMax);
-                        sum *= correction;
-                        TensorPrimitives.Multiply(acc, correction, acc);
+                        var accRow = new Span<float>(acc + (r * _d), _d);
+                        TensorPrimitives.Multiply(accRow, correction, accRow);
                     }
 
-                    max = newMax;
-                    for (var t = 0; t < count; t++)
-                    {
-                        var p = MathF.Exp(scores[t] - max);
-                        sum += p;
-                        TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(values + ((long)(j0 + t) * d), d), p, acc, acc);
-                    }
+                    max[r] = newMax;
                 }
 
-                var output = new Span<float>(po + (row * d), d);
-                if (sum > 0)
+                if (anyVisible)
                 {
-                    TensorPrimitives.Multiply(acc, 1f / sum, output);
+                    gemm.GemmOnThisThread(
+                        new GemmDescriptor { M = rows, N = _d, K = cols, Alpha = 1f, Beta = 1f, LdA = keyTile, LdB = _d, LdC = _d },
+                        scores, values + ((long)k0 * _d), acc);
+                }
+            }
+
+            for (var r = 0; r < rows; r++)
+            {
+                var target = output.Slice(r * _d, _d);
+                if (sum[r] > 0)
+                {
+                    TensorPrimitives.Multiply(new ReadOnlySpan<float>(acc + (r * _d), _d), 1f / sum[r], target);
                 }
                 else
                 {
-                    output.Clear();
+                    target.Clear();
                 }
             }
-        });
+        }
     }
 }

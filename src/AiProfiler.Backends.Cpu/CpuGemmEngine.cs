@@ -30,13 +30,46 @@ public sealed unsafe class CpuGemmEngine
     /// <summary>Runs the GEMM described by <paramref name="g"/> on fp32 data.</summary>
     public void Gemm(in GemmDescriptor g, float* a, float* b, float* c)
     {
-        if (_openBlas is not null && g.M > 0 && g.N > 0 && g.K > 0)
+        if (RowVectorGemm.Supports(g))
+        {
+            RowVectorGemm.Run(g, a, b, c);
+        }
+        else if (_openBlas is not null && g.M > 0 && g.N > 0 && g.K > 0)
         {
             _openBlas.Gemm(g, a, b, c);
         }
         else
         {
             SimdGemm.Run(g, a, b, c);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/>, which calls <see cref="GemmOnThisThread"/> from several threads at once, with the
+    /// BLAS kept to one thread per call so that the caller's own parallelism does not oversubscribe the cores.
+    /// </summary>
+    internal void WithSingleThreadedGemm(Action body)
+    {
+        if (_openBlas is null)
+        {
+            body();
+        }
+        else
+        {
+            _openBlas.SingleThreaded(body);
+        }
+    }
+
+    /// <summary>A GEMM for callers inside <see cref="WithSingleThreadedGemm"/>: it runs on the calling thread only.</summary>
+    internal void GemmOnThisThread(in GemmDescriptor g, float* a, float* b, float* c)
+    {
+        if (_openBlas is not null && g.M > 0 && g.N > 0 && g.K > 0)
+        {
+            _openBlas.Gemm(g, a, b, c);
+        }
+        else
+        {
+            SimdGemm.Run(g, a, b, c, serial: true);
         }
     }
 }

@@ -19,15 +19,16 @@ internal static unsafe class SimdGemm
     private const int Kc = 256;
     private const int Mc = Mr * 16;
 
-    public static void Run(in GemmDescriptor g, float* a, float* b, float* c)
+    /// <summary>Runs the GEMM; <paramref name="serial"/> keeps it on the calling thread (for callers already in parallel).</summary>
+    public static void Run(in GemmDescriptor g, float* a, float* b, float* c, bool serial = false)
     {
         for (var batch = 0; batch < g.BatchCount; batch++)
         {
-            RunOne(g, a + g.OffsetA + (batch * g.StrideA), b + g.OffsetB + (batch * g.StrideB), c + g.OffsetC + (batch * g.StrideC));
+            RunOne(g, a + g.OffsetA + (batch * g.StrideA), b + g.OffsetB + (batch * g.StrideB), c + g.OffsetC + (batch * g.StrideC), serial);
         }
     }
 
-    private static void RunOne(GemmDescriptor g, float* a, float* b, float* c)
+    private static void RunOne(GemmDescriptor g, float* a, float* b, float* c, bool serial)
     {
         int m = g.M, n = g.N, k = g.K, ldc = g.EffectiveLdC;
         if (m == 0 || n == 0)
@@ -56,8 +57,8 @@ internal static unsafe class SimdGemm
                 {
                     var kc = Math.Min(Kc, k - pc);
                     var p0 = pc;
-                    For(nPanels, panel => PackB(g, b, (float*)pbAddress + (panel * kc * Nr), p0, kc, panel * Nr, n));
-                    For(mBlocks * nGroups, task =>
+                    For(serial ? 1 : nPanels, nPanels, panel => PackB(g, b, (float*)pbAddress + (panel * kc * Nr), p0, kc, panel * Nr, n));
+                    For(serial ? 1 : mBlocks * nGroups, mBlocks * nGroups, task =>
                     {
                         var block = task / nGroups;
                         var group = task % nGroups;
@@ -103,11 +104,14 @@ internal static unsafe class SimdGemm
         }
     }
 
-    private static void For(int count, Action<int> body)
+    private static void For(int parallelism, int count, Action<int> body)
     {
-        if (count == 1)
+        if (parallelism == 1 || count == 1)
         {
-            body(0);
+            for (var i = 0; i < count; i++)
+            {
+                body(i);
+            }
         }
         else
         {

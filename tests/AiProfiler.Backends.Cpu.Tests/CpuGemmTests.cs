@@ -7,7 +7,7 @@ public sealed class CpuGemmTests
     public static TheoryData<string, int, int, int, bool, bool> Shapes()
     {
         var data = new TheoryData<string, int, int, int, bool, bool>();
-        (int M, int N, int K)[] shapes = [(1, 1, 1), (7, 13, 5), (6, 16, 256), (17, 33, 65), (64, 64, 64), (100, 37, 300), (3, 1000, 2), (97, 1, 513), (1, 50, 7)];
+        (int M, int N, int K)[] shapes = [(1, 1, 1), (7, 13, 5), (6, 16, 256), (17, 33, 65), (64, 64, 64), (100, 37, 300), (3, 1000, 2), (97, 1, 513), (1, 50, 7), (1, 1000, 301)];
         foreach (var engine in new[] { "simd", "openblas" })
         {
             foreach (var (m, n, k) in shapes)
@@ -92,6 +92,51 @@ public sealed class CpuGemmTests
 
                     Assert.Equal(sum, c[index], 4);
                 }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("simd", 1, 37, false, false)]
+    [InlineData("openblas", 1, 37, false, false)]
+    [InlineData("openblas", 1, 37, true, false)]
+    [InlineData("openblas", 1, 37, false, true)]
+    [InlineData("openblas", 1, 37, true, true)]
+    [InlineData("openblas", 29, 1, false, false)]
+    [InlineData("openblas", 29, 1, true, false)]
+    [InlineData("openblas", 29, 1, false, true)]
+    [InlineData("openblas", 29, 1, true, true)]
+    public void Gemm_OneRowOrColumnWithLeadingDimensionsAndBetaZero_MatchesReferenceAndOverwritesNaN(string engine, int m, int n, bool transA, bool transB)
+    {
+        using var device = Open(engine);
+        const int k = 45, pad = 3;
+        var (aRows, aCols) = transA ? (k, m) : (m, k);
+        var (bRows, bCols) = transB ? (n, k) : (k, n);
+        int ldA = aCols + pad, ldB = bCols + pad, ldC = n + pad;
+        var a = Reference.Random(aRows * ldA, 6);
+        var b = Reference.Random(bRows * ldB, 7);
+        var c0 = Enumerable.Repeat(float.NaN, m * ldC).ToArray();
+        var g = new GemmDescriptor { M = m, N = n, K = k, TransposeA = transA, TransposeB = transB, Alpha = 1.5f, LdA = ldA, LdB = ldB, LdC = ldC };
+
+        var c = Run(device, g, a, b, c0);
+
+        for (var i = 0; i < m; i++)
+        {
+            for (var j = 0; j < ldC; j++)
+            {
+                if (j >= n)
+                {
+                    Assert.True(float.IsNaN(c[(i * ldC) + j]), $"element outside C's window was written at ({i},{j})");
+                    continue;
+                }
+
+                double sum = 0;
+                for (var p = 0; p < k; p++)
+                {
+                    sum += (double)(transA ? a[(p * ldA) + i] : a[(i * ldA) + p]) * (transB ? b[(j * ldB) + p] : b[(p * ldB) + j]);
+                }
+
+                Assert.Equal(1.5 * sum, c[(i * ldC) + j], 4);
             }
         }
     }

@@ -5,6 +5,7 @@ namespace AiProfiler.Backends.Cpu.Tests;
 public sealed class CpuTensorOpsTests : IDisposable
 {
     private static readonly CpuDeviceProvider Provider = new("simd");
+    private static readonly CpuDeviceProvider OpenBlasProvider = new("openblas");
     private readonly CpuDevice _device = (CpuDevice)Provider.Open(0);
 
     private ITensorOps Ops => _device.Ops;
@@ -185,40 +186,38 @@ public sealed class CpuTensorOpsTests : IDisposable
     [Fact]
     public void Attention_FusedWithCacheCausalAndOffset_MatchesNaiveReference()
     {
-        const int b = 2, h = 3, nq = 4, nk = 9, cap = 12, d = 5;
-        var q = Reference.Random(b * h * nq * d, 14);
-        var k = Reference.Random(b * h * cap * d, 15);
-        var v = Reference.Random(b * h * cap * d, 16);
-        using var dq = Upload(q);
-        using var dk = Upload(k);
-        using var dv = Upload(v);
-        using var o = _device.Allocate(q.Length);
-        var desc = new AttentionDescriptor { Batch = b, Heads = h, QueryLength = nq, KeyLength = nk, HeadDim = d, KeyCapacity = cap, Causal = true };
+        var desc = new AttentionDescriptor { Batch = 2, Heads = 3, QueryLength = 4, KeyLength = 9, HeadDim = 5, KeyCapacity = 12, Causal = true };
 
-        Ops.Attention(desc, dq, dk, dv, o);
+        AssertAttentionMatchesReference(_device, desc, 1e-5);
+    }
 
-        var expected = new double[q.Length];
-        var scale = 1 / Math.Sqrt(d);
-        for (var head = 0; head < b * h; head++)
+    public static TheoryData<string, int, int, int, int, int, int, bool, int?> AttentionTileShapes()
+    {
+        var data = new TheoryData<string, int, int, int, int, int, int, bool, int?>();
+        foreach (var engine in new[] { "simd", "openblas" })
         {
-            for (var i = 0; i < nq; i++)
-            {
-                var visible = nk - nq + i + 1;
-                var scores = new double[visible];
-                for (var j = 0; j < visible; j++)
-                {
-                    scores[j] = Enumerable.Range(0, d).Sum(t => (double)q[(((head * nq) + i) * d) + t] * k[(((head * cap) + j) * d) + t]) * scale;
-                }
-
-                var p = Reference.Softmax(scores);
-                for (var t = 0; t < d; t++)
-                {
-                    expected[(((head * nq) + i) * d) + t] = Enumerable.Range(0, visible).Sum(j => p[j] * v[(((head * cap) + j) * d) + t]);
-                }
-            }
+            // Query blocks and key tiles with ragged ends, large enough to run in parallel.
+            data.Add(engine, 1, 2, 300, 300, 300, 16, false, null);
+            data.Add(engine, 2, 1, 300, 300, 310, 16, true, null);
+            // Causal with an explicit offset: keys past the last query's position are never seen.
+            data.Add(engine, 1, 4, 150, 400, 420, 16, true, 200);
+            // Decode: one query against a long cache, more than one key tile.
+            data.Add(engine, 2, 2, 1, 1100, 1200, 32, true, null);
+            // A negative offset: the first queries see no key at all and give zeros.
+            data.Add(engine, 1, 2, 140, 140, 140, 8, true, -3);
         }
 
-        Reference.Close(expected, Download(o), 1e-5);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(AttentionTileShapes))]
+    public void Attention_ManyTilesCausalOffsetAndDecode_MatchesDoubleReference(string engine, int batch, int heads, int nq, int nk, int capacity, int d, bool causal, int? offset)
+    {
+        using var device = (CpuDevice)(engine == "simd" ? Provider : OpenBlasProvider).Open(0);
+        var desc = new AttentionDescriptor { Batch = batch, Heads = heads, QueryLength = nq, KeyLength = nk, HeadDim = d, KeyCapacity = capacity, Causal = causal, QueryOffset = offset };
+
+        AssertAttentionMatchesReference(device, desc, 1e-5);
     }
 
     [Fact]
@@ -341,6 +340,60 @@ public sealed class CpuTensorOpsTests : IDisposable
         buffer.Dispose();
 
         Assert.Equal(0, device.AllocatedBytes);
+    }
+
+    private static void AssertAttentionMatchesReference(CpuDevice device, AttentionDescriptor desc, double tolerance)
+    {
+        int heads = desc.Batch * desc.Heads, nq = desc.QueryLength, nk = desc.KeyLength, cap = desc.EffectiveKeyCapacity, d = desc.HeadDim;
+        var q = Reference.Random(heads * nq * d, 14);
+        var k = Reference.Random(heads * cap * d, 15);
+        var v = Reference.Random(heads * cap * d, 16);
+        using var dq = device.Allocate(q.Length);
+        using var dk = device.Allocate(k.Length);
+        using var dv = device.Allocate(v.Length);
+        using var o = device.Allocate(q.Length);
+        device.Write<float>(dq, q);
+        device.Write<float>(dk, k);
+        device.Write<float>(dv, v);
+        device.Ops.Fill(o, float.NaN, 0, q.Length);
+
+        device.Ops.Attention(desc, dq, dk, dv, o);
+
+        var expected = new double[q.Length];
+        var scale = 1 / Math.Sqrt(d);
+        for (var head = 0; head < heads; head++)
+        {
+            for (var i = 0; i < nq; i++)
+            {
+                var visible = desc.Causal ? Math.Clamp(desc.EffectiveQueryOffset + i + 1, 0, nk) : nk;
+                if (visible == 0)
+                {
+                    continue;
+                }
+
+                var scores = new double[visible];
+                for (var j = 0; j < visible; j++)
+                {
+                    for (var t = 0; t < d; t++)
+                    {
+                        scores[j] += (double)q[(((head * nq) + i) * d) + t] * k[(((head * cap) + j) * d) + t] * scale;
+                    }
+                }
+
+                var p = Reference.Softmax(scores);
+                for (var j = 0; j < visible; j++)
+                {
+                    for (var t = 0; t < d; t++)
+                    {
+                        expected[(((head * nq) + i) * d) + t] += p[j] * v[(((head * cap) + j) * d) + t];
+                    }
+                }
+            }
+        }
+
+        var actual = new float[q.Length];
+        device.Read<float>(o, actual);
+        Reference.Close(expected, actual, tolerance);
     }
 
     private CpuBuffer Upload(float[] values)
