@@ -32,6 +32,13 @@ public sealed class ParameterSetTests
         Assert.Equal(0.00025, set.GetDouble("lr"));
     }
 
+    [Fact]
+    public void ToLabel_OnlyTheValuesThatDifferFromDefaults()
+    {
+        Assert.Equal("defaults", ParameterSet.Create("w", Descriptors).ToLabel());
+        Assert.Equal("batch=8,mode=lora", ParameterSet.Create("w", Descriptors, new Dictionary<string, string> { ["mode"] = "lora", ["batch"] = "8", ["lr"] = "0.001" }).ToLabel());
+    }
+
     [Theory]
     [InlineData("batch", "65", "parameter 'batch' of workload 'w' is 65, outside integer 1..64")]
     [InlineData("batch", "1.5", "parameter 'batch' of workload 'w' must be an integer, got '1.5'; accepted: integer 1..64")]

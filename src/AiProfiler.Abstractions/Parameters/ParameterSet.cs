@@ -62,6 +62,17 @@ public sealed class ParameterSet
     /// <summary>The canonical <c>name=value,...</c> form, in declaration order.</summary>
     public override string ToString() => string.Join(',', _descriptors.Select(d => $"{d.Name}={_values[d.Name]}"));
 
+    /// <summary>
+    /// The parameters that differ from their defaults, <c>name=value,...</c> in declaration order, or <c>defaults</c>:
+    /// the <c>params</c> metric label. It identifies the set as well as <see cref="ToString"/> does for one plugin
+    /// version, and keeps every exported line short and readable (<c>m=4096,n=4096,k=4096</c>).
+    /// </summary>
+    public string ToLabel()
+    {
+        var changed = _descriptors.Where(d => _values[d.Name] != d.DefaultValue).Select(d => $"{d.Name}={_values[d.Name]}").ToArray();
+        return changed.Length > 0 ? string.Join(',', changed) : "defaults";
+    }
+
     private string Get(string name) =>
         _values.TryGetValue(name, out var v) ? v : throw new KeyNotFoundException($"workload has no parameter '{name}'");
 }

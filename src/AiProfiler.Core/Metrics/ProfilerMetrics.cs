@@ -87,14 +87,14 @@ public sealed class ProfilerMetrics : IDisposable
             _failures.Add(1, new("workload", result.Workload), new("device", result.Device.Id), new("reason", "verificationfailed"));
         }
 
-        var tags = new TagList { { "workload", result.Workload }, { "device", result.Device.Id }, { "params", result.Parameters }, { "impl", result.Implementation } };
+        var tags = new TagList { { "workload", result.Workload }, { "device", result.Device.Id }, { "params", result.ParameterLabel }, { "impl", result.Implementation } };
         foreach (var seconds in result.IterationSeconds)
         {
             _duration.Record(seconds, tags);
         }
 
         _runs.Add(1, tags);
-        _latest[(result.Workload, result.Device.Id, result.Parameters, result.Implementation)] = result;
+        _latest[(result.Workload, result.Device.Id, result.ParameterLabel, result.Implementation)] = result;
         foreach (var name in result.Measurements.Keys)
         {
             _measurementGauges.GetOrAdd(name, n => _meter.CreateObservableGauge($"aiprofiler_workload_{n}",
@@ -108,7 +108,7 @@ public sealed class ProfilerMetrics : IDisposable
 
     private static Measurement<double> Measure(double value, RunResult r, params ReadOnlySpan<(string Key, string Value)> extra)
     {
-        var tags = new TagList { { "workload", r.Workload }, { "device", r.Device.Id }, { "params", r.Parameters }, { "impl", r.Implementation } };
+        var tags = new TagList { { "workload", r.Workload }, { "device", r.Device.Id }, { "params", r.ParameterLabel }, { "impl", r.Implementation } };
         foreach (var (key, v) in extra)
         {
             tags.Add(key, v);

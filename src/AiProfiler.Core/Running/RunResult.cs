@@ -19,6 +19,9 @@ public sealed record RunResult
     /// <summary>The canonical parameter set, <c>name=value,...</c>.</summary>
     public required string Parameters { get; init; }
 
+    /// <summary>The parameters that differ from the defaults (or <c>defaults</c>): the <c>params</c> metric label.</summary>
+    public string ParameterLabel { get; init; } = "defaults";
+
     /// <summary>How it ended.</summary>
     public required RunOutcome Outcome { get; init; }
 

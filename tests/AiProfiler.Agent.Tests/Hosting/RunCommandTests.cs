@@ -53,7 +53,7 @@ public sealed class RunCommandTests : IDisposable
             """);
         using var agent = AgentProcess.Start(_config);
 
-        var metrics = await agent.WaitForAsync("/metrics", body => body.Contains("m=24,", StringComparison.Ordinal));
+        var metrics = await agent.WaitForAsync("/metrics", body => body.Contains("params=\"m=24\"", StringComparison.Ordinal));
 
         Assert.DoesNotContain("workload=\"attention\"", metrics, StringComparison.Ordinal);
     }
