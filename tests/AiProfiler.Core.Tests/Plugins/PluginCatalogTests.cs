@@ -54,6 +54,29 @@ public sealed class PluginCatalogTests : IDisposable
     }
 
     [Fact]
+    public void LoadAll_PluginWithASampler_CreatesItForTheSamplerHost()
+    {
+        PluginCompiler.CompileTo(_plugins.Sub("Probe"), "Probe", """
+            using AiProfiler.Abstractions.Sampling;
+            public sealed class FanProbe : ISampler
+            {
+                public string Name => "fan_probe";
+                public string? Start() => null;
+                public void Collect(IMetricWriter writer) => writer.Gauge("fan_probe_speed", "1", "fan speed", 0.5);
+                public void Dispose() { }
+            }
+            """);
+        using var catalog = Create();
+
+        catalog.LoadAll();
+
+        var sampler = Assert.Single(catalog.CreatePluginSamplers());
+        Assert.Equal("fan_probe", sampler.Name);
+        Assert.Null(sampler.Start());
+        Assert.Equal(PluginStatus.Loaded, Assert.Single(catalog.Plugins).Status);
+    }
+
+    [Fact]
     public void Unload_LoadedPlugin_ContextIsCollected()
     {
         PluginCompiler.CompileTo(_plugins.Sub("Good"), "Good", PluginCompiler.WorkloadSource("good"));
