@@ -52,6 +52,10 @@ internal static class AgentCli
         {
             return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
         }
+        catch (FileNotFoundException ex)
+        {
+            return Usage(error, parse.CommandResult.Command.Name, ex.Message);
+        }
         catch (InvalidDataException ex)
         {
             await error.WriteLineAsync($"aiprofiler: configuration error: {ex.Message}").ConfigureAwait(false);
@@ -65,6 +69,17 @@ internal static class AgentCli
         catch (OptionsValidationException ex)
         {
             await error.WriteLineAsync($"aiprofiler: configuration error: {string.Join("; ", ex.Failures)}").ConfigureAwait(false);
+            return Failure;
+        }
+        catch (OperationCanceledException)
+        {
+            return Failure;
+        }
+#pragma warning disable CA1031 // The last line of defence: one readable line and exit 1, never a stack trace.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            await error.WriteLineAsync($"aiprofiler: error: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
             return Failure;
         }
     }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Net.Sockets;
 using AiProfiler.Agent.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace AiProfiler.Agent.Cli;
 
@@ -28,31 +27,12 @@ internal static class RunCommand
         var command = new Command("run", "Run the agent: load plugins, run the scheduled workloads, sample the hardware, serve /metrics.") { urls, config, plugins };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            WebApplication app;
-            try
-            {
-                app = AgentHost.Build(parse.GetValue(urls)!, parse.GetValue(config), parse.GetValue(plugins));
-            }
-            catch (FileNotFoundException ex)
-            {
-                return AgentCli.Usage(error, "run", ex.Message);
-            }
-
+            var app = AgentHost.Build(parse.GetValue(urls)!, parse.GetValue(config), parse.GetValue(plugins));
             await using (app.ConfigureAwait(false))
             {
                 try
                 {
                     await app.StartAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (OptionsValidationException ex)
-                {
-                    await error.WriteLineAsync($"aiprofiler: configuration error: {string.Join("; ", ex.Failures)}").ConfigureAwait(false);
-                    return AgentCli.Failure;
-                }
-                catch (InvalidOperationException ex) when (ex.Message.Contains("onfiguration", StringComparison.Ordinal))
-                {
-                    await error.WriteLineAsync($"aiprofiler: configuration error: {ex.Message}").ConfigureAwait(false);
-                    return AgentCli.Failure;
                 }
                 catch (IOException ex) when (ex.InnerException is SocketException || ex.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
                 {

@@ -6,7 +6,7 @@ internal static class AgentHost
     /// <summary>How long a stop (Ctrl+C, SIGTERM, service stop) may take before the host gives up waiting.</summary>
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(4);
 
-    public static WebApplication Build(string urls, string? configFile, string? pluginsDirectory, Action<IServiceCollection>? configureServices = null)
+    public static WebApplication Build(string urls, string? configFile, string? pluginsDirectory)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -29,9 +29,8 @@ internal static class AgentHost
             builder.Services.AddSingleton<IHostLifetime, WindowsServiceLifetime>();
         }
 
-        configureServices?.Invoke(builder.Services);
         var app = builder.Build();
-        app.MapAgentEndpoints();
+        app.MapAgentMonitoringEndpoints();
         return app;
     }
 }

@@ -58,6 +58,8 @@ public sealed class AgentCliTests
     [InlineData(new[] { "benchmark" }, "Unrecognized command or argument 'benchmark'.")]
     [InlineData(new[] { "run", "--urls", "localhost:9464" }, "--urls 'localhost:9464' is not an http(s) URL; e.g. --urls http://127.0.0.1:9464")]
     [InlineData(new[] { "run", "--config", "/nonexistent/agent.json" }, "configuration file '/nonexistent/agent.json' does not exist; check the --config path")]
+    [InlineData(new[] { "devices", "--config", "/nonexistent/agent.json" }, "configuration file '/nonexistent/agent.json' does not exist; check the --config path")]
+    [InlineData(new[] { "bench", "-w", "gemm", "--config", "/nonexistent/agent.json" }, "configuration file '/nonexistent/agent.json' does not exist; check the --config path")]
     [InlineData(new string[0], "a command is required")]
     public async Task WrongArguments_ExitTwoWithOneErrorAndTheUsageLine(string[] args, string message)
     {
