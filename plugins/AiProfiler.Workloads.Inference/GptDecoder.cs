@@ -227,7 +227,7 @@ internal sealed class GptDecoder : IDisposable
     /// from DRAM) into [B, 3D]; then GEMMs against a B×B identity move the rows where attention wants them: Q packed
     /// [B, H, 1, d], and K and V, batched over the heads, into cache slot [b, head, position, :] (row stride H·C·d,
     /// head stride C·d). Each moved value is 1·x plus zeros, exact in fp32, and it takes one call per tensor instead
-    /// of B·H copies.
+    /// of B·H copies. A single sequence takes the copies instead.
     /// </summary>
     private void ProjectOneToken(LayerWeights w, int layer, int sequences, int position)
     {
@@ -237,6 +237,21 @@ internal sealed class GptDecoder : IDisposable
         long slots = (long)_config.Context * headDim;
         _ops.Gemm(new GemmDescriptor { M = sequences, N = 3 * d, K = d }, _h, w.QkvWeight, qkv);
         _ops.AddBias(qkv, w.QkvBias, sequences, 3 * d);
+        if (sequences == 1)
+        {
+            // One sequence: plain copies (Q is already packed, K and V are one head-sized run per head), cheaper than
+            // the identity GEMMs' per-call work at this size.
+            _ops.Copy(qkv, 0, _q, 0, d);
+            for (var head = 0; head < _config.Heads; head++)
+            {
+                var slot = (head * slots) + ((long)position * headDim);
+                _ops.Copy(qkv, d + ((long)head * headDim), _keys[layer], slot, headDim);
+                _ops.Copy(qkv, (2 * d) + ((long)head * headDim), _values[layer], slot, headDim);
+            }
+
+            return;
+        }
+
         _ops.Gemm(new GemmDescriptor { M = sequences, N = d, K = sequences, LdA = _batch, LdB = 3 * d }, _identity, qkv, _q);
         var move = new GemmDescriptor
         {

@@ -15,7 +15,13 @@ public sealed unsafe class CpuBuffer : IDeviceBuffer
         Length = length;
         Type = type;
         var bytes = (nuint)Math.Max(1, length * type.SizeInBytes());
-        _handle = new NativeBlockHandle(NativeMemory.AlignedAlloc(bytes, 64), bytes);
+        var huge = bytes >= HugePages.Size;
+        _handle = new NativeBlockHandle(NativeMemory.AlignedAlloc(bytes, huge ? HugePages.Size : 64), bytes);
+        if (huge)
+        {
+            HugePages.Advise((void*)_handle.DangerousGetHandle(), bytes);
+        }
+
         NativeMemory.Clear((void*)_handle.DangerousGetHandle(), bytes);
     }
 

@@ -63,7 +63,12 @@ public sealed unsafe class CpuGemmEngine
     /// <summary>A GEMM for callers inside <see cref="WithSingleThreadedGemm"/>: it runs on the calling thread only.</summary>
     internal void GemmOnThisThread(in GemmDescriptor g, float* a, float* b, float* c)
     {
-        if (_openBlas is not null && g.M > 0 && g.N > 0 && g.K > 0)
+        // One row of C (decode attention: one query against the cache) costs less in the managed GEMV than a BLAS call.
+        if (RowVectorGemm.Supports(g))
+        {
+            RowVectorGemm.Run(g, a, b, c, serial: true);
+        }
+        else if (_openBlas is not null && g.M > 0 && g.N > 0 && g.K > 0)
         {
             _openBlas.Gemm(g, a, b, c);
         }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using AiProfiler.Abstractions.Devices;
 
 namespace AiProfiler.Backends.Cpu;
@@ -17,45 +18,64 @@ internal static unsafe class RowVectorGemm
     // Below this many elements of B (1 MiB) one core streams it faster than the thread pool can start.
     private const long ParallelElements = 1 << 18;
 
+    // 2 KiB ahead of the loads in each row of B: far enough to hide DRAM latency, near enough to stay in L1.
+    private const int PrefetchDistance = 512;
+
+    // Rows of B ahead of the current dot product whose lines are prefetched (B stored N×K).
+    private const int PrefetchRows = 2;
+
     public static bool Supports(in GemmDescriptor g) => g.M == 1 && g.N > 0 && g.K > 0 && Vector256.IsHardwareAccelerated;
 
-    public static void Run(in GemmDescriptor g, float* a, float* b, float* c)
+    /// <summary>Runs the GEMM; <paramref name="serial"/> keeps it on the calling thread whatever its size.</summary>
+    public static void Run(in GemmDescriptor g, float* a, float* b, float* c, bool serial = false)
     {
         for (var i = 0; i < g.BatchCount; i++)
         {
-            RunOne(g, a + g.OffsetA + (i * g.StrideA), b + g.OffsetB + (i * g.StrideB), c + g.OffsetC + (i * g.StrideC));
+            RunOne(g, a + g.OffsetA + (i * g.StrideA), b + g.OffsetB + (i * g.StrideB), c + g.OffsetC + (i * g.StrideC), serial);
         }
     }
 
-    private static void RunOne(GemmDescriptor g, float* a, float* b, float* c)
+    private static void RunOne(GemmDescriptor g, float* a, float* b, float* c, bool serial)
     {
         int n = g.N, k = g.K, ldb = g.EffectiveLdB;
+        var workers = serial || (long)n * k < ParallelElements ? 1 : Environment.ProcessorCount;
+        if (!g.TransposeA || k == 1)
+        {
+            // a's only row is already contiguous.
+            Multiply(g, a, b, c, n, k, ldb, workers);
+            return;
+        }
+
         var x = ArrayPool<float>.Shared.Rent(k);
         try
         {
-            // a's only row, contiguous (a column of A when A is stored transposed).
-            var incx = g.TransposeA ? g.EffectiveLdA : 1;
+            // A stored transposed: gather its only column.
+            var incx = g.EffectiveLdA;
             for (var p = 0; p < k; p++)
             {
                 x[p] = a[(long)p * incx];
             }
 
-            var workers = (long)n * k < ParallelElements ? 1 : Environment.ProcessorCount;
             fixed (float* px = x)
             {
-                if (g.TransposeB)
-                {
-                    Dots(px, b, ldb, c, n, k, g.Alpha, g.Beta, workers);
-                }
-                else
-                {
-                    RowSums(px, b, ldb, c, n, k, g.Alpha, g.Beta, workers);
-                }
+                Multiply(g, px, b, c, n, k, ldb, workers);
             }
         }
         finally
         {
             ArrayPool<float>.Shared.Return(x);
+        }
+    }
+
+    private static void Multiply(in GemmDescriptor g, float* x, float* b, float* c, int n, int k, int ldb, int workers)
+    {
+        if (g.TransposeB)
+        {
+            Dots(x, b, ldb, c, n, k, g.Alpha, g.Beta, workers);
+        }
+        else
+        {
+            RowSums(x, b, ldb, c, n, k, g.Alpha, g.Beta, workers);
         }
     }
 
@@ -69,6 +89,15 @@ internal static unsafe class RowVectorGemm
             var xs = new ReadOnlySpan<float>((float*)px, k);
             for (var j = j0; j < j1; j++)
             {
+                if (Sse.IsSupported && j + PrefetchRows < j1)
+                {
+                    var ahead = (float*)pb + ((long)(j + PrefetchRows) * ldb);
+                    for (var p = 0; p < k; p += 16)
+                    {
+                        Sse.Prefetch0(ahead + p);
+                    }
+                }
+
                 var dot = alpha * TensorPrimitives.Dot(xs, new ReadOnlySpan<float>((float*)pb + ((long)j * ldb), k));
                 var target = (float*)pc + j;
                 *target = beta == 0 ? dot : dot + (beta * *target);
@@ -129,6 +158,30 @@ internal static unsafe class RowVectorGemm
             float s0 = x[p], s1 = x[p + 1], s2 = x[p + 2], s3 = x[p + 3];
             Vector256<float> x0 = Vector256.Create(s0), x1 = Vector256.Create(s1), x2 = Vector256.Create(s2), x3 = Vector256.Create(s3);
             var j = 0;
+            for (; j + (2 * Vector256<float>.Count) <= vectorEnd; j += 2 * Vector256<float>.Count)
+            {
+                // One cache line of each row per pass, and a prefetch of the line PrefetchDistance floats further on:
+                // the hardware streamer stops at every 4 KiB page, and one core only keeps enough reads in flight to
+                // approach DRAM bandwidth when told where the stream goes next.
+                if (Sse.IsSupported)
+                {
+                    Sse.Prefetch0(r0 + j + PrefetchDistance);
+                    Sse.Prefetch0(r1 + j + PrefetchDistance);
+                    Sse.Prefetch0(r2 + j + PrefetchDistance);
+                    Sse.Prefetch0(r3 + j + PrefetchDistance);
+                }
+
+                for (var half = j; half < j + (2 * Vector256<float>.Count); half += Vector256<float>.Count)
+                {
+                    var sum = Vector256.Load(acc + half);
+                    sum = Vector256.FusedMultiplyAdd(Vector256.Load(r0 + half), x0, sum);
+                    sum = Vector256.FusedMultiplyAdd(Vector256.Load(r1 + half), x1, sum);
+                    sum = Vector256.FusedMultiplyAdd(Vector256.Load(r2 + half), x2, sum);
+                    sum = Vector256.FusedMultiplyAdd(Vector256.Load(r3 + half), x3, sum);
+                    sum.Store(acc + half);
+                }
+            }
+
             for (; j < vectorEnd; j += Vector256<float>.Count)
             {
                 var sum = Vector256.Load(acc + j);
