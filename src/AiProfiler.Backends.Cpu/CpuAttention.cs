@@ -40,6 +40,12 @@ internal sealed unsafe partial class CpuTensorOps
             return;
         }
 
+        if (Avx512Attention.Supports(a))
+        {
+            Avx512Attention.Run(a, pq, pk, pv, po);
+            return;
+        }
+
         var job = new AttentionJob(a, (nint)pq, (nint)pk, (nint)pv, (nint)po, Math.Min(QueryBlock, nq), nq <= 16 ? DecodeKeyTile : KeyTile);
         var tasks = heads * job.QueryBlocks;
         if (heads * nq * (long)a.KeyLength * d < SerialWork || tasks == 1)

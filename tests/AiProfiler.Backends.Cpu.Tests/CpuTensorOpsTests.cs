@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics.X86;
 using AiProfiler.Abstractions.Devices;
 
 namespace AiProfiler.Backends.Cpu.Tests;
@@ -207,6 +208,15 @@ public sealed class CpuTensorOpsTests : IDisposable
             data.Add(engine, 1, 2, 140, 140, 140, 8, true, -3);
         }
 
+        // Head sizes that are whole multiples of 64 with a prompt's worth of queries take the AVX-512 kernel: ragged
+        // query blocks (100 = 96 + 4) and key tiles (200 keys, not a multiple of 64), a capacity past the keys, a
+        // prefill chunk against a cache (offset 260), fewer keys than one kernel column, and rows that see no key.
+        data.Add("openblas", 1, 2, 100, 200, 200, 64, false, null);
+        data.Add("openblas", 1, 2, 100, 200, 210, 64, true, null);
+        data.Add("openblas", 2, 1, 40, 300, 320, 128, true, 260);
+        data.Add("openblas", 1, 3, 33, 33, 33, 64, false, null);
+        data.Add("openblas", 1, 1, 64, 64, 64, 64, true, -10);
+
         return data;
     }
 
@@ -218,6 +228,28 @@ public sealed class CpuTensorOpsTests : IDisposable
         var desc = new AttentionDescriptor { Batch = batch, Heads = heads, QueryLength = nq, KeyLength = nk, HeadDim = d, KeyCapacity = capacity, Causal = causal, QueryOffset = offset };
 
         AssertAttentionMatchesReference(device, desc, 1e-5);
+    }
+
+    [Fact]
+    public void Attention_Avx512KernelTakesPromptShapesOnly()
+    {
+        var prompt = new AttentionDescriptor { Batch = 1, Heads = 2, QueryLength = 100, KeyLength = 200, HeadDim = 64 };
+
+        Assert.Equal(Avx512F.IsSupported, Avx512Attention.Supports(prompt));
+        Assert.False(Avx512Attention.Supports(prompt with { QueryLength = 1 }));
+        Assert.False(Avx512Attention.Supports(prompt with { HeadDim = 48 }));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Attention_PeakedScores_StayFiniteAndMatchDoubleReference(bool causal)
+    {
+        // Scores spread over hundreds of units: most probabilities underflow and the running maximum jumps between
+        // tiles, which is where an exponent of −∞ or a stale correction would show as NaN or a wrong row.
+        var desc = new AttentionDescriptor { Batch = 1, Heads = 2, QueryLength = 130, KeyLength = 300, HeadDim = 64, Causal = causal, QueryOffset = causal ? 170 : null };
+
+        AssertAttentionMatchesReference(_device, desc, 1e-5, queryScale: 40f);
     }
 
     [Fact]
@@ -342,10 +374,10 @@ public sealed class CpuTensorOpsTests : IDisposable
         Assert.Equal(0, device.AllocatedBytes);
     }
 
-    private static void AssertAttentionMatchesReference(CpuDevice device, AttentionDescriptor desc, double tolerance)
+    private static void AssertAttentionMatchesReference(CpuDevice device, AttentionDescriptor desc, double tolerance, float queryScale = 1f)
     {
         int heads = desc.Batch * desc.Heads, nq = desc.QueryLength, nk = desc.KeyLength, cap = desc.EffectiveKeyCapacity, d = desc.HeadDim;
-        var q = Reference.Random(heads * nq * d, 14);
+        var q = Reference.Random(heads * nq * d, 14).Select(x => x * queryScale).ToArray();
         var k = Reference.Random(heads * cap * d, 15);
         var v = Reference.Random(heads * cap * d, 16);
         using var dq = device.Allocate(q.Length);
