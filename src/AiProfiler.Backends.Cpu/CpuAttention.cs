@@ -9,7 +9,8 @@ namespace AiProfiler.Backends.Cpu;
 /// computed by one GEMM into per-thread scratch that stays in L2, an online softmax over each tile (running max and sum
 /// per row, vectorized exp), and O += P·V by a second GEMM. Memory is O(block × tile) per thread; the N×N scores never
 /// exist. Causal tiles wholly above the diagonal are skipped. Work is spread over (batch, head, query block), with the
-/// BLAS kept single-threaded inside.
+/// BLAS kept single-threaded inside. Prompt-sized calls whose head size is a multiple of 64 take
+/// <see cref="Avx512Attention"/>'s hand-written tile kernel instead on CPUs with AVX-512.
 /// </summary>
 internal sealed unsafe partial class CpuTensorOps
 {

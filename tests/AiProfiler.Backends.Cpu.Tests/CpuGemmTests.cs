@@ -7,7 +7,7 @@ public sealed class CpuGemmTests
     public static TheoryData<string, int, int, int, bool, bool> Shapes()
     {
         var data = new TheoryData<string, int, int, int, bool, bool>();
-        (int M, int N, int K)[] shapes = [(1, 1, 1), (7, 13, 5), (6, 16, 256), (17, 33, 65), (64, 64, 64), (100, 37, 300), (3, 1000, 2), (97, 1, 513), (1, 50, 7), (1, 1000, 301)];
+        (int M, int N, int K)[] shapes = [(1, 1, 1), (7, 13, 5), (6, 16, 256), (17, 33, 65), (64, 64, 64), (100, 37, 300), (3, 1000, 2), (97, 1, 513), (1, 50, 7), (1, 1000, 301), (1, 1037, 333)];
         foreach (var engine in new[] { "simd", "openblas" })
         {
             foreach (var (m, n, k) in shapes)
