@@ -76,8 +76,7 @@ internal static unsafe class Avx512Attention
         private readonly int _nq = a.QueryLength;
         private readonly int _keys = a.KeyLength;
         private readonly int _cap = a.EffectiveKeyCapacity;
-        private readonly int _offset = a.EffectiveQueryOffset;
-        private readonly bool _causal = a.Causal;
+        private readonly AttentionMask _mask = new(a);
         private readonly float _scale2 = a.EffectiveScale * Log2E;
 
         /// <summary>Row length of Kᵀ: the keys rounded up to whole kernel columns.</summary>
@@ -127,8 +126,7 @@ internal static unsafe class Avx512Attention
             var sum = max + QueryBlock;
             var target = output + (((head * _nq) + q0) * _d);
 
-            // The last key any row of the block sees; causal tiles past it are never computed.
-            var lastKey = _causal ? (int)Math.Min(_keys - 1L, (long)_offset + q0 + rows - 1) : _keys - 1;
+            var lastKey = _mask.LastKey(q0, rows);
             if (lastKey < 0)
             {
                 new Span<float>(target, rows * _d).Clear();
@@ -162,7 +160,7 @@ internal static unsafe class Avx512Attention
 
                 for (var r = 0; r < padded; r++)
                 {
-                    var visible = r >= rows ? 0 : _causal ? (int)Math.Clamp((long)_offset + q0 + r - k0 + 1, 0, cols) : cols;
+                    var visible = r >= rows ? 0 : _mask.Visible(q0 + r, k0, cols);
                     var row = scores + ((long)r * KeyTile);
                     if (visible == 0)
                     {

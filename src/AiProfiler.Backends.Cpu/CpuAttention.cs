@@ -82,9 +82,7 @@ internal sealed unsafe partial class CpuTensorOps
         private readonly int _d = a.HeadDim;
         private readonly int _nq = a.QueryLength;
         private readonly int _cap = a.EffectiveKeyCapacity;
-        private readonly int _keyLength = a.KeyLength;
-        private readonly int _offset = a.EffectiveQueryOffset;
-        private readonly bool _causal = a.Causal;
+        private readonly AttentionMask _mask = new(a);
         private readonly float _scale = a.EffectiveScale;
 
         public int QueryBlocks { get; } = (a.QueryLength + queryBlock - 1) / queryBlock;
@@ -107,8 +105,7 @@ internal sealed unsafe partial class CpuTensorOps
             var values = (float*)v + (head * _cap * _d);
             var output = new Span<float>((float*)o + (((head * _nq) + q0) * _d), rows * _d);
 
-            // The last key any row of the block sees; with a causal mask, tiles past it are never computed.
-            var lastKey = _causal ? (int)Math.Min(_keyLength - 1L, (long)_offset + q0 + rows - 1) : _keyLength - 1;
+            var lastKey = _mask.LastKey(q0, rows);
             if (lastKey < 0)
             {
                 output.Clear();
@@ -128,7 +125,7 @@ internal sealed unsafe partial class CpuTensorOps
                 for (var r = 0; r < rows; r++)
                 {
                     var row = new Span<float>(scores + (r * keyTile), cols);
-                    var visible = _causal ? (int)Math.Clamp((long)_offset + q0 + r - k0 + 1, 0, cols) : cols;
+                    var visible = _mask.Visible(q0 + r, k0, cols);
                     if (visible == 0)
                     {
                         // The row sees none of this tile's keys: zero probabilities, state unchanged.
