@@ -44,12 +44,24 @@ internal static unsafe class Avx512Attention
     public static bool Supports(in AttentionDescriptor a) =>
         Avx512F.IsSupported && a.HeadDim % Columns == 0 && a.QueryLength >= MinimumQueries && a.KeyLength > 0;
 
-    /// <summary>Runs the attention; the caller has checked the shape and the buffers' extents.</summary>
-    public static void Run(in AttentionDescriptor a, float* q, float* k, float* v, float* o)
+    /// <summary>
+    /// Runs the attention; the caller has checked the shape and the buffers' extents. Returns false, having written
+    /// nothing, when host memory cannot hold Kᵀ: the caller's tiled path then runs without it.
+    /// </summary>
+    public static bool TryRun(in AttentionDescriptor a, float* q, float* k, float* v, float* o)
     {
         var job = new Job(a, q, k, v);
         var heads = (long)a.Batch * a.Heads;
-        var transposed = (float*)NativeMemory.AlignedAlloc((nuint)(heads * job.TransposedHeadElements * sizeof(float)), 64);
+        float* transposed;
+        try
+        {
+            transposed = (float*)NativeMemory.AlignedAlloc((nuint)(heads * job.TransposedHeadElements * sizeof(float)), 64);
+        }
+        catch (OutOfMemoryException)
+        {
+            return false;
+        }
+
         try
         {
             job.Transposed = transposed;
@@ -67,6 +79,8 @@ internal static unsafe class Avx512Attention
         {
             NativeMemory.AlignedFree(transposed);
         }
+
+        return true;
     }
 
     /// <summary>One call's shape and operands; the per-task work.</summary>

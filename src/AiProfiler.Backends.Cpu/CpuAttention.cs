@@ -41,9 +41,8 @@ internal sealed unsafe partial class CpuTensorOps
             return;
         }
 
-        if (Avx512Attention.Supports(a))
+        if (Avx512Attention.Supports(a) && Avx512Attention.TryRun(a, pq, pk, pv, po))
         {
-            Avx512Attention.Run(a, pq, pk, pv, po);
             return;
         }
 
