@@ -8,41 +8,30 @@ namespace AiProfiler.Backends.Cpu;
 /// cores by rows. It is also the reference the accelerator kernels are tested against, so it favours clarity and
 /// exact semantics (see <see cref="ITensorOps"/>) over the last few percent.
 /// </summary>
-internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorOps
+internal sealed unsafe partial class CpuTensorOps(CpuDevice device, CpuGemmEngine gemm) : TensorOpsBase(device)
 {
     private const float GeluC = 0.7978845608028654f;
     private const float GeluK = 0.044715f;
 
-    public string GemmImplementation => gemm.Name;
+    public override string GemmImplementation => gemm.Name;
 
-    public bool SupportsGemm(DataType type) => type == DataType.Float32;
+    public override bool SupportsGemm(DataType type) => type == DataType.Float32;
 
-    public void Gemm(in GemmDescriptor g, IDeviceBuffer a, IDeviceBuffer b, IDeviceBuffer c)
+    protected override void GemmCore(in GemmDescriptor g, IDeviceBuffer a, IDeviceBuffer b, IDeviceBuffer c)
     {
-        if (g.Type != DataType.Float32)
-        {
-            throw new NotSupportedException($"GEMM in {g.Type.ShortName()} is not supported on device 'cpu'; use fp32");
-        }
-
-        if (g.M < 0 || g.N < 0 || g.K < 0 || g.BatchCount < 1)
-        {
-            throw new ArgumentException($"GEMM sizes must be non-negative with at least one batch (M={g.M} N={g.N} K={g.K} batches={g.BatchCount})");
-        }
-
-        CheckGemmExtent(g, a, b, c);
         gemm.Gemm(g, Ptr(a), Ptr(b), Ptr(c));
     }
 
-    public void Softmax(IDeviceBuffer x, IDeviceBuffer y, int rows, int cols)
+    protected override void SoftmaxCore(IDeviceBuffer x, IDeviceBuffer y, int rows, int cols)
     {
-        float* px = Ptr(x, (long)rows * cols), py = Ptr(y, (long)rows * cols);
+        float* px = Ptr(x), py = Ptr(y);
         Rows(rows, cols, r => SoftmaxRow(Row(px, r, cols), Row(py, r, cols)));
     }
 
-    public void SoftmaxBackward(IDeviceBuffer y, IDeviceBuffer dy, IDeviceBuffer dx, int rows, int cols)
+    protected override void SoftmaxBackwardCore(IDeviceBuffer y, IDeviceBuffer dy, IDeviceBuffer dx, int rows, int cols)
     {
         long n = (long)rows * cols;
-        float* py = Ptr(y, n), pdy = Ptr(dy, n), pdx = Ptr(dx, n);
+        float* py = Ptr(y), pdy = Ptr(dy), pdx = Ptr(dx);
         Rows(rows, cols, r =>
         {
             var yr = Row(py, r, cols);
@@ -54,9 +43,9 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
         });
     }
 
-    public void CausalMask(IDeviceBuffer scores, int batches, int rows, int cols, int offset)
+    protected override void CausalMaskCore(IDeviceBuffer scores, int batches, int rows, int cols, int offset)
     {
-        var p = Ptr(scores, (long)batches * rows * cols);
+        var p = Ptr(scores);
         Rows(batches * rows, cols, br =>
         {
             var i = br % rows;
@@ -65,10 +54,10 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
         });
     }
 
-    public void LayerNorm(IDeviceBuffer x, IDeviceBuffer gamma, IDeviceBuffer beta, IDeviceBuffer y, IDeviceBuffer mean, IDeviceBuffer rstd, int rows, int cols, float epsilon)
+    protected override void LayerNormCore(IDeviceBuffer x, IDeviceBuffer gamma, IDeviceBuffer beta, IDeviceBuffer y, IDeviceBuffer mean, IDeviceBuffer rstd, int rows, int cols, float epsilon)
     {
         long n = (long)rows * cols;
-        float* px = Ptr(x, n), pg = Ptr(gamma, cols), pb = Ptr(beta, cols), py = Ptr(y, n), pm = Ptr(mean, rows), pr = Ptr(rstd, rows);
+        float* px = Ptr(x), pg = Ptr(gamma), pb = Ptr(beta), py = Ptr(y), pm = Ptr(mean), pr = Ptr(rstd);
         Rows(rows, cols, r =>
         {
             var xr = Row(px, r, cols);
@@ -84,11 +73,11 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
         });
     }
 
-    public void LayerNormBackward(IDeviceBuffer x, IDeviceBuffer gamma, IDeviceBuffer mean, IDeviceBuffer rstd, IDeviceBuffer dy, IDeviceBuffer dx, IDeviceBuffer dgamma, IDeviceBuffer dbeta, int rows, int cols)
+    protected override void LayerNormBackwardCore(IDeviceBuffer x, IDeviceBuffer gamma, IDeviceBuffer mean, IDeviceBuffer rstd, IDeviceBuffer dy, IDeviceBuffer dx, IDeviceBuffer dgamma, IDeviceBuffer dbeta, int rows, int cols)
     {
         long n = (long)rows * cols;
-        float* px = Ptr(x, n), pg = Ptr(gamma, cols), pm = Ptr(mean, rows), pr = Ptr(rstd, rows), pdy = Ptr(dy, n), pdx = Ptr(dx, n);
-        float* pdg = Ptr(dgamma, cols), pdb = Ptr(dbeta, cols);
+        float* px = Ptr(x), pg = Ptr(gamma), pm = Ptr(mean), pr = Ptr(rstd), pdy = Ptr(dy), pdx = Ptr(dx);
+        float* pdg = Ptr(dgamma), pdb = Ptr(dbeta);
         Rows(rows, cols, r =>
         {
             var xhat = new float[cols];
@@ -116,10 +105,10 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
         }
     }
 
-    public void RmsNorm(IDeviceBuffer x, IDeviceBuffer gamma, IDeviceBuffer y, IDeviceBuffer rstd, int rows, int cols, float epsilon)
+    protected override void RmsNormCore(IDeviceBuffer x, IDeviceBuffer gamma, IDeviceBuffer y, IDeviceBuffer rstd, int rows, int cols, float epsilon)
     {
         long n = (long)rows * cols;
-        float* px = Ptr(x, n), pg = Ptr(gamma, cols), py = Ptr(y, n), pr = Ptr(rstd, rows);
+        float* px = Ptr(x), pg = Ptr(gamma), py = Ptr(y), pr = Ptr(rstd);
         Rows(rows, cols, r =>
         {
             var xr = Row(px, r, cols);
@@ -131,10 +120,10 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
         });
     }
 
-    public void RmsNormBackward(IDeviceBuffer x, IDeviceBuffer gamma, IDeviceBuffer rstd, IDeviceBuffer dy, IDeviceBuffer dx, IDeviceBuffer dgamma, int rows, int cols)
+    protected override void RmsNormBackwardCore(IDeviceBuffer x, IDeviceBuffer gamma, IDeviceBuffer rstd, IDeviceBuffer dy, IDeviceBuffer dx, IDeviceBuffer dgamma, int rows, int cols)
     {
         long n = (long)rows * cols;
-        float* px = Ptr(x, n), pg = Ptr(gamma, cols), pr = Ptr(rstd, rows), pdy = Ptr(dy, n), pdx = Ptr(dx, n), pdg = Ptr(dgamma, cols);
+        float* px = Ptr(x), pg = Ptr(gamma), pr = Ptr(rstd), pdy = Ptr(dy), pdx = Ptr(dx), pdg = Ptr(dgamma);
         Rows(rows, cols, r =>
         {
             var g = new float[cols];
@@ -156,9 +145,9 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
         }
     }
 
-    public void Activation(ActivationKind kind, IDeviceBuffer x, IDeviceBuffer y, long count)
+    protected override void ActivationCore(ActivationKind kind, IDeviceBuffer x, IDeviceBuffer y, long count)
     {
-        float* px = Ptr(x, count), py = Ptr(y, count);
+        float* px = Ptr(x), py = Ptr(y);
         Chunks(count, (from, n) =>
         {
             var xs = new ReadOnlySpan<float>(px + from, n);
@@ -183,9 +172,9 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
         });
     }
 
-    public void ActivationBackward(ActivationKind kind, IDeviceBuffer x, IDeviceBuffer dy, IDeviceBuffer dx, long count)
+    protected override void ActivationBackwardCore(ActivationKind kind, IDeviceBuffer x, IDeviceBuffer dy, IDeviceBuffer dx, long count)
     {
-        float* px = Ptr(x, count), pdy = Ptr(dy, count), pdx = Ptr(dx, count);
+        float* px = Ptr(x), pdy = Ptr(dy), pdx = Ptr(dx);
         Chunks(count, (from, n) =>
         {
             for (var i = from; i < from + n; i++)
@@ -212,9 +201,9 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
         });
     }
 
-    public void Elementwise(ElementwiseOp op, IDeviceBuffer a, IDeviceBuffer b, IDeviceBuffer y, long count)
+    protected override void ElementwiseCore(ElementwiseOp op, IDeviceBuffer a, IDeviceBuffer b, IDeviceBuffer y, long count)
     {
-        float* pa = Ptr(a, count), pb = Ptr(b, count), py = Ptr(y, count);
+        float* pa = Ptr(a), pb = Ptr(b), py = Ptr(y);
         Chunks(count, (from, n) =>
         {
             var xa = new ReadOnlySpan<float>(pa + from, n);
@@ -235,9 +224,9 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
         });
     }
 
-    public void Axpby(float alpha, IDeviceBuffer x, float beta, IDeviceBuffer y, long count)
+    protected override void AxpbyCore(float alpha, IDeviceBuffer x, float beta, IDeviceBuffer y, long count)
     {
-        float* px = Ptr(x, count), py = Ptr(y, count);
+        float* px = Ptr(x), py = Ptr(y);
         Chunks(count, (from, n) =>
         {
             var xs = new ReadOnlySpan<float>(px + from, n);
@@ -254,15 +243,15 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
         });
     }
 
-    public void AddBias(IDeviceBuffer x, IDeviceBuffer bias, int rows, int cols)
+    protected override void AddBiasCore(IDeviceBuffer x, IDeviceBuffer bias, int rows, int cols)
     {
-        float* px = Ptr(x, (long)rows * cols), pb = Ptr(bias, cols);
+        float* px = Ptr(x), pb = Ptr(bias);
         Rows(rows, cols, r => TensorPrimitives.Add(Row(px, r, cols), new ReadOnlySpan<float>(pb, cols), Row(px, r, cols)));
     }
 
-    public void SumColumns(IDeviceBuffer x, IDeviceBuffer y, int rows, int cols)
+    protected override void SumColumnsCore(IDeviceBuffer x, IDeviceBuffer y, int rows, int cols)
     {
-        float* px = Ptr(x, (long)rows * cols), py = Ptr(y, cols);
+        float* px = Ptr(x), py = Ptr(y);
         var acc = new Span<float>(py, cols);
         for (var r = 0; r < rows; r++)
         {
@@ -270,9 +259,9 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
         }
     }
 
-    public void Sum(IDeviceBuffer x, IDeviceBuffer result, long count)
+    protected override void SumCore(IDeviceBuffer x, IDeviceBuffer result, long count)
     {
-        float* px = Ptr(x, count), pr = Ptr(result, 1);
+        float* px = Ptr(x), pr = Ptr(result);
         double total = 0;
         for (long from = 0; from < count; from += int.MaxValue / 2)
         {
@@ -282,11 +271,11 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
         pr[0] = (float)total;
     }
 
-    public void EmbeddingGather(IDeviceBuffer table, IDeviceBuffer ids, IDeviceBuffer y, int count, int dim)
+    protected override void EmbeddingGatherCore(IDeviceBuffer table, IDeviceBuffer ids, IDeviceBuffer y, int count, int dim)
     {
-        var tableRows = table.Length / Math.Max(1, dim);
-        float* pt = Ptr(table), py = Ptr(y, (long)count * dim);
-        var pid = IntPtr(ids, count);
+        var tableRows = TableRows(table, dim);
+        float* pt = Ptr(table), py = Ptr(y);
+        var pid = IntPtr(ids);
         Rows(count, dim, i =>
         {
             var id = pid[i];
@@ -302,11 +291,11 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
         });
     }
 
-    public void EmbeddingBackward(IDeviceBuffer ids, IDeviceBuffer dy, IDeviceBuffer dtable, int count, int dim)
+    protected override void EmbeddingBackwardCore(IDeviceBuffer ids, IDeviceBuffer dy, IDeviceBuffer dtable, int count, int dim)
     {
-        var tableRows = dtable.Length / Math.Max(1, dim);
-        float* pdy = Ptr(dy, (long)count * dim), pt = Ptr(dtable);
-        var pid = IntPtr(ids, count);
+        var tableRows = TableRows(dtable, dim);
+        float* pdy = Ptr(dy), pt = Ptr(dtable);
+        var pid = IntPtr(ids);
         for (var i = 0; i < count; i++)
         {
             var id = pid[i];
@@ -317,11 +306,11 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
         }
     }
 
-    public void CrossEntropy(IDeviceBuffer logits, IDeviceBuffer targets, IDeviceBuffer losses, IDeviceBuffer dlogits, int rows, int cols)
+    protected override void CrossEntropyCore(IDeviceBuffer logits, IDeviceBuffer targets, IDeviceBuffer losses, IDeviceBuffer dlogits, int rows, int cols)
     {
         long n = (long)rows * cols;
-        float* pl = Ptr(logits, n), ploss = Ptr(losses, rows), pd = Ptr(dlogits, n);
-        var pt = IntPtr(targets, rows);
+        float* pl = Ptr(logits), ploss = Ptr(losses), pd = Ptr(dlogits);
+        var pt = IntPtr(targets);
         var scale = 1f / rows;
         Rows(rows, cols, r =>
         {
@@ -345,9 +334,9 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
         });
     }
 
-    public void AdamW(IDeviceBuffer parameters, IDeviceBuffer gradients, IDeviceBuffer m, IDeviceBuffer v, long count, in AdamWParameters hyper)
+    protected override void AdamWCore(IDeviceBuffer parameters, IDeviceBuffer gradients, IDeviceBuffer m, IDeviceBuffer v, long count, in AdamWParameters hyper)
     {
-        float* pp = Ptr(parameters, count), pg = Ptr(gradients, count), pm = Ptr(m, count), pv = Ptr(v, count);
+        float* pp = Ptr(parameters), pg = Ptr(gradients), pm = Ptr(m), pv = Ptr(v);
         var h = hyper;
         var c1 = 1f / (1f - MathF.Pow(h.Beta1, h.Step));
         var c2 = 1f / (1f - MathF.Pow(h.Beta2, h.Step));
@@ -365,10 +354,10 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
         });
     }
 
-    public void SwapAxes(IDeviceBuffer x, IDeviceBuffer y, int batch, int dim1, int dim2, int inner)
+    protected override void SwapAxesCore(IDeviceBuffer x, IDeviceBuffer y, int batch, int dim1, int dim2, int inner)
     {
         long n = (long)batch * dim1 * dim2 * inner;
-        float* px = Ptr(x, n), py = Ptr(y, n);
+        float* px = Ptr(x), py = Ptr(y);
         Rows(batch * dim1, dim2 * inner, bi =>
         {
             var b = bi / dim1;
@@ -382,23 +371,15 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
         });
     }
 
-    public void Copy(IDeviceBuffer source, long sourceOffset, IDeviceBuffer destination, long destinationOffset, long count)
+    protected override void CopyCore(IDeviceBuffer source, long sourceOffset, IDeviceBuffer destination, long destinationOffset, long count)
     {
-        if (source.Type.SizeInBytes() != destination.Type.SizeInBytes())
-        {
-            throw new ArgumentException($"copy between {source.Type.ShortName()} and {destination.Type.ShortName()}; use Convert");
-        }
-
-        CheckRange(source, sourceOffset, count);
-        CheckRange(destination, destinationOffset, count);
         var size = source.Type.SizeInBytes();
         var bytes = count * size;
         Buffer.MemoryCopy((byte*)Cpu(source).Pointer + (sourceOffset * size), (byte*)Cpu(destination).Pointer + (destinationOffset * size), bytes, bytes);
     }
 
-    public void Fill(IDeviceBuffer buffer, float value, long offset, long count)
+    protected override void FillCore(IDeviceBuffer buffer, float value, long offset, long count)
     {
-        CheckRange(buffer, offset, count);
         var cpu = Cpu(buffer);
         switch (buffer.Type)
         {
@@ -415,16 +396,14 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
         }
     }
 
-    public void Convert(IDeviceBuffer source, IDeviceBuffer destination, long count)
+    protected override void ConvertCore(IDeviceBuffer source, IDeviceBuffer destination, long count)
     {
-        CheckRange(source, 0, count);
-        CheckRange(destination, 0, count);
         var src = Cpu(source);
         var dst = Cpu(destination);
         switch (source.Type, destination.Type)
         {
             case (DataType.Float32, DataType.Float32):
-                Copy(source, 0, destination, 0, count);
+                CopyCore(source, 0, destination, 0, count);
                 break;
             case (DataType.Float32, DataType.Float16 or DataType.BFloat16):
                 var toHalf = destination.Type == DataType.Float16;
@@ -437,7 +416,7 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
                     }
                 });
                 break;
-            case (DataType.Float16 or DataType.BFloat16, DataType.Float32):
+            default:
                 var fromHalf = source.Type == DataType.Float16;
                 Chunks(count, (from, n) =>
                 {
@@ -448,8 +427,6 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
                     }
                 });
                 break;
-            default:
-                throw new NotSupportedException($"conversion from {source.Type.ShortName()} to {destination.Type.ShortName()} is not supported; convert through fp32");
         }
     }
 
@@ -544,61 +521,12 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
         Parallel.For(0L, chunks, i => body(i * chunk, (int)Math.Min(chunk, count - (i * chunk))));
     }
 
-    private static void CheckRange(IDeviceBuffer buffer, long offset, long count)
-    {
-        if (offset < 0 || count < 0 || offset + count > buffer.Length)
-        {
-            throw new ArgumentOutOfRangeException(nameof(offset), $"elements [{offset}, {offset + count}) are outside the buffer of {buffer.Length}");
-        }
-    }
+    // The base class has checked that every buffer belongs to this device, so every buffer is a CpuBuffer.
+    private static CpuBuffer Cpu(IDeviceBuffer buffer) => (CpuBuffer)buffer;
 
-    private static void CheckGemmExtent(in GemmDescriptor g, IDeviceBuffer a, IDeviceBuffer b, IDeviceBuffer c)
-    {
-        static long Needed(long offset, long stride, int batches, int rows, int ld, int cols) =>
-            rows == 0 || cols == 0 ? 0 : offset + (stride * (batches - 1)) + ((long)(rows - 1) * ld) + cols;
+    /// <summary>The data of an fp32 buffer the base class has checked.</summary>
+    private static float* Ptr(IDeviceBuffer buffer) => (float*)Cpu(buffer).Pointer;
 
-        var (aRows, aCols) = g.TransposeA ? (g.K, g.M) : (g.M, g.K);
-        var (bRows, bCols) = g.TransposeB ? (g.N, g.K) : (g.K, g.N);
-        if (Needed(g.OffsetA, g.StrideA, g.BatchCount, aRows, g.EffectiveLdA, aCols) > a.Length
-            || Needed(g.OffsetB, g.StrideB, g.BatchCount, bRows, g.EffectiveLdB, bCols) > b.Length
-            || Needed(g.OffsetC, g.StrideC, g.BatchCount, g.M, g.EffectiveLdC, g.N) > c.Length)
-        {
-            throw new ArgumentException($"GEMM M={g.M} N={g.N} K={g.K} (batches {g.BatchCount}) reaches past the end of a buffer; check sizes, leading dimensions, strides and offsets");
-        }
-    }
-
-    private static CpuBuffer Cpu(IDeviceBuffer buffer) =>
-        buffer as CpuBuffer ?? throw new ArgumentException("the buffer belongs to another device", nameof(buffer));
-
-    private static float* Ptr(IDeviceBuffer buffer, long needed = 0)
-    {
-        var cpu = Cpu(buffer);
-        if (cpu.Type != DataType.Float32)
-        {
-            throw new ArgumentException($"expected an fp32 buffer, got {cpu.Type.ShortName()}", nameof(buffer));
-        }
-
-        if (needed > cpu.Length)
-        {
-            throw new ArgumentException($"buffer of {cpu.Length} elements is smaller than the {needed} the operation needs", nameof(buffer));
-        }
-
-        return (float*)cpu.Pointer;
-    }
-
-    private static int* IntPtr(IDeviceBuffer buffer, long needed)
-    {
-        var cpu = Cpu(buffer);
-        if (cpu.Type != DataType.Int32)
-        {
-            throw new ArgumentException($"expected an i32 buffer of ids, got {cpu.Type.ShortName()}", nameof(buffer));
-        }
-
-        if (needed > cpu.Length)
-        {
-            throw new ArgumentException($"buffer of {cpu.Length} ids is smaller than the {needed} the operation needs", nameof(buffer));
-        }
-
-        return (int*)cpu.Pointer;
-    }
+    /// <summary>The data of an int32 buffer the base class has checked.</summary>
+    private static int* IntPtr(IDeviceBuffer buffer) => (int*)Cpu(buffer).Pointer;
 }
