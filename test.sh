@@ -32,9 +32,9 @@ status=${PIPESTATUS[0]}
 # workloads' tests again with AVX-512 hidden from the JIT and the managed GEMM forced, so those paths are tested on
 # every machine, AVX-512 or not.
 if [ "$status" -eq 0 ]; then
-  echo "test.sh: AVX2 pass (DOTNET_EnableAVX512F=0, AIPROFILER_CPU_GEMM=simd)"
+  echo "test.sh: AVX2 pass (DOTNET_EnableAVX512=0, AIPROFILER_CPU_GEMM=simd)"
   for project in tests/AiProfiler.Backends.Cpu.Tests tests/AiProfiler.Workloads.*.Tests; do
-    DOTNET_EnableAVX512F=0 AIPROFILER_CPU_GEMM=simd \
+    DOTNET_EnableAVX512=0 DOTNET_EnableAVX512F=0 AIPROFILER_CPU_GEMM=simd \
       dotnet test "$project" -c Release --no-build --blame-hang-timeout 10m "$@" 2>&1 | tee -a "$log"
     [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
   done
