@@ -5,11 +5,12 @@ using AiProfiler.Abstractions.Kernels;
 namespace AiProfiler.Backends.Cpu;
 
 /// <summary>The host's CPUs as one device. Operations run synchronously on the calling thread and the thread pool.</summary>
-public sealed class CpuDevice : IDevice
+public sealed class CpuDevice : IDevice, IThreadedDevice
 {
     private readonly Lock _gate = new();
     private readonly HashSet<CpuBuffer> _live = [];
     private readonly Func<long> _hostAvailableBytes;
+    private readonly CpuTensorOps _ops;
     private long _allocatedBytes;
     private bool _disposed;
 
@@ -18,7 +19,7 @@ public sealed class CpuDevice : IDevice
     {
         Info = info;
         _hostAvailableBytes = hostAvailableBytes ?? CpuInfoReader.HostAvailableMemoryBytes;
-        Ops = new CpuTensorOps(gemm);
+        _ops = new CpuTensorOps(gemm);
     }
 
     /// <inheritdoc />
@@ -39,7 +40,25 @@ public sealed class CpuDevice : IDevice
     }
 
     /// <inheritdoc />
-    public ITensorOps Ops { get; }
+    public ITensorOps Ops => _ops;
+
+    /// <inheritdoc />
+    public int Threads
+    {
+        get => _ops.Threads;
+        set
+        {
+            if (value < 1 || value > MaxThreads)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"the CPU device runs on 1 to {MaxThreads} threads (its logical cores); got {value}");
+            }
+
+            _ops.Threads = value;
+        }
+    }
+
+    /// <inheritdoc />
+    public int MaxThreads => Environment.ProcessorCount;
 
     /// <inheritdoc />
     public IKernelCompiler? Kernels => null;

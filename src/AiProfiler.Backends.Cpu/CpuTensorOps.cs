@@ -13,7 +13,16 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
     private const float GeluC = 0.7978845608028654f;
     private const float GeluK = 0.044715f;
 
+    private ParallelOptions _parallel = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+
     public string GemmImplementation => gemm.Name;
+
+    /// <summary>The most threads one operation uses (the CPU device's thread count).</summary>
+    internal int Threads
+    {
+        get => _parallel.MaxDegreeOfParallelism;
+        set => _parallel = new ParallelOptions { MaxDegreeOfParallelism = value };
+    }
 
     public bool SupportsGemm(DataType type) => type == DataType.Float32;
 
@@ -30,7 +39,7 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
         }
 
         CheckGemmExtent(g, a, b, c);
-        gemm.Gemm(g, Ptr(a), Ptr(b), Ptr(c));
+        gemm.Gemm(g, Ptr(a), Ptr(b), Ptr(c), Threads);
     }
 
     public void Softmax(IDeviceBuffer x, IDeviceBuffer y, int rows, int cols)
@@ -511,7 +520,7 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
     private static Span<float> Row(float* p, long row, int cols) => new(p + (row * cols), cols);
 
     /// <summary>Runs <paramref name="body"/> for each row, in parallel when the rows hold enough work.</summary>
-    private static void Rows(int rows, int cols, Action<int> body)
+    private void Rows(int rows, int cols, Action<int> body)
     {
         if ((long)rows * cols < 32_768 || rows < 2)
         {
@@ -523,11 +532,11 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
             return;
         }
 
-        Parallel.For(0, rows, body);
+        Parallel.For(0, rows, _parallel, body);
     }
 
     /// <summary>Splits <paramref name="count"/> elements into chunks, in parallel when large.</summary>
-    private static void Chunks(long count, Action<long, int> body)
+    private void Chunks(long count, Action<long, int> body)
     {
         const int chunk = 1 << 16;
         if (count <= chunk)
@@ -541,7 +550,7 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
         }
 
         var chunks = (count + chunk - 1) / chunk;
-        Parallel.For(0L, chunks, i => body(i * chunk, (int)Math.Min(chunk, count - (i * chunk))));
+        Parallel.For(0L, chunks, _parallel, i => body(i * chunk, (int)Math.Min(chunk, count - (i * chunk))));
     }
 
     private static void CheckRange(IDeviceBuffer buffer, long offset, long count)

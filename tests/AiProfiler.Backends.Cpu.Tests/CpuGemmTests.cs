@@ -84,13 +84,15 @@ public sealed class CpuGemmTests
                         continue;
                     }
 
-                    double sum = 0;
+                    double sum = 0, magnitude = 0;
                     for (var p = 0; p < k; p++)
                     {
-                        sum += (double)a[offset + (t * strideA) + (i * ldA) + p] * b[offset + (t * strideB) + (p * ldB) + j];
+                        var term = (double)a[offset + (t * strideA) + (i * ldA) + p] * b[offset + (t * strideB) + (p * ldB) + j];
+                        sum += term;
+                        magnitude += Math.Abs(term);
                     }
 
-                    Assert.Equal(sum, c[index], 4);
+                    AssertWithinRounding(sum, magnitude, k, c[index], $"batch {t} ({i},{j})");
                 }
             }
         }
@@ -130,13 +132,15 @@ public sealed class CpuGemmTests
                     continue;
                 }
 
-                double sum = 0;
+                double sum = 0, magnitude = 0;
                 for (var p = 0; p < k; p++)
                 {
-                    sum += (double)(transA ? a[(p * ldA) + i] : a[(i * ldA) + p]) * (transB ? b[(j * ldB) + p] : b[(p * ldB) + j]);
+                    var term = (double)(transA ? a[(p * ldA) + i] : a[(i * ldA) + p]) * (transB ? b[(j * ldB) + p] : b[(p * ldB) + j]);
+                    sum += term;
+                    magnitude += Math.Abs(term);
                 }
 
-                Assert.Equal(1.5 * sum, c[(i * ldC) + j], 4);
+                AssertWithinRounding(1.5 * sum, 1.5 * magnitude, k, c[(i * ldC) + j], $"({i},{j})");
             }
         }
     }
@@ -163,11 +167,35 @@ public sealed class CpuGemmTests
         Assert.Contains("reaches past the end of a buffer", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Create_Auto_LabelsTheEngineItsProbeChoseWithTheFigures()
+    {
+        var engine = CpuGemmEngine.Create("auto");
+
+        Assert.Contains(engine.Name, (string[])["simd", "openblas"]);
+        Assert.StartsWith(engine.Name + " (", engine.Selection, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_UnknownEngine_NamesTheChoices()
+    {
+        var error = Assert.Throws<ArgumentException>(() => CpuGemmEngine.Create("mkl"));
+
+        Assert.StartsWith("unknown CPU GEMM 'mkl'; use auto, simd or openblas", error.Message, StringComparison.Ordinal);
+    }
+
     private static readonly Dictionary<string, CpuDeviceProvider> Providers = new()
     {
         ["simd"] = new CpuDeviceProvider("simd"),
         ["openblas"] = new CpuDeviceProvider("openblas"),
     };
+
+    /// <summary>A sum of K products in fp32 is within 2·(K+1)·u of the summed magnitudes (u = 2^-24).</summary>
+    private static void AssertWithinRounding(double expected, double magnitude, int k, float actual, string where)
+    {
+        var bound = 2 * (k + 1) * Math.Pow(2, -24) * magnitude;
+        Assert.True(Math.Abs(actual - expected) <= bound, $"C{where} = {actual}, expected {expected} within {bound}");
+    }
 
     private static CpuDevice Open(string engine) => (CpuDevice)Providers[engine].Open(0);
 
