@@ -87,12 +87,12 @@ public sealed class CpuGemmTests
                     double sum = 0, magnitude = 0;
                     for (var p = 0; p < k; p++)
                     {
-                        var term = (double)a[offset + (t * strideA) + (i * ldA) + p] * b[offset + (t * strideB) + (p * ldB) + j];
-                        sum += term;
-                        magnitude += Math.Abs(term);
+                        var product = (double)a[offset + (t * strideA) + (i * ldA) + p] * b[offset + (t * strideB) + (p * ldB) + j];
+                        sum += product;
+                        magnitude += Math.Abs(product);
                     }
 
-                    AssertWithinRounding(sum, magnitude, k, c[index], $"batch {t} ({i},{j})");
+                    FloatAssert.Sum(sum, c[index], k, magnitude, $"batch {t} ({i},{j})");
                 }
             }
         }
@@ -135,12 +135,12 @@ public sealed class CpuGemmTests
                 double sum = 0, magnitude = 0;
                 for (var p = 0; p < k; p++)
                 {
-                    var term = (double)(transA ? a[(p * ldA) + i] : a[(i * ldA) + p]) * (transB ? b[(j * ldB) + p] : b[(p * ldB) + j]);
-                    sum += term;
-                    magnitude += Math.Abs(term);
+                    var product = (double)(transA ? a[(p * ldA) + i] : a[(i * ldA) + p]) * (transB ? b[(j * ldB) + p] : b[(p * ldB) + j]);
+                    sum += product;
+                    magnitude += Math.Abs(product);
                 }
 
-                AssertWithinRounding(1.5 * sum, 1.5 * magnitude, k, c[(i * ldC) + j], $"({i},{j})");
+                FloatAssert.Sum(1.5 * sum, c[(i * ldC) + j], k, 1.5 * magnitude, $"({i},{j})");
             }
         }
     }
@@ -189,13 +189,6 @@ public sealed class CpuGemmTests
         ["simd"] = new CpuDeviceProvider("simd"),
         ["openblas"] = new CpuDeviceProvider("openblas"),
     };
-
-    /// <summary>A sum of K products in fp32 is within 2·(K+1)·u of the summed magnitudes (u = 2^-24).</summary>
-    private static void AssertWithinRounding(double expected, double magnitude, int k, float actual, string where)
-    {
-        var bound = 2 * (k + 1) * Math.Pow(2, -24) * magnitude;
-        Assert.True(Math.Abs(actual - expected) <= bound, $"C{where} = {actual}, expected {expected} within {bound}");
-    }
 
     private static CpuDevice Open(string engine) => (CpuDevice)Providers[engine].Open(0);
 
