@@ -101,18 +101,33 @@ internal static unsafe class SimdGemm
                     {
                         var depth = Math.Min(kc, k - p0);
                         var beta = p0 == 0 ? g.Beta : 1f;
-                        Phase(workers, aPanels, options, panel => PackA(g, a, blockA + (panel * mr * depth), mr, i0 + (panel * mr), Math.Min(mr, rows - (panel * mr)), p0, depth));
+                        // Few row panels (a short prompt) leave cores idle, so their columns are split as well; then the
+                        // A panels are packed in a phase of their own, else by the task that first uses each one.
+                        var bGroups = Math.Max(1, Math.Min((nc + nr - 1) / nr, (4 * workers) / aPanels));
+                        if (bGroups > 1)
+                        {
+                            Phase(workers, aPanels, options, panel => PackA(g, a, blockA + (panel * mr * depth), mr, i0 + (panel * mr), Math.Min(mr, rows - (panel * mr)), p0, depth));
+                        }
+
                         for (var j0 = 0; j0 < n; j0 += nc)
                         {
                             var cols = Math.Min(nc, n - j0);
                             var bPanels = (cols + nr - 1) / nr;
+                            var packA = bGroups == 1 && j0 == 0;
                             Phase(workers, bPanels, options, panel => PackB(g, b, blockB + (panel * nr * depth), nr, j0 + (panel * nr), Math.Min(nr, cols - (panel * nr)), p0, depth));
-                            Phase(workers, aPanels, options, panel =>
+                            Phase(workers, aPanels * bGroups, options, task =>
                             {
+                                var panel = task / bGroups;
+                                var group = task % bGroups;
                                 var row = i0 + (panel * mr);
                                 var height = Math.Min(mr, m - row);
                                 var pa = blockA + (panel * mr * depth);
-                                for (var jp = 0; jp < bPanels; jp++)
+                                if (packA)
+                                {
+                                    PackA(g, a, pa, mr, row, height, p0, depth);
+                                }
+
+                                for (var jp = bPanels * group / bGroups; jp < bPanels * (group + 1) / bGroups; jp++)
                                 {
                                     var col = j0 + (jp * nr);
                                     Tile<TKernel>(depth, pa, blockB + (jp * nr * depth), c + (row * ldc) + col, ldc, height, Math.Min(nr, n - col), beta);
