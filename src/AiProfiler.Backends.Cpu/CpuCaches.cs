@@ -28,9 +28,9 @@ internal sealed record CpuCaches(long L1DataBytes, long L2Bytes, long L3Bytes, s
         long l1 = 0, l2 = 0, l3 = 0;
         foreach (var index in Directory.EnumerateDirectories(cacheDirectory, "index*"))
         {
-            var type = ReadOrEmpty(Path.Combine(index, "type")).Trim();
-            var size = CpuInfoReader.ParseCacheSizeBytes(ReadOrEmpty(Path.Combine(index, "size"))) ?? 0;
-            if (type == "Instruction" || !int.TryParse(ReadOrEmpty(Path.Combine(index, "level")).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var level))
+            var type = CpuInfoReader.ReadOrEmpty(Path.Combine(index, "type")).Trim();
+            var size = CpuInfoReader.ParseCacheSizeBytes(CpuInfoReader.ReadOrEmpty(Path.Combine(index, "size"))) ?? 0;
+            if (type == "Instruction" || !int.TryParse(CpuInfoReader.ReadOrEmpty(Path.Combine(index, "level")).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var level))
             {
                 continue;
             }
@@ -101,21 +101,5 @@ internal sealed record CpuCaches(long L1DataBytes, long L2Bytes, long L3Bytes, s
         }
 
         return l1 > 0 && l2 > 0 ? new CpuCaches(l1, l2, l3 > 0 ? l3 : l2, "cpuid") : null;
-    }
-
-    private static string ReadOrEmpty(string path)
-    {
-        try
-        {
-            return File.Exists(path) ? File.ReadAllText(path) : "";
-        }
-        catch (IOException)
-        {
-            return "";
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return "";
-        }
     }
 }
