@@ -36,7 +36,7 @@ internal sealed unsafe partial class CpuTensorOps
             return;
         }
 
-        if (Avx512Attention.Supports(a) && Avx512Attention.TryRun(a, pq, pk, pv, po))
+        if (Avx512Attention.Supports(a) && Avx512Attention.TryRun(a, pq, pk, pv, po, _parallel))
         {
             return;
         }
@@ -61,7 +61,7 @@ internal sealed unsafe partial class CpuTensorOps
             return;
         }
 
-        gemm.WithSingleThreadedGemm(() => Parallel.For(0L, tasks, job.AllocateScratch,
+        gemm.WithSingleThreadedGemm(() => Parallel.For(0L, tasks, _parallel, job.AllocateScratch,
             (task, _, scratch) =>
             {
                 job.RunBlock(task, scratch, gemm);

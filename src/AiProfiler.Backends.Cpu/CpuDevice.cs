@@ -4,11 +4,12 @@ using AiProfiler.Abstractions.Kernels;
 namespace AiProfiler.Backends.Cpu;
 
 /// <summary>The host's CPUs as one device. Operations run synchronously on the calling thread and the thread pool.</summary>
-public sealed class CpuDevice : DeviceBase
+public sealed class CpuDevice : DeviceBase, IThreadedDevice
 {
     private readonly Lock _gate = new();
     private readonly HashSet<CpuBuffer> _live = [];
     private readonly Func<long> _hostAvailableBytes;
+    private readonly CpuTensorOps _ops;
     private long _allocatedBytes;
 
     /// <summary>Opens the CPU device with the given identity and GEMM engine.</summary>
@@ -16,7 +17,7 @@ public sealed class CpuDevice : DeviceBase
     {
         Info = info;
         _hostAvailableBytes = hostAvailableBytes ?? CpuInfoReader.HostAvailableMemoryBytes;
-        Ops = new CpuTensorOps(this, gemm);
+        _ops = new CpuTensorOps(this, gemm);
     }
 
     /// <inheritdoc />
@@ -37,7 +38,25 @@ public sealed class CpuDevice : DeviceBase
     }
 
     /// <inheritdoc />
-    public override ITensorOps Ops { get; }
+    public override ITensorOps Ops => _ops;
+
+    /// <inheritdoc />
+    public int Threads
+    {
+        get => _ops.Threads;
+        set
+        {
+            if (value < 1 || value > MaxThreads)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"the CPU device runs on 1 to {MaxThreads} threads (its logical cores); got {value}");
+            }
+
+            _ops.Threads = value;
+        }
+    }
+
+    /// <inheritdoc />
+    public int MaxThreads => Environment.ProcessorCount;
 
     /// <inheritdoc />
     public override IKernelCompiler? Kernels => null;

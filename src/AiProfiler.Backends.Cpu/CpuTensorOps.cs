@@ -10,19 +10,28 @@ namespace AiProfiler.Backends.Cpu;
 /// </summary>
 internal sealed unsafe partial class CpuTensorOps(CpuDevice device, CpuGemmEngine gemm) : TensorOpsBase(device)
 {
+    private ParallelOptions _parallel = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+
     public override string GemmImplementation => gemm.Name;
+
+    /// <summary>The most threads one operation uses (the CPU device's thread count).</summary>
+    internal int Threads
+    {
+        get => _parallel.MaxDegreeOfParallelism;
+        set => _parallel = new ParallelOptions { MaxDegreeOfParallelism = value };
+    }
 
     public override bool SupportsGemm(DataType type) => type == DataType.Float32;
 
     protected override void GemmCore(in GemmDescriptor g, IDeviceBuffer a, IDeviceBuffer b, IDeviceBuffer c)
     {
-        gemm.Gemm(g, Ptr(a), Ptr(b), Ptr(c));
+        gemm.Gemm(g, Ptr(a), Ptr(b), Ptr(c), Threads);
     }
 
     private static Span<float> Row(float* p, long row, int cols) => new(p + (row * cols), cols);
 
     /// <summary>Runs <paramref name="body"/> for each row, in parallel when the rows hold enough work.</summary>
-    private static void Rows(int rows, int cols, Action<int> body)
+    private void Rows(int rows, int cols, Action<int> body)
     {
         if ((long)rows * cols < 32_768 || rows < 2)
         {
@@ -34,11 +43,11 @@ internal sealed unsafe partial class CpuTensorOps(CpuDevice device, CpuGemmEngin
             return;
         }
 
-        Parallel.For(0, rows, body);
+        Parallel.For(0, rows, _parallel, body);
     }
 
     /// <summary>Splits <paramref name="count"/> elements into chunks, in parallel when large.</summary>
-    private static void Chunks(long count, Action<long, int> body)
+    private void Chunks(long count, Action<long, int> body)
     {
         const int chunk = 1 << 16;
         if (count <= chunk)
@@ -52,7 +61,7 @@ internal sealed unsafe partial class CpuTensorOps(CpuDevice device, CpuGemmEngin
         }
 
         var chunks = (count + chunk - 1) / chunk;
-        Parallel.For(0L, chunks, i => body(i * chunk, (int)Math.Min(chunk, count - (i * chunk))));
+        Parallel.For(0L, chunks, _parallel, i => body(i * chunk, (int)Math.Min(chunk, count - (i * chunk))));
     }
 
     // The base class has checked that every buffer belongs to this device, so every buffer is a CpuBuffer.

@@ -145,6 +145,23 @@ public sealed class CpuGemmTests
         }
     }
 
+    [Fact]
+    public void Create_Auto_LabelsTheEngineItsProbeChoseWithTheFigures()
+    {
+        var engine = CpuGemmEngine.Create("auto");
+
+        Assert.Contains(engine.Name, (string[])["simd", "openblas"]);
+        Assert.StartsWith(engine.Name + " (", engine.Selection, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_UnknownEngine_NamesTheChoices()
+    {
+        var error = Assert.Throws<ArgumentException>(() => CpuGemmEngine.Create("mkl"));
+
+        Assert.StartsWith("unknown CPU GEMM 'mkl'; use auto, simd or openblas", error.Message, StringComparison.Ordinal);
+    }
+
     private static readonly Dictionary<string, CpuDeviceProvider> Providers = new()
     {
         ["simd"] = new CpuDeviceProvider("simd"),

@@ -17,7 +17,7 @@ internal static class AgentCli
     {
         ["aiprofiler"] = "usage: aiprofiler <run|bench|devices|workloads> [options]   (aiprofiler <command> --help for details)",
         ["run"] = "usage: aiprofiler run [--urls http://127.0.0.1:9464] [--config FILE] [--plugins DIR]",
-        ["bench"] = "usage: aiprofiler bench --workload NAME [--device cpu|opencl:N|cuda:N]... [--param key=value]... [--iterations N] [--warmup N] [--time-budget SECONDS] [--format table|json|csv] [--plugins DIR] [--config FILE] [--no-verify]",
+        ["bench"] = "usage: aiprofiler bench --workload NAME [--device cpu|opencl:N|cuda:N]... [--param key=value[,value|first-last[+step|*factor]]...]... [--threads N[,N...]] [--iterations|--repetitions N] [--warmup N] [--time-budget SECONDS] [--format table|json|jsonl|csv|markdown] [--plugins DIR] [--config FILE] [--no-verify]",
         ["devices"] = "usage: aiprofiler devices [--format table|json] [--config FILE]",
         ["workloads"] = "usage: aiprofiler workloads [--format table|json] [--plugins DIR] [--config FILE]",
     };
@@ -99,6 +99,8 @@ internal static class AgentCli
     {
         "json" => OutputFormat.Json,
         "csv" => OutputFormat.Csv,
+        "jsonl" => OutputFormat.JsonLines,
+        "markdown" => OutputFormat.Markdown,
         _ => OutputFormat.Table,
     };
 

@@ -63,8 +63,21 @@ public sealed class Runner
         var started = _time.GetUtcNow();
         var precision = PrecisionOf(parameters);
         IPreparedWorkload? prepared = null;
+        var threaded = device as IThreadedDevice;
+        var deviceThreads = threaded?.Threads;
         try
         {
+            if (options.Threads is { } threads && threaded is not null)
+            {
+                if (threads < 1 || threads > threaded.MaxThreads)
+                {
+                    return Failure(workload, device, parameters, started, RunOutcome.Refused,
+                        $"{threads} threads asked for on device '{device.Info.Id}', which runs on 1 to {threaded.MaxThreads}; choose a thread count in that range");
+                }
+
+                threaded.Threads = threads;
+            }
+
             var footprint = workload.EstimateMemoryBytes(parameters);
             var available = device.AvailableMemoryBytes;
             if (footprint > available)
@@ -119,6 +132,7 @@ public sealed class Runner
                 Shape = prepared.Shape,
                 Implementation = prepared.Implementation,
                 Precision = precision,
+                Threads = threaded?.Threads,
                 Cost = prepared.Cost,
                 IterationSeconds = samples,
                 Latency = latency,
@@ -153,6 +167,10 @@ public sealed class Runner
         finally
         {
             prepared?.Dispose();
+            if (threaded is not null && deviceThreads is { } restore)
+            {
+                threaded.Threads = restore;
+            }
         }
     }
 
@@ -173,6 +191,7 @@ public sealed class Runner
         ParameterLabel = parameters.ToLabel(),
         Outcome = outcome,
         StartedAt = started,
+        Threads = (device as IThreadedDevice)?.Threads,
         Error = error,
     };
 }

@@ -108,6 +108,7 @@ public sealed partial class SchedulerService : BackgroundService
                 TimeBudget = TimeSpan.FromSeconds(job.TimeBudgetSeconds),
                 Timeout = TimeSpan.FromSeconds(job.TimeoutSeconds),
                 Verify = job.Verify,
+                Threads = job.Threads,
             };
             var result = await _runner.RunAsync(workload, _devices.Open(id), parameters, options, null, stoppingToken).ConfigureAwait(false);
             _metrics.Record(result);
