@@ -1,0 +1,46 @@
+using AiProfiler.Backends.Ilgpu.Kernels;
+using ILGPU.Runtime;
+
+namespace AiProfiler.Backends.Ilgpu;
+
+/// <summary>
+/// Group sizes for one accelerator: 256-item groups and 16 × 16 GEMM groups on GPUs; on ILGPU's CPU emulator, whose
+/// groups are OS threads, as few as it allows (16 items, 4 × 4), which keeps it usable for correctness runs.
+/// </summary>
+/// <param name="Group">Items of a row, column or element-wise group (a power of two).</param>
+/// <param name="ColumnsPerGroup">Columns a column-reduction group owns.</param>
+/// <param name="AttentionItems">Items of an attention group (keys scored per tile).</param>
+/// <param name="GemmSide">Side of a GEMM group; it computes a (4·side)² block.</param>
+internal readonly record struct IlgpuLaunchShape(int Group, int ColumnsPerGroup, int AttentionItems, int GemmSide)
+{
+    /// <summary>Element-wise kernels stride over their range, so more groups than this add only launch cost.</summary>
+    public const int MaxElementGroups = 4096;
+
+    public static IlgpuLaunchShape For(Accelerator accelerator)
+    {
+        var group = FloorPowerOfTwo(Math.Min(GroupMath.MaxGroup, accelerator.MaxNumThreadsPerGroup));
+        if (group < AttentionKernels.MinGroup)
+        {
+            throw new NotSupportedException($"accelerator '{accelerator.Name}' allows {accelerator.MaxNumThreadsPerGroup} items per group; the kernels need {AttentionKernels.MinGroup}");
+        }
+
+        var side = 1;
+        while (side * 2 <= GemmKernels.MaxSide && side * 2 * side * 2 <= group)
+        {
+            side *= 2;
+        }
+
+        return new IlgpuLaunchShape(group, Math.Min(32, group), Math.Min(64, group), side);
+    }
+
+    private static int FloorPowerOfTwo(int value)
+    {
+        var power = 1;
+        while (power * 2 <= value)
+        {
+            power *= 2;
+        }
+
+        return power;
+    }
+}
