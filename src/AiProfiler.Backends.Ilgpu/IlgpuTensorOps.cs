@@ -39,8 +39,8 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
         TensorChecks.Float32(y, nameof(y), size);
         if (size > 0)
         {
-            device.LoadKernel("softmax_forward", static a => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(RowKernels.SoftmaxForward))(
-                Rows(rows), F(x), F(y), cols);
+            device.LoadKernel("softmax_forward", static a => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int>(RowKernels.SoftmaxForward))(
+                Rows(rows), F(x), F(y), rows, cols);
         }
     }
 
@@ -53,8 +53,8 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
         TensorChecks.Float32(dx, nameof(dx), size);
         if (size > 0)
         {
-            device.LoadKernel("softmax_backward", static a => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(RowKernels.SoftmaxBackward))(
-                Rows(rows), F(y), F(dy), F(dx), cols);
+            device.LoadKernel("softmax_backward", static a => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(RowKernels.SoftmaxBackward))(
+                Rows(rows), F(y), F(dy), F(dx), rows, cols);
         }
     }
 
@@ -84,8 +84,8 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
         if (size > 0)
         {
             device.LoadKernel("layer_norm_forward", static a => a.LoadStreamKernel<
-                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RowKernels.LayerNormForward))(
-                Rows(rows), F(x), F(gamma), F(beta), F(y), F(mean), F(rstd), cols, epsilon);
+                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float>(RowKernels.LayerNormForward))(
+                Rows(rows), F(x), F(gamma), F(beta), F(y), F(mean), F(rstd), rows, cols, epsilon);
         }
     }
 
@@ -107,8 +107,8 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
         }
 
         device.LoadKernel("layer_norm_backward_input", static a => a.LoadStreamKernel<
-            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(RowKernels.LayerNormBackwardInput))(
-            Rows(rows), F(x), F(gamma), F(mean), F(rstd), F(dy), F(dx), cols);
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(RowKernels.LayerNormBackwardInput))(
+            Rows(rows), F(x), F(gamma), F(mean), F(rstd), F(dy), F(dx), rows, cols);
         device.LoadKernel("layer_norm_backward_params", static a => a.LoadStreamKernel<
             ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(ColumnKernels.LayerNormBackwardParams))(
             Columns(cols), F(x), F(mean), F(rstd), F(dy), F(dgamma), F(dbeta), rows, cols, Shape.ColumnsPerGroup);
@@ -125,8 +125,8 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
         if (size > 0)
         {
             device.LoadKernel("rms_norm_forward", static a => a.LoadStreamKernel<
-                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(RowKernels.RmsNormForward))(
-                Rows(rows), F(x), F(gamma), F(y), F(rstd), cols, epsilon);
+                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float>(RowKernels.RmsNormForward))(
+                Rows(rows), F(x), F(gamma), F(y), F(rstd), rows, cols, epsilon);
         }
     }
 
@@ -146,8 +146,8 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
         }
 
         device.LoadKernel("rms_norm_backward_input", static a => a.LoadStreamKernel<
-            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(RowKernels.RmsNormBackwardInput))(
-            Rows(rows), F(x), F(gamma), F(rstd), F(dy), F(dx), cols);
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(RowKernels.RmsNormBackwardInput))(
+            Rows(rows), F(x), F(gamma), F(rstd), F(dy), F(dx), rows, cols);
         device.LoadKernel("rms_norm_backward_params", static a => a.LoadStreamKernel<
             ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(ColumnKernels.RmsNormBackwardParams))(
             Columns(cols), F(x), F(rstd), F(dy), F(dgamma), rows, cols, Shape.ColumnsPerGroup);
@@ -325,11 +325,11 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
             return;
         }
 
-        var arguments = new AttentionArguments(attention.QueryLength, attention.KeyLength, attention.EffectiveKeyCapacity,
+        var arguments = new AttentionArguments((int)heads, attention.QueryLength, attention.KeyLength, attention.EffectiveKeyCapacity,
             attention.HeadDim, attention.Causal ? 1 : 0, attention.EffectiveQueryOffset, attention.EffectiveScale);
         device.LoadKernel("attention_forward", static a => a.LoadStreamKernel<
             ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AttentionArguments>(AttentionKernels.Forward))(
-            new KernelConfig(new Index2D(attention.QueryLength, (int)heads), new Index2D(Shape.AttentionItems, 1)),
+            new KernelConfig(Shape.GroupsFor(heads * attention.QueryLength), Shape.AttentionItems),
             F(q), F(k), F(v), F(o), arguments);
     }
 
@@ -434,13 +434,13 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
 
     private ArrayView<int> I(IDeviceBuffer buffer) => device.Own(buffer).View<int>();
 
-    /// <summary>One group per row.</summary>
-    private KernelConfig Rows(int rows) => new(rows, Shape.Group);
+    /// <summary>One group per row, up to the device's cap; the kernels stride over the rest.</summary>
+    private KernelConfig Rows(int rows) => new(Shape.GroupsFor(rows), Shape.Group);
 
-    /// <summary>One group per <see cref="IlgpuLaunchShape.ColumnsPerGroup"/> columns.</summary>
-    private KernelConfig Columns(int cols) => new((cols + Shape.ColumnsPerGroup - 1) / Shape.ColumnsPerGroup, Shape.Group);
+    /// <summary>One group per <see cref="IlgpuLaunchShape.ColumnsPerGroup"/> columns, up to the device's cap.</summary>
+    private KernelConfig Columns(int cols) => new(Shape.GroupsFor((cols + Shape.ColumnsPerGroup - 1) / Shape.ColumnsPerGroup), Shape.Group);
 
     /// <summary>Enough groups to give every element an item, capped; the kernels stride over the rest.</summary>
     private KernelConfig Elements(long count) =>
-        new((int)Math.Min((count + Shape.Group - 1) / Shape.Group, IlgpuLaunchShape.MaxElementGroups), Shape.Group);
+        new(Shape.GroupsFor(Math.Min((count + Shape.Group - 1) / Shape.Group, IlgpuLaunchShape.MaxElementGroups)), Shape.Group);
 }

@@ -26,9 +26,8 @@ internal sealed class IlgpuTiledGemm(IlgpuDevice device) : IGemmEngine
         var block = side * GemmKernels.Micro;
         var kernel = device.LoadKernel("gemm_tiled", static a => a.LoadStreamKernel<
             ArrayView<float>, ArrayView<ushort>, ArrayView<float>, ArrayView<ushort>, ArrayView<float>, ArrayView<ushort>, GemmArguments>(GemmKernels.Tiled));
-        var config = new KernelConfig(
-            new Index3D((g.N + block - 1) / block, (g.M + block - 1) / block, g.BatchCount),
-            new Index3D(side, side, 1));
+        var blocks = (long)((g.N + block - 1) / block) * ((g.M + block - 1) / block) * g.BatchCount;
+        var config = new KernelConfig(new Index3D(device.Launch.GroupsFor(blocks), 1, 1), new Index3D(side, side, 1));
         kernel(config, Words<float>(a), Words<ushort>(a), Words<float>(b), Words<ushort>(b), Words<float>(c), Words<ushort>(c), GemmArguments.From(g));
     }
 

@@ -3,8 +3,8 @@ using ILGPU;
 namespace AiProfiler.Backends.Ilgpu.Kernels;
 
 /// <summary>
-/// Fused scaled dot-product attention with an online softmax; the scores never reach memory. One group per query row
-/// of one (batch, head): its items score one key each per tile of group-size keys, then each item accumulates its
+/// Fused scaled dot-product attention with an online softmax; the scores never reach memory. A group takes one query
+/// row of one (batch, head) at a time, striding over all of them: its items score one key each per tile of group-size keys, then each item accumulates its
 /// own head dimensions (item, item + group size, ...) over the tile. Parallel over keys and head dimensions, so it
 /// serves decoding (one query row) as well as prefill.
 /// </summary>
@@ -29,11 +29,22 @@ internal static class AttentionKernels
         var weights = SharedMemory.Allocate<float>(GroupMath.MaxGroup);
         var scratch = SharedMemory.Allocate<float>(GroupMath.MaxGroup);
         var acc = LocalMemory.Allocate<float>(MaxDimsPerItem);
+        for (var unit = (long)Grid.IdxX; unit < a.Heads * (long)a.QueryLength; unit += Grid.DimX)
+        {
+            Row(q, k, v, o, a, query, weights, scratch, acc, (int)(unit / a.QueryLength), (int)(unit % a.QueryLength));
+        }
+    }
+
+    private static void Row(ArrayView<float> q, ArrayView<float> k, ArrayView<float> v, ArrayView<float> o, AttentionArguments a,
+        ArrayView<float> query, ArrayView<float> weights, ArrayView<float> scratch, ArrayView<float> acc, int head, int row)
+    {
         var t = Group.IdxX;
         var items = Group.DimX;
-        var row = Grid.IdxX;
-        var queryBase = ((long)Grid.IdxY * a.QueryLength + row) * a.HeadDim;
-        var keyBase = (long)Grid.IdxY * a.KeyCapacity * a.HeadDim;
+        var queryBase = ((long)head * a.QueryLength + row) * a.HeadDim;
+        var keyBase = (long)head * a.KeyCapacity * a.HeadDim;
+
+        // The previous row's items may still read the shared query row.
+        Group.Barrier();
         for (var d = t; d < a.HeadDim; d += items)
         {
             query[d] = q[queryBase + d] * a.Scale;

@@ -3,8 +3,9 @@ using ILGPU;
 namespace AiProfiler.Backends.Ilgpu.Kernels;
 
 /// <summary>
-/// Column reductions (bias and normalization parameter gradients): a group owns <c>columnsPerGroup</c> columns and
-/// reads them with <c>group size / columnsPerGroup</c> row lanes, then folds the lanes; results are accumulated.
+/// Column reductions (bias and normalization parameter gradients): a group owns blocks of <c>columnsPerGroup</c>
+/// columns in turn (striding over the blocks) and reads each with <c>group size / columnsPerGroup</c> row lanes, then
+/// folds the lanes; results are accumulated.
 /// </summary>
 internal static class ColumnKernels
 {
@@ -13,17 +14,20 @@ internal static class ColumnKernels
     public static void SumColumns(ArrayView<float> x, ArrayView<float> y, int rows, int cols, int columnsPerGroup)
     {
         var part = SharedMemory.Allocate<float>(GroupMath.MaxGroup);
-        var (column, firstRow, lanes) = Lane(columnsPerGroup);
-        var sum = 0f;
-        if (column < cols)
+        for (var block = Grid.IdxX; block * columnsPerGroup < cols; block += Grid.DimX)
         {
-            for (var r = firstRow; r < rows; r += lanes)
+            var (column, firstRow, lanes) = Lane(block, columnsPerGroup);
+            var sum = 0f;
+            if (column < cols)
             {
-                sum += x[(long)r * cols + column];
+                for (var r = firstRow; r < rows; r += lanes)
+                {
+                    sum += x[(long)r * cols + column];
+                }
             }
-        }
 
-        GroupMath.AccumulateColumn(part, sum, y, cols, columnsPerGroup);
+            GroupMath.AccumulateColumn(part, sum, y, cols, block, columnsPerGroup);
+        }
     }
 
     /// <summary>dγ[c] += Σ_r dy·x̂; dβ[c] += Σ_r dy.</summary>
@@ -32,22 +36,25 @@ internal static class ColumnKernels
         ArrayView<float> dgamma, ArrayView<float> dbeta, int rows, int cols, int columnsPerGroup)
     {
         var part = SharedMemory.Allocate<float>(GroupMath.MaxGroup);
-        var (column, firstRow, lanes) = Lane(columnsPerGroup);
-        var sumGamma = 0f;
-        var sumBeta = 0f;
-        if (column < cols)
+        for (var block = Grid.IdxX; block * columnsPerGroup < cols; block += Grid.DimX)
         {
-            for (var r = firstRow; r < rows; r += lanes)
+            var (column, firstRow, lanes) = Lane(block, columnsPerGroup);
+            var sumGamma = 0f;
+            var sumBeta = 0f;
+            if (column < cols)
             {
-                var i = (long)r * cols + column;
-                var d = dy[i];
-                sumGamma += d * (x[i] - mean[r]) * rstd[r];
-                sumBeta += d;
+                for (var r = firstRow; r < rows; r += lanes)
+                {
+                    var i = (long)r * cols + column;
+                    var d = dy[i];
+                    sumGamma += d * (x[i] - mean[r]) * rstd[r];
+                    sumBeta += d;
+                }
             }
-        }
 
-        GroupMath.AccumulateColumn(part, sumGamma, dgamma, cols, columnsPerGroup);
-        GroupMath.AccumulateColumn(part, sumBeta, dbeta, cols, columnsPerGroup);
+            GroupMath.AccumulateColumn(part, sumGamma, dgamma, cols, block, columnsPerGroup);
+            GroupMath.AccumulateColumn(part, sumBeta, dbeta, cols, block, columnsPerGroup);
+        }
     }
 
     /// <summary>dγ[c] += Σ_r dy·x·rstd.</summary>
@@ -56,24 +63,27 @@ internal static class ColumnKernels
         int rows, int cols, int columnsPerGroup)
     {
         var part = SharedMemory.Allocate<float>(GroupMath.MaxGroup);
-        var (column, firstRow, lanes) = Lane(columnsPerGroup);
-        var sum = 0f;
-        if (column < cols)
+        for (var block = Grid.IdxX; block * columnsPerGroup < cols; block += Grid.DimX)
         {
-            for (var r = firstRow; r < rows; r += lanes)
+            var (column, firstRow, lanes) = Lane(block, columnsPerGroup);
+            var sum = 0f;
+            if (column < cols)
             {
-                var i = (long)r * cols + column;
-                sum += dy[i] * x[i] * rstd[r];
+                for (var r = firstRow; r < rows; r += lanes)
+                {
+                    var i = (long)r * cols + column;
+                    sum += dy[i] * x[i] * rstd[r];
+                }
             }
-        }
 
-        GroupMath.AccumulateColumn(part, sum, dgamma, cols, columnsPerGroup);
+            GroupMath.AccumulateColumn(part, sum, dgamma, cols, block, columnsPerGroup);
+        }
     }
 
     /// <summary>This item's column, its first row and the number of row lanes of the group.</summary>
-    private static (int Column, int FirstRow, int Lanes) Lane(int columnsPerGroup)
+    private static (int Column, int FirstRow, int Lanes) Lane(int block, int columnsPerGroup)
     {
         var t = Group.IdxX;
-        return (Grid.IdxX * columnsPerGroup + t % columnsPerGroup, t / columnsPerGroup, Group.DimX / columnsPerGroup);
+        return (block * columnsPerGroup + t % columnsPerGroup, t / columnsPerGroup, Group.DimX / columnsPerGroup);
     }
 }

@@ -3,9 +3,10 @@ using ILGPU;
 namespace AiProfiler.Backends.Ilgpu.Kernels;
 
 /// <summary>
-/// Tiled GEMM: a group of side × side items computes a (4·side)² block of C, each item a 4 × 4 micro-tile at rows
+/// Tiled GEMM: a group of side × side items computes (4·side)² blocks of C in turn (striding over every block of every
+/// batch), each item a 4 × 4 micro-tile at rows
 /// ty + i·side and columns tx + j·side (so neighbouring items touch neighbouring addresses), staging 16-deep slices of
-/// op(A) and op(B) in shared memory. Any transposes, leading dimensions, offsets, strided batches (grid Z) and sizes;
+/// op(A) and op(B) in shared memory. Any transposes, leading dimensions, offsets, strided batches and sizes;
 /// fp32, fp16 and bf16 elements with fp32 accumulation.
 /// </summary>
 internal static class GemmKernels
@@ -28,15 +29,27 @@ internal static class GemmKernels
         var tileA = SharedMemory.Allocate<float>(MaxBlock * Depth);
         var tileB = SharedMemory.Allocate<float>(Depth * MaxBlock);
         var acc = LocalMemory.Allocate<float>(Micro * Micro);
+        var block = Group.DimX * Micro;
+        var tilesN = (g.N + block - 1) / block;
+        var tilesM = (g.M + block - 1) / block;
+        for (var unit = (long)Grid.IdxX; unit < (long)tilesN * tilesM * g.BatchCount; unit += Grid.DimX)
+        {
+            var tiles = unit / tilesN;
+            Block(a32, a16, b32, b16, c32, c16, g, tileA, tileB, acc, (int)(tiles % tilesM) * block, (int)(unit % tilesN) * block, tiles / tilesM);
+        }
+    }
+
+    /// <summary>One block of C: rows from <paramref name="rowBase"/>, columns from <paramref name="colBase"/>, of batch <paramref name="batch"/>.</summary>
+    private static void Block(ArrayView<float> a32, ArrayView<ushort> a16, ArrayView<float> b32, ArrayView<ushort> b16,
+        ArrayView<float> c32, ArrayView<ushort> c16, GemmArguments g, ArrayView<float> tileA, ArrayView<float> tileB, ArrayView<float> acc,
+        int rowBase, int colBase, long batch)
+    {
         var tx = Group.IdxX;
         var ty = Group.IdxY;
         var side = Group.DimX;
         var block = side * Micro;
         var items = side * side;
         var item = ty * side + tx;
-        var rowBase = Grid.IdxY * block;
-        var colBase = Grid.IdxX * block;
-        long batch = Grid.IdxZ;
         var offsetA = g.OffsetA + batch * g.StrideA;
         var offsetB = g.OffsetB + batch * g.StrideB;
         var offsetC = g.OffsetC + batch * g.StrideC;

@@ -65,13 +65,14 @@ internal static class GroupMath
 
     /// <summary>
     /// Adds this item's partial column sum to <paramref name="output"/>[column] once the group's row lanes are folded:
-    /// a group owns <paramref name="columnsPerGroup"/> columns, so no atomics are needed. All items must call it.
+    /// the group owns the <paramref name="columnsPerGroup"/> columns of <paramref name="block"/>, so no atomics are
+    /// needed. All items must call it.
     /// </summary>
-    public static void AccumulateColumn(ArrayView<float> part, float value, ArrayView<float> output, int cols, int columnsPerGroup)
+    public static void AccumulateColumn(ArrayView<float> part, float value, ArrayView<float> output, int cols, int block, int columnsPerGroup)
     {
         var t = Group.IdxX;
         var lanes = Group.DimX / columnsPerGroup;
-        var column = Grid.IdxX * columnsPerGroup + t % columnsPerGroup;
+        var column = block * columnsPerGroup + t % columnsPerGroup;
         part[t] = value;
         Group.Barrier();
         if (t < columnsPerGroup && column < cols)
