@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace AiProfiler.Backends.Ilgpu.Tests;
 
 /// <summary>What <c>aiprofiler devices</c> shows for the three ILGPU backends on this machine.</summary>
+[Collection(IlgpuEmulatorCollection.Name)]
 public sealed class IlgpuDeviceProviderTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using static AiProfiler.Backends.Ilgpu.Tests.HostData;
 namespace AiProfiler.Backends.Ilgpu.Tests;
 
 /// <summary>Every C# kernel on <c>ilgpu-cpu</c> against the CPU backend, the reference of every tensor operation, on small shapes.</summary>
+[Collection(IlgpuEmulatorCollection.Name)]
 public sealed class IlgpuTensorOpsTests : IDisposable
 {
     private readonly IDevice _cpu = TestDevices.Cpu("simd");

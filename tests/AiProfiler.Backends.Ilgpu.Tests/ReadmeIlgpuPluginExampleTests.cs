@@ -12,6 +12,7 @@ using Microsoft.Extensions.Options;
 namespace AiProfiler.Backends.Ilgpu.Tests;
 
 /// <summary>The README's plugin with a C# kernel is what plugin authors copy: it must build, load as a plugin, run on ilgpu-cpu and verify.</summary>
+[Collection(IlgpuEmulatorCollection.Name)]
 public sealed partial class ReadmeIlgpuPluginExampleTests : IDisposable
 {
     private readonly string _plugins = Path.Combine(Path.GetTempPath(), "aiprofiler-ilgpu-tests-" + Guid.NewGuid().ToString("N"));
