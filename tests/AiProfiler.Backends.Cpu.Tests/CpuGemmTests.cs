@@ -84,13 +84,15 @@ public sealed class CpuGemmTests
                         continue;
                     }
 
-                    double sum = 0;
+                    double sum = 0, magnitude = 0;
                     for (var p = 0; p < k; p++)
                     {
-                        sum += (double)a[offset + (t * strideA) + (i * ldA) + p] * b[offset + (t * strideB) + (p * ldB) + j];
+                        var product = (double)a[offset + (t * strideA) + (i * ldA) + p] * b[offset + (t * strideB) + (p * ldB) + j];
+                        sum += product;
+                        magnitude += Math.Abs(product);
                     }
 
-                    Assert.Equal(sum, c[index], 4);
+                    FloatAssert.Sum(sum, c[index], k, magnitude, $"batch {t} ({i},{j})");
                 }
             }
         }
@@ -130,37 +132,17 @@ public sealed class CpuGemmTests
                     continue;
                 }
 
-                double sum = 0;
+                double sum = 0, magnitude = 0;
                 for (var p = 0; p < k; p++)
                 {
-                    sum += (double)(transA ? a[(p * ldA) + i] : a[(i * ldA) + p]) * (transB ? b[(j * ldB) + p] : b[(p * ldB) + j]);
+                    var product = (double)(transA ? a[(p * ldA) + i] : a[(i * ldA) + p]) * (transB ? b[(j * ldB) + p] : b[(p * ldB) + j]);
+                    sum += product;
+                    magnitude += Math.Abs(product);
                 }
 
-                Assert.Equal(1.5 * sum, c[(i * ldC) + j], 4);
+                FloatAssert.Sum(1.5 * sum, c[(i * ldC) + j], k, 1.5 * magnitude, $"({i},{j})");
             }
         }
-    }
-
-    [Fact]
-    public void Gemm_Fp16_RefusedWithTheFix()
-    {
-        using var device = Open("simd");
-        using var a = device.Allocate(4, DataType.Float16);
-
-        var error = Assert.Throws<NotSupportedException>(() => device.Ops.Gemm(new GemmDescriptor { M = 2, N = 2, K = 1, Type = DataType.Float16 }, a, a, a));
-
-        Assert.Equal("GEMM in fp16 is not supported on device 'cpu'; use fp32", error.Message);
-    }
-
-    [Fact]
-    public void Gemm_BufferTooSmall_ExplainsInsteadOfCorruptingMemory()
-    {
-        using var device = Open("simd");
-        using var small = device.Allocate(3);
-
-        var error = Assert.Throws<ArgumentException>(() => device.Ops.Gemm(new GemmDescriptor { M = 4, N = 4, K = 4 }, small, small, small));
-
-        Assert.Contains("reaches past the end of a buffer", error.Message, StringComparison.Ordinal);
     }
 
     private static readonly Dictionary<string, CpuDeviceProvider> Providers = new()
