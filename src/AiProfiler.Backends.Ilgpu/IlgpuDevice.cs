@@ -16,13 +16,12 @@ namespace AiProfiler.Backends.Ilgpu;
 /// device is opened and disposed with it; every operation is queued on the accelerator's default stream, in order.
 /// Plugins reach the accelerator through the <see cref="IIlgpuDevice"/> capability.
 /// </summary>
-internal sealed unsafe class IlgpuDevice : IDevice, IIlgpuDevice
+internal sealed unsafe class IlgpuDevice : DeviceBase, IIlgpuDevice
 {
     private readonly Context _context;
     private readonly IlgpuKernelCache _kernels;
     private readonly IGemmEngine _gemm;
     private long _allocatedBytes;
-    private bool _disposed;
 
     /// <summary>Takes ownership of <paramref name="context"/> and <paramref name="accelerator"/>.</summary>
     public IlgpuDevice(DeviceInfo info, Context context, Accelerator accelerator, IlgpuGemmChoice gemm)
@@ -37,7 +36,7 @@ internal sealed unsafe class IlgpuDevice : IDevice, IIlgpuDevice
         Ops = new IlgpuTensorOps(this, _gemm);
     }
 
-    public DeviceInfo Info { get; }
+    public override DeviceInfo Info { get; }
 
     public Accelerator Accelerator { get; }
 
@@ -46,27 +45,18 @@ internal sealed unsafe class IlgpuDevice : IDevice, IIlgpuDevice
     /// <summary>The group sizes this accelerator's kernels are launched with.</summary>
     internal IlgpuLaunchShape Launch { get; }
 
-    public long AvailableMemoryBytes => Math.Max(0, Info.MemoryBytes - Interlocked.Read(ref _allocatedBytes));
+    public override long AvailableMemoryBytes => Math.Max(0, Info.MemoryBytes - Interlocked.Read(ref _allocatedBytes));
 
-    public ITensorOps Ops { get; }
+    public override ITensorOps Ops { get; }
 
     /// <summary>ILGPU devices run C# kernels (<see cref="IIlgpuDevice"/>), not the portable C dialect.</summary>
-    public IKernelCompiler? Kernels => null;
+    public override IKernelCompiler? Kernels => null;
 
     /// <summary>Kernels compiled so far, each once.</summary>
     internal int CompiledKernels => _kernels.CompiledCount;
 
-    public IDeviceBuffer Allocate(long length, DataType type = DataType.Float32)
+    protected override IDeviceBuffer AllocateCore(long length, DataType type, long bytes)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
-        var bytes = length * type.SizeInBytes();
-        var available = AvailableMemoryBytes;
-        if (bytes > available)
-        {
-            throw new InsufficientDeviceMemoryException(Info.Id, bytes, available);
-        }
-
         MemoryBuffer1D<int, Stride1D.Dense> memory;
         try
         {
@@ -74,7 +64,7 @@ internal sealed unsafe class IlgpuDevice : IDevice, IIlgpuDevice
         }
         catch (OutOfMemoryException)
         {
-            throw new InsufficientDeviceMemoryException(Info.Id, bytes, available);
+            throw new InsufficientDeviceMemoryException(Info.Id, bytes, AvailableMemoryBytes);
         }
 
         memory.MemSetToZero(Stream);
@@ -83,38 +73,32 @@ internal sealed unsafe class IlgpuDevice : IDevice, IIlgpuDevice
         return buffer;
     }
 
-    public void Write<T>(IDeviceBuffer destination, ReadOnlySpan<T> source, long offset = 0)
-        where T : unmanaged
+    protected override void WriteCore<T>(IDeviceBuffer destination, ReadOnlySpan<T> source, long offset)
     {
-        var view = Own(destination, nameof(destination)).View<T>();
-        CheckTransfer<T>(destination, offset, source.Length, nameof(destination));
         if (!source.IsEmpty)
         {
-            view.SubView(offset, source.Length).CopyFromCPU(Stream, source);
+            Own(destination).View<T>().SubView(offset, source.Length).CopyFromCPU(Stream, source);
         }
     }
 
-    public void Read<T>(IDeviceBuffer source, Span<T> destination, long offset = 0)
-        where T : unmanaged
+    protected override void ReadCore<T>(IDeviceBuffer source, Span<T> destination, long offset)
     {
-        var view = Own(source, nameof(source)).View<T>();
-        CheckTransfer<T>(source, offset, destination.Length, nameof(source));
         if (!destination.IsEmpty)
         {
-            view.SubView(offset, destination.Length).CopyToCPU(Stream, destination);
+            Own(source).View<T>().SubView(offset, destination.Length).CopyToCPU(Stream, destination);
             Stream.Synchronize();
         }
     }
 
-    public IDeviceTimer CreateTimer()
+    public override IDeviceTimer CreateTimer()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         return new IlgpuTimer(Stream);
     }
 
-    public void Synchronize()
+    public override void Synchronize()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         Stream.Synchronize();
     }
 
@@ -134,19 +118,12 @@ internal sealed unsafe class IlgpuDevice : IDevice, IIlgpuDevice
     public TLauncher LoadKernel<TLauncher>(string kernelName, Func<Accelerator, TLauncher> load)
         where TLauncher : Delegate
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         return _kernels.Get(kernelName, load);
     }
 
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-
         // Queued work may still use the memory and kernels released below.
         Stream.Synchronize();
         (_gemm as IDisposable)?.Dispose();
@@ -159,7 +136,7 @@ internal sealed unsafe class IlgpuDevice : IDevice, IIlgpuDevice
     /// <summary>The ILGPU buffer behind <paramref name="buffer"/>, which must be a live buffer of this device.</summary>
     internal IlgpuBuffer Own(IDeviceBuffer buffer, [CallerArgumentExpression(nameof(buffer))] string? name = null)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(buffer, name);
         if (buffer is not IlgpuBuffer own || !ReferenceEquals(own.Device, this))
         {
@@ -168,21 +145,5 @@ internal sealed unsafe class IlgpuDevice : IDevice, IIlgpuDevice
 
         ObjectDisposedException.ThrowIf(own.IsDisposed, own);
         return own;
-    }
-
-    private static void CheckTransfer<T>(IDeviceBuffer buffer, long offset, int count, string name)
-        where T : unmanaged
-    {
-        if (sizeof(T) != buffer.Type.SizeInBytes())
-        {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"buffer '{name}' holds {buffer.Type.ShortName()} ({buffer.Type.SizeInBytes()} bytes each) but the span's elements have {sizeof(T)} bytes; use a span of a matching type"), name);
-        }
-
-        if (offset < 0 || offset + count > buffer.Length)
-        {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"buffer '{name}' holds {buffer.Length} elements but elements {offset} to {offset + count} were asked for; check the offset and length"), name);
-        }
     }
 }

@@ -8,35 +8,25 @@ namespace AiProfiler.Backends.Ilgpu;
 
 /// <summary>
 /// <see cref="ITensorOps"/> on an ILGPU accelerator: every operation is a C# kernel of <c>Kernels/</c>, compiled by
-/// ILGPU once per device; GEMM goes to an <see cref="IGemmEngine"/> (the tiled C# kernel or cuBLAS). Shapes and buffer
-/// sizes are checked on the host first (<see cref="TensorChecks"/>, as for the other accelerators), because a kernel
+/// ILGPU once per device; GEMM goes to an <see cref="IGemmEngine"/> (the tiled C# kernel or cuBLAS).
+/// <see cref="TensorOpsBase"/> checks shapes and buffer sizes on the host first, as for every backend, because a kernel
 /// does not check bounds.
 /// </summary>
-internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITensorOps
+internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : TensorOpsBase(device)
 {
     private IlgpuLaunchShape Shape => device.Launch;
 
-    public string GemmImplementation => gemm.Name;
+    public override string GemmImplementation => gemm.Name;
 
-    public bool SupportsGemm(DataType type) => gemm.Supports(type);
+    public override bool SupportsGemm(DataType type) => gemm.Supports(type);
 
-    public void Gemm(in GemmDescriptor g, IDeviceBuffer a, IDeviceBuffer b, IDeviceBuffer c)
+    protected override int MaxAttentionHeadDim => AttentionKernels.MaxHeadDim;
+
+    protected override void GemmCore(in GemmDescriptor g, IDeviceBuffer a, IDeviceBuffer b, IDeviceBuffer c) => gemm.Gemm(g, a, b, c);
+
+    protected override void SoftmaxCore(IDeviceBuffer x, IDeviceBuffer y, int rows, int cols)
     {
-        if (!gemm.Supports(g.Type))
-        {
-            throw new NotSupportedException($"GEMM on {g.Type.ShortName()} is not supported by {gemm.Name} on this device; use fp32, AIPROFILER_ILGPU_GEMM=tiled or another device");
-        }
-
-        TensorChecks.Gemm(g, a, b, c);
-        gemm.Gemm(g, a, b, c);
-    }
-
-    public void Softmax(IDeviceBuffer x, IDeviceBuffer y, int rows, int cols)
-    {
-        TensorChecks.Shape(rows, cols);
         var size = (long)rows * cols;
-        TensorChecks.Float32(x, nameof(x), size);
-        TensorChecks.Float32(y, nameof(y), size);
         if (size > 0)
         {
             device.LoadKernel("softmax_forward", static a => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int>(RowKernels.SoftmaxForward))(
@@ -44,13 +34,9 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
         }
     }
 
-    public void SoftmaxBackward(IDeviceBuffer y, IDeviceBuffer dy, IDeviceBuffer dx, int rows, int cols)
+    protected override void SoftmaxBackwardCore(IDeviceBuffer y, IDeviceBuffer dy, IDeviceBuffer dx, int rows, int cols)
     {
-        TensorChecks.Shape(rows, cols);
         var size = (long)rows * cols;
-        TensorChecks.Float32(y, nameof(y), size);
-        TensorChecks.Float32(dy, nameof(dy), size);
-        TensorChecks.Float32(dx, nameof(dx), size);
         if (size > 0)
         {
             device.LoadKernel("softmax_backward", static a => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(RowKernels.SoftmaxBackward))(
@@ -58,12 +44,9 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
         }
     }
 
-    public void CausalMask(IDeviceBuffer scores, int batches, int rows, int cols, int offset)
+    protected override void CausalMaskCore(IDeviceBuffer scores, int batches, int rows, int cols, int offset)
     {
-        TensorChecks.NonNegative(batches, nameof(batches));
-        TensorChecks.Shape(rows, cols);
         var total = (long)batches * rows * cols;
-        TensorChecks.Float32(scores, nameof(scores), total);
         if (total > 0)
         {
             device.LoadKernel("causal_mask", static a => a.LoadStreamKernel<ArrayView<float>, long, int, int, int>(ElementKernels.CausalMask))(
@@ -71,16 +54,9 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
         }
     }
 
-    public void LayerNorm(IDeviceBuffer x, IDeviceBuffer gamma, IDeviceBuffer beta, IDeviceBuffer y, IDeviceBuffer mean, IDeviceBuffer rstd, int rows, int cols, float epsilon)
+    protected override void LayerNormCore(IDeviceBuffer x, IDeviceBuffer gamma, IDeviceBuffer beta, IDeviceBuffer y, IDeviceBuffer mean, IDeviceBuffer rstd, int rows, int cols, float epsilon)
     {
-        TensorChecks.Shape(rows, cols);
         var size = (long)rows * cols;
-        TensorChecks.Float32(x, nameof(x), size);
-        TensorChecks.Float32(gamma, nameof(gamma), cols);
-        TensorChecks.Float32(beta, nameof(beta), cols);
-        TensorChecks.Float32(y, nameof(y), size);
-        TensorChecks.Float32(mean, nameof(mean), rows);
-        TensorChecks.Float32(rstd, nameof(rstd), rows);
         if (size > 0)
         {
             device.LoadKernel("layer_norm_forward", static a => a.LoadStreamKernel<
@@ -89,18 +65,9 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
         }
     }
 
-    public void LayerNormBackward(IDeviceBuffer x, IDeviceBuffer gamma, IDeviceBuffer mean, IDeviceBuffer rstd, IDeviceBuffer dy, IDeviceBuffer dx, IDeviceBuffer dgamma, IDeviceBuffer dbeta, int rows, int cols)
+    protected override void LayerNormBackwardCore(IDeviceBuffer x, IDeviceBuffer gamma, IDeviceBuffer mean, IDeviceBuffer rstd, IDeviceBuffer dy, IDeviceBuffer dx, IDeviceBuffer dgamma, IDeviceBuffer dbeta, int rows, int cols)
     {
-        TensorChecks.Shape(rows, cols);
         var size = (long)rows * cols;
-        TensorChecks.Float32(x, nameof(x), size);
-        TensorChecks.Float32(gamma, nameof(gamma), cols);
-        TensorChecks.Float32(mean, nameof(mean), rows);
-        TensorChecks.Float32(rstd, nameof(rstd), rows);
-        TensorChecks.Float32(dy, nameof(dy), size);
-        TensorChecks.Float32(dx, nameof(dx), size);
-        TensorChecks.Float32(dgamma, nameof(dgamma), cols);
-        TensorChecks.Float32(dbeta, nameof(dbeta), cols);
         if (size == 0)
         {
             return;
@@ -114,14 +81,9 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
             Columns(cols), F(x), F(mean), F(rstd), F(dy), F(dgamma), F(dbeta), rows, cols, Shape.ColumnsPerGroup);
     }
 
-    public void RmsNorm(IDeviceBuffer x, IDeviceBuffer gamma, IDeviceBuffer y, IDeviceBuffer rstd, int rows, int cols, float epsilon)
+    protected override void RmsNormCore(IDeviceBuffer x, IDeviceBuffer gamma, IDeviceBuffer y, IDeviceBuffer rstd, int rows, int cols, float epsilon)
     {
-        TensorChecks.Shape(rows, cols);
         var size = (long)rows * cols;
-        TensorChecks.Float32(x, nameof(x), size);
-        TensorChecks.Float32(gamma, nameof(gamma), cols);
-        TensorChecks.Float32(y, nameof(y), size);
-        TensorChecks.Float32(rstd, nameof(rstd), rows);
         if (size > 0)
         {
             device.LoadKernel("rms_norm_forward", static a => a.LoadStreamKernel<
@@ -130,16 +92,9 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
         }
     }
 
-    public void RmsNormBackward(IDeviceBuffer x, IDeviceBuffer gamma, IDeviceBuffer rstd, IDeviceBuffer dy, IDeviceBuffer dx, IDeviceBuffer dgamma, int rows, int cols)
+    protected override void RmsNormBackwardCore(IDeviceBuffer x, IDeviceBuffer gamma, IDeviceBuffer rstd, IDeviceBuffer dy, IDeviceBuffer dx, IDeviceBuffer dgamma, int rows, int cols)
     {
-        TensorChecks.Shape(rows, cols);
         var size = (long)rows * cols;
-        TensorChecks.Float32(x, nameof(x), size);
-        TensorChecks.Float32(gamma, nameof(gamma), cols);
-        TensorChecks.Float32(rstd, nameof(rstd), rows);
-        TensorChecks.Float32(dy, nameof(dy), size);
-        TensorChecks.Float32(dx, nameof(dx), size);
-        TensorChecks.Float32(dgamma, nameof(dgamma), cols);
         if (size == 0)
         {
             return;
@@ -153,11 +108,8 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
             Columns(cols), F(x), F(rstd), F(dy), F(dgamma), rows, cols, Shape.ColumnsPerGroup);
     }
 
-    public void Activation(ActivationKind kind, IDeviceBuffer x, IDeviceBuffer y, long count)
+    protected override void ActivationCore(ActivationKind kind, IDeviceBuffer x, IDeviceBuffer y, long count)
     {
-        TensorChecks.Activation(kind);
-        TensorChecks.Float32(x, nameof(x), count);
-        TensorChecks.Float32(y, nameof(y), count);
         if (count > 0)
         {
             device.LoadKernel("activation_forward", static a => a.LoadStreamKernel<int, ArrayView<float>, ArrayView<float>, long>(ElementKernels.ActivationForward))(
@@ -165,12 +117,8 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
         }
     }
 
-    public void ActivationBackward(ActivationKind kind, IDeviceBuffer x, IDeviceBuffer dy, IDeviceBuffer dx, long count)
+    protected override void ActivationBackwardCore(ActivationKind kind, IDeviceBuffer x, IDeviceBuffer dy, IDeviceBuffer dx, long count)
     {
-        TensorChecks.Activation(kind);
-        TensorChecks.Float32(x, nameof(x), count);
-        TensorChecks.Float32(dy, nameof(dy), count);
-        TensorChecks.Float32(dx, nameof(dx), count);
         if (count > 0)
         {
             device.LoadKernel("activation_backward", static a => a.LoadStreamKernel<int, ArrayView<float>, ArrayView<float>, ArrayView<float>, long>(ElementKernels.ActivationBackward))(
@@ -178,16 +126,8 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
         }
     }
 
-    public void Elementwise(ElementwiseOp op, IDeviceBuffer a, IDeviceBuffer b, IDeviceBuffer y, long count)
+    protected override void ElementwiseCore(ElementwiseOp op, IDeviceBuffer a, IDeviceBuffer b, IDeviceBuffer y, long count)
     {
-        if (!Enum.IsDefined(op))
-        {
-            throw new ArgumentOutOfRangeException(nameof(op), op, "unknown element-wise operation; use Add, Subtract or Multiply");
-        }
-
-        TensorChecks.Float32(a, nameof(a), count);
-        TensorChecks.Float32(b, nameof(b), count);
-        TensorChecks.Float32(y, nameof(y), count);
         if (count > 0)
         {
             device.LoadKernel("elementwise", static a => a.LoadStreamKernel<int, ArrayView<float>, ArrayView<float>, ArrayView<float>, long>(ElementKernels.Elementwise))(
@@ -195,10 +135,8 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
         }
     }
 
-    public void Axpby(float alpha, IDeviceBuffer x, float beta, IDeviceBuffer y, long count)
+    protected override void AxpbyCore(float alpha, IDeviceBuffer x, float beta, IDeviceBuffer y, long count)
     {
-        TensorChecks.Float32(x, nameof(x), count);
-        TensorChecks.Float32(y, nameof(y), count);
         if (count > 0)
         {
             device.LoadKernel("axpby", static a => a.LoadStreamKernel<float, ArrayView<float>, float, ArrayView<float>, long>(ElementKernels.Axpby))(
@@ -206,12 +144,9 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
         }
     }
 
-    public void AddBias(IDeviceBuffer x, IDeviceBuffer bias, int rows, int cols)
+    protected override void AddBiasCore(IDeviceBuffer x, IDeviceBuffer bias, int rows, int cols)
     {
-        TensorChecks.Shape(rows, cols);
         var size = (long)rows * cols;
-        TensorChecks.Float32(x, nameof(x), size);
-        TensorChecks.Float32(bias, nameof(bias), cols);
         if (size > 0)
         {
             device.LoadKernel("add_bias", static a => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, long, int>(ElementKernels.AddBias))(
@@ -219,11 +154,8 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
         }
     }
 
-    public void SumColumns(IDeviceBuffer x, IDeviceBuffer y, int rows, int cols)
+    protected override void SumColumnsCore(IDeviceBuffer x, IDeviceBuffer y, int rows, int cols)
     {
-        TensorChecks.Shape(rows, cols);
-        TensorChecks.Float32(x, nameof(x), (long)rows * cols);
-        TensorChecks.Float32(y, nameof(y), cols);
         if (rows > 0 && cols > 0)
         {
             device.LoadKernel("sum_columns", static a => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, int>(ColumnKernels.SumColumns))(
@@ -231,10 +163,8 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
         }
     }
 
-    public void Sum(IDeviceBuffer x, IDeviceBuffer result, long count)
+    protected override void SumCore(IDeviceBuffer x, IDeviceBuffer result, long count)
     {
-        TensorChecks.Float32(x, nameof(x), count);
-        TensorChecks.Float32(result, nameof(result), 1);
         Fill(result, 0f, 0, 1);
         if (count > 0)
         {
@@ -243,13 +173,10 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
         }
     }
 
-    public void EmbeddingGather(IDeviceBuffer table, IDeviceBuffer ids, IDeviceBuffer y, int count, int dim)
+    protected override void EmbeddingGatherCore(IDeviceBuffer table, IDeviceBuffer ids, IDeviceBuffer y, int count, int dim)
     {
-        TensorChecks.Shape(count, dim);
-        var tableRows = TensorChecks.TableRows(table, nameof(table), dim);
-        TensorChecks.Int32(ids, nameof(ids), count);
+        var tableRows = TableRows(table, dim);
         var total = (long)count * dim;
-        TensorChecks.Float32(y, nameof(y), total);
         if (total > 0)
         {
             device.LoadKernel("embedding_gather", static a => a.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, long, int, int>(ElementKernels.EmbeddingGather))(
@@ -257,13 +184,10 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
         }
     }
 
-    public void EmbeddingBackward(IDeviceBuffer ids, IDeviceBuffer dy, IDeviceBuffer dtable, int count, int dim)
+    protected override void EmbeddingBackwardCore(IDeviceBuffer ids, IDeviceBuffer dy, IDeviceBuffer dtable, int count, int dim)
     {
-        TensorChecks.Shape(count, dim);
-        var tableRows = TensorChecks.TableRows(dtable, nameof(dtable), dim);
-        TensorChecks.Int32(ids, nameof(ids), count);
+        var tableRows = TableRows(dtable, dim);
         var total = (long)count * dim;
-        TensorChecks.Float32(dy, nameof(dy), total);
         if (total > 0)
         {
             device.LoadKernel("embedding_backward", static a => a.LoadStreamKernel<ArrayView<int>, ArrayView<float>, ArrayView<float>, long, int, int>(ElementKernels.EmbeddingBackward))(
@@ -271,14 +195,9 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
         }
     }
 
-    public void CrossEntropy(IDeviceBuffer logits, IDeviceBuffer targets, IDeviceBuffer losses, IDeviceBuffer dlogits, int rows, int cols)
+    protected override void CrossEntropyCore(IDeviceBuffer logits, IDeviceBuffer targets, IDeviceBuffer losses, IDeviceBuffer dlogits, int rows, int cols)
     {
-        TensorChecks.Shape(rows, cols);
         var size = (long)rows * cols;
-        TensorChecks.Float32(logits, nameof(logits), size);
-        TensorChecks.Int32(targets, nameof(targets), rows);
-        TensorChecks.Float32(losses, nameof(losses), rows);
-        TensorChecks.Float32(dlogits, nameof(dlogits), size);
         if (size > 0)
         {
             device.LoadKernel("cross_entropy", static a => a.LoadStreamKernel<
@@ -287,17 +206,8 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
         }
     }
 
-    public void AdamW(IDeviceBuffer parameters, IDeviceBuffer gradients, IDeviceBuffer m, IDeviceBuffer v, long count, in AdamWParameters hyper)
+    protected override void AdamWCore(IDeviceBuffer parameters, IDeviceBuffer gradients, IDeviceBuffer m, IDeviceBuffer v, long count, in AdamWParameters hyper)
     {
-        if (hyper.Step < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(hyper), hyper.Step, "the AdamW step counts from 1");
-        }
-
-        TensorChecks.Float32(parameters, nameof(parameters), count);
-        TensorChecks.Float32(gradients, nameof(gradients), count);
-        TensorChecks.Float32(m, nameof(m), count);
-        TensorChecks.Float32(v, nameof(v), count);
         if (count == 0)
         {
             return;
@@ -310,16 +220,11 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
             Elements(count), F(parameters), F(gradients), F(m), F(v), count, scalars);
     }
 
-    public void Attention(in AttentionDescriptor attention, IDeviceBuffer q, IDeviceBuffer k, IDeviceBuffer v, IDeviceBuffer o)
+    protected override void AttentionCore(in AttentionDescriptor attention, IDeviceBuffer q, IDeviceBuffer k, IDeviceBuffer v, IDeviceBuffer o)
     {
-        TensorChecks.Attention(attention, AttentionKernels.MaxHeadDim);
         var heads = (long)attention.Batch * attention.Heads;
         var querySize = heads * attention.QueryLength * attention.HeadDim;
         var keySize = heads * attention.EffectiveKeyCapacity * attention.HeadDim;
-        TensorChecks.Float32(q, nameof(q), querySize);
-        TensorChecks.Float32(k, nameof(k), keySize);
-        TensorChecks.Float32(v, nameof(v), keySize);
-        TensorChecks.Float32(o, nameof(o), querySize);
         if (querySize == 0)
         {
             return;
@@ -333,15 +238,9 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
             F(q), F(k), F(v), F(o), arguments);
     }
 
-    public void SwapAxes(IDeviceBuffer x, IDeviceBuffer y, int batch, int dim1, int dim2, int inner)
+    protected override void SwapAxesCore(IDeviceBuffer x, IDeviceBuffer y, int batch, int dim1, int dim2, int inner)
     {
-        TensorChecks.NonNegative(batch, nameof(batch));
-        TensorChecks.NonNegative(dim1, nameof(dim1));
-        TensorChecks.NonNegative(dim2, nameof(dim2));
-        TensorChecks.NonNegative(inner, nameof(inner));
         var total = (long)batch * dim1 * dim2 * inner;
-        TensorChecks.Float32(x, nameof(x), total);
-        TensorChecks.Float32(y, nameof(y), total);
         if (total > 0)
         {
             device.LoadKernel("swap_axes", static a => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, long, int, int, int>(ElementKernels.SwapAxes))(
@@ -349,18 +248,9 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
         }
     }
 
-    /// <remarks>Copies bits: types of the same element size (fp16 and bf16, fp32 and int32) may be mixed, as on the CPU.</remarks>
-    public void Copy(IDeviceBuffer source, long sourceOffset, IDeviceBuffer destination, long destinationOffset, long count)
+    /// <summary>Copies bits: types of the same element size (fp16 and bf16, fp32 and int32) may be mixed, as on the CPU.</summary>
+    protected override void CopyCore(IDeviceBuffer source, long sourceOffset, IDeviceBuffer destination, long destinationOffset, long count)
     {
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(destination);
-        if (source.Type.SizeInBytes() != destination.Type.SizeInBytes())
-        {
-            throw new ArgumentException($"cannot copy {source.Type.ShortName()} into {destination.Type.ShortName()}; use Convert to change the type", nameof(destination));
-        }
-
-        TensorChecks.Range(source, nameof(source), sourceOffset, count);
-        TensorChecks.Range(destination, nameof(destination), destinationOffset, count);
         if (count == 0)
         {
             return;
@@ -378,10 +268,8 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
         }
     }
 
-    public void Fill(IDeviceBuffer buffer, float value, long offset, long count)
+    protected override void FillCore(IDeviceBuffer buffer, float value, long offset, long count)
     {
-        ArgumentNullException.ThrowIfNull(buffer);
-        TensorChecks.Range(buffer, nameof(buffer), offset, count);
         if (count == 0)
         {
             return;
@@ -400,10 +288,8 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
         }
     }
 
-    public void Convert(IDeviceBuffer source, IDeviceBuffer destination, long count)
+    protected override void ConvertCore(IDeviceBuffer source, IDeviceBuffer destination, long count)
     {
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(destination);
         var direction = (source.Type, destination.Type) switch
         {
             (DataType.Float32, DataType.Float16 or DataType.BFloat16) => 1,
@@ -412,8 +298,6 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : ITe
             _ => throw new NotSupportedException(
                 $"cannot convert {source.Type.ShortName()} to {destination.Type.ShortName()}; convert between fp32 and fp16 or bf16"),
         };
-        TensorChecks.Range(source, nameof(source), 0, count);
-        TensorChecks.Range(destination, nameof(destination), 0, count);
         if (direction == 0)
         {
             Copy(source, 0, destination, 0, count);
