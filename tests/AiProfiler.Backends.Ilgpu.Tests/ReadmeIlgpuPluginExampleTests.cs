@@ -15,18 +15,20 @@ namespace AiProfiler.Backends.Ilgpu.Tests;
 [Collection(IlgpuEmulatorCollection.Name)]
 public sealed partial class ReadmeIlgpuPluginExampleTests : IDisposable
 {
-    private readonly string _plugins = Path.Combine(Path.GetTempPath(), "aiprofiler-ilgpu-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryDirectory _folder = new();
 
-    public void Dispose() => Directory.Delete(_plugins, recursive: true);
+    private string Plugins => _folder.Path;
+
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public async Task ReadmeExample_CompilesLoadsRunsItsCSharpKernelAndVerifies()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md"));
         var source = CSharpBlock().Match(readme).Groups[1].Value;
         Assert.Contains("SaxpyWorkload", source, StringComparison.Ordinal);
-        Compile(Path.Combine(_plugins, "MyKernels"), "global using System; global using System.Linq; global using System.Collections.Generic;\n" + source);
-        using var catalog = new PluginCatalog(Options.Create(new PluginCatalogOptions { Directory = _plugins, HotReload = false }), NullLogger<PluginCatalog>.Instance);
+        Compile(Path.Combine(Plugins, "MyKernels"), "global using System; global using System.Linq; global using System.Collections.Generic;\n" + source);
+        using var catalog = new PluginCatalog(Options.Create(new PluginCatalogOptions { Directory = Plugins, HotReload = false }), NullLogger<PluginCatalog>.Instance);
         catalog.LoadAll();
         var workload = catalog.FindWorkload("saxpy_csharp");
         Assert.NotNull(workload);
@@ -42,9 +44,9 @@ public sealed partial class ReadmeIlgpuPluginExampleTests : IDisposable
     [Fact]
     public async Task ReadmeExample_OnTheCpuBackend_IsRefusedWithOneLine()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
-        Compile(Path.Combine(_plugins, "MyKernels"), "global using System; global using System.Linq; global using System.Collections.Generic;\n" + CSharpBlock().Match(readme).Groups[1].Value);
-        using var catalog = new PluginCatalog(Options.Create(new PluginCatalogOptions { Directory = _plugins, HotReload = false }), NullLogger<PluginCatalog>.Instance);
+        var readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md"));
+        Compile(Path.Combine(Plugins, "MyKernels"), "global using System; global using System.Linq; global using System.Collections.Generic;\n" + CSharpBlock().Match(readme).Groups[1].Value);
+        using var catalog = new PluginCatalog(Options.Create(new PluginCatalogOptions { Directory = Plugins, HotReload = false }), NullLogger<PluginCatalog>.Instance);
         catalog.LoadAll();
         using var cpu = Testing.TestDevices.Cpu();
 
@@ -66,19 +68,6 @@ public sealed partial class ReadmeIlgpuPluginExampleTests : IDisposable
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         var result = compilation.Emit(Path.Combine(folder, "MyKernels.dll"));
         Assert.True(result.Success, string.Join("; ", result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "AiProfiler.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root not found");
     }
 
     [GeneratedRegex("A complete plugin with a C# kernel:.*?```csharp\n(.*?)```", RegexOptions.Singleline)]
