@@ -35,6 +35,7 @@ internal static class DevicesCommand
                         peakFlopsByType = d.PeakFlopsByType.ToDictionary(p => p.Key.ShortName(), p => p.Value),
                         peakBandwidthBytesPerSecond = d.PeakBandwidthBytesPerSecond,
                         peakSource = d.PeakSource,
+                        emulator = d.IsEmulator,
                     }),
                     unavailable = backends.Where(b => b.UnavailableReason is not null).Select(b => new { backend = b.Prefix, reason = b.UnavailableReason }),
                 }, RunResultFormatter.Json));
@@ -44,7 +45,7 @@ internal static class DevicesCommand
             var table = new MarkdownTable("id", "kind", "name", "memory", "units", "peak GFLOP/s", "peak GB/s");
             foreach (var d in backends.SelectMany(b => b.Devices))
             {
-                table.Add(d.Id, d.Kind.ToString().ToLowerInvariant(), d.Name, InsufficientDeviceMemoryException.FormatBytes(d.MemoryBytes),
+                table.Add(d.Id, d.Kind.ToString().ToLowerInvariant() + (d.IsEmulator ? " (emulator)" : ""), d.Name, InsufficientDeviceMemoryException.FormatBytes(d.MemoryBytes),
                     d.ComputeUnits.ToString(CultureInfo.InvariantCulture), Units.Giga(d.PeakFlopsPerSecond), Units.Giga(d.PeakBandwidthBytesPerSecond));
             }
 

@@ -1,6 +1,7 @@
 using AiProfiler.Abstractions.Devices;
 using AiProfiler.Backends.Cpu;
 using AiProfiler.Backends.Cuda;
+using AiProfiler.Backends.Ilgpu;
 using AiProfiler.Backends.OpenCL;
 using AiProfiler.Core.Devices;
 using AiProfiler.Core.Hosting;
@@ -60,6 +61,9 @@ internal static class AgentServiceCollectionExtensions
         services.AddSingleton<IDeviceProvider>(_ => new CpuDeviceProvider());
         services.AddSingleton<IDeviceProvider>(_ => new OpenClDeviceProvider());
         services.AddSingleton<IDeviceProvider>(_ => new CudaDeviceProvider());
+        services.AddSingleton<IDeviceProvider>(_ => new IlgpuDeviceProvider(IlgpuTarget.Cuda));
+        services.AddSingleton<IDeviceProvider>(_ => new IlgpuDeviceProvider(IlgpuTarget.OpenCL));
+        services.AddSingleton<IDeviceProvider>(_ => new IlgpuDeviceProvider(IlgpuTarget.Cpu));
         return services;
     }
 }

@@ -92,7 +92,7 @@ public sealed partial class SchedulerService : BackgroundService
             return;
         }
 
-        var ids = job.Devices.Contains("all") ? _devices.Devices.Select(d => d.Id).ToArray() : [.. job.Devices];
+        var ids = job.Devices.Contains("all") ? _devices.MeasuringDevices.Select(d => d.Id).ToArray() : [.. job.Devices];
         foreach (var id in ids)
         {
             if (_devices.Validate(id) is { } error)
