@@ -20,6 +20,7 @@ internal static class AgentCli
         ["bench"] = "usage: aiprofiler bench --workload NAME [--device cpu|opencl:N|cuda:N]... [--param key=value]... [--iterations N] [--warmup N] [--time-budget SECONDS] [--format table|json|csv] [--plugins DIR] [--config FILE] [--no-verify]",
         ["devices"] = "usage: aiprofiler devices [--format table|json] [--config FILE]",
         ["workloads"] = "usage: aiprofiler workloads [--format table|json] [--plugins DIR] [--config FILE]",
+        ["report"] = "usage: aiprofiler report [--url http://127.0.0.1:9464] [--out FILE] [--timeout SECONDS]",
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
@@ -30,6 +31,7 @@ internal static class AgentCli
             BenchCommand.Create(output, error),
             DevicesCommand.Create(output, error),
             WorkloadsCommand.Create(output, error),
+            ReportCommand.Create(output, error),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

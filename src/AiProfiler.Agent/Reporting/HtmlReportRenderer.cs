@@ -37,17 +37,23 @@ internal static class HtmlReportRenderer
         return html.ToString();
     }
 
-    /// <summary>The sections: devices, roofline, CPU against the accelerators, the latest runs.</summary>
+    /// <summary>
+    /// The sections: verdicts, devices, roofline, CPU against the accelerators, predicted against measured, the latest
+    /// runs and the calibration's details; a part with nothing to show is left out.
+    /// </summary>
     public static string Sections(ProfileSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var html = new StringBuilder();
+        AdviceSections.Verdicts(html, snapshot);
         Devices(html, snapshot);
         html.Append("<section id=\"roofline\"><h2>Roofline <span class=\"muted\">latest runs against each device's ceilings; hover a point</span></h2>");
         RooflinePlot.Render(html, snapshot);
         html.Append("</section>");
         Comparison(html, snapshot);
+        AdviceSections.PredictedAgainstMeasured(html, snapshot);
         Runs(html, snapshot);
+        AdviceSections.Calibration(html, snapshot);
         return html.ToString();
     }
 
@@ -163,11 +169,11 @@ internal static class HtmlReportRenderer
             return;
         }
 
-        html.Append("<div class=\"scroll\"><table><thead><tr><th>workload</th><th>device</th><th>impl</th><th>shape</th><th class=\"n\">mean ± stdev</th><th class=\"n\">FLOP/s</th><th class=\"n\">bytes/s</th><th class=\"n\">items/s</th><th>roofline</th><th>verified</th><th>measurements</th><th>started (UTC)</th></tr></thead><tbody>");
+        html.Append("<div class=\"scroll\"><table><thead><tr><th>workload</th><th>device</th><th>shape</th><th class=\"n\">mean ± stdev</th><th class=\"n\">FLOP/s</th><th class=\"n\">bytes/s</th><th class=\"n\">items/s</th><th>roofline</th><th>verified</th><th>measurements</th><th>started (UTC)</th></tr></thead><tbody>");
         foreach (var r in snapshot.Runs)
         {
             html.Append(HtmlText.Invariant($"<tr data-workload=\"{HtmlText.Encode(r.Workload)}\" data-device=\"{HtmlText.Encode(r.Device)}\"><td class=\"id\">{HtmlText.Encode(r.Workload)}</td>"));
-            html.Append(HtmlText.Invariant($"<td><span class=\"dot {RooflinePlot.ColorClass(snapshot.Devices, r.Device)}\"></span>{HtmlText.Encode(r.Device)}</td><td>{HtmlText.Encode(r.Implementation)}</td><td class=\"wrap\">{HtmlText.Encode(r.Shape)}</td>"));
+            html.Append(HtmlText.Invariant($"<td><span class=\"dot {RooflinePlot.ColorClass(snapshot.Devices, r.Device)}\"></span>{HtmlText.Encode(r.Device)}<br><span class=\"muted\">{HtmlText.Encode(r.Implementation)}</span></td><td class=\"wrap\">{HtmlText.Encode(r.Shape)}</td>"));
             html.Append(HtmlText.Invariant($"<td class=\"n\">{HtmlText.Seconds(r.MeanSeconds)} ± {HtmlText.Seconds(r.StdevSeconds)}</td><td class=\"n\">{HtmlText.Rate(r.FlopsPerSecond, "FLOP/s")}</td><td class=\"n\">{HtmlText.Rate(r.BytesPerSecond, "B/s")}</td>"));
             html.Append(HtmlText.Invariant($"<td class=\"n\">{(r.ItemsPerSecond > 0 ? HtmlText.Rate(r.ItemsPerSecond, HtmlText.Encode(r.ItemUnit) + "/s") : "–")}</td>"));
             html.Append(HtmlText.Invariant($"<td>{HtmlText.Percent(r.RooflineRatio)} <span class=\"muted\">{HtmlText.Encode(r.Bound)}</span></td>"));

@@ -1,3 +1,6 @@
+using AiProfiler.Core.Advice;
+using AiProfiler.Core.Calibration;
+
 namespace AiProfiler.Agent.Reporting;
 
 /// <summary>
@@ -9,9 +12,13 @@ namespace AiProfiler.Agent.Reporting;
 /// <param name="Devices">Every device found, with its ceilings.</param>
 /// <param name="UnavailableBackends">Backends that were not usable, with the reason.</param>
 /// <param name="Runs">The latest measured run of every workload, size and implementation on every device.</param>
+/// <param name="Calibration">The calibration the ceilings come from; null when the machine is not calibrated.</param>
+/// <param name="Advice">The answer for each configured scenario: predictions per device and the verdict.</param>
 internal sealed record ProfileSnapshot(
     DateTimeOffset GeneratedAt,
     MachineSummary Machine,
     IReadOnlyList<DeviceSummary> Devices,
     IReadOnlyList<BackendSummary> UnavailableBackends,
-    IReadOnlyList<RunSummary> Runs);
+    IReadOnlyList<RunSummary> Runs,
+    MachineCalibration? Calibration,
+    IReadOnlyList<ScenarioAdvice> Advice);

@@ -1,16 +1,21 @@
 using System.Runtime.InteropServices;
 using AiProfiler.Abstractions.Devices;
 using AiProfiler.Agent.Hosting;
+using AiProfiler.Core.Advice;
+using AiProfiler.Core.Calibration;
 using AiProfiler.Core.Devices;
 using AiProfiler.Core.Metrics;
 using AiProfiler.Core.Running;
 
 namespace AiProfiler.Agent.Reporting;
 
-/// <summary>Takes a <see cref="ProfileSnapshot"/> of the running agent: its devices and the latest run the metrics hold.</summary>
+/// <summary>
+/// Takes a <see cref="ProfileSnapshot"/>: the devices with their ceilings (calibrated where a calibration is given), the
+/// latest run the metrics hold, and the advice. The agent's page and <c>advise --format html</c> both build theirs here.
+/// </summary>
 internal sealed class ProfileSnapshotBuilder(DeviceRegistry devices, ProfilerMetrics metrics, TimeProvider time)
 {
-    public ProfileSnapshot Build()
+    public ProfileSnapshot Build(MachineCalibration? calibration = null, IReadOnlyList<ScenarioAdvice>? advice = null)
     {
         var found = devices.Devices;
         var cpu = found.FirstOrDefault(d => d.Kind == DeviceKind.Cpu);
@@ -32,13 +37,23 @@ internal sealed class ProfileSnapshotBuilder(DeviceRegistry devices, ProfilerMet
         return new ProfileSnapshot(
             time.GetUtcNow(),
             machine,
-            [.. found.Select(Summarize)],
+            [.. found.Select(d => Summarize(d, calibration?.For(d.Id)))],
             [.. devices.Backends.Where(b => b.UnavailableReason is not null).Select(b => new BackendSummary(b.Prefix, b.UnavailableReason!))],
-            runs);
+            runs,
+            calibration,
+            advice ?? []);
     }
 
-    private static DeviceSummary Summarize(DeviceInfo d)
+    private static DeviceSummary Summarize(DeviceInfo d, DeviceCalibration? calibrated)
     {
+        if (calibrated is not null)
+        {
+            return new DeviceSummary(d.Id, d.Kind.ToString().ToLowerInvariant(), d.Name, d.Vendor, d.DriverVersion, d.MemoryBytes, d.ComputeUnits,
+                [.. calibrated.Compute.Select(c => Ceiling(c.Precision, c.DatasheetFlopsPerSecond, c.Measured))],
+                Ceiling("memory", calibrated.DatasheetBandwidthBytesPerSecond, calibrated.Bandwidth),
+                HtmlText.Invariant($"calibrated {calibrated.MeasuredAt:yyyy-MM-dd HH:mm} UTC; datasheet: {calibrated.DatasheetSource}"));
+        }
+
         CeilingSummary[] compute =
         [
             new(DataType.Float32.ShortName(), d.PeakFlopsPerSecond),
@@ -47,6 +62,9 @@ internal sealed class ProfileSnapshotBuilder(DeviceRegistry devices, ProfilerMet
         return new DeviceSummary(d.Id, d.Kind.ToString().ToLowerInvariant(), d.Name, d.Vendor, d.DriverVersion, d.MemoryBytes, d.ComputeUnits,
             compute, new CeilingSummary("memory", d.PeakBandwidthBytesPerSecond), d.PeakSource);
     }
+
+    private static CeilingSummary Ceiling(string precision, double datasheet, MeasuredRate? measured) =>
+        new(precision, datasheet, measured?.Median, measured?.Low, measured?.High);
 
     private static RunSummary Summarize(RunResult r) => new(
         r.Workload,

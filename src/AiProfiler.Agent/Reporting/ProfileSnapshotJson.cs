@@ -11,5 +11,6 @@ internal static class ProfileSnapshotJson
         WriteIndented = true,
         // A run without timed iterations has NaN statistics; JSON has no NaN, so it is written as the string "NaN".
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 }

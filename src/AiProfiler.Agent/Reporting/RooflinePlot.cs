@@ -13,7 +13,7 @@ internal static class RooflinePlot
     private const double Height = 400;
     private const double Left = 64;
     private const double Right = 14;
-    private const double Top = 14;
+    private const double Top = 28;
     private const double Bottom = 44;
 
     /// <summary>Marker shapes, one per workload in order of appearance.</summary>
@@ -105,7 +105,7 @@ internal static class RooflinePlot
 
         html.Append("</g>");
         html.Append(HtmlText.Invariant($"<text class=\"axis\" x=\"{(Left + Width - Right) / 2:0.#}\" y=\"{Height - 8}\" text-anchor=\"middle\">arithmetic intensity (FLOP/byte)</text>"));
-        html.Append(HtmlText.Invariant($"<text class=\"axis\" transform=\"rotate(-90)\" x=\"{-(Top + Height - Bottom) / 2:0.#}\" y=\"14\" text-anchor=\"middle\">FLOP/s</text>"));
+        html.Append(HtmlText.Invariant($"<text class=\"axis\" x=\"6\" y=\"{Top - 14}\">FLOP/s</text>"));
     }
 
     private static void RenderRoof(StringBuilder html, Axes axes, Roof roof, IReadOnlyList<DeviceSummary> devices)
