@@ -83,9 +83,10 @@ public sealed class AgentPageBrowserTests(AgentPageFixture fixture) : IClassFixt
         Assert.Empty(errors);
     }
 
-    /// <summary>A fresh page on the agent, collecting console errors, uncaught exceptions and failed requests.</summary>
+    /// <summary>A fresh page on the agent, collecting console errors, uncaught exceptions and failed requests; skips without Chromium.</summary>
     private async Task<(IPage Page, List<string> Errors)> OpenAsync(int width, int height)
     {
+        Assert.SkipWhen(fixture.SkipReason is not null, fixture.SkipReason ?? "");
         var page = await fixture.Browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height } });
         var errors = new List<string>();
         page.Console += (_, message) =>
