@@ -2,6 +2,7 @@ using AiProfiler.Abstractions.Devices;
 using AiProfiler.Backends.Cpu;
 using AiProfiler.Backends.Cuda;
 using AiProfiler.Backends.OpenCL;
+using AiProfiler.Core.Calibration;
 using AiProfiler.Core.Devices;
 using AiProfiler.Core.Hosting;
 using AiProfiler.Core.Metrics;
@@ -35,6 +36,9 @@ internal static class AgentServiceCollectionExtensions
         services.AddSingleton<PluginCatalog>();
         services.AddDeviceProviders();
         services.AddSingleton<DeviceRegistry>();
+        services.AddOptions<CalibrationOptions>()
+            .Bind(configuration.GetSection(CalibrationOptions.SectionName), o => o.ErrorOnUnknownConfiguration = true);
+        services.AddSingleton<CalibrationCache>();
         services.AddSingleton<Runner>();
         services.AddSingleton<ProfilerMetrics>();
         services.AddSingleton(_ => new AgentReadiness(ReadinessComponents));
