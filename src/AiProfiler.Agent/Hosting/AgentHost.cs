@@ -25,7 +25,7 @@ internal static class AgentHost
         builder.WebHost.UseUrls(urls);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddAiProfilerAgent(builder.Configuration);
-        builder.Services.AddAgentPage();
+        builder.Services.AddAgentPage(builder.Configuration);
         builder.Services.AddHostedService<SystemdNotifier>();
         if (WindowsServiceLifetime.IsWindowsService())
         {

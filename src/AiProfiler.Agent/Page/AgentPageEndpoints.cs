@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using AiProfiler.Agent.Hosting;
 using AiProfiler.Agent.Reporting;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace AiProfiler.Agent.Page;
@@ -12,22 +14,31 @@ namespace AiProfiler.Agent.Page;
 /// </summary>
 internal static class AgentPageEndpoints
 {
-    public static IServiceCollection AddAgentPage(this IServiceCollection services) =>
-        services.AddSingleton<ProfileSnapshotBuilder>();
+    /// <summary>The snapshot builder, and the verdicts of <c>Advise:Scenarios</c> with their metrics.</summary>
+    public static IServiceCollection AddAgentPage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AdviseOptions>()
+            .Bind(configuration.GetSection(AdviseOptions.SectionName), o => o.ErrorOnUnknownConfiguration = true)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AdviseOptions>, AdviseOptionsValidator>();
+        services.AddSingleton<ConfiguredAdvice>();
+        services.AddHostedService<AdviceMetrics>();
+        return services.AddSingleton<ProfileSnapshotBuilder>();
+    }
 
     public static WebApplication MapAgentPage(this WebApplication app)
     {
-        app.MapGet("/", (ProfileSnapshotBuilder builder, HttpContext context) =>
+        app.MapGet("/", (ProfileSnapshotBuilder builder, ConfiguredAdvice advice, HttpContext context) =>
         {
-            var snapshot = builder.Build();
+            var snapshot = builder.Build(advice);
             var main = HtmlReportRenderer.Sections(snapshot);
             context.Response.Headers.ContentSecurityPolicy = ReportAssets.PagePolicy;
             context.Response.Headers.CacheControl = "no-cache";
             return Results.Content(HtmlReportRenderer.Page(snapshot, main, ETag(main)), "text/html; charset=utf-8");
         });
-        app.MapGet("/page/main", (ProfileSnapshotBuilder builder, HttpContext context) =>
+        app.MapGet("/page/main", (ProfileSnapshotBuilder builder, ConfiguredAdvice advice, HttpContext context) =>
         {
-            var main = HtmlReportRenderer.Sections(builder.Build());
+            var main = HtmlReportRenderer.Sections(builder.Build(advice));
             var etag = ETag(main);
             context.Response.Headers.CacheControl = "no-cache";
             context.Response.Headers.ETag = etag;
@@ -35,7 +46,7 @@ internal static class AgentPageEndpoints
                 ? Results.StatusCode(StatusCodes.Status304NotModified)
                 : Results.Content(main, "text/html; charset=utf-8");
         });
-        app.MapGet("/api/summary", (ProfileSnapshotBuilder builder) => Results.Json(builder.Build(), ProfileSnapshotJson.Options));
+        app.MapGet("/api/summary", (ProfileSnapshotBuilder builder, ConfiguredAdvice advice) => Results.Json(builder.Build(advice), ProfileSnapshotJson.Options));
         return app;
     }
 

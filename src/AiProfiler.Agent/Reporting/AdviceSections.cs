@@ -18,6 +18,11 @@ internal static class AdviceSections
         ArgumentNullException.ThrowIfNull(snapshot);
         if (snapshot.Advice.Count == 0)
         {
+            if (snapshot.AdvicePending is { } pending)
+            {
+                html.Append(HtmlText.Invariant($"<section id=\"verdicts\"><h2>Is the CPU enough?</h2><p class=\"muted\">{HtmlText.Encode(pending)}</p></section>"));
+            }
+
             return;
         }
 

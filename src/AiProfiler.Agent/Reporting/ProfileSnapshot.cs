@@ -14,6 +14,7 @@ namespace AiProfiler.Agent.Reporting;
 /// <param name="Runs">The latest measured run of every workload, size and implementation on every device.</param>
 /// <param name="Calibration">The calibration the ceilings come from; null when the machine is not calibrated.</param>
 /// <param name="Advice">The answer for each configured scenario: predictions per device and the verdict.</param>
+/// <param name="AdvicePending">Why scenarios are configured but have no verdict yet (no calibration), or null.</param>
 internal sealed record ProfileSnapshot(
     DateTimeOffset GeneratedAt,
     MachineSummary Machine,
@@ -21,4 +22,5 @@ internal sealed record ProfileSnapshot(
     IReadOnlyList<BackendSummary> UnavailableBackends,
     IReadOnlyList<RunSummary> Runs,
     MachineCalibration? Calibration,
-    IReadOnlyList<ScenarioAdvice> Advice);
+    IReadOnlyList<ScenarioAdvice> Advice,
+    string? AdvicePending = null);

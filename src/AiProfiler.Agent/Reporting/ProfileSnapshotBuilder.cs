@@ -13,9 +13,23 @@ namespace AiProfiler.Agent.Reporting;
 /// Takes a <see cref="ProfileSnapshot"/>: the devices with their ceilings (calibrated where a calibration is given), the
 /// latest run the metrics hold, and the advice. The agent's page and <c>advise --format html</c> both build theirs here.
 /// </summary>
-internal sealed class ProfileSnapshotBuilder(DeviceRegistry devices, ProfilerMetrics metrics, TimeProvider time)
+internal sealed class ProfileSnapshotBuilder(DeviceRegistry devices, ProfilerMetrics metrics, CalibrationCache calibrations, TimeProvider time)
 {
-    public ProfileSnapshot Build(MachineCalibration? calibration = null, IReadOnlyList<ScenarioAdvice>? advice = null)
+    /// <summary>The agent's page: this machine's calibration and the verdicts of <c>Advise:Scenarios</c>.</summary>
+    public ProfileSnapshot Build(ConfiguredAdvice advice)
+    {
+        ArgumentNullException.ThrowIfNull(advice);
+        return Build(calibrations.Current, advice.Current, advice.Pending);
+    }
+
+    /// <summary><c>advise --format html</c>: the advice with the calibration it rests on, and any runs it measured.</summary>
+    public ProfileSnapshot Build(AdviceReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return Build(report.Calibration, report.Scenarios, null);
+    }
+
+    private ProfileSnapshot Build(MachineCalibration? calibration, IReadOnlyList<ScenarioAdvice> advice, string? pending)
     {
         var found = devices.Devices;
         var cpu = found.FirstOrDefault(d => d.Kind == DeviceKind.Cpu);
@@ -41,7 +55,8 @@ internal sealed class ProfileSnapshotBuilder(DeviceRegistry devices, ProfilerMet
             [.. devices.Backends.Where(b => b.UnavailableReason is not null).Select(b => new BackendSummary(b.Prefix, b.UnavailableReason!))],
             runs,
             calibration,
-            advice ?? []);
+            advice,
+            pending);
     }
 
     private static DeviceSummary Summarize(DeviceInfo d, DeviceCalibration? calibrated)
