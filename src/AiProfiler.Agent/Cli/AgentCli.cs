@@ -21,6 +21,7 @@ internal static class AgentCli
         ["devices"] = "usage: aiprofiler devices [--format table|json] [--config FILE]",
         ["workloads"] = "usage: aiprofiler workloads [--format table|json] [--plugins DIR] [--config FILE]",
         ["calibrate"] = "usage: aiprofiler calibrate [--cached] [--format table|json] [--config FILE]",
+        ["advise"] = AdviseCommand.Usage,
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
@@ -32,6 +33,7 @@ internal static class AgentCli
             DevicesCommand.Create(output, error),
             WorkloadsCommand.Create(output, error),
             CalibrateCommand.Create(output, error),
+            AdviseCommand.Create(output, error),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
