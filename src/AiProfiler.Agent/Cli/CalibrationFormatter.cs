@@ -26,6 +26,11 @@ internal static class CalibrationFormatter
             Bandwidth(table, device.DeviceId, "memory GB/s", device.Bandwidth, device.DatasheetBandwidthBytesPerSecond, "triad traffic (a = b + c), device's element-wise add");
             Bandwidth(table, device.DeviceId, "host->device GB/s", device.HostToDevice, 0, "write of a host array");
             Bandwidth(table, device.DeviceId, "device->host GB/s", device.DeviceToHost, 0, "read into a host array");
+            foreach (var w in device.Workloads)
+            {
+                var name = w.Kind == "decode-bandwidth" ? $"{w.Kind} GB/s" : $"{w.Kind} GFLOP/s";
+                Bandwidth(table, device.DeviceId, name, w.Rate, 0, w.Source);
+            }
         }
 
         return table + Units.Invariant($"calibrated {calibration.MeasuredAt:yyyy-MM-dd HH:mm:ss} UTC for: {calibration.Key}\n");

@@ -45,6 +45,9 @@ public sealed record ModelArchitecture
     /// <summary>True when the projections have biases (GPT-2, Qwen2's q/k/v).</summary>
     public bool AttentionBias { get; init; }
 
+    /// <summary>Normalization layers per block (2; Gemma-2 has 4: before and after attention and FFN).</summary>
+    public int NormsPerLayer { get; init; } = 2;
+
     /// <summary>Experts per MoE layer; 1 for dense models.</summary>
     public int Experts { get; init; } = 1;
 

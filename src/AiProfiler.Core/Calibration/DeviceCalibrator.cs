@@ -30,9 +30,62 @@ internal static class DeviceCalibrator
             DatasheetBandwidthBytesPerSecond = isCpu ? 0 : info.PeakBandwidthBytesPerSecond,
             HostToDevice = isCpu ? null : Transfer(device, elements, settings.Repetitions, toDevice: true),
             DeviceToHost = isCpu ? null : Transfer(device, elements, settings.Repetitions, toDevice: false),
+            Workloads = [PrefillGemm(device, settings), DecodeGemv(device, settings)],
             DatasheetSource = info.PeakSource,
         };
     }
+
+    /// <summary>
+    /// The GEMM rate at a prefill shape: 512 tokens through a 2048 × 2048 weight, with the device's own GEMM (the one
+    /// the inference and fine-tuning workloads call).
+    /// </summary>
+    private static WorkloadCeiling PrefillGemm(IDevice device, CalibrationSettings settings)
+    {
+        const int tokens = 512, width = 2048;
+        var gemm = new GemmDescriptor { M = tokens, N = width, K = width };
+        var rate = TimeGemm(device, gemm, settings, 2.0 * tokens * width * width);
+        return new WorkloadCeiling("prefill-gemm", "fp32", rate, Units($"device GEMM {tokens}x{width}x{width} ({device.Ops.GemmImplementation})"));
+    }
+
+    /// <summary>The decode GEMV's bandwidth: one token through a 4096 × 8192 weight (128 MiB, streamed from memory each time).</summary>
+    private static WorkloadCeiling DecodeGemv(IDevice device, CalibrationSettings settings)
+    {
+        const int k = 4096, n = 8192;
+        var gemm = new GemmDescriptor { M = 1, N = n, K = k };
+        var rate = TimeGemm(device, gemm, settings, (double)k * n * sizeof(float));
+        return new WorkloadCeiling("decode-bandwidth", "fp32", rate, Units($"device GEMV 1x{n}x{k} ({device.Ops.GemmImplementation}), weight bytes per second"));
+    }
+
+    /// <summary>Times <paramref name="gemm"/>; returns <paramref name="amount"/> (FLOPs or bytes) per second, repeated within about 2 s.</summary>
+    private static MeasuredRate TimeGemm(IDevice device, GemmDescriptor gemm, CalibrationSettings settings, double amount)
+    {
+        using var a = device.Allocate((long)gemm.M * gemm.K);
+        using var b = device.Allocate((long)gemm.K * gemm.N);
+        using var c = device.Allocate((long)gemm.M * gemm.N);
+        device.Ops.Fill(a, 0.5f, 0, (long)gemm.M * gemm.K);
+        device.Ops.Fill(b, 0.25f, 0, (long)gemm.K * gemm.N);
+        using var timer = device.CreateTimer();
+        double Once()
+        {
+            timer.Start();
+            device.Ops.Gemm(gemm, a, b, c);
+            timer.Stop();
+            device.Synchronize();
+            return timer.ElapsedSeconds;
+        }
+
+        var first = Once();
+        var repetitions = (int)Math.Clamp(10 * settings.PassSeconds / Math.Max(first, 1e-6), 3, settings.Repetitions * 2);
+        var rates = new List<double>(repetitions);
+        for (var r = 0; r < repetitions; r++)
+        {
+            rates.Add(amount / Once());
+        }
+
+        return MeasuredRate.FromSamples(rates);
+    }
+
+    private static string Units(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private static List<ComputeCeiling> CpuCompute(DeviceInfo info, CalibrationSettings settings)
     {
