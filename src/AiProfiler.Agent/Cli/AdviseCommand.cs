@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using AiProfiler.Abstractions.Devices;
+using AiProfiler.Agent.Reporting;
 using AiProfiler.Core.Advice;
 using AiProfiler.Core.Calibration;
 using AiProfiler.Core.Devices;
+using AiProfiler.Core.Metrics;
 
 namespace AiProfiler.Agent.Cli;
 
@@ -14,7 +16,7 @@ namespace AiProfiler.Agent.Cli;
 /// </summary>
 internal static class AdviseCommand
 {
-    public const string Usage = "usage: aiprofiler advise --model NAME|PATH [--precision fp32|fp16|bf16|q8_0|q4_0|q4_k|q6_k ...] [--task inference|finetune|train] [--prompt N] [--output N] [--concurrency N | --rate R] [--slo mlperf-server|mlperf-interactive|ttft=2s,tpot=100ms] [--lora-rank R] [--tokens-per-step N] [--device ID]... [--validate] [--format table|json|markdown] [--out FILE]";
+    public const string Usage = "usage: aiprofiler advise --model NAME|PATH [--precision fp32|fp16|bf16|q8_0|q4_0|q4_k|q6_k ...] [--task inference|finetune|train] [--prompt N] [--output N] [--concurrency N | --rate R] [--slo mlperf-server|mlperf-interactive|ttft=2s,tpot=100ms] [--lora-rank R] [--tokens-per-step N] [--device ID]... [--validate] [--format table|json|markdown|html] [--out FILE]";
 
     public static Command Create(TextWriter output, TextWriter error)
     {
@@ -31,7 +33,7 @@ internal static class AdviseCommand
         var tokensPerStep = Positive("--tokens-per-step", "tokens per optimizer step (fine-tuning, training)", 2048);
         var device = new Option<string[]>("--device", "-d") { Description = "device id; repeat (default: every device found)", HelpName = "ID" };
         var validate = new Option<bool>("--validate") { Description = "run the real inference workload on each device and print predicted against measured" };
-        var format = AgentCli.FormatOption("table", "json", "markdown");
+        var format = AgentCli.FormatOption("table", "json", "markdown", "html");
         var outFile = new Option<string?>("--out") { Description = "write to this file instead of standard output", HelpName = "FILE" };
         var plugins = AgentCli.PluginsOption();
         var config = AgentCli.ConfigOption();
@@ -159,6 +161,7 @@ internal static class AdviseCommand
             {
                 "json" => AdviceFormatter.Json(report),
                 "markdown" => AdviceFormatter.Text(report, markdown: true),
+                "html" => HtmlReportRenderer.Report(new ProfileSnapshotBuilder(environment.Devices, environment.Get<ProfilerMetrics>(), environment.Get<CalibrationCache>(), environment.Get<TimeProvider>()).Build(report)),
                 _ => AdviceFormatter.Text(report, markdown: false),
             };
             if (parse.GetValue(outFile) is { } path)

@@ -178,7 +178,7 @@ internal static class HtmlReportRenderer
             html.Append(HtmlText.Invariant($"<td class=\"n\">{(r.ItemsPerSecond > 0 ? HtmlText.Rate(r.ItemsPerSecond, HtmlText.Encode(r.ItemUnit) + "/s") : "–")}</td>"));
             html.Append(HtmlText.Invariant($"<td>{HtmlText.Percent(r.RooflineRatio)} <span class=\"muted\">{HtmlText.Encode(r.Bound)}</span></td>"));
             html.Append(r.Verified ? "<td class=\"ok\">passed</td>" : "<td class=\"bad\">FAILED</td>");
-            html.Append(HtmlText.Invariant($"<td class=\"wrap\">{string.Join("<br>", r.Measurements.Select(m => $"{HtmlText.Encode(m.Key)} {Measurement(m.Key, m.Value)}"))}</td>"));
+            html.Append(HtmlText.Invariant($"<td class=\"wrap meas\">{string.Join(" · ", r.Measurements.Select(m => $"{HtmlText.Encode(m.Key)} <b>{Measurement(m.Key, m.Value)}</b>"))}</td>"));
             html.Append(HtmlText.Invariant($"<td class=\"started\">{r.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}</td></tr>"));
         }
 
