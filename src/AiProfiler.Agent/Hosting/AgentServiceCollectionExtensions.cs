@@ -37,7 +37,9 @@ internal static class AgentServiceCollectionExtensions
         services.AddDeviceProviders();
         services.AddSingleton<DeviceRegistry>();
         services.AddOptions<CalibrationOptions>()
-            .Bind(configuration.GetSection(CalibrationOptions.SectionName), o => o.ErrorOnUnknownConfiguration = true);
+            .Bind(configuration.GetSection(CalibrationOptions.SectionName), o => o.ErrorOnUnknownConfiguration = true)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddSingleton<CalibrationCache>();
         services.AddSingleton<Runner>();
         services.AddSingleton<ProfilerMetrics>();

@@ -22,6 +22,7 @@ public sealed class CalibrationCache
 
     private readonly DeviceRegistry _devices;
     private readonly TimeProvider _time;
+    private readonly CalibrationSettings _settings;
     private readonly Lock _gate = new();
     private MachineCalibration? _current;
     private bool _loaded;
@@ -32,6 +33,7 @@ public sealed class CalibrationCache
         ArgumentNullException.ThrowIfNull(options);
         _devices = devices;
         _time = time;
+        _settings = options.Value.Settings;
         FilePath = Path.Combine(options.Value.ResolveDirectory(), FileName);
     }
 
@@ -56,7 +58,8 @@ public sealed class CalibrationCache
         }
     }
 
-    internal CalibrationSettings Settings { get; init; } = CalibrationSettings.Default;
+    /// <summary>Why the last calibration could not be saved, or null.</summary>
+    public string? SaveError { get; private set; }
 
     /// <summary>What a calibration must have been measured for to be valid here.</summary>
     public CalibrationKey CurrentKey()
@@ -92,7 +95,7 @@ public sealed class CalibrationCache
             foreach (var info in _devices.Devices)
             {
                 progress?.Invoke(info.Id);
-                measured.Add(DeviceCalibrator.Calibrate(_devices.Open(info.Id), now, Settings));
+                measured.Add(DeviceCalibrator.Calibrate(_devices.Open(info.Id), now, _settings));
             }
 
             _current = new MachineCalibration(CurrentKey(), now, measured);
@@ -178,7 +181,4 @@ public sealed class CalibrationCache
             SaveError = $"could not save {FilePath}: {ex.Message}";
         }
     }
-
-    /// <summary>Why the last calibration could not be saved, or null.</summary>
-    public string? SaveError { get; private set; }
 }

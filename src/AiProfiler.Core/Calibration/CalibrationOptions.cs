@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace AiProfiler.Core.Calibration;
 
 /// <summary>Configuration section <c>Calibration</c>.</summary>
@@ -15,6 +17,20 @@ public sealed class CalibrationOptions
 
     /// <summary>Whether the agent measures its devices at start when no valid calibration is cached (default true).</summary>
     public bool OnStart { get; set; } = true;
+
+    /// <summary>Target seconds of one timed compute pass (default 0.2).</summary>
+    [Range(0.001, 10)]
+    public double PassSeconds { get; set; } = 0.2;
+
+    /// <summary>Timed passes per ceiling; the median is kept and the extremes give the spread (default 7).</summary>
+    [Range(3, 101)]
+    public int Repetitions { get; set; } = 7;
+
+    /// <summary>MiB per array of the bandwidth test, three arrays (default 64: together several times any L3 cache).</summary>
+    [Range(1, 4096)]
+    public int BandwidthMiB { get; set; } = 64;
+
+    internal CalibrationSettings Settings => new(PassSeconds, Repetitions, (long)BandwidthMiB << 20 >> 2);
 
     /// <summary>The directory in use after the defaults are applied.</summary>
     public string ResolveDirectory()

@@ -4,11 +4,4 @@ namespace AiProfiler.Core.Calibration;
 /// <param name="PassSeconds">Target length of one timed compute pass.</param>
 /// <param name="Repetitions">Timed passes per ceiling; the median is kept, the extremes give the spread.</param>
 /// <param name="BandwidthElements">fp32 elements per array of the bandwidth test (three arrays).</param>
-internal sealed record CalibrationSettings(double PassSeconds, int Repetitions, long BandwidthElements)
-{
-    /// <summary>
-    /// About ten seconds on a 2-core machine: seven passes of 0.2 s per compute ceiling, and arrays of 64 MiB each
-    /// (192 MiB together, several times any L3 cache), so the bandwidth is DRAM's.
-    /// </summary>
-    public static CalibrationSettings Default { get; } = new(0.2, 7, 16L << 20);
-}
+internal sealed record CalibrationSettings(double PassSeconds, int Repetitions, long BandwidthElements);
