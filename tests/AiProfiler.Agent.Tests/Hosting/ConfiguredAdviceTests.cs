@@ -13,7 +13,6 @@ public sealed class ConfiguredAdviceTests : IDisposable
     [InlineData("""{ "Model": "gpt2", "Task": "serve" }""", "Advise:Scenarios:0:Task: 'serve' is not inference, finetune or train")]
     [InlineData("""{ "Model": "gpt2", "Concurrency": 4, "Rate": 2 }""", "Advise:Scenarios:0: give Concurrency or Rate, not both")]
     [InlineData("""{ "Model": "gpt2", "Devices": [ "tpu:0" ] }""", "Advise:Scenarios:0:Devices:0: 'tpu:0' is not a device id")]
-    [InlineData("""{ "Model": "gpt2", "Promt": 64 }""", "'Promt'")]
     public async Task Run_BadAdviseScenario_ExitsOneNamingTheKey(string scenario, string expected)
     {
         File.WriteAllText(_config, $$"""{ "Schedule": { "Enabled": false }, "Advise": { "Scenarios": [ {{scenario}} ] } }""");
