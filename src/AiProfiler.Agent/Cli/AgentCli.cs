@@ -49,7 +49,9 @@ internal static class AgentCli
         {
             Output = output,
             Error = error,
-            ProcessTerminationTimeout = TimeSpan.FromSeconds(5),
+            // The agent's host stops itself on SIGTERM within its ShutdownTimeout; System.CommandLine's own handler
+            // would instead end a slow stop with exit code 143 once this timeout passed.
+            ProcessTerminationTimeout = parse.CommandResult.Command.Name == "run" ? null : TimeSpan.FromSeconds(5),
             EnableDefaultExceptionHandler = false,
         };
         try

@@ -23,11 +23,7 @@ internal static class AgentHost
         builder.WebHost.UseUrls(urls);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddAiProfilerAgent(builder.Configuration);
-        builder.Services.AddHostedService<SystemdNotifier>();
-        if (WindowsServiceLifetime.IsWindowsService())
-        {
-            builder.Services.AddSingleton<IHostLifetime, WindowsServiceLifetime>();
-        }
+        builder.Services.AddServiceLifetimes();
 
         var app = builder.Build();
         app.MapAgentMonitoringEndpoints();

@@ -38,9 +38,6 @@ public sealed partial class SchedulerService : BackgroundService
         _time = time ?? TimeProvider.System;
     }
 
-    /// <summary>Completed runs since start (for tests and the status page).</summary>
-    public int CompletedRuns { get; private set; }
-
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -114,7 +111,6 @@ public sealed partial class SchedulerService : BackgroundService
             };
             var result = await _runner.RunAsync(workload, _devices.Open(id), parameters, options, null, stoppingToken).ConfigureAwait(false);
             _metrics.Record(result);
-            CompletedRuns++;
             if (result.Measured)
             {
                 LogRun(result.Workload, result.Device.Id, result.Parameters, result.Latency!.Mean * 1e3, result.FlopsPerSecond / 1e9, result.Outcome.ToString());

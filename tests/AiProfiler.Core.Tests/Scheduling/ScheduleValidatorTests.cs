@@ -10,13 +10,13 @@ namespace AiProfiler.Core.Tests.Scheduling;
 
 public sealed class ScheduleValidatorTests : IDisposable
 {
-    private readonly TempDirectory _plugins = new();
+    private readonly TemporaryDirectory _plugins = new();
     private readonly PluginCatalog _catalog;
     private readonly DeviceRegistry _devices;
 
     public ScheduleValidatorTests()
     {
-        PluginCompiler.CompileTo(_plugins.Sub("Good"), "Good", PluginCompiler.WorkloadSource("good"));
+        PluginCompiler.CompileTo(_plugins.File("Good"), "Good", PluginCompiler.WorkloadSource("good"));
         _catalog = new PluginCatalog(Options.Create(new PluginCatalogOptions { Directory = _plugins.Path, HotReload = false }), NullLogger<PluginCatalog>.Instance);
         _catalog.LoadAll();
         _devices = new DeviceRegistry([new FakeProvider("cpu", null, 1), new FakeProvider("cuda", "libcuda.so.1 not found (no NVIDIA driver)", 0)], NullLogger<DeviceRegistry>.Instance);

@@ -1,13 +1,13 @@
 using System.Globalization;
-using AiProfiler.Abstractions.Devices;
 
-namespace AiProfiler.Kernels;
+namespace AiProfiler.Abstractions.Devices;
 
 /// <summary>
-/// Host-side checks of shapes and buffer sizes before a kernel launch: a kernel does not check bounds, so a short
-/// buffer would be read or written past its end instead of failing with a message.
+/// The argument checks shared by <see cref="TensorOpsBase"/> and <see cref="DeviceBase"/>, so a mistake gets the same
+/// message on every backend. A kernel does not check bounds: a short buffer must fail here, with a message, instead
+/// of being read or written past its end.
 /// </summary>
-internal static class TensorChecks
+internal static class DeviceArgumentChecks
 {
     public static void NonNegative(long value, string name)
     {
@@ -23,35 +23,42 @@ internal static class TensorChecks
         NonNegative(cols, nameof(cols));
     }
 
-    public static void Float32(IDeviceBuffer buffer, string name, long elements) => Typed(buffer, name, elements, DataType.Float32);
-
-    public static void Int32(IDeviceBuffer buffer, string name, long elements) => Typed(buffer, name, elements, DataType.Int32);
-
-    /// <summary>Checks that elements [offset, offset + count) lie inside <paramref name="buffer"/>.</summary>
-    public static void Range(IDeviceBuffer buffer, string name, long offset, long count)
+    /// <summary>Checks that <paramref name="buffer"/> was allocated by <paramref name="device"/>.</summary>
+    public static void Owned(IDevice device, IDeviceBuffer buffer, string name)
     {
         ArgumentNullException.ThrowIfNull(buffer, name);
+        if (!ReferenceEquals(buffer.Device, device))
+        {
+            throw new ArgumentException(
+                $"buffer '{name}' belongs to device '{buffer.Device.Info.Id}', not to '{device.Info.Id}'; allocate it on this device", name);
+        }
+    }
+
+    /// <summary>Checks that <paramref name="buffer"/> holds <paramref name="type"/> and at least <paramref name="elements"/> elements.</summary>
+    public static void Typed(IDeviceBuffer buffer, string name, long elements, DataType type)
+    {
+        NonNegative(elements, name + " length");
+        if (buffer.Type != type)
+        {
+            throw new ArgumentException($"{name} holds {buffer.Type.ShortName()} but the operation needs {type.ShortName()}", name);
+        }
+
+        if (buffer.Length < elements)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"{name} holds {buffer.Length} elements but the operation needs {elements}; allocate a larger buffer"), name);
+        }
+    }
+
+    /// <summary>Checks that elements [offset, offset + count) lie inside <paramref name="buffer"/>.</summary>
+    public static void Range(IDeviceBuffer buffer, string name, long offset, long count, string? parameter = null)
+    {
         NonNegative(offset, nameof(offset));
         NonNegative(count, nameof(count));
         if (offset + count > buffer.Length)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"{name} holds {buffer.Length} elements but elements {offset} to {offset + count} were asked for; check the offset and count"), name);
-        }
-    }
-
-    /// <summary>The number of rows of a <c>[rows, dim]</c> table.</summary>
-    public static int TableRows(IDeviceBuffer table, string name, int dim)
-    {
-        Typed(table, name, 0, DataType.Float32);
-        return dim == 0 ? 0 : (int)Math.Min(table.Length / dim, int.MaxValue);
-    }
-
-    public static void Activation(ActivationKind kind)
-    {
-        if (!Enum.IsDefined(kind))
-        {
-            throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown activation; use Relu, Gelu or Silu");
+                $"{name} holds {buffer.Length} elements but elements {offset} to {offset + count} were asked for; check the offset and count"), parameter ?? name);
         }
     }
 
@@ -63,14 +70,14 @@ internal static class TensorChecks
         NonNegative(a.KeyLength, nameof(a.KeyLength));
         if (a.HeadDim < 1 || a.HeadDim > maxHeadDim)
         {
-            throw new ArgumentOutOfRangeException(nameof(a), a.HeadDim,
-                $"attention head size {a.HeadDim} is outside the kernel's range 1 to {maxHeadDim}; use smaller heads");
+            throw new ArgumentOutOfRangeException("attention", a.HeadDim, string.Create(CultureInfo.InvariantCulture,
+                $"attention head size {a.HeadDim} is outside this device's range 1 to {maxHeadDim}; use smaller heads"));
         }
 
         if (a.EffectiveKeyCapacity < a.KeyLength)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"attention KeyCapacity {a.EffectiveKeyCapacity} is smaller than KeyLength {a.KeyLength}; allocate room for every key"), nameof(a));
+                $"attention KeyCapacity {a.EffectiveKeyCapacity} is smaller than KeyLength {a.KeyLength}; allocate room for every key"), "attention");
         }
     }
 
@@ -104,27 +111,11 @@ internal static class TensorChecks
             return;
         }
 
-        var end = offset + (batches - 1) * stride + (long)(rows - 1) * ld + cols;
+        var end = offset + ((batches - 1) * stride) + ((long)(rows - 1) * ld) + cols;
         if (end > buffer.Length)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"{name} holds {buffer.Length} elements but the GEMM reads up to element {end}; check its offset, stride and leading dimension"), name);
-        }
-    }
-
-    private static void Typed(IDeviceBuffer buffer, string name, long elements, DataType type)
-    {
-        ArgumentNullException.ThrowIfNull(buffer, name);
-        NonNegative(elements, name + " length");
-        if (buffer.Type != type)
-        {
-            throw new ArgumentException($"{name} holds {buffer.Type.ShortName()} but the operation needs {type.ShortName()}", name);
-        }
-
-        if (buffer.Length < elements)
-        {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"{name} holds {buffer.Length} elements but the operation needs {elements}; allocate a larger buffer"), name);
         }
     }
 }

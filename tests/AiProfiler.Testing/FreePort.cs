@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace AiProfiler.Deployment.Tests.Support;
+namespace AiProfiler.Testing;
 
-internal static class FreePort
+/// <summary>Free loopback ports for servers the tests start.</summary>
+public static class FreePort
 {
     /// <summary>A loopback port nothing listens on right now.</summary>
     public static int Next()
