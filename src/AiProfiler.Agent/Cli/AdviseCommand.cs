@@ -134,7 +134,7 @@ internal static class AdviseCommand
             {
                 var scenario = new AdviceScenario
                 {
-                    Name = ScenarioName(architecture.Name, p, taskKind, parse.GetValue(prompt), parse.GetValue(outputTokens), objective.Name, parse.GetValue(lora)),
+                    Name = AdviceScenario.NameOf(architecture.Name, p, taskKind, parse.GetValue(prompt), parse.GetValue(outputTokens), objective.Name, parse.GetValue(lora)),
                     Model = name,
                     Precision = p,
                     Task = taskKind,
@@ -178,11 +178,6 @@ internal static class AdviseCommand
         });
         return command;
     }
-
-    /// <summary>e.g. <c>llama-3.1-8b q4_k 512+128 mlperf-interactive</c> or <c>gpt2 fp32 finetune lora16</c>.</summary>
-    public static string ScenarioName(string model, string precision, AdviceTask task, int prompt, int output, string slo, int? loraRank) => task == AdviceTask.Inference
-        ? string.Create(CultureInfo.InvariantCulture, $"{model} {precision} {prompt}+{output} {slo}")
-        : string.Create(CultureInfo.InvariantCulture, $"{model} {precision} {(task == AdviceTask.Train ? "train" : "finetune")}{(loraRank is { } r ? $" lora{r}" : "")} seq{prompt}");
 
     /// <summary>Half precisions an accelerator's GEMM lacks; the CPU widens every format to fp32, so it runs them all.</summary>
     public static IReadOnlySet<string> UnsupportedPrecisions(IDevice device)

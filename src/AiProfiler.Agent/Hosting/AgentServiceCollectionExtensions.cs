@@ -2,6 +2,7 @@ using AiProfiler.Abstractions.Devices;
 using AiProfiler.Backends.Cpu;
 using AiProfiler.Backends.Cuda;
 using AiProfiler.Backends.OpenCL;
+using AiProfiler.Core.Advice;
 using AiProfiler.Core.Calibration;
 using AiProfiler.Core.Devices;
 using AiProfiler.Core.Hosting;
@@ -54,6 +55,12 @@ internal static class AgentServiceCollectionExtensions
         services.AddAgentMetrics(configuration);
         services.AddHostedService<PluginStartupService>();
         services.AddHostedService<SchedulerService>();
+        services.AddOptions<AdviseOptions>()
+            .Bind(configuration.GetSection(AdviseOptions.SectionName), o => o.ErrorOnUnknownConfiguration = true);
+        services.AddSingleton<AdviceBoard>();
+        services.AddSingleton<CalibrationMetrics>();
+        services.AddSingleton<AdviceMetrics>();
+        services.AddHostedService<CalibrationStartupService>();
         services.AddAiProfilerTelemetry(configuration);
         services.AddSingleton<ISamplerSource, PluginSamplerSource>();
         services.AddSingleton<ISamplersStartedObserver, SamplerReadinessObserver>();

@@ -38,4 +38,9 @@ public sealed record AdviceScenario
 
     /// <summary>Devices to predict for; empty for every device found.</summary>
     public IReadOnlyList<string> Devices { get; init; } = [];
+
+    /// <summary>The label of a scenario: <c>llama-3.1-8b q4_k 512+128 mlperf-interactive</c> or <c>gpt2 fp32 finetune lora16 seq512</c>.</summary>
+    public static string NameOf(string model, string precision, AdviceTask task, int prompt, int output, string slo, int? loraRank) => task == AdviceTask.Inference
+        ? FormattableString.Invariant($"{model} {precision} {prompt}+{output} {slo}")
+        : FormattableString.Invariant($"{model} {precision} {(task == AdviceTask.Train ? "train" : "finetune")}{(loraRank is { } r ? $" lora{r}" : "")} seq{prompt}");
 }
