@@ -55,11 +55,6 @@ internal static class AgentServiceCollectionExtensions
         services.AddAgentMetrics(configuration);
         services.AddHostedService<PluginStartupService>();
         services.AddHostedService<SchedulerService>();
-        services.AddOptions<AdviseOptions>()
-            .Bind(configuration.GetSection(AdviseOptions.SectionName), o => o.ErrorOnUnknownConfiguration = true);
-        services.AddSingleton<AdviceBoard>();
-        services.AddSingleton<CalibrationMetrics>();
-        services.AddSingleton<AdviceMetrics>();
         services.AddHostedService<CalibrationStartupService>();
         services.AddAiProfilerTelemetry(configuration);
         services.AddSingleton<ISamplerSource, PluginSamplerSource>();

@@ -26,7 +26,7 @@ internal sealed class ConfiguredAdvice(IOptions<AdviseOptions> options, Calibrat
 
     /// <summary>Why there are no verdicts although scenarios are configured, or null.</summary>
     public string? Pending => ScenarioCount > 0 && calibration.Current is null
-        ? "Verdicts appear once this machine is calibrated: run `aiprofiler calibrate`, then restart the agent, which reads the cached calibration at start."
+        ? "Verdicts appear once this machine is calibrated: the agent measures its devices at start (Calibration:OnStart) when no calibration is cached, or run `aiprofiler calibrate` and restart the agent."
         : null;
 
     /// <summary>The current verdicts; empty when nothing is configured or the machine is not calibrated yet.</summary>

@@ -11,7 +11,7 @@ public sealed class ReportCommandTests : IDisposable
     {
         var config = Path.Combine(_directory, "agent.json");
         File.WriteAllText(config, """
-            { "Plugins": { "HotReload": false }, "Schedule": { "InitialDelaySeconds": 0, "Jobs": [
+            { "Plugins": { "HotReload": false }, "Calibration": { "OnStart": false }, "Schedule": { "InitialDelaySeconds": 0, "Jobs": [
               { "Workload": "gemm", "Devices": [ "cpu" ], "Parameters": { "m": "32", "n": "32", "k": "32" }, "IntervalSeconds": 3600, "Iterations": 3 } ] } }
             """);
         using var agent = AgentProcess.Start(config);

@@ -48,6 +48,7 @@ public sealed class AgentPageFixture : IAsyncLifetime
             {
               "Logging": { "LogLevel": { "Default": "Warning", "Microsoft.Hosting.Lifetime": "Information" } },
               "Plugins": { "HotReload": false },
+              "Calibration": { "OnStart": false },
               "Schedule": { "InitialDelaySeconds": 0, "Jobs": [
                 { "Workload": "gemm", "Devices": [ "cpu" ], "Parameters": { "m": "64", "n": "64", "k": "64" },
                   "IntervalSeconds": 2, "Iterations": 3, "WarmupIterations": 1, "TimeBudgetSeconds": 1 },
