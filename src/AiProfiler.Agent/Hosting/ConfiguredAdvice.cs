@@ -135,7 +135,9 @@ internal sealed class ConfiguredAdvice(IOptions<AdviseOptions> options, Calibrat
 
         var scenario = new AdviceScenario
         {
-            Name = AdviseCommand.ScenarioName(model.Name, precision, task, s.Prompt, s.Output, slo.Name, s.LoraRank),
+            Name = task == AdviceTask.Inference
+                ? string.Create(CultureInfo.InvariantCulture, $"{model.Name} {precision} {s.Prompt}+{s.Output} {slo.Name}")
+                : string.Create(CultureInfo.InvariantCulture, $"{model.Name} {precision} {(task == AdviceTask.Train ? "train" : "finetune")}{(s.LoraRank is { } r ? $" lora{r}" : "")} seq{s.Prompt}"),
             Model = s.Model,
             Precision = precision,
             Task = task,

@@ -8,8 +8,8 @@ public sealed class ModelFileReaderTests
     [Fact]
     public void Read_HuggingFaceConfig_GivesTheCatalogShapeOfLlama8b()
     {
-        using var folder = new TempDirectory();
-        var path = folder.Sub("config.json");
+        using var folder = new TemporaryDirectory();
+        var path = folder.File("config.json");
         File.WriteAllText(path, """
             {"architectures":["LlamaForCausalLM"],"model_type":"llama","hidden_size":4096,"intermediate_size":14336,"num_attention_heads":32,
              "num_hidden_layers":32,"num_key_value_heads":8,"vocab_size":128256,"max_position_embeddings":131072,"tie_word_embeddings":false,"torch_dtype":"bfloat16"}
@@ -25,8 +25,8 @@ public sealed class ModelFileReaderTests
     [Fact]
     public void Read_GgufHeader_ReadsTheShapeAndTheFileType()
     {
-        using var folder = new TempDirectory();
-        var path = folder.Sub("model-Q4_K_M.gguf");
+        using var folder = new TemporaryDirectory();
+        var path = folder.File("model-Q4_K_M.gguf");
         WriteGguf(path, "llama", layers: 16, width: 2048, heads: 32, kvHeads: 8, ffn: 8192, vocab: 128256, fileType: 15);
 
         var model = ModelFileReader.Read(path);
@@ -42,8 +42,8 @@ public sealed class ModelFileReaderTests
     [Fact]
     public void Read_SafetensorsHeaderWithGpt2Names_ReadsTheShapeWithoutTheWeights()
     {
-        using var folder = new TempDirectory();
-        var path = folder.Sub("model.safetensors");
+        using var folder = new TemporaryDirectory();
+        var path = folder.File("model.safetensors");
         var tensors = new StringBuilder("{\"wte.weight\":{\"dtype\":\"F32\",\"shape\":[50257,768],\"data_offsets\":[0,0]},\"wpe.weight\":{\"dtype\":\"F32\",\"shape\":[1024,768],\"data_offsets\":[0,0]}");
         for (var layer = 0; layer < 12; layer++)
         {
@@ -69,8 +69,8 @@ public sealed class ModelFileReaderTests
     [InlineData("broken.safetensors", "\u0001\u0002\u0003")]
     public void Read_NotAModel_IsOneLineInvalidDataException(string name, string content)
     {
-        using var folder = new TempDirectory();
-        var path = folder.Sub(name);
+        using var folder = new TemporaryDirectory();
+        var path = folder.File(name);
         File.WriteAllText(path, content);
 
         var ex = Assert.Throws<InvalidDataException>(() => ModelFileReader.Read(path));

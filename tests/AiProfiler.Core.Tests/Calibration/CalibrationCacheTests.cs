@@ -13,7 +13,7 @@ public sealed class CalibrationCacheTests
     [Fact]
     public void GetOrCalibrate_SecondCacheOverTheSameFolder_ReadsInsteadOfMeasuring()
     {
-        using var folder = new TempDirectory();
+        using var folder = new TemporaryDirectory();
         using var first = new DeviceRegistry([new CpuDeviceProvider()], NullLogger<DeviceRegistry>.Instance);
         var measured = Cache(first, folder.Path).GetOrCalibrate(false, null, out var firstReason);
         using var second = new DeviceRegistry([new CpuDeviceProvider()], NullLogger<DeviceRegistry>.Instance);
@@ -32,7 +32,7 @@ public sealed class CalibrationCacheTests
     [Fact]
     public void GetOrCalibrate_KeyChanged_MeasuresAgainAndSaysWhy()
     {
-        using var folder = new TempDirectory();
+        using var folder = new TemporaryDirectory();
         using var registry = new DeviceRegistry([new CpuDeviceProvider()], NullLogger<DeviceRegistry>.Instance);
         var cache = Cache(registry, folder.Path);
         cache.GetOrCalibrate(false, null, out _);
@@ -51,7 +51,7 @@ public sealed class CalibrationCacheTests
     [Fact]
     public void Apply_Calibrated_ReplacesThePeaksAndKeepsTheDatasheetInTheSource()
     {
-        using var folder = new TempDirectory();
+        using var folder = new TemporaryDirectory();
         using var registry = new DeviceRegistry([new CpuDeviceProvider()], NullLogger<DeviceRegistry>.Instance);
         var cache = Cache(registry, folder.Path);
         var info = registry.Devices.Single(d => d.Kind == DeviceKind.Cpu);
