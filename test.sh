@@ -7,8 +7,9 @@ cd "$(dirname "$0")"
 
 # PoCL runs the OpenCL kernels on the CPU; CLBlast and OpenBLAS are the BLAS backends; Prometheus, promtool,
 # node_exporter and wrk are the real peers the integration tests and benchmarks talk to; gcc builds the fake
-# libcuda/libnvrtc/libcublas that drives the CUDA bindings end to end without a GPU; systemd-analyze checks the unit.
-packages=(gcc g++ systemd pocl-opencl-icd ocl-icd-libopencl1 libclblast1 libopenblas0 prometheus prometheus-node-exporter wrk)
+# libcuda/libnvrtc/libcublas that drives the CUDA bindings end to end without a GPU; systemd-analyze checks the unit;
+# Chromium (driven by Playwright, never downloaded by it) and a font render the agent's page in the browser tests.
+packages=(gcc g++ systemd pocl-opencl-icd ocl-icd-libopencl1 libclblast1 libopenblas0 prometheus prometheus-node-exporter wrk chromium fonts-dejavu-core)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -3,6 +3,8 @@ using AiProfiler.Backends.Cpu;
 using AiProfiler.Backends.Cuda;
 using AiProfiler.Backends.Ilgpu;
 using AiProfiler.Backends.OpenCL;
+using AiProfiler.Core.Advice;
+using AiProfiler.Core.Calibration;
 using AiProfiler.Core.Devices;
 using AiProfiler.Core.Hosting;
 using AiProfiler.Core.Metrics;
@@ -36,6 +38,11 @@ internal static class AgentServiceCollectionExtensions
         services.AddSingleton<PluginCatalog>();
         services.AddDeviceProviders();
         services.AddSingleton<DeviceRegistry>();
+        services.AddOptions<CalibrationOptions>()
+            .Bind(configuration.GetSection(CalibrationOptions.SectionName), o => o.ErrorOnUnknownConfiguration = true)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<CalibrationCache>();
         services.AddSingleton<Runner>();
         services.AddSingleton<ProfilerMetrics>();
         services.AddSingleton(_ => new AgentReadiness(ReadinessComponents));
@@ -49,6 +56,7 @@ internal static class AgentServiceCollectionExtensions
         services.AddAgentMetrics(configuration);
         services.AddHostedService<PluginStartupService>();
         services.AddHostedService<SchedulerService>();
+        services.AddHostedService<CalibrationStartupService>();
         services.AddAiProfilerTelemetry(configuration);
         services.AddSingleton<ISamplerSource, PluginSamplerSource>();
         services.AddSingleton<ISamplersStartedObserver, SamplerReadinessObserver>();
