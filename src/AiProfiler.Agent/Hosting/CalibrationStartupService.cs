@@ -13,15 +13,19 @@ internal sealed partial class CalibrationStartupService(
     IOptions<CalibrationOptions> calibrationOptions,
     ILogger<CalibrationStartupService> logger) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(
-        () =>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!calibrationOptions.Value.OnStart)
         {
-            if (calibrationOptions.Value.OnStart && !stoppingToken.IsCancellationRequested)
-            {
-                cache.GetOrCalibrate(false, id => LogCalibrating(id, cache.FilePath), out _);
-            }
-        },
-        stoppingToken);
+            return;
+        }
+
+        // The measurement takes no cancellation token; a stop during it must not wait for it (the agent stops within
+        // 5 s). It runs on pool threads, which end with the process, and the cache is written atomically, so a
+        // calibration cut short leaves no half-written file: the next start measures again.
+        var calibration = Task.Run(() => cache.GetOrCalibrate(false, id => LogCalibrating(id, cache.FilePath), out _), CancellationToken.None);
+        await Task.WhenAny(calibration, Task.Delay(Timeout.Infinite, stoppingToken)).ConfigureAwait(false);
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Calibrating {Device} (once per machine, cached in {Path})")]
     private partial void LogCalibrating(string device, string path);
