@@ -25,23 +25,27 @@ internal sealed unsafe partial class CpuTensorOps
     public void Attention(in AttentionDescriptor attention, IDeviceBuffer q, IDeviceBuffer k, IDeviceBuffer v, IDeviceBuffer o)
     {
         var a = attention;
-        if (a.Batch < 1 || a.Heads < 1 || a.QueryLength < 0 || a.KeyLength < 0 || a.HeadDim < 1 || a.EffectiveKeyCapacity < a.KeyLength)
+        if (a.Batch < 1 || a.Heads < 1 || a.QueryLength < 0 || a.KeyLength < 0 || a.HeadDim < 1 || a.EffectiveKeyCapacity < a.KeyLength
+            || a.EffectiveKeyHeads < 1 || a.Heads % a.EffectiveKeyHeads != 0)
         {
-            throw new ArgumentException($"invalid attention shape B={a.Batch} H={a.Heads} Nq={a.QueryLength} Nk={a.KeyLength} d={a.HeadDim} capacity={a.EffectiveKeyCapacity}");
+            throw new ArgumentException($"invalid attention shape B={a.Batch} H={a.Heads} KV heads={a.EffectiveKeyHeads} Nq={a.QueryLength} Nk={a.KeyLength} d={a.HeadDim} capacity={a.EffectiveKeyCapacity}");
         }
 
         var heads = (long)a.Batch * a.Heads;
         int d = a.HeadDim, nq = a.QueryLength, cap = a.EffectiveKeyCapacity;
+        var keyHeads = (long)a.Batch * a.EffectiveKeyHeads;
         var pq = Ptr(q, heads * nq * d);
-        var pk = Ptr(k, heads * cap * d);
-        var pv = Ptr(v, heads * cap * d);
+        var pk = Ptr(k, keyHeads * cap * d);
+        var pv = Ptr(v, keyHeads * cap * d);
         var po = Ptr(o, heads * nq * d);
         if (nq == 0)
         {
             return;
         }
 
-        if (Avx512Attention.Supports(a) && Avx512Attention.TryRun(a, pq, pk, pv, po))
+        // The tile kernel transposes keys per query head; with grouped-query attention the general path reads each
+        // key head for its whole group instead.
+        if (a.EffectiveKeyHeads == a.Heads && Avx512Attention.Supports(a) && Avx512Attention.TryRun(a, pq, pk, pv, po))
         {
             return;
         }
@@ -83,6 +87,7 @@ internal sealed unsafe partial class CpuTensorOps
         private readonly int _cap = a.EffectiveKeyCapacity;
         private readonly AttentionMask _mask = new(a);
         private readonly float _scale = a.EffectiveScale;
+        private readonly int _group = a.Heads / a.EffectiveKeyHeads;
 
         public int QueryBlocks { get; } = (a.QueryLength + queryBlock - 1) / queryBlock;
 
@@ -100,8 +105,10 @@ internal sealed unsafe partial class CpuTensorOps
             var max = acc + (queryBlock * _d);
             var sum = max + queryBlock;
             var qBlock = (float*)q + (((head * _nq) + q0) * _d);
-            var keys = (float*)k + (head * _cap * _d);
-            var values = (float*)v + (head * _cap * _d);
+            // Query head h of batch b (index b·H + h) reads key head b·Hkv + h / group, which is (b·H + h) / group.
+            var keyHead = head / _group;
+            var keys = (float*)k + (keyHead * _cap * _d);
+            var values = (float*)v + (keyHead * _cap * _d);
             var output = new Span<float>((float*)o + (((head * _nq) + q0) * _d), rows * _d);
 
             var lastKey = _mask.LastKey(q0, rows);

@@ -284,20 +284,94 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
 
     public void EmbeddingGather(IDeviceBuffer table, IDeviceBuffer ids, IDeviceBuffer y, int count, int dim)
     {
-        var tableRows = table.Length / Math.Max(1, dim);
-        float* pt = Ptr(table), py = Ptr(y, (long)count * dim);
+        var type = Cpu(table).Type;
+        if (type != DataType.Float32)
+        {
+            CheckWeights(type, dim);
+        }
+
+        var rowLength = type.StorageLength(dim);
+        var tableRows = table.Length / Math.Max(1, rowLength);
+        var pt = (byte*)Cpu(table).Pointer;
+        var py = Ptr(y, (long)count * dim);
         var pid = IntPtr(ids, count);
+        var rowBytes = rowLength * type.SizeInBytes();
         Rows(count, dim, i =>
         {
             var id = pid[i];
-            var dst = Row(py, i, dim);
             if (id >= 0 && id < tableRows)
             {
-                Row(pt, id, dim).CopyTo(dst);
+                WeightDecoder.Decode(type, pt + (id * rowBytes), py + ((long)i * dim), dim);
             }
             else
             {
-                dst.Clear();
+                Row(py, i, dim).Clear();
+            }
+        });
+    }
+
+    public bool SupportsWeights(DataType type) => type is DataType.Float32 or DataType.Float16 or DataType.BFloat16 || type.IsBlockQuantized();
+
+    public void LinearWeights(IDeviceBuffer x, IDeviceBuffer weights, IDeviceBuffer y, int rows, int outputs, int inputs, float beta)
+    {
+        if (rows < 0 || outputs < 0 || inputs < 0)
+        {
+            throw new ArgumentException($"linear layer sizes must be non-negative (rows={rows} outputs={outputs} inputs={inputs})");
+        }
+
+        var w = Cpu(weights);
+        CheckWeights(w.Type, inputs);
+        if ((long)outputs * w.Type.StorageLength(inputs) > w.Length)
+        {
+            throw new ArgumentException($"{outputs} × {inputs} {w.Type.ShortName()} weights need {(long)outputs * w.Type.StorageLength(inputs)} elements, the buffer has {w.Length}", nameof(weights));
+        }
+
+        var px = Ptr(x, (long)rows * inputs);
+        var py = Ptr(y, (long)rows * outputs);
+        if (rows == 0 || outputs == 0)
+        {
+            return;
+        }
+
+        if (inputs == 0)
+        {
+            Axpby(0f, y, beta, y, (long)rows * outputs);
+            return;
+        }
+
+        WeightLinear.Run(gemm, w.Type, px, (byte*)w.Pointer, py, rows, outputs, inputs, beta);
+    }
+
+    public void Rotary(IDeviceBuffer x, IDeviceBuffer positions, IDeviceBuffer frequencies, int rows, int heads, int headDim, bool interleaved)
+    {
+        if (rows < 0 || heads < 0 || headDim < 0 || headDim % 2 != 0)
+        {
+            throw new ArgumentException($"rotary embedding needs non-negative sizes and an even head size (rows={rows} heads={heads} headDim={headDim})");
+        }
+
+        var half = headDim / 2;
+        var px = Ptr(x, (long)rows * heads * headDim);
+        var pf = Ptr(frequencies, half);
+        var pp = IntPtr(positions, rows);
+        Rows(rows, heads * headDim, r =>
+        {
+            Span<float> cos = stackalloc float[half];
+            Span<float> sin = stackalloc float[half];
+            for (var i = 0; i < half; i++)
+            {
+                (sin[i], cos[i]) = MathF.SinCos(pp[r] * pf[i]);
+            }
+
+            for (var h = 0; h < heads; h++)
+            {
+                var head = px + ((((long)r * heads) + h) * headDim);
+                for (var i = 0; i < half; i++)
+                {
+                    var (a, b) = interleaved ? (2 * i, (2 * i) + 1) : (i, i + half);
+                    float x0 = head[a], x1 = head[b];
+                    head[a] = (x0 * cos[i]) - (x1 * sin[i]);
+                    head[b] = (x0 * sin[i]) + (x1 * cos[i]);
+                }
             }
         });
     }
@@ -564,6 +638,19 @@ internal sealed unsafe partial class CpuTensorOps(CpuGemmEngine gemm) : ITensorO
             || Needed(g.OffsetC, g.StrideC, g.BatchCount, g.M, g.EffectiveLdC, g.N) > c.Length)
         {
             throw new ArgumentException($"GEMM M={g.M} N={g.N} K={g.K} (batches {g.BatchCount}) reaches past the end of a buffer; check sizes, leading dimensions, strides and offsets");
+        }
+    }
+
+    private void CheckWeights(DataType type, int inputs)
+    {
+        if (!SupportsWeights(type))
+        {
+            throw new NotSupportedException($"weights in {type.ShortName()} are not supported on device 'cpu'; use fp32, fp16, bf16, q8_0, q4_0, q4_k or q6_k");
+        }
+
+        if (inputs % type.BlockValues() != 0)
+        {
+            throw new ArgumentException($"rows of {inputs} values are not a whole number of {type.ShortName()} blocks of {type.BlockValues()}");
         }
     }
 

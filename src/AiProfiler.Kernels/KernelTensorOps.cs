@@ -237,14 +237,71 @@ public sealed class KernelTensorOps : ITensorOps
     /// <inheritdoc />
     public void EmbeddingGather(IDeviceBuffer table, IDeviceBuffer ids, IDeviceBuffer y, int count, int dim)
     {
+        ArgumentNullException.ThrowIfNull(table);
         TensorChecks.Shape(count, dim);
-        var tableRows = TensorChecks.TableRows(table, nameof(table), dim);
         TensorChecks.Int32(ids, nameof(ids), count);
         var total = (long)count * dim;
         TensorChecks.Float32(y, nameof(y), total);
+        if (table.Type != DataType.Float32)
+        {
+            var rowLength = CheckWeights(table.Type, dim, nameof(table));
+            var rows = dim == 0 ? 0 : (int)Math.Min(int.MaxValue, table.Length / rowLength);
+            LaunchElements("embedding_gather_weights", total,
+                KernelArgument.Of(table), KernelArgument.Of(ids), KernelArgument.Of(y), KernelArgument.Of(total),
+                KernelArgument.Of(dim), KernelArgument.Of(rows), KernelArgument.Of(rowLength * table.Type.SizeInBytes()),
+                KernelArgument.Of((int)table.Type));
+            return;
+        }
+
+        var tableRows = TensorChecks.TableRows(table, nameof(table), dim);
         LaunchElements("embedding_gather", total,
             KernelArgument.Of(table), KernelArgument.Of(ids), KernelArgument.Of(y), KernelArgument.Of(total),
             KernelArgument.Of(dim), KernelArgument.Of(tableRows));
+    }
+
+    /// <inheritdoc />
+    public bool SupportsWeights(DataType type) => type is DataType.Float32 or DataType.Float16 or DataType.BFloat16 || type.IsBlockQuantized();
+
+    /// <inheritdoc />
+    /// <remarks>One work group per (output, row) decodes W on the fly; x stays fp32.</remarks>
+    public void LinearWeights(IDeviceBuffer x, IDeviceBuffer weights, IDeviceBuffer y, int rows, int outputs, int inputs, float beta)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        TensorChecks.Shape(rows, inputs);
+        TensorChecks.NonNegative(outputs, nameof(outputs));
+        var rowLength = CheckWeights(weights.Type, inputs, nameof(weights));
+        TensorChecks.Range(weights, nameof(weights), 0, outputs * rowLength);
+        TensorChecks.Float32(x, nameof(x), (long)rows * inputs);
+        TensorChecks.Float32(y, nameof(y), (long)rows * outputs);
+        if (rows == 0 || outputs == 0)
+        {
+            return;
+        }
+
+        Kernel("linear_weights").Launch(
+            new KernelRange((long)outputs * Group, rows),
+            new KernelRange(Group, 1),
+            KernelArgument.Of(x), KernelArgument.Of(weights), KernelArgument.Of(y), KernelArgument.Of(outputs), KernelArgument.Of(inputs),
+            KernelArgument.Of(rowLength * weights.Type.SizeInBytes()), KernelArgument.Of((int)weights.Type), KernelArgument.Of(beta));
+    }
+
+    /// <inheritdoc />
+    public void Rotary(IDeviceBuffer x, IDeviceBuffer positions, IDeviceBuffer frequencies, int rows, int heads, int headDim, bool interleaved)
+    {
+        TensorChecks.Shape(rows, heads);
+        TensorChecks.NonNegative(headDim, nameof(headDim));
+        if (headDim % 2 != 0)
+        {
+            throw new ArgumentException($"rotary embedding needs an even head size, got {headDim}", nameof(headDim));
+        }
+
+        var total = (long)rows * heads * (headDim / 2);
+        TensorChecks.Float32(x, nameof(x), (long)rows * heads * headDim);
+        TensorChecks.Int32(positions, nameof(positions), rows);
+        TensorChecks.Float32(frequencies, nameof(frequencies), headDim / 2);
+        LaunchElements("rotary", total,
+            KernelArgument.Of(x), KernelArgument.Of(positions), KernelArgument.Of(frequencies), KernelArgument.Of(total),
+            KernelArgument.Of(heads), KernelArgument.Of(headDim), KernelArgument.Of(interleaved ? 1 : 0));
     }
 
     /// <inheritdoc />
@@ -301,7 +358,7 @@ public sealed class KernelTensorOps : ITensorOps
         TensorChecks.Attention(attention, MaxHeadDim);
         var heads = (long)attention.Batch * attention.Heads;
         var querySize = heads * attention.QueryLength * attention.HeadDim;
-        var keySize = heads * attention.EffectiveKeyCapacity * attention.HeadDim;
+        var keySize = (long)attention.Batch * attention.EffectiveKeyHeads * attention.EffectiveKeyCapacity * attention.HeadDim;
         TensorChecks.Float32(q, nameof(q), querySize);
         TensorChecks.Float32(k, nameof(k), keySize);
         TensorChecks.Float32(v, nameof(v), keySize);
@@ -318,7 +375,7 @@ public sealed class KernelTensorOps : ITensorOps
             KernelArgument.Of(attention.QueryLength), KernelArgument.Of(attention.KeyLength),
             KernelArgument.Of(attention.EffectiveKeyCapacity), KernelArgument.Of(attention.HeadDim),
             KernelArgument.Of(attention.Causal ? 1 : 0), KernelArgument.Of(attention.EffectiveQueryOffset),
-            KernelArgument.Of(attention.EffectiveScale));
+            KernelArgument.Of(attention.EffectiveScale), KernelArgument.Of(attention.Heads / attention.EffectiveKeyHeads));
     }
 
     /// <inheritdoc />
@@ -388,6 +445,22 @@ public sealed class KernelTensorOps : ITensorOps
         }
 
         LaunchElements(kernel, count, KernelArgument.Of(source), KernelArgument.Of(destination), KernelArgument.Of(count));
+    }
+
+    /// <summary>Checks that the weight type is supported and a row is whole blocks; returns a row's buffer length.</summary>
+    private long CheckWeights(DataType type, int inputs, string name)
+    {
+        if (!SupportsWeights(type))
+        {
+            throw new NotSupportedException($"weights in {type.ShortName()} are not supported; use fp32, fp16, bf16, q8_0, q4_0, q4_k or q6_k");
+        }
+
+        if (inputs % type.BlockValues() != 0)
+        {
+            throw new ArgumentException($"rows of {inputs} values are not a whole number of {type.ShortName()} blocks of {type.BlockValues()}", name);
+        }
+
+        return type.StorageLength(inputs);
     }
 
     private IKernel Kernel(string name)

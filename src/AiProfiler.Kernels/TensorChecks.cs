@@ -67,6 +67,12 @@ internal static class TensorChecks
                 $"attention head size {a.HeadDim} is outside the kernel's range 1 to {maxHeadDim}; use smaller heads");
         }
 
+        if (a.EffectiveKeyHeads < 1 || a.Heads % a.EffectiveKeyHeads != 0)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"attention KeyHeads {a.EffectiveKeyHeads} does not divide Heads {a.Heads}; use a divisor of the heads"), nameof(a));
+        }
+
         if (a.EffectiveKeyCapacity < a.KeyLength)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
