@@ -65,13 +65,13 @@ DEVICE_FN float aip_weight(const GLOBAL unsigned char* row, int k, int type)
     if (type == AIP_Q6_K) {
         const GLOBAL unsigned char* block = row + (k / 256) * 210;
         int j = k % 256;
-        int half = j / 128;
+        int upper = j / 128;
         int quarter = (j % 128) / 32;
         int l = j % 32;
-        int low = block[64 * half + l + 32 * (quarter & 1)];
+        int low = block[64 * upper + l + 32 * (quarter & 1)];
         low = quarter >= 2 ? (low >> 4) : (low & 15);
-        int high = (block[128 + 32 * half + l] >> (2 * quarter)) & 3;
-        int scale = (int)block[192 + 8 * half + l / 16 + 2 * quarter];
+        int high = (block[128 + 32 * upper + l] >> (2 * quarter)) & 3;
+        int scale = (int)block[192 + 8 * upper + l / 16 + 2 * quarter];
         scale = scale >= 128 ? scale - 256 : scale;
         float d = aip_f16_bits_to_f32(aip_u16(block + 208)) * (float)scale;
         return d * (float)((low | (high << 4)) - 32);
@@ -121,17 +121,17 @@ KERNEL void embedding_gather_weights(const GLOBAL unsigned char* table, const GL
 KERNEL void rotary(GLOBAL float* x, const GLOBAL int* positions, const GLOBAL float* frequencies,
     INT64 total, int heads, int headDim, int interleaved)
 {
-    int half = headDim / 2;
+    int pairs = headDim / 2;
     AIP_FOR_EACH(i, total) {
-        int p = (int)(i % half);
-        INT64 rowHead = i / half;
+        int p = (int)(i % pairs);
+        INT64 rowHead = i / pairs;
         INT64 r = rowHead / heads;
         float angle = (float)positions[r] * frequencies[p];
         float c = COS(angle);
         float s = SIN(angle);
         INT64 base = rowHead * headDim;
         INT64 a = base + (interleaved != 0 ? 2 * p : p);
-        INT64 b = base + (interleaved != 0 ? 2 * p + 1 : p + half);
+        INT64 b = base + (interleaved != 0 ? 2 * p + 1 : p + pairs);
         float x0 = x[a];
         float x1 = x[b];
         x[a] = x0 * c - x1 * s;
