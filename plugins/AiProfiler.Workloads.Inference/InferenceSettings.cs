@@ -51,6 +51,10 @@ internal sealed record InferenceSettings(string Preset, ModelConfig Config, int 
             using var file = GgufLlamaWeights.Open(weightsPath);
             llama = file.Config;
         }
+        else if (weightsPath.Length > 0 && SafetensorsLlamaWeights.ConfigBeside(weightsPath) is { } fromConfig)
+        {
+            llama = fromConfig;
+        }
 
         if (llama is not null)
         {

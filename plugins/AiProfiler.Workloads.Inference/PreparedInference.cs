@@ -75,7 +75,9 @@ internal sealed class PreparedInference : IPreparedWorkload
         {
             using ILlamaWeightSource source = settings.WeightsPath.Length == 0
                 ? new SeededLlamaWeights(llama, settings.Seed, settings.Precision)
-                : GgufLlamaWeights.Open(settings.WeightsPath);
+                : settings.WeightsPath.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)
+                    ? GgufLlamaWeights.Open(settings.WeightsPath)
+                    : SafetensorsLlamaWeights.Open(settings.WeightsPath, llama);
             var decoder = LlamaDecoder.Create(device, llama, settings.Batch, InferenceCostModel.ActivationRows(settings), settings.CacheCapacity, InferenceCostModel.LogitRows(settings), source);
             return Build(device, settings, decoder, source.Description);
         }

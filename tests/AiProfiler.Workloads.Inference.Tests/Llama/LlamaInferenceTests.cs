@@ -98,6 +98,43 @@ public sealed class LlamaInferenceTests
         Assert.EndsWith($"sequence 0 generated ids {string.Join(',', file.GeneratedTokens.ToArray())}", result.Detail, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("llama-tiny", "fp32")]
+    [InlineData("llama-tiny", "bf16")]
+    [InlineData("qwen2-tiny", "fp16")]
+    public void Run_SafetensorsWithConfigJson_GeneratesTheSeedsTokens(string preset, string precision)
+    {
+        using var directory = new TemporaryDirectory();
+        var path = directory.File("model.safetensors");
+        var config = LlamaConfig.FromPreset(preset)!;
+        var type = DataTypeExtensions.ParseShortName(precision);
+        using (var weights = new SeededLlamaWeights(config, 1234, type))
+        {
+            SafetensorsWriter.Write(path, LlamaTensors.For(config).Select(spec =>
+            {
+                var tensor = weights.Load(spec);
+                var dtype = tensor.Type switch { DataType.Float16 => "F16", DataType.BFloat16 => "BF16", _ => "F32" };
+                return (SafetensorsLlamaWeights.HuggingFaceName(spec.Name), dtype, spec.Shape.Select(d => (long)d).ToArray(), tensor.Bytes.ToArray());
+            }));
+        }
+
+        var scaling = config.RopeScaling is { } r
+            ? string.Create(CultureInfo.InvariantCulture, $",\"rope_scaling\":{{\"rope_type\":\"llama3\",\"factor\":{r.Factor},\"low_freq_factor\":{r.LowFrequencyFactor},\"high_freq_factor\":{r.HighFrequencyFactor},\"original_max_position_embeddings\":{r.OriginalContext}}}")
+            : string.Empty;
+        File.WriteAllText(directory.File("config.json"), string.Create(CultureInfo.InvariantCulture,
+            $"{{\"architectures\":[\"{(config.Architecture == "llama" ? "LlamaForCausalLM" : "Qwen2ForCausalLM")}\"],\"hidden_size\":{config.DModel},\"intermediate_size\":{config.FeedForward},\"num_hidden_layers\":{config.Layers},\"num_attention_heads\":{config.Heads},\"num_key_value_heads\":{config.KeyHeads},\"vocab_size\":{config.Vocab},\"max_position_embeddings\":{config.Context},\"rope_theta\":{config.RopeTheta},\"rms_norm_eps\":{config.NormEpsilon},\"tie_word_embeddings\":{(config.TiedHead ? "true" : "false")}{scaling}}}"));
+
+        using var device = TestDevices.Cpu();
+        using var seeded = (PreparedInference)_workload.Prepare(device, Parameters(("preset", preset), ("precision", precision), ("prompt", "8"), ("gen", "8")));
+        using var file = (PreparedInference)_workload.Prepare(device, Parameters(("weights", path), ("prompt_ids", string.Join(',', seeded.Prompts.ToArray())), ("gen", "8")));
+
+        seeded.Run(Context());
+        file.Run(Context());
+
+        Assert.True(file.Verify().Passed);
+        Assert.Equal(seeded.GeneratedTokens.ToArray(), file.GeneratedTokens.ToArray());
+    }
+
     [Fact]
     public void Prepare_TruncatedGguf_FailsWithOneLineNamingTheTensor()
     {
