@@ -172,14 +172,15 @@ internal sealed class PreparedInference : IPreparedWorkload
 
         var relative = maxError / Math.Max(scale, 1e-30);
         var detail = string.Create(CultureInfo.InvariantCulture,
-            $"greedy output identical in two runs ({first.Length} tokens); cached decode logits against a full recompute: max relative error {relative:0.##e+0} {(relative <= Tolerance ? "<=" : ">")} {Tolerance:0e+0} over {verified.Count} positions; sequence 0 generated ids {string.Join(',', first.Take(s.Generate))}");
+            $"greedy output identical in two runs ({first.Length} tokens); cached decode logits against a full recompute: max relative error {relative:0.##e+0} {(relative <= Tolerance ? "<=" : ">")} {Tolerance:0e+0} over {verified.Count} positions");
+        var ids = $"; sequence 0 generated ids {string.Join(',', first.Take(s.Generate))}";
         if (!(relative <= Tolerance))
         {
             detail += string.Create(CultureInfo.InvariantCulture, $", worst at generated token {worstStep}");
-            return VerificationResult.Fail(relative, detail);
+            return VerificationResult.Fail(relative, detail + ids);
         }
 
-        return VerificationResult.Pass(relative, detail);
+        return VerificationResult.Pass(relative, detail + ids);
     }
 
     public void Dispose() => _decoder.Dispose();

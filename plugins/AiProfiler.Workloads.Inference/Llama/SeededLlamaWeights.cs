@@ -38,10 +38,13 @@ internal sealed class SeededLlamaWeights(LlamaConfig config, long seed, DataType
         return values;
     }
 
-    public WeightTensor Load(TensorSpec spec)
+    public WeightTensor Load(TensorSpec spec) => Load(spec, precision);
+
+    /// <summary>The tensor stored in <paramref name="matrixType"/> if it is a matrix (norms and biases stay fp32).</summary>
+    public WeightTensor Load(TensorSpec spec, DataType matrixType)
     {
         var values = Values(spec);
-        var type = LlamaTensors.IsMatrix(spec) ? precision : DataType.Float32;
+        var type = LlamaTensors.IsMatrix(spec) ? matrixType : DataType.Float32;
         if (type == DataType.Float32)
         {
             var bytes = new byte[values.Length * sizeof(float)];

@@ -1,16 +1,21 @@
 using System.Text;
 using AiProfiler.Abstractions.Devices;
-using AiProfiler.Workloads.Inference.Llama;
 
-namespace AiProfiler.Workloads.Inference.Tests.Llama;
+namespace AiProfiler.Workloads.Inference.Llama;
 
 /// <summary>
 /// Writes GGUF v3 files the way llama.cpp's converter lays them out: metadata, tensor infos with dimensions innermost
-/// first, data aligned to 32 bytes; <c>llama</c> files get Q and K rows permuted for interleaved rotary pairs.
+/// first, data aligned to 32 bytes; <c>llama</c> files get Q and K rows permuted for interleaved rotary pairs. The tests
+/// and bench/llama-cpp write seeded models with it, so aiprofiler and llama.cpp read the very same file.
 /// </summary>
 internal static class GgufWriter
 {
-    public static void WriteModel(string path, LlamaConfig config, SeededLlamaWeights weights, Action<Dictionary<string, object>, List<(string Name, long[] Shape, uint Type, byte[] Data)>>? tamper = null)
+    /// <summary>
+    /// Writes <paramref name="config"/>'s tensors from <paramref name="weights"/>; <paramref name="typeOf"/> may store a
+    /// tensor in another type than the weights' precision (a Q4_K_M-style mix); <paramref name="tamper"/> edits the
+    /// metadata and tensor list before writing (tests of malformed files).
+    /// </summary>
+    public static void WriteModel(string path, LlamaConfig config, SeededLlamaWeights weights, Action<Dictionary<string, object>, List<(string Name, long[] Shape, uint Type, byte[] Data)>>? tamper = null, Func<TensorSpec, DataType?>? typeOf = null)
     {
         var metadata = new Dictionary<string, object>
         {
@@ -27,7 +32,7 @@ internal static class GgufWriter
         var tensors = new List<(string Name, long[] Shape, uint Type, byte[] Data)>();
         foreach (var spec in LlamaTensors.For(config))
         {
-            var tensor = weights.Load(spec);
+            var tensor = typeOf?.Invoke(spec) is { } type ? weights.Load(spec, type) : weights.Load(spec);
             var data = tensor.Bytes.ToArray();
             if (config.Architecture == "llama" && (spec.Name.EndsWith("attn_q.weight", StringComparison.Ordinal) || spec.Name.EndsWith("attn_k.weight", StringComparison.Ordinal)))
             {
