@@ -38,9 +38,30 @@ internal static class GgufModels
             };
             var path = Path.Combine(directory, $"llama-bench-{name}.gguf");
             using var weights = new SeededLlamaWeights(config, 1234, precision);
-            GgufWriter.WriteModel(path, config, weights, typeOf: mixed ? MediumMix : null);
+            GgufWriter.WriteModel(path, config, weights, (metadata, _) => AddVocabulary(metadata, config.Vocab), mixed ? MediumMix : null);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {path} ({new FileInfo(path).Length / 1e9:0.00} GB, {config.Describe()})"));
         }
+    }
+
+    /// <summary>
+    /// A placeholder SentencePiece vocabulary (unknown, BOS, EOS, the 256 byte tokens SentencePiece falls back to, then
+    /// one token per id): prompts are token ids, but llama.cpp initializes a tokenizer for every model it loads.
+    /// </summary>
+    private static void AddVocabulary(Dictionary<string, object> metadata, int vocab)
+    {
+        metadata["tokenizer.ggml.model"] = "llama";
+        metadata["tokenizer.ggml.tokens"] = Enumerable.Range(0, vocab).Select(i => i switch
+        {
+            0 => "<unk>",
+            1 => "<s>",
+            2 => "</s>",
+            < 259 => string.Create(CultureInfo.InvariantCulture, $"<0x{i - 3:X2}>"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"\u2581t{i}"),
+        }).ToArray();
+        metadata["tokenizer.ggml.scores"] = Enumerable.Range(0, vocab).Select(i => -(float)i).ToArray();
+        metadata["tokenizer.ggml.token_type"] = Enumerable.Range(0, vocab).Select(i => i switch { 0 => 2, 1 or 2 => 3, < 259 => 6, _ => 1 }).ToArray();
+        metadata["tokenizer.ggml.bos_token_id"] = 1u;
+        metadata["tokenizer.ggml.eos_token_id"] = 2u;
     }
 
     private static DataType? MediumMix(TensorSpec spec) =>

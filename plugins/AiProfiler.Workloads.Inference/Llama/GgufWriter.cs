@@ -26,6 +26,7 @@ internal static class GgufWriter
             [$"{config.Architecture}.attention.head_count"] = (uint)config.Heads,
             [$"{config.Architecture}.attention.head_count_kv"] = (uint)config.KeyHeads,
             [$"{config.Architecture}.context_length"] = (uint)config.Context,
+            [$"{config.Architecture}.vocab_size"] = (uint)config.Vocab,
             [$"{config.Architecture}.rope.freq_base"] = (float)config.RopeTheta,
             [$"{config.Architecture}.attention.layer_norm_rms_epsilon"] = config.NormEpsilon,
         };
@@ -112,6 +113,36 @@ internal static class GgufWriter
                 case float number:
                     w.Write(6u);
                     w.Write(number);
+                    break;
+                case string[] texts:
+                    w.Write(9u);
+                    w.Write(8u);
+                    w.Write((ulong)texts.Length);
+                    foreach (var item in texts)
+                    {
+                        WriteString(w, item);
+                    }
+
+                    break;
+                case float[] numbers:
+                    w.Write(9u);
+                    w.Write(6u);
+                    w.Write((ulong)numbers.Length);
+                    foreach (var item in numbers)
+                    {
+                        w.Write(item);
+                    }
+
+                    break;
+                case int[] numbers:
+                    w.Write(9u);
+                    w.Write(5u);
+                    w.Write((ulong)numbers.Length);
+                    foreach (var item in numbers)
+                    {
+                        w.Write(item);
+                    }
+
                     break;
             }
         }
