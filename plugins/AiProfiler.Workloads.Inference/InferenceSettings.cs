@@ -27,9 +27,6 @@ internal sealed record InferenceSettings(string Preset, ModelConfig Config, int 
     /// <summary>Positions the KV cache holds per sequence: the longest sequence generation or verification builds.</summary>
     public int CacheCapacity => Prompt + Generate;
 
-    /// <summary>Decode steps per iteration: every generated token after the first.</summary>
-    public int DecodeSteps => Generate - 1;
-
     /// <summary>Logit rows kept for the cached-against-recomputed check: the first generated token and the last 16.</summary>
     public int VerifiedSteps => Math.Min(Generate, 17);
 

@@ -26,16 +26,16 @@ internal static unsafe class WeightLinear
     // Below this many weight values one core streams them faster than the thread pool starts.
     private const long ParallelValues = 1 << 18;
 
-    public static void Run(CpuGemmEngine gemm, DataType type, float* x, byte* w, float* y, int rows, int outputs, int inputs, float beta)
+    public static void Run(CpuGemmEngine gemm, ParallelOptions parallel, DataType type, float* x, byte* w, float* y, int rows, int outputs, int inputs, float beta)
     {
         if (type == DataType.Float32)
         {
-            gemm.Gemm(new GemmDescriptor { M = rows, N = outputs, K = inputs, TransposeB = true, Beta = beta }, x, (float*)w, y);
+            gemm.Gemm(new GemmDescriptor { M = rows, N = outputs, K = inputs, TransposeB = true, Beta = beta }, x, (float*)w, y, parallel.MaxDegreeOfParallelism);
             return;
         }
 
         var rowBytes = type.StorageBytes(inputs);
-        var workers = (long)outputs * inputs < ParallelValues ? 1 : Environment.ProcessorCount;
+        var workers = (long)outputs * inputs < ParallelValues ? 1 : Math.Max(1, parallel.MaxDegreeOfParallelism);
         if (rows <= DotRows)
         {
             nint px = (nint)x, pw = (nint)w, py = (nint)y;
@@ -49,7 +49,7 @@ internal static unsafe class WeightLinear
 
         var tiles = (outputs + TileRows - 1) / TileRows;
         nint ax = (nint)x, aw = (nint)w, ay = (nint)y;
-        gemm.WithSingleThreadedGemm(() => Parallel.For(0, tiles,
+        gemm.WithSingleThreadedGemm(() => Parallel.For(0, tiles, parallel,
             () => (nint)NativeMemory.AlignedAlloc((nuint)((long)TileRows * inputs * sizeof(float)), 64),
             (tile, _, scratch) =>
             {
