@@ -199,6 +199,31 @@ public sealed class WeightOpsTests
         }
     }
 
+    [Theory]
+    [InlineData("cpu")]
+    [InlineData("opencl")]
+    public void WeightOps_BadArguments_FailWithTheSameLineOnEveryBackend(string deviceName)
+    {
+        var device = Device(deviceName);
+        using var x = device.Allocate(64);
+        using var q4 = device.Allocate(DataType.Q4_0.StorageLength(64), DataType.Q4_0);
+        using var ids = device.Allocate(4, DataType.Int32);
+        using var y = device.Allocate(64);
+
+        var partialBlock = Assert.Throws<ArgumentException>(() => device.Ops.LinearWeights(x, q4, y, 1, 1, 48, 0f));
+        var shortWeights = Assert.Throws<ArgumentException>(() => device.Ops.LinearWeights(x, q4, y, 1, 3, 32, 0f));
+        var oddHead = Assert.Throws<ArgumentException>(() => device.Ops.Rotary(x, ids, y, 1, 1, 7, interleaved: true));
+        var intTable = Assert.Throws<NotSupportedException>(() => device.Ops.EmbeddingGather(ids, ids, y, 1, 4));
+        var groups = Assert.Throws<ArgumentException>(() => device.Ops.Attention(
+            new AttentionDescriptor { Batch = 1, Heads = 4, KeyHeads = 3, QueryLength = 1, KeyLength = 1, HeadDim = 4 }, x, x, x, y));
+
+        Assert.StartsWith("rows of 48 values are not a whole number of q4_0 blocks of 32", partialBlock.Message, StringComparison.Ordinal);
+        Assert.StartsWith("weights holds 36 elements but elements 0 to 54 were asked for", shortWeights.Message, StringComparison.Ordinal);
+        Assert.StartsWith("rotary embedding rotates pairs, so the head size must be even, got 7", oddHead.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"operation 'EmbeddingGather' with weight type Int32 is not supported on device '{device.Info.Id}'", intTable.Message, StringComparison.Ordinal);
+        Assert.StartsWith("attention KeyHeads 3 does not divide Heads 4", groups.Message, StringComparison.Ordinal);
+    }
+
     private static IDeviceBuffer Upload(IDevice device, DataType type, byte[] stored)
     {
         var buffer = device.Allocate(stored.Length / type.SizeInBytes(), type);
