@@ -102,7 +102,7 @@ internal static class AdviseCommand
             var explicitDevices = parse.GetValue(device) is { Length: > 0 };
             var ids = explicitDevices
                 ? parse.GetValue(device)!.Select(DeviceRegistry.Normalize).Distinct(StringComparer.Ordinal).ToArray()
-                : environment.Devices.Devices.Select(d => d.Id).ToArray();
+                : environment.Devices.MeasuringDevices.Select(d => d.Id).ToArray();
             foreach (var id in parse.GetValue(device) ?? [])
             {
                 if (environment.Devices.Validate(id) is { } problem)

@@ -20,13 +20,21 @@ internal sealed partial class CalibrationStartupService(
             return;
         }
 
-        // The measurement takes no cancellation token; a stop during it must not wait for it (the agent stops within
-        // 5 s). It runs on pool threads, which end with the process, and the cache is written atomically, so a
-        // calibration cut short leaves no half-written file: the next start measures again.
-        var calibration = Task.Run(() => cache.GetOrCalibrate(false, id => LogCalibrating(id, cache.FilePath), out _), CancellationToken.None);
-        await Task.WhenAny(calibration, Task.Delay(Timeout.Infinite, stoppingToken)).ConfigureAwait(false);
+        // A stop during the measurement ends it between two measurements (a second or two each); nothing is saved
+        // then, and the next start measures again. The devices stay open until this returns.
+        try
+        {
+            await Task.Run(() => cache.GetOrCalibrate(false, id => LogCalibrating(id, cache.FilePath), out _, stoppingToken), stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            LogCalibrationStopped();
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Calibrating {Device} (once per machine, cached in {Path})")]
     private partial void LogCalibrating(string device, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Calibration stopped with the agent; it runs again at the next start")]
+    private partial void LogCalibrationStopped();
 }

@@ -122,7 +122,7 @@ internal sealed class ConfiguredAdvice(IOptions<AdviseOptions> options, Calibrat
         var slo = ServiceLevelObjectives.Parse(s.Slo, out _)!;
         var ids = s.Devices.Count > 0
             ? s.Devices.Select(DeviceRegistry.Normalize).Where(id => devices.Validate(id) is null).Distinct(StringComparer.Ordinal).ToArray()
-            : devices.Devices.Select(d => d.Id).ToArray();
+            : devices.MeasuringDevices.Select(d => d.Id).ToArray();
         var found = new List<AdviceDevice>();
         foreach (var id in ids)
         {

@@ -64,7 +64,7 @@ public sealed class CalibrationCache
     /// <summary>What a calibration must have been measured for to be valid here.</summary>
     public CalibrationKey CurrentKey()
     {
-        var devices = _devices.Devices;
+        var devices = _devices.MeasuringDevices;
         var cpu = devices.FirstOrDefault(d => d.Kind == DeviceKind.Cpu);
         var drivers = string.Join("; ", devices.Select(d => $"{d.Id}={d.Name} {d.DriverVersion}".Trim()).Order(StringComparer.Ordinal));
         var version = typeof(CalibrationCache).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
@@ -76,7 +76,7 @@ public sealed class CalibrationCache
     /// device (reporting each to <paramref name="progress"/>) and saves the result. <paramref name="reason"/> says why
     /// it measured, or is null when the cache was used.
     /// </summary>
-    public MachineCalibration GetOrCalibrate(bool force, Action<string>? progress, out string? reason)
+    public MachineCalibration GetOrCalibrate(bool force, Action<string>? progress, out string? reason, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
@@ -92,10 +92,10 @@ public sealed class CalibrationCache
             reason = force ? "asked to re-calibrate" : why;
             var now = _time.GetUtcNow();
             var measured = new List<DeviceCalibration>();
-            foreach (var info in _devices.Devices)
+            foreach (var info in _devices.MeasuringDevices)
             {
                 progress?.Invoke(info.Id);
-                measured.Add(DeviceCalibrator.Calibrate(_devices.Open(info.Id), now, _settings));
+                measured.Add(DeviceCalibrator.Calibrate(_devices.Open(info.Id), now, _settings, cancellationToken));
             }
 
             _current = new MachineCalibration(CurrentKey(), now, measured);

@@ -12,9 +12,17 @@ namespace AiProfiler.Core.Calibration;
 /// </summary>
 internal static class DeviceCalibrator
 {
-    public static DeviceCalibration Calibrate(IDevice device, DateTimeOffset now, CalibrationSettings settings)
+    public static DeviceCalibration Calibrate(IDevice device, DateTimeOffset now, CalibrationSettings settings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(device);
+
+        // Each measurement takes a second or two: a stop asked for between them ends the calibration there.
+        T Step<T>(Func<T> measure)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return measure();
+        }
+
         var info = device.Info;
         var isCpu = info.Kind == DeviceKind.Cpu;
         var elements = Math.Max(1 << 16, Math.Min(settings.BandwidthElements, device.AvailableMemoryBytes / (4 * 3 * sizeof(float))));
@@ -25,12 +33,12 @@ internal static class DeviceCalibrator
             Kind = info.Kind.ToString().ToLowerInvariant(),
             MemoryBytes = info.MemoryBytes,
             MeasuredAt = now,
-            Compute = isCpu ? CpuCompute(info, settings) : AcceleratorCompute(device, settings),
-            Bandwidth = Bandwidth(device, elements, settings.Repetitions * 2),
+            Compute = Step(() => isCpu ? CpuCompute(info, settings) : AcceleratorCompute(device, settings)),
+            Bandwidth = Step(() => Bandwidth(device, elements, settings.Repetitions * 2)),
             DatasheetBandwidthBytesPerSecond = isCpu ? 0 : info.PeakBandwidthBytesPerSecond,
-            HostToDevice = isCpu ? null : Transfer(device, elements, settings.Repetitions, toDevice: true),
-            DeviceToHost = isCpu ? null : Transfer(device, elements, settings.Repetitions, toDevice: false),
-            Workloads = [PrefillGemm(device, settings), DecodeGemv(device, settings)],
+            HostToDevice = isCpu ? null : Step(() => Transfer(device, elements, settings.Repetitions, toDevice: true)),
+            DeviceToHost = isCpu ? null : Step(() => Transfer(device, elements, settings.Repetitions, toDevice: false)),
+            Workloads = [Step(() => PrefillGemm(device, settings)), Step(() => DecodeGemv(device, settings))],
             DatasheetSource = info.PeakSource,
         };
     }
