@@ -79,7 +79,7 @@ internal static class AgentCli
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            await error.WriteLineAsync($"aiprofiler: error: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"aiprofiler: error: {ex.Message}").ConfigureAwait(false);
             return Failure;
         }
     }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using AiProfiler.Abstractions.Parameters;
 using AiProfiler.Core.Running;
 
@@ -18,30 +17,9 @@ internal static class BenchCommand
             HelpName = "ID",
         };
         var parameters = new Option<string[]>("--param", "-p") { Description = "a workload parameter, key=value; repeat for more", HelpName = "KEY=VALUE" };
-        var iterations = new Option<int>("--iterations", "-n") { Description = "the most timed iterations (1..100000)", DefaultValueFactory = _ => 10 };
-        iterations.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 1 or > 100_000)
-            {
-                r.AddError($"--iterations must be between 1 and 100000, got {r.GetValueOrDefault<int>()}");
-            }
-        });
-        var warmup = new Option<int>("--warmup") { Description = "untimed iterations first (0..1000)", DefaultValueFactory = _ => 2 };
-        warmup.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 0 or > 1000)
-            {
-                r.AddError($"--warmup must be between 0 and 1000, got {r.GetValueOrDefault<int>()}");
-            }
-        });
-        var budget = new Option<double>("--time-budget") { Description = "stop timing after this many seconds (0.01..3600)", DefaultValueFactory = _ => 30, HelpName = "SECONDS" };
-        budget.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double>() is < 0.01 or > 3600 or double.NaN)
-            {
-                r.AddError($"--time-budget must be between 0.01 and 3600 seconds, got {r.GetValueOrDefault<double>().ToString(CultureInfo.InvariantCulture)}");
-            }
-        });
+        var iterations = NumberOptions.WholeNumber("--iterations", "the most timed iterations", 1, 100_000, 10, "-n");
+        var warmup = NumberOptions.WholeNumber("--warmup", "untimed iterations first", 0, 1000, 2);
+        var budget = NumberOptions.Seconds("--time-budget", "warm-up, timing and verification stop after this many seconds, after at least one timed iteration", 0.01, 3600, 30);
         var format = AgentCli.FormatOption("table", "json", "csv");
         var noVerify = new Option<bool>("--no-verify") { Description = "skip checking the output against the reference" };
         var plugins = AgentCli.PluginsOption();
@@ -112,7 +90,7 @@ internal static class BenchCommand
             {
                 var progress = new ProgressLine(error, $"{found.Name} on {id}");
                 var result = await runner.RunAsync(found, environment.Devices.Open(id), set, options, progress, cancellationToken).ConfigureAwait(false);
-                progress.Done(result.Outcome.ToString().ToLowerInvariant());
+                progress.Done(RunResultFormatter.Verdict(result));
                 results.Add(result);
             }
 
