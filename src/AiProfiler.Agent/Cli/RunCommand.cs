@@ -37,7 +37,7 @@ internal static partial class RunCommand
                 catch (IOException ex) when (ex.InnerException is SocketException || ex.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
                 {
                     LogStartFailed(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RunCommand).FullName!), ex);
-                    await error.WriteLineAsync($"aiprofiler: cannot listen on {parse.GetValue(urls)}: {ex.Message}; stop the other process or pass another --urls").ConfigureAwait(false);
+                    await error.WriteLineAsync($"aiprofiler: cannot listen on {parse.GetValue(urls)}: {ex.GetBaseException().Message}; stop the other process or pass another --urls").ConfigureAwait(false);
                     return AgentCli.Failure;
                 }
                 catch (OperationCanceledException)

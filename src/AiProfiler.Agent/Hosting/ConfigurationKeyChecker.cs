@@ -156,16 +156,17 @@ internal static class ConfigurationKeyChecker
                 {
                     errors.Add($"{entries[i].Path}: '{entries[i].Key}' is not a list position; {setting.Path} is a list (in JSON [ ... ]; in a variable __0__, __1__, ...)");
                 }
-                else if (numbered[i] >= entries.Length)
-                {
-                    // The binder packs list entries, so with a gap this entry and every later error would name another position.
-                    var missing = Enumerable.Range(0, entries.Length).First(n => !numbered.Contains(n));
-                    var packed = numbered.Count(n => n >= 0 && n < numbered[i]);
-                    errors.Add(string.Create(CultureInfo.InvariantCulture,
-                        $"{entries[i].Path}: {setting.Path} has no entry {missing}; number list entries from 0 without gaps (this one would be read as {setting.Path}:{packed})"));
-                }
                 else
                 {
+                    if (numbered[i] >= entries.Length)
+                    {
+                        // The binder packs list entries, so with a gap this entry and later errors would name another position.
+                        var missing = Enumerable.Range(0, entries.Length).First(n => !numbered.Contains(n));
+                        var packed = numbered.Count(n => n >= 0 && n < numbered[i]);
+                        errors.Add(string.Create(CultureInfo.InvariantCulture,
+                            $"{entries[i].Path}: {setting.Path} has no entry {missing}; number list entries from 0 without gaps (this one would be read as {setting.Path}:{packed})"));
+                    }
+
                     CheckValue(entries[i], elementType, errors);
                 }
             }
