@@ -52,7 +52,7 @@ public sealed class RunnerTests : IDisposable
         Assert.DoesNotContain(progress, p => p.Phase == "warm-up");
         Assert.Equal(1, workload.Iterations);
         Assert.Equal(1, result.Latency!.Count);
-        Assert.Equal([note.Note], result.Notes);
+        Assert.Equal([note.Note!], result.Notes);
     }
 
     [Fact]
