@@ -115,7 +115,7 @@ public sealed class RunnerTests : IDisposable
         var result = await Run(workload, new RunOptions());
 
         Assert.Equal(RunOutcome.Failed, result.Outcome);
-        Assert.Equal("measuring failed: kernel fault", result.Error);
+        Assert.Equal("warm-up failed: kernel fault", result.Error);
         Assert.True(workload.Disposed);
     }
 
