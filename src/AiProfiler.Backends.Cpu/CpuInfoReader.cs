@@ -152,7 +152,8 @@ internal static class CpuInfoReader
     private static long HostTotalMemoryBytes() =>
         ParseMeminfoKiB(ReadOrEmpty("/proc/meminfo"), "MemTotal") is { } kb ? kb * 1024 : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
 
-    private static string ReadOrEmpty(string path)
+    /// <summary>A small text file's contents, or empty when it is missing or unreadable (sysfs and procfs entries).</summary>
+    public static string ReadOrEmpty(string path)
     {
         try
         {

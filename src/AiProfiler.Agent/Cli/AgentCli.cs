@@ -15,11 +15,14 @@ internal static class AgentCli
 
     private static readonly Dictionary<string, string> UsageLines = new(StringComparer.Ordinal)
     {
-        ["aiprofiler"] = "usage: aiprofiler <run|bench|devices|workloads> [options]   (aiprofiler <command> --help for details)",
+        ["aiprofiler"] = "usage: aiprofiler <run|bench|devices|workloads|calibrate|advise|report> [options]   (aiprofiler <command> --help for details)",
         ["run"] = "usage: aiprofiler run [--urls http://127.0.0.1:9464] [--config FILE] [--plugins DIR]",
-        ["bench"] = "usage: aiprofiler bench --workload NAME [--device cpu|opencl:N|cuda:N]... [--param key=value]... [--iterations N] [--warmup N] [--time-budget SECONDS] [--format table|json|csv] [--plugins DIR] [--config FILE] [--no-verify]",
+        ["bench"] = "usage: aiprofiler bench --workload NAME [--device cpu|opencl:N|cuda:N]... [--param key=value[,value|first-last[+step|*factor]]...]... [--threads N[,N...]] [--iterations|--repetitions N] [--warmup N] [--time-budget SECONDS] [--format table|json|jsonl|csv|markdown] [--plugins DIR] [--config FILE] [--no-verify]",
         ["devices"] = "usage: aiprofiler devices [--format table|json] [--config FILE]",
         ["workloads"] = "usage: aiprofiler workloads [--format table|json] [--plugins DIR] [--config FILE]",
+        ["calibrate"] = "usage: aiprofiler calibrate [--cached] [--format table|json] [--config FILE]",
+        ["advise"] = AdviseCommand.Usage,
+        ["report"] = "usage: aiprofiler report [--url http://127.0.0.1:9464] [--out FILE] [--timeout SECONDS]",
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
@@ -30,6 +33,9 @@ internal static class AgentCli
             BenchCommand.Create(output, error),
             DevicesCommand.Create(output, error),
             WorkloadsCommand.Create(output, error),
+            CalibrateCommand.Create(output, error),
+            AdviseCommand.Create(output, error),
+            ReportCommand.Create(output, error),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -45,7 +51,9 @@ internal static class AgentCli
         {
             Output = output,
             Error = error,
-            ProcessTerminationTimeout = TimeSpan.FromSeconds(5),
+            // The agent's host stops itself on SIGTERM within its ShutdownTimeout; System.CommandLine's own handler
+            // would instead end a slow stop with exit code 143 once this timeout passed.
+            ProcessTerminationTimeout = parse.CommandResult.Command.Name == "run" ? null : TimeSpan.FromSeconds(5),
             EnableDefaultExceptionHandler = false,
         };
         try
@@ -97,6 +105,8 @@ internal static class AgentCli
     {
         "json" => OutputFormat.Json,
         "csv" => OutputFormat.Csv,
+        "jsonl" => OutputFormat.JsonLines,
+        "markdown" => OutputFormat.Markdown,
         _ => OutputFormat.Table,
     };
 

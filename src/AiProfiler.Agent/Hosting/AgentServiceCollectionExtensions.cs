@@ -1,7 +1,10 @@
 using AiProfiler.Abstractions.Devices;
 using AiProfiler.Backends.Cpu;
 using AiProfiler.Backends.Cuda;
+using AiProfiler.Backends.Ilgpu;
 using AiProfiler.Backends.OpenCL;
+using AiProfiler.Core.Advice;
+using AiProfiler.Core.Calibration;
 using AiProfiler.Core.Devices;
 using AiProfiler.Core.Hosting;
 using AiProfiler.Core.Metrics;
@@ -35,6 +38,11 @@ internal static class AgentServiceCollectionExtensions
         services.AddSingleton<PluginCatalog>();
         services.AddDeviceProviders();
         services.AddSingleton<DeviceRegistry>();
+        services.AddOptions<CalibrationOptions>()
+            .Bind(configuration.GetSection(CalibrationOptions.SectionName), o => o.ErrorOnUnknownConfiguration = true)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<CalibrationCache>();
         services.AddSingleton<Runner>();
         services.AddSingleton<ProfilerMetrics>();
         services.AddSingleton(_ => new AgentReadiness(ReadinessComponents));
@@ -48,6 +56,7 @@ internal static class AgentServiceCollectionExtensions
         services.AddAgentMetrics(configuration);
         services.AddHostedService<PluginStartupService>();
         services.AddHostedService<SchedulerService>();
+        services.AddHostedService<CalibrationStartupService>();
         services.AddAiProfilerTelemetry(configuration);
         services.AddSingleton<ISamplerSource, PluginSamplerSource>();
         services.AddSingleton<ISamplersStartedObserver, SamplerReadinessObserver>();
@@ -60,6 +69,9 @@ internal static class AgentServiceCollectionExtensions
         services.AddSingleton<IDeviceProvider>(_ => new CpuDeviceProvider());
         services.AddSingleton<IDeviceProvider>(_ => new OpenClDeviceProvider());
         services.AddSingleton<IDeviceProvider>(_ => new CudaDeviceProvider());
+        services.AddSingleton<IDeviceProvider>(_ => new IlgpuDeviceProvider(IlgpuTarget.Cuda));
+        services.AddSingleton<IDeviceProvider>(_ => new IlgpuDeviceProvider(IlgpuTarget.OpenCL));
+        services.AddSingleton<IDeviceProvider>(_ => new IlgpuDeviceProvider(IlgpuTarget.Cpu));
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Reflection;
+using AiProfiler.Core.Calibration;
 using AiProfiler.Core.Plugins;
 using AiProfiler.Core.Scheduling;
 using AiProfiler.Exporters.Prometheus;
@@ -22,6 +23,8 @@ internal static class ConfigurationKeyChecker
     /// </summary>
     private static readonly Dictionary<string, Type?> Sections = new(StringComparer.OrdinalIgnoreCase)
     {
+        [AdviseOptions.SectionName] = typeof(AdviseOptions),
+        [CalibrationOptions.SectionName] = typeof(CalibrationOptions),
         ["Logging"] = null,
         ["Kestrel"] = null,
         ["Metrics"] = null,
@@ -118,6 +121,8 @@ internal static class ConfigurationKeyChecker
 
     private static void CheckValue(IConfigurationSection setting, Type type, List<string> errors)
     {
+        // An optional setting (int? Threads) is read as its underlying type.
+        type = Nullable.GetUnderlyingType(type) ?? type;
         if (type == typeof(string) || type.IsPrimitive || type.IsEnum)
         {
             if (setting.Value is null)

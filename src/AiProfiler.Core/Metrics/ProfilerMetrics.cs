@@ -72,6 +72,9 @@ public sealed class ProfilerMetrics : IDisposable
             "Each plugin folder; 1 when loaded, 0 when skipped (see the agent's log for why).");
     }
 
+    /// <summary>The latest measured run per (workload, device, params, impl): what the gauges export, for the agent's page.</summary>
+    public IReadOnlyList<RunResult> LatestRuns => [.. _latest.Values];
+
     /// <summary>Publishes a finished run: its iterations into the histogram, its rates into the gauges.</summary>
     public void Record(RunResult result)
     {

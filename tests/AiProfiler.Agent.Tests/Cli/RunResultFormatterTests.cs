@@ -17,7 +17,7 @@ public sealed class RunResultFormatterTests
     [Fact]
     public void Json_UnknownBandwidth_RidgeIsNullNotTheStringInfinity()
     {
-        var json = RunResultFormatter.Format([Result(NoBandwidth)], OutputFormat.Json);
+        var json = Format([Result(NoBandwidth)], OutputFormat.Json);
 
         using var document = JsonDocument.Parse(json);
         var roofline = document.RootElement[0].GetProperty("roofline");
@@ -30,7 +30,7 @@ public sealed class RunResultFormatterTests
     [Fact]
     public void Json_TextWithNonAsciiCharacters_IsWrittenAsIs()
     {
-        var json = RunResultFormatter.Format([Result(Cpu) with { Shape = "2×(M=8 N=8) <tiled> & 'fused'" }], OutputFormat.Json);
+        var json = Format([Result(Cpu) with { Shape = "2×(M=8 N=8) <tiled> & 'fused'" }], OutputFormat.Json);
 
         Assert.Contains("\"shape\": \"2×(M=8 N=8) <tiled> & 'fused'\"", json, StringComparison.Ordinal);
     }
@@ -38,7 +38,7 @@ public sealed class RunResultFormatterTests
     [Fact]
     public void Table_UnknownBandwidth_SaysSoInsteadOfAPercentOfUnknown()
     {
-        var row = TableRow(RunResultFormatter.Format([Result(NoBandwidth)], OutputFormat.Table));
+        var row = TableRow(Format([Result(NoBandwidth)], OutputFormat.Table));
 
         Assert.Equal("unknown bandwidth", row[^2]);
     }
@@ -48,7 +48,7 @@ public sealed class RunResultFormatterTests
     {
         var result = Result(Cpu) with { Verification = null };
 
-        var row = TableRow(RunResultFormatter.Format([result], OutputFormat.Table));
+        var row = TableRow(Format([result], OutputFormat.Table));
 
         Assert.Equal("not verified", row[^1]);
         Assert.Equal("not verified", RunResultFormatter.Verdict(result));
@@ -58,7 +58,7 @@ public sealed class RunResultFormatterTests
     [Fact]
     public void Csv_NotVerified_LeavesTheVerifiedCellEmpty()
     {
-        var lines = RunResultFormatter.Format([Result(Cpu) with { Verification = null }, Result(Cpu)], OutputFormat.Csv).TrimEnd().Split('\n');
+        var lines = Format([Result(Cpu) with { Verification = null }, Result(Cpu)], OutputFormat.Csv).TrimEnd().Split('\n');
 
         Assert.Equal("verified", lines[0].Split(',')[^2]);
         Assert.Equal("", lines[1].Split(',')[^2]);
@@ -78,7 +78,7 @@ public sealed class RunResultFormatterTests
             },
         };
 
-        var text = RunResultFormatter.Format([result], OutputFormat.Table);
+        var text = Format([result], OutputFormat.Table);
 
         var notes = text.Split('\n').Where(l => l.StartsWith("  fake on cpu: ", StringComparison.Ordinal)).ToArray();
         Assert.Equal(
@@ -90,6 +90,11 @@ public sealed class RunResultFormatterTests
         ], notes);
         Assert.DoesNotContain("E+", text, StringComparison.Ordinal);
     }
+
+    private static readonly BenchMetadata Metadata = new("host", "linux", "cpu", 2, "1.0", "abc", ".NET", DateTimeOffset.UnixEpoch);
+
+    private static string Format(RunResult[] results, OutputFormat format) =>
+        RunResultFormatter.Format(results.Select(r => new BenchRow(r, new Dictionary<string, string>(), new Dictionary<string, string>())).ToArray(), format, Metadata, [], showThreads: false);
 
     private static string[] TableRow(string table) =>
         table.Split('\n')[2].Split('|', StringSplitOptions.TrimEntries)[1..^1];
