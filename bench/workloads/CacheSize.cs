@@ -33,6 +33,11 @@ internal static class CacheSize
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.#} MiB"),
     };
 
+    /// <summary>How many times the last-level cache <paramref name="bytes"/> is, or that the cache size is unknown (sysfs on some AMD VMs has no L3 entry).</summary>
+    public static string Times(double bytes, long lastLevelBytes) => lastLevelBytes > 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{bytes / lastLevelBytes:0.0}x L3")
+        : "L3 size unknown";
+
     private static long Parse(string text)
     {
         var multiplier = text[^1] switch

@@ -64,7 +64,7 @@ internal static class InferenceBenchmark
             $"stream triad: 3 arrays of {CacheSize.Describe(triadElements * 4L)}, {triadRates.Count} passes taking turns with decode: median {triadMedian / 1e9:0.00} GB/s, best {triadBest / 1e9:0.00} GB/s (start-up probe in the device info: {provider.Discover().Devices[0].PeakBandwidthBytesPerSecond / 1e9:0.00} GB/s)"));
         Console.WriteLine($"inference decode: {prepared.Shape}, {prepared.Implementation}, prepared in {prepareSeconds:0.0} s");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  bytes per decode step {stepBytes / 1e9:0.000} GB ({(l3 > 0 ? stepBytes / l3 : double.NaN):0.0}x L3); {tpot.Count} steps over {iterations} iterations"));
+            $"  bytes per decode step {stepBytes / 1e9:0.000} GB ({CacheSize.Times(stepBytes, l3)}); {tpot.Count} steps over {iterations} iterations"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  TTFT mean {measurements["ttft_seconds"].Average() * 1e3:0.0} ms (prefill {measurements["prefill_tokens_per_second"].Average():0.0} tokens/s); TPOT mean {tpot.Average() * 1e3:0.0} ms, p50 {Statistics.Percentile(tpot, 50) * 1e3:0.0} ms, p99 {Statistics.Percentile(tpot, 99) * 1e3:0.0} ms; {measurements["decode_tokens_per_second"].Average():0.00} tokens/s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

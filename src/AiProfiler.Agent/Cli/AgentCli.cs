@@ -87,7 +87,7 @@ internal static class AgentCli
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            await error.WriteLineAsync($"aiprofiler: error: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"aiprofiler: error: {ex.Message}").ConfigureAwait(false);
             return Failure;
         }
     }
@@ -118,11 +118,39 @@ internal static class AgentCli
     };
 
     /// <summary>The <c>--plugins</c> option shared by the commands that load plugins.</summary>
-    public static Option<string?> PluginsOption() => new("--plugins")
+    public static Option<string?> PluginsOption()
     {
-        Description = "the plugins folder (default: Plugins:Directory, i.e. ./plugins)",
-        HelpName = "DIR",
-    };
+        var option = new Option<string?>("--plugins")
+        {
+            Description = "a folder of plugin folders (default: Plugins:Directory, i.e. plugins/ beside the agent)",
+            HelpName = "DIR",
+        };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } path && PluginsFolderProblem(path) is { } problem)
+            {
+                r.AddError(problem);
+            }
+        });
+        return option;
+    }
+
+    /// <summary>
+    /// Why <paramref name="path"/> cannot be a plugins folder: it does not exist, or it is one plugin's build output
+    /// (a common first attempt) rather than a folder holding one folder per plugin.
+    /// </summary>
+    public static string? PluginsFolderProblem(string path)
+    {
+        if (!Directory.Exists(path))
+        {
+            return $"--plugins '{path}' does not exist; pass a folder that holds one folder per plugin";
+        }
+
+        var assembly = Directory.EnumerateFiles(path, "*.deps.json").Select(f => Path.GetFileName(f)[..^".deps.json".Length]).Order(StringComparer.Ordinal).FirstOrDefault();
+        return assembly is null
+            ? null
+            : $"--plugins '{path}' holds the files of one plugin ({assembly}.dll); it expects a folder of plugin folders: copy them into DIR/{assembly}/ and pass --plugins DIR";
+    }
 
     /// <summary>The <c>--format</c> option.</summary>
     public static Option<string> FormatOption(params string[] allowed)

@@ -26,30 +26,9 @@ internal static class BenchCommand
             HelpName = "KEY=VALUES",
         };
         var threads = new Option<string?>("--threads", "-t") { Description = "host threads for the CPU device (1..logical cores); a comma list or range sweeps it; default all", HelpName = "N" };
-        var iterations = new Option<int>("--iterations", "-n", "--repetitions", "-r") { Description = "the most timed iterations per row, reported as mean ± stdev (llama-bench's --repetitions) (1..100000)", DefaultValueFactory = _ => 10 };
-        iterations.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 1 or > 100_000)
-            {
-                r.AddError($"--iterations must be between 1 and 100000, got {r.GetValueOrDefault<int>()}");
-            }
-        });
-        var warmup = new Option<int>("--warmup") { Description = "untimed iterations first (0..1000)", DefaultValueFactory = _ => 2 };
-        warmup.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 0 or > 1000)
-            {
-                r.AddError($"--warmup must be between 0 and 1000, got {r.GetValueOrDefault<int>()}");
-            }
-        });
-        var budget = new Option<double>("--time-budget") { Description = "stop timing after this many seconds (0.01..3600)", DefaultValueFactory = _ => 30, HelpName = "SECONDS" };
-        budget.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double>() is < 0.01 or > 3600 or double.NaN)
-            {
-                r.AddError($"--time-budget must be between 0.01 and 3600 seconds, got {r.GetValueOrDefault<double>().ToString(CultureInfo.InvariantCulture)}");
-            }
-        });
+        var iterations = NumberOptions.WholeNumber("--iterations", "the most timed iterations per row, reported as mean ± stdev (llama-bench's --repetitions)", 1, 100_000, 10, "-n", "--repetitions", "-r");
+        var warmup = NumberOptions.WholeNumber("--warmup", "untimed iterations first", 0, 1000, 2);
+        var budget = NumberOptions.Seconds("--time-budget", "warm-up, timing and verification stop after this many seconds, after at least one timed iteration", 0.01, 3600, 30);
         var format = AgentCli.FormatOption("table", "json", "jsonl", "csv", "markdown");
         var noVerify = new Option<bool>("--no-verify") { Description = "skip checking the output against the reference" };
         var plugins = AgentCli.PluginsOption();
@@ -127,7 +106,7 @@ internal static class BenchCommand
                         var label = string.Join(' ', [.. swept.Select(k => $"{k}={combinations[i][k]}"), .. count is { } t ? [$"threads={t}"] : Array.Empty<string>()]);
                         var progress = new ProgressLine(error, $"{found.Name} on {id}{(label.Length > 0 ? $" ({label})" : "")}");
                         var result = await runner.RunAsync(found, environment.Devices.Open(id), sets[i], options with { Threads = count }, progress, cancellationToken).ConfigureAwait(false);
-                        progress.Done(result.Outcome.ToString().ToLowerInvariant());
+                        progress.Done(RunResultFormatter.Verdict(result));
                         rows.Add(new BenchRow(result, sets[i].Values, swept.ToDictionary(k => k, k => combinations[i][k], StringComparer.OrdinalIgnoreCase)));
                     }
                 }

@@ -16,7 +16,11 @@ internal sealed class ProgressLine(TextWriter error, string label) : IProgress<R
     {
         lock (_gate)
         {
-            if (_interactive)
+            if (value.Note is not null)
+            {
+                error.WriteLine(_interactive ? $"\r{label}: {value.Note}" : $"{label}: {value.Note}");
+            }
+            else if (_interactive)
             {
                 error.Write($"\r{label}: {value.Phase} {value.Completed}/{value.Total}   ");
             }

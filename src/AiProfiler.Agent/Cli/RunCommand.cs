@@ -5,7 +5,7 @@ using AiProfiler.Agent.Hosting;
 namespace AiProfiler.Agent.Cli;
 
 /// <summary><c>aiprofiler run</c>: the agent itself, until Ctrl+C or SIGTERM.</summary>
-internal static class RunCommand
+internal static partial class RunCommand
 {
     public const string DefaultUrls = "http://127.0.0.1:9464";
 
@@ -36,12 +36,19 @@ internal static class RunCommand
                 }
                 catch (IOException ex) when (ex.InnerException is SocketException || ex.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
                 {
-                    await error.WriteLineAsync($"aiprofiler: cannot listen on {parse.GetValue(urls)}: {ex.Message}; stop the other process or pass another --urls").ConfigureAwait(false);
+                    LogStartFailed(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RunCommand).FullName!), ex);
+                    await error.WriteLineAsync($"aiprofiler: cannot listen on {parse.GetValue(urls)}: {ex.GetBaseException().Message}; stop the other process or pass another --urls").ConfigureAwait(false);
                     return AgentCli.Failure;
                 }
                 catch (OperationCanceledException)
                 {
                     return AgentCli.Success;
+                }
+                catch (Exception ex)
+                {
+                    // The command line prints the one line that matters; the stack is there for whoever turns on debug logging.
+                    LogStartFailed(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RunCommand).FullName!), ex);
+                    throw;
                 }
 
                 await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
@@ -52,4 +59,7 @@ internal static class RunCommand
         });
         return command;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The agent could not start")]
+    private static partial void LogStartFailed(ILogger logger, Exception exception);
 }

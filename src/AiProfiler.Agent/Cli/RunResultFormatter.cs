@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AiProfiler.Core.Roofline;
 using AiProfiler.Core.Running;
 
 namespace AiProfiler.Agent.Cli;
@@ -18,7 +20,9 @@ internal static class RunResultFormatter
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        // Text such as "M=512 N=512" or "2×" stays readable; the output is a file or a terminal, never HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new FiniteNumberJsonConverter() },
     };
 
     private static readonly JsonSerializerOptions JsonLine = new(Json) { WriteIndented = false };
@@ -44,6 +48,7 @@ internal static class RunResultFormatter
             table.AlignRight(leading.Length + 1, leading.Length + 2, leading.Length + 3, leading.Length + 4, leading.Length + 5);
         }
 
+        var bullet = markdown ? "- " : "  ";
         var notes = new StringBuilder();
         foreach (var row in rows)
         {
@@ -53,22 +58,33 @@ internal static class RunResultFormatter
             {
                 table.Add([.. first, r.Shape, r.Latency!.Count.ToString(CultureInfo.InvariantCulture),
                     Units.MeanAndDeviation(r.Latency.Mean, r.Latency.StandardDeviation), Units.Giga(r.FlopsPerSecond), Units.Giga(r.BytesPerSecond),
-                    $"{Units.Rate(r.ItemsPerSecond)} {r.Cost!.ItemUnit}", $"{Units.Percent(r.Roofline!.RooflineRatio)} of {r.Roofline.Bound}",
-                    r.Outcome == RunOutcome.Passed ? "passed" : "FAILED"]);
+                    $"{Units.Rate(r.ItemsPerSecond)} {r.Cost!.ItemUnit}", Roofline(r.Roofline!), Verdict(r)]);
+                if (r.Measurements.Count > 0)
+                {
+                    // The items/s column and a workload's own rates (prefill, decode tokens/s) are different figures: say which is which.
+                    notes.Append(CultureInfo.InvariantCulture, $"{bullet}{r.Workload} on {r.Device.Id}: items/s {Units.Rate(r.ItemsPerSecond)} {r.Cost.ItemUnit}/s end to end ({Units.Number(r.Cost.Items)} {r.Cost.ItemUnit} per iteration / mean iteration time)\n");
+                }
+
                 foreach (var (name, stats) in r.Measurements)
                 {
-                    notes.Append(CultureInfo.InvariantCulture, $"{(markdown ? "- " : "  ")}{r.Workload} on {r.Device.Id}: {name} mean {stats.Mean:G4}, p50 {stats.Median:G4}, p99 {stats.P99:G4}\n");
+                    var (label, format) = Units.Measurement(name);
+                    notes.Append(CultureInfo.InvariantCulture, $"{bullet}{r.Workload} on {r.Device.Id}: {label} mean {format(stats.Mean)}, p50 {format(stats.Median)}, p99 {format(stats.P99)}\n");
+                }
+
+                foreach (var note in r.Notes)
+                {
+                    notes.Append(CultureInfo.InvariantCulture, $"{bullet}{r.Workload} on {r.Device.Id}: {note}\n");
                 }
 
                 if (r.Outcome != RunOutcome.Passed)
                 {
-                    notes.Append(CultureInfo.InvariantCulture, $"{(markdown ? "- " : "  ")}{r.Workload} on {r.Device.Id}: {r.Error}\n");
+                    notes.Append(CultureInfo.InvariantCulture, $"{bullet}{r.Workload} on {r.Device.Id}: {r.Error}\n");
                 }
             }
             else
             {
-                table.Add([.. first, r.Parameters, "0", "-", "-", "-", "-", "-", r.Outcome.ToString().ToLowerInvariant()]);
-                notes.Append(CultureInfo.InvariantCulture, $"{(markdown ? "- " : "  ")}{r.Workload} on {r.Device.Id}: {r.Error}\n");
+                table.Add([.. first, r.Parameters, "0", "-", "-", "-", "-", "-", Verdict(r)]);
+                notes.Append(CultureInfo.InvariantCulture, $"{bullet}{r.Workload} on {r.Device.Id}: {r.Error}\n");
             }
         }
 
@@ -87,7 +103,7 @@ internal static class RunResultFormatter
                 Number(l?.Count ?? 0), Number(l?.Mean), Number(l?.StandardDeviation), Number(l?.Median), Number(l?.P99),
                 Number(r.FlopsPerSecond), Number(r.BytesPerSecond), Number(r.ItemsPerSecond), r.Cost?.ItemUnit ?? "",
                 Number(r.ArithmeticIntensity), Number(r.Roofline?.RooflineRatio), r.Roofline?.Bound ?? "",
-                r.Outcome == RunOutcome.Passed ? "true" : "false", r.Error ?? "",
+                r.Verification is { } v ? (v.Passed ? "true" : "false") : "", r.Error ?? "",
             ];
             text.AppendJoin(',', cells.Select(Quote)).Append('\n');
         }
@@ -95,7 +111,29 @@ internal static class RunResultFormatter
         return text.ToString();
     }
 
-    private static string Number(double? value) => value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : "";
+    /// <summary>
+    /// What a user reads in the progress line and the <c>verified</c> column: <c>passed</c> only when the output was
+    /// checked, <c>not verified</c> after <c>--no-verify</c>, otherwise why the run did not pass.
+    /// </summary>
+    public static string Verdict(RunResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Outcome switch
+        {
+            RunOutcome.Passed => result.Verification is null ? "not verified" : "passed",
+            RunOutcome.VerificationFailed => "FAILED",
+            _ => result.Outcome.ToString().ToLowerInvariant(),
+        };
+    }
+
+    private static string Roofline(RooflinePoint point) => point switch
+    {
+        { PeakBandwidthBytesPerSecond: <= 0 } => "unknown bandwidth",
+        { PeakFlopsPerSecond: <= 0 } => "unknown peak FLOP/s",
+        _ => $"{Units.Percent(point.RooflineRatio)} of {point.Bound}",
+    };
+
+    private static string Number(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
 
     private static string Quote(string cell) =>
         cell.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
@@ -145,6 +183,7 @@ internal static class RunResultFormatter
             : null,
             verification = r.Verification,
             measurements = r.Measurements,
+            notes = r.Notes,
         };
     }
 }

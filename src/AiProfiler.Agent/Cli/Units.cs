@@ -36,5 +36,57 @@ internal static class Units
 
     public static string Percent(double ratio) => Invariant($"{ratio * 100:0.#}%");
 
+    private static string Words(string name, string suffix) => name[..^suffix.Length].Replace('_', ' ');
+
+    /// <summary>
+    /// A plain decimal with four significant digits and never an exponent (<c>15523</c>, <c>0.001235</c>): statistics
+    /// are read by people, who should not have to decode <c>1.552E+04</c>.
+    /// </summary>
+    public static string Number(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            return "-";
+        }
+
+        if (value == 0)
+        {
+            return "0";
+        }
+
+        var decimals = Math.Clamp(3 - (int)Math.Floor(Math.Log10(Math.Abs(value))), 0, 15);
+        return Math.Round(value, decimals).ToString("0.###############", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// A workload measurement's name as a reader says it, with the formatter for its values, from the Prometheus-style
+    /// suffix of the name: <c>prefill_tokens_per_second</c> is "prefill tokens/s", <c>ttft_seconds</c> a duration.
+    /// </summary>
+    public static (string Label, Func<double, string> Format) Measurement(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.EndsWith("_bytes_per_second", StringComparison.Ordinal))
+        {
+            return (Words(name, "_bytes_per_second") + " GB/s", v => Giga(v));
+        }
+
+        if (name.EndsWith("_per_second", StringComparison.Ordinal))
+        {
+            return (Words(name, "_per_second") + "/s", Number);
+        }
+
+        if (name.EndsWith("_seconds", StringComparison.Ordinal))
+        {
+            return (Words(name, "_seconds"), Seconds);
+        }
+
+        if (name.EndsWith("_ratio", StringComparison.Ordinal))
+        {
+            return (Words(name, "_ratio"), Percent);
+        }
+
+        return (Words(name, ""), Number);
+    }
+
     public static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

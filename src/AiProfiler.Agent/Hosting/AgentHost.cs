@@ -22,6 +22,10 @@ internal static class AgentHost
             builder.Configuration.AddInMemoryCollection([new("Plugins:Directory", Path.GetFullPath(pluginsDirectory))]);
         }
 
+        AgentConfiguration.Check(builder.Configuration);
+        // A start-up failure is printed as one line by the command line (and logged with its stack at debug level);
+        // the host's own error entry would repeat it as a 17-45 line stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.WebHost.UseUrls(urls);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddAiProfilerAgent(builder.Configuration);

@@ -5,7 +5,7 @@ namespace AiProfiler.Core.Plugins;
 /// <summary>Where plugins live and whether changes are picked up while the agent runs (configuration section <c>Plugins</c>).</summary>
 public sealed class PluginCatalogOptions
 {
-    /// <summary>The plugins folder; relative paths resolve against the working directory, then the agent's own folder.</summary>
+    /// <summary>The plugins folder, a folder of plugin folders; a relative path resolves against the agent's own folder.</summary>
     [Required]
     public string Directory { get; set; } = "plugins";
 
@@ -16,21 +16,9 @@ public sealed class PluginCatalogOptions
     [Range(50, 60_000)]
     public int DebounceMilliseconds { get; set; } = 750;
 
-    /// <summary>Resolves <see cref="Directory"/> to a full path.</summary>
-    public string ResolveDirectory()
-    {
-        if (Path.IsPathRooted(Directory))
-        {
-            return Directory;
-        }
-
-        var fromWorkingDirectory = Path.GetFullPath(Directory);
-        if (System.IO.Directory.Exists(fromWorkingDirectory))
-        {
-            return fromWorkingDirectory;
-        }
-
-        var fromAgent = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, Directory));
-        return System.IO.Directory.Exists(fromAgent) ? fromAgent : fromWorkingDirectory;
-    }
+    /// <summary>
+    /// Resolves <see cref="Directory"/> to a full path: a relative one against the agent's own folder, never the working
+    /// directory, so the agent finds the same plugins whether a shell, systemd or the Windows service manager starts it.
+    /// </summary>
+    public string ResolveDirectory() => Path.GetFullPath(Directory, AppContext.BaseDirectory);
 }

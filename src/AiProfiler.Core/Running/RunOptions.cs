@@ -13,7 +13,10 @@ public sealed record RunOptions
     [Range(1, 1_000_000)]
     public int Iterations { get; init; } = 10;
 
-    /// <summary>Stop timing once this much time was spent (after at least one timed iteration).</summary>
+    /// <summary>
+    /// The time for warm-up, timing and verification: no iteration starts that is expected to end after it, except the
+    /// one timed iteration every result needs, and verification is skipped (with a note) when that iteration used it all.
+    /// </summary>
     public TimeSpan TimeBudget { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Give up on the whole run (preparation, iterations, verification) after this long.</summary>

@@ -61,6 +61,9 @@ public sealed record RunResult
     /// <summary>Why it failed or was refused.</summary>
     public string? Error { get; init; }
 
+    /// <summary>What a reader should know about how it was measured, e.g. that the time budget left no room for verification.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>Achieved FLOP/s at the mean iteration time.</summary>
     public double FlopsPerSecond => Rate(Cost?.Flops);
 

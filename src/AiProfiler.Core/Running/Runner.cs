@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using AiProfiler.Abstractions.Devices;
 using AiProfiler.Abstractions.Parameters;
 using AiProfiler.Abstractions.Workloads;
@@ -72,6 +73,7 @@ public sealed class Runner
         var started = _time.GetUtcNow();
         var precision = PrecisionOf(parameters);
         IPreparedWorkload? prepared = null;
+        var phase = "checking memory";
         var threaded = device as IThreadedDevice;
         var deviceThreads = threaded?.Threads;
         try
@@ -95,42 +97,68 @@ public sealed class Runner
                     new InsufficientDeviceMemoryException(device.Info.Id, footprint, available).Message);
             }
 
-            progress?.Report(new RunProgress("preparing", 0, 1));
+            phase = "preparing";
+            progress?.Report(new RunProgress(phase, 0, 1));
             prepared = workload.Prepare(device, parameters);
             var measurements = new Dictionary<string, List<double>>(StringComparer.Ordinal);
-            var budget = Stopwatch.StartNew();
-            for (var i = 0; i < options.WarmupIterations && budget.Elapsed < options.TimeBudget / 2; i++)
+            var notes = new List<string>();
+            var info = _calibration?.Apply(device.Info) ?? device.Info;
+            var fastest = FastestIteration(info, precision, prepared.Cost);
+            var budget = options.TimeBudget.TotalSeconds;
+            if (fastest > budget)
+            {
+                var note = string.Create(CultureInfo.InvariantCulture,
+                    $"one iteration needs at least {Seconds(fastest)} at the device's peak, more than the {Seconds(budget)} time budget: no warm-up, one timed iteration; choose smaller sizes or raise the budget");
+                notes.Add(note);
+                progress?.Report(new RunProgress("estimating", 0, 1, note));
+            }
+
+            // The budget covers warm-up, timing and verification: no iteration starts that is expected to end after it,
+            // except the one timed iteration every result needs; each warm-up iteration leaves room for that one.
+            var clock = Stopwatch.StartNew();
+            var last = fastest;
+            phase = "warm-up";
+            for (var i = 0; i < options.WarmupIterations && clock.Elapsed.TotalSeconds + (2 * last) <= budget; i++)
             {
                 runToken.ThrowIfCancellationRequested();
-                progress?.Report(new RunProgress("warm-up", i, options.WarmupIterations));
+                progress?.Report(new RunProgress(phase, i, options.WarmupIterations));
+                var before = clock.Elapsed.TotalSeconds;
                 prepared.Run(new IterationContext(runToken, measurements, isWarmup: true));
                 device.Synchronize();
+                last = Math.Max(fastest, clock.Elapsed.TotalSeconds - before);
             }
 
             var samples = new List<double>(options.Iterations);
-            budget.Restart();
+            phase = "measuring";
             using (var timer = device.CreateTimer())
             {
-                while (samples.Count < options.Iterations && (samples.Count == 0 || budget.Elapsed < options.TimeBudget))
+                while (samples.Count < options.Iterations && (samples.Count == 0 || clock.Elapsed.TotalSeconds + last <= budget))
                 {
                     runToken.ThrowIfCancellationRequested();
-                    progress?.Report(new RunProgress("measuring", samples.Count, options.Iterations));
+                    progress?.Report(new RunProgress(phase, samples.Count, options.Iterations));
+                    var before = clock.Elapsed.TotalSeconds;
                     timer.Start();
                     prepared.Run(new IterationContext(runToken, measurements, isWarmup: false));
                     timer.Stop();
                     samples.Add(timer.ElapsedSeconds);
+                    last = Math.Max(fastest, clock.Elapsed.TotalSeconds - before);
                 }
             }
 
             VerificationResult? verification = null;
-            if (options.Verify)
+            if (options.Verify && clock.Elapsed.TotalSeconds >= budget)
             {
-                progress?.Report(new RunProgress("verifying", 0, 1));
+                notes.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"not verified: the timed iterations used the whole {Seconds(budget)} time budget; raise the budget to verify"));
+            }
+            else if (options.Verify)
+            {
+                phase = "verifying";
+                progress?.Report(new RunProgress(phase, 0, 1));
                 verification = prepared.Verify();
             }
 
             var latency = RunStatistics.From(samples);
-            var info = _calibration?.Apply(device.Info) ?? device.Info;
             return new RunResult
             {
                 Workload = workload.Name,
@@ -150,6 +178,7 @@ public sealed class Runner
                 Verification = verification,
                 Roofline = RooflineModel.Place(info, precision, prepared.Cost, latency.Mean),
                 Error = verification is { Passed: false } v ? $"verification failed: {v.Detail}" : null,
+                Notes = notes,
             };
         }
         catch (OperationCanceledException) when (callerToken.IsCancellationRequested)
@@ -172,7 +201,7 @@ public sealed class Runner
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            return Failure(workload, device, parameters, started, RunOutcome.Failed, $"{ex.GetType().Name}: {ex.Message}");
+            return Failure(workload, device, parameters, started, RunOutcome.Failed, $"{phase} failed: {ex.Message}");
         }
         finally
         {
@@ -192,6 +221,23 @@ public sealed class Runner
             ? DataTypeExtensions.ParseShortName(text)
             : DataType.Float32;
     }
+
+    /// <summary>
+    /// The shortest time one iteration can take on this device: its FLOPs at the peak FLOP/s or its bytes at the peak
+    /// bandwidth, whichever is longer (0 where the device reports neither peak). A real iteration is slower, so an
+    /// iteration this estimate puts over the budget certainly overruns it.
+    /// </summary>
+    public static double FastestIteration(DeviceInfo device, DataType precision, WorkloadCost cost)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(cost);
+        var peakFlops = device.PeakFlopsFor(precision);
+        var compute = peakFlops > 0 ? cost.Flops / peakFlops : 0;
+        var memory = device.PeakBandwidthBytesPerSecond > 0 ? cost.Bytes / device.PeakBandwidthBytesPerSecond : 0;
+        return Math.Max(compute, memory);
+    }
+
+    private static string Seconds(double seconds) => seconds.ToString(seconds < 10 ? "0.##" : "0", CultureInfo.InvariantCulture) + " s";
 
     private static RunResult Failure(IWorkload workload, IDevice device, ParameterSet parameters, DateTimeOffset started, RunOutcome outcome, string error) => new()
     {

@@ -72,6 +72,77 @@ public sealed class AgentCliTests
         Assert.Equal(2, lines.Length);
     }
 
+    [Theory]
+    [InlineData("-n", "abc", "-n 'abc' is not a whole number; use 1..100000")]
+    [InlineData("--iterations", "2.5", "--iterations '2.5' is not a whole number; use 1..100000")]
+    [InlineData("-n", "99999999999", "-n must be between 1 and 100000, got 99999999999")]
+    [InlineData("--warmup", "abc", "--warmup 'abc' is not a whole number; use 0..1000")]
+    [InlineData("--warmup", "1001", "--warmup must be between 0 and 1000, got 1001")]
+    [InlineData("--time-budget", "abc", "--time-budget 'abc' is not a number of seconds; use 0.01..3600")]
+    [InlineData("--time-budget", "Infinity", "--time-budget 'Infinity' is not a number of seconds; use 0.01..3600")]
+    [InlineData("--time-budget", "0", "--time-budget must be between 0.01 and 3600 seconds, got 0")]
+    public async Task Bench_NumberOptionNotANumberOrOutOfRange_ExitTwoWithOneLineNamingIt(string option, string value, string message)
+    {
+        var run = await CliRun.Invoke("bench", "-w", "gemm", option, value, "--plugins", Repository.Plugins);
+
+        Assert.Equal(2, run.ExitCode);
+        var lines = run.Error.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("aiprofiler: error: " + message, lines[0]);
+        Assert.StartsWith("usage: aiprofiler bench ", lines[1], StringComparison.Ordinal);
+        Assert.Equal(2, lines.Length);
+    }
+
+    [Fact]
+    public async Task Bench_NoVerify_SaysNotVerifiedInsteadOfPassed()
+    {
+        var run = await CliRun.Invoke("bench", "-w", "gemm", "-p", "m=16", "-p", "n=16", "-p", "k=16", "-n", "1", "--no-verify", "--plugins", Repository.Plugins);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("gemm on cpu: not verified", run.Error.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries)[^1]);
+        Assert.EndsWith("| not verified |", run.Output.Split('\n')[2], StringComparison.Ordinal);
+        Assert.DoesNotContain("passed", run.Output + run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bench_OneIterationLongerThanTheBudget_SaysSoBeforeMeasuring()
+    {
+        // 2*4096^3 = 137 GFLOP: longer than 10 ms at the peak of any CPU this suite runs on.
+        var run = await CliRun.Invoke("bench", "-w", "gemm", "-p", "m=4096", "-p", "n=4096", "-p", "k=4096", "--time-budget", "0.01", "--format", "json", "--plugins", Repository.Plugins);
+
+        var progress = run.Error.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        var note = Array.FindIndex(progress, l => l.StartsWith("gemm on cpu: one iteration needs at least ", StringComparison.Ordinal));
+        Assert.True(note > 0, run.Error);
+        Assert.Matches(@"^gemm on cpu: one iteration needs at least [\d.]+ s at the device's peak, more than the 0\.01 s time budget: no warm-up, one timed iteration; choose smaller sizes or raise the budget$", progress[note]);
+        Assert.True(note < Array.IndexOf(progress, "gemm on cpu: measuring"), run.Error);
+        Assert.DoesNotContain("gemm on cpu: warm-up", progress);
+        using var json = JsonDocument.Parse(run.Output);
+        Assert.Equal(1, json.RootElement[0].GetProperty("iterations").GetInt32());
+    }
+
+    [Fact]
+    public async Task AnyCommand_PluginsPointsAtOnePluginsBuildOutput_SaysItExpectsAFolderOfPluginFolders()
+    {
+        var gemm = Path.Combine(Repository.Plugins, "AiProfiler.Workloads.Gemm");
+
+        var run = await CliRun.Invoke("workloads", "--plugins", gemm);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(
+            $"aiprofiler: error: --plugins '{gemm}' holds the files of one plugin (AiProfiler.Workloads.Gemm.dll); it expects a folder of plugin folders: copy them into DIR/AiProfiler.Workloads.Gemm/ and pass --plugins DIR",
+            run.Error.Split(Environment.NewLine)[0]);
+    }
+
+    [Fact]
+    public async Task Workloads_NoPluginsOption_LooksBesideTheAgentNotInTheWorkingDirectory()
+    {
+        // The repository root has a plugins/ folder with the bundled plugins; the agent must not pick it up from there.
+        var run = await CliProcess.Run(["workloads"], workingDirectory: Repository.Root);
+
+        Assert.Equal(
+            $"warning: Plugins directory {Path.Combine(AppContext.BaseDirectory, "plugins")} does not exist; no workloads are loaded (set Plugins:Directory){Environment.NewLine}",
+            run.Error);
+    }
+
     [Fact]
     public async Task Devices_Json_ListsTheCpuWithPeaks()
     {

@@ -37,6 +37,51 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_IterationLongerThanTheBudgetAtPeak_SaysSoFirstThenTimesOneIterationWithoutWarmup()
+    {
+        // 1e18 FLOPs take hours at any CPU's peak; the iteration itself returns at once.
+        var workload = new FakeWorkload { Cost = new(1e18, 1e8, 1, "tokens") };
+        var progress = new List<RunProgress>();
+
+        var result = await new Runner().RunAsync(workload, _cpu, Parameters(workload),
+            new RunOptions { WarmupIterations = 2, Iterations = 10, TimeBudget = TimeSpan.FromSeconds(5) }, new SynchronousProgress(progress));
+
+        var note = progress.First(p => p.Note is not null);
+        Assert.Matches(@"^one iteration needs at least \d+ s at the device's peak, more than the 5 s time budget: no warm-up, one timed iteration; choose smaller sizes or raise the budget$", note.Note);
+        Assert.True(progress.IndexOf(note) < progress.FindIndex(p => p.Phase == "measuring"));
+        Assert.DoesNotContain(progress, p => p.Phase == "warm-up");
+        Assert.Equal(1, workload.Iterations);
+        Assert.Equal(1, result.Latency!.Count);
+        Assert.Equal([note.Note!], result.Notes);
+    }
+
+    [Fact]
+    public async Task RunAsync_FirstIterationUsesTheWholeBudget_NotVerifiedWithTheReason()
+    {
+        var workload = new FakeWorkload { Iteration = _ => Thread.Sleep(60) };
+
+        var result = await Run(workload, new RunOptions { WarmupIterations = 0, Iterations = 10, TimeBudget = TimeSpan.FromMilliseconds(50) });
+
+        Assert.Equal(RunOutcome.Passed, result.Outcome);
+        Assert.Null(result.Verification);
+        Assert.Equal(1, workload.Iterations);
+        Assert.Equal(["not verified: the timed iterations used the whole 0.05 s time budget; raise the budget to verify"], result.Notes);
+    }
+
+    [Fact]
+    public async Task RunAsync_SlowWarmup_StopsWarmingUpToLeaveRoomForOneTimedIteration()
+    {
+        // Each iteration takes at least 30 ms: a warm-up iteration starts only while two more fit in 100 ms, so at most
+        // two warm-up iterations run, then the one timed iteration; without the bound all 100 would.
+        var workload = new FakeWorkload { Iteration = _ => Thread.Sleep(30) };
+
+        var result = await Run(workload, new RunOptions { WarmupIterations = 100, Iterations = 1, TimeBudget = TimeSpan.FromMilliseconds(100) });
+
+        Assert.InRange(workload.Iterations, 2, 3);
+        Assert.Equal(1, result.Latency!.Count);
+    }
+
+    [Fact]
     public async Task RunAsync_Rates_DerivedFromCostAndMeanTime()
     {
         var workload = new FakeWorkload { Iteration = _ => Thread.Sleep(2) };
@@ -70,7 +115,7 @@ public sealed class RunnerTests : IDisposable
         var result = await Run(workload, new RunOptions());
 
         Assert.Equal(RunOutcome.Failed, result.Outcome);
-        Assert.Equal("InvalidOperationException: kernel fault", result.Error);
+        Assert.Equal("warm-up failed: kernel fault", result.Error);
         Assert.True(workload.Disposed);
     }
 
@@ -159,4 +204,10 @@ public sealed class RunnerTests : IDisposable
 
     private Task<RunResult> Run(FakeWorkload workload, RunOptions options) =>
         new Runner().RunAsync(workload, _cpu, Parameters(workload), options);
+
+    /// <summary>Collects progress on the reporting thread (Progress&lt;T&gt; would post to the thread pool and lose the order).</summary>
+    private sealed class SynchronousProgress(List<RunProgress> reports) : IProgress<RunProgress>
+    {
+        public void Report(RunProgress value) => reports.Add(value);
+    }
 }

@@ -65,8 +65,8 @@ public sealed partial class SystemdUnitTests
         Assert.StartsWith("/opt/aiprofiler/aiprofiler run ", execStart, StringComparison.Ordinal);
         Assert.Contains("--config /etc/aiprofiler/appsettings.json", execStart, StringComparison.Ordinal);
         Assert.Contains("--plugins /opt/aiprofiler/plugins", execStart, StringComparison.Ordinal);
-        Assert.Contains("readonly PREFIX=/opt/aiprofiler", script, StringComparison.Ordinal);
-        Assert.Contains("readonly CONFIG_DIR=/etc/aiprofiler", script, StringComparison.Ordinal);
+        Assert.Contains("readonly PREFIX=${DESTDIR:-}/opt/aiprofiler", script, StringComparison.Ordinal);
+        Assert.Contains("readonly CONFIG_DIR=${DESTDIR:-}/etc/aiprofiler", script, StringComparison.Ordinal);
         Assert.Contains("readonly SERVICE_USER=aiprofiler", script, StringComparison.Ordinal);
         // --config is layered over the appsettings.json beside the agent; install.sh moves that one aside.
         Assert.Contains("mv \"$PREFIX/appsettings.json\" \"$PREFIX/appsettings.default.json\"", script, StringComparison.Ordinal);
