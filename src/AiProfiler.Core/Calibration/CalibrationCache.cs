@@ -66,7 +66,9 @@ public sealed class CalibrationCache
     {
         var devices = _devices.MeasuringDevices;
         var cpu = devices.FirstOrDefault(d => d.Kind == DeviceKind.Cpu);
-        var drivers = string.Join("; ", devices.Select(d => $"{d.Id}={d.Name} {d.DriverVersion}".Trim()).Order(StringComparer.Ordinal));
+        // The CPU's driver string names the GEMM engine a start-up probe chose, which can differ between two processes
+        // on a busy machine; the CPU is keyed by its model, cores and memory instead. Accelerators keep their drivers.
+        var drivers = string.Join("; ", devices.Select(d => (d.Kind == DeviceKind.Cpu ? $"{d.Id}={d.Name}" : $"{d.Id}={d.Name} {d.DriverVersion}").Trim()).Order(StringComparer.Ordinal));
         var version = typeof(CalibrationCache).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
         return new CalibrationKey(cpu?.Name ?? "unknown", Environment.ProcessorCount, cpu?.MemoryBytes ?? 0, drivers, version);
     }
