@@ -7,8 +7,9 @@ namespace AiProfiler.Testing;
 /// <summary>Devices for tests: CPU devices opened without the provider's start-up STREAM probe, and opencl:0 (PoCL in CI).</summary>
 public static class TestDevices
 {
-    // One OpenCL device for the test run: PoCL compiles each kernel on first use, which is slow on two cores.
-    private static readonly Lazy<IDevice> OpenClDevice = new(() =>
+    // One OpenCL provider for the test run: a second provider's platform discovery in the same process can find no
+    // PoCL device while the first one is busy compiling.
+    private static readonly Lazy<OpenClDeviceProvider> OpenClProvider = new(() =>
     {
         var provider = new OpenClDeviceProvider(new OpenClOptions());
         if (provider.Discover().UnavailableReason is { } reason)
@@ -17,8 +18,11 @@ public static class TestDevices
             throw new InvalidOperationException($"these tests run on OpenCL (PoCL in CI), which is unavailable here: {reason}");
         }
 
-        return provider.Open(0);
+        return provider;
     });
+
+    // One OpenCL device for the test run: PoCL compiles each kernel on first use, which is slow on two cores.
+    private static readonly Lazy<IDevice> OpenClDevice = new(() => OpenClProvider.Value.Open(0));
 
     /// <summary>A fresh CPU device with the given GEMM engine, host memory limit and fp32 peak.</summary>
     public static CpuDevice Cpu(string gemm = "auto", long? hostAvailableBytes = null, double peakFlopsPerSecond = 0) => new(
@@ -28,4 +32,7 @@ public static class TestDevices
 
     /// <summary>The shared <c>opencl:0</c> device; do not dispose it.</summary>
     public static IDevice OpenCl() => OpenClDevice.Value;
+
+    /// <summary>A new <c>opencl:0</c> device of its own, for a test that disposes it.</summary>
+    public static IDevice NewOpenCl() => OpenClProvider.Value.Open(0);
 }

@@ -1,5 +1,4 @@
 using AiProfiler.Abstractions.Devices;
-using AiProfiler.Backends.OpenCL;
 using AiProfiler.Testing;
 
 namespace AiProfiler.Abstractions.Tests.Devices;
@@ -79,7 +78,7 @@ public sealed class DeviceBaseTests
     [MemberData(nameof(Backends))]
     public void Write_AfterTheDeviceIsDisposed_ThrowsObjectDisposed(string backend)
     {
-        var device = backend == "cpu" ? TestDevices.Cpu() : new OpenClDeviceProvider(new OpenClOptions()).Open(0);
+        var device = backend == "cpu" ? TestDevices.Cpu() : TestDevices.NewOpenCl();
         var buffer = device.Allocate(4);
         device.Dispose();
 
