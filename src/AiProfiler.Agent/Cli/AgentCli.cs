@@ -5,13 +5,16 @@ namespace AiProfiler.Agent.Cli;
 
 /// <summary>
 /// The <c>aiprofiler</c> command line. Exit codes: 0 success, 1 a run failed or the agent could not start,
-/// 2 wrong arguments (with one error line and the command's usage line).
+/// 2 wrong arguments (with one error line and the command's usage line), 130 <c>bench</c> interrupted by Ctrl+C.
 /// </summary>
 internal static class AgentCli
 {
     public const int Success = 0;
     public const int Failure = 1;
     public const int UsageError = 2;
+
+    /// <summary>Interrupted by Ctrl+C (128 + SIGINT), as shells report it.</summary>
+    public const int Interrupted = 130;
 
     private static readonly Dictionary<string, string> UsageLines = new(StringComparer.Ordinal)
     {
@@ -30,6 +33,7 @@ internal static class AgentCli
             BenchCommand.Create(output, error),
             DevicesCommand.Create(output, error),
             WorkloadsCommand.Create(output, error),
+            WorkerCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

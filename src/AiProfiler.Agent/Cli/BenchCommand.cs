@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using AiProfiler.Abstractions.Parameters;
+using AiProfiler.Core.Devices;
 using AiProfiler.Core.Running;
+using AiProfiler.Core.Workers;
 
 namespace AiProfiler.Agent.Cli;
 
@@ -106,14 +108,33 @@ internal static class BenchCommand
                 Verify = !parse.GetValue(noVerify),
                 Timeout = TimeSpan.FromHours(1),
             };
-            var runner = environment.Get<Runner>();
+            // Each device's run happens in a worker process: Ctrl+C stops the worker (killing it if it does not stop in
+            // time), and the results measured so far are printed.
+            var workers = environment.Get<WorkerPool>();
+            var plugin = environment.Catalog.FindPlugin(found.Name)!;
             var results = new List<RunResult>();
             foreach (var id in devices)
             {
                 var progress = new ProgressLine(error, $"{found.Name} on {id}");
-                var result = await runner.RunAsync(found, environment.Devices.Open(id), set, options, progress, cancellationToken).ConfigureAwait(false);
-                progress.Done(result.Outcome.ToString().ToLowerInvariant());
-                results.Add(result);
+                var info = environment.Devices.Devices.First(d => d.Id == DeviceRegistry.Normalize(id));
+                try
+                {
+                    var result = await workers.RunAsync(plugin, found.Name, info, set, options, progress, cancellationToken).ConfigureAwait(false);
+                    progress.Done(result.Outcome.ToString().ToLowerInvariant());
+                    results.Add(result);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    progress.Done("interrupted");
+                    await workers.DisposeAsync().ConfigureAwait(false);
+                    if (results.Count > 0)
+                    {
+                        output.Write(RunResultFormatter.Format(results, AgentCli.ParseFormat(parse.GetValue(format)!)));
+                    }
+
+                    await error.WriteLineAsync($"aiprofiler: interrupted during {found.Name} on {id}; {results.Count} of {devices.Length} device runs finished").ConfigureAwait(false);
+                    return AgentCli.Interrupted;
+                }
             }
 
             output.Write(RunResultFormatter.Format(results, AgentCli.ParseFormat(parse.GetValue(format)!)));

@@ -8,6 +8,7 @@ using AiProfiler.Core.Metrics;
 using AiProfiler.Core.Plugins;
 using AiProfiler.Core.Running;
 using AiProfiler.Core.Scheduling;
+using AiProfiler.Core.Workers;
 using AiProfiler.Telemetry;
 
 namespace AiProfiler.Agent.Hosting;
@@ -20,7 +21,7 @@ internal static class AgentServiceCollectionExtensions
 
     /// <summary>
     /// Options (bound strictly: an unknown key is an error naming it), the plugin catalog, the backends and the device
-    /// registry, the runner and the run metrics.
+    /// registry, the runner, the worker processes runs happen in, and the run metrics.
     /// </summary>
     public static IServiceCollection AddAiProfilerCore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -36,6 +37,14 @@ internal static class AgentServiceCollectionExtensions
         services.AddDeviceProviders();
         services.AddSingleton<DeviceRegistry>();
         services.AddSingleton<Runner>();
+        services.AddOptions<WorkerOptions>()
+            .Bind(configuration.GetSection(WorkerOptions.SectionName), o => o.ErrorOnUnknownConfiguration = true)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton(_ => WorkerLaunchResolver.ForThisAgent());
+        services.AddSingleton<IPluginProbe, WorkerPluginProbe>();
+        services.AddSingleton<PluginQuarantine>();
+        services.AddSingleton<WorkerPool>();
         services.AddSingleton<ProfilerMetrics>();
         services.AddSingleton(_ => new AgentReadiness(ReadinessComponents));
         return services;

@@ -1,0 +1,244 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading.Channels;
+using AiProfiler.Shared;
+
+namespace AiProfiler.Core.Workers;
+
+/// <summary>
+/// One running <c>aiprofiler worker</c>: writes requests to its standard input, reads replies from its standard
+/// output, keeps the last lines of its standard error, and kills it when a request times out, the caller gives up,
+/// or it is disposed (after asking it to stop).
+/// </summary>
+internal sealed class WorkerProcess : IAsyncDisposable
+{
+    private const int StderrLines = 20;
+    private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(2);
+    private readonly Process _process;
+    private readonly Channel<WorkerReply> _replies = Channel.CreateUnbounded<WorkerReply>();
+    private readonly Queue<string> _stderr = new();
+    private readonly TimeSpan _stopGrace;
+    private readonly long? _oomKillsAtStart;
+    private bool _killedByUs;
+
+    private WorkerProcess(Process process, TimeSpan stopGrace)
+    {
+        _process = process;
+        _stopGrace = stopGrace;
+        _oomKillsAtStart = HostMemoryReader.System.OomKills();
+        _process.ErrorDataReceived += (_, e) => Remember(e.Data);
+        _process.BeginErrorReadLine();
+        var reader = new Thread(ReadReplies) { IsBackground = true, Name = "worker-replies" };
+        reader.Start();
+    }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public IReadOnlyList<string> StderrTail
+    {
+        get
+        {
+            lock (_stderr)
+            {
+                return [.. _stderr];
+            }
+        }
+    }
+
+    /// <summary>Starts a worker limited to <paramref name="heapLimitBytes"/> of .NET heap (0: unlimited) and first in line for the OOM killer.</summary>
+    public static WorkerProcess Start(WorkerLaunch launch, long heapLimitBytes, TimeSpan stopGrace)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        var info = new ProcessStartInfo(launch.FileName)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in launch.Arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        if (heapLimitBytes > 0)
+        {
+            info.Environment["DOTNET_GCHeapHardLimit"] = heapLimitBytes.ToString("X", CultureInfo.InvariantCulture);
+        }
+
+        info.Environment["DOTNET_DbgEnableMiniDump"] = "0";
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {launch.FileName}");
+        PreferForOomKiller(process.Id);
+        return new WorkerProcess(process, stopGrace);
+    }
+
+    /// <summary>Sends <paramref name="request"/> and waits for its reply, passing progress replies on as they come.</summary>
+    public async Task<WorkerExchange> RequestAsync(WorkerRequest request, Action<WorkerReply>? onProgress, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _process.StandardInput.WriteLineAsync(WorkerProtocol.Write(request).AsMemory(), cancellationToken).ConfigureAwait(false);
+            await _process.StandardInput.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            return await DeathAsync().ConfigureAwait(false);
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            while (await _replies.Reader.WaitToReadAsync(deadline.Token).ConfigureAwait(false))
+            {
+                while (_replies.Reader.TryRead(out var reply))
+                {
+                    if (reply.Kind == WorkerReply.Progress)
+                    {
+                        onProgress?.Invoke(reply);
+                    }
+                    else if (reply.Kind != WorkerReply.Ready)
+                    {
+                        return new WorkerExchange(reply, null, false, StderrTail);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Kill();
+            return new WorkerExchange(null, null, true, StderrTail);
+        }
+
+        return await DeathAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Asks the worker to stop (it cancels its run), waits the grace period, then kills it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            try
+            {
+                await _process.StandardInput.WriteLineAsync(WorkerProtocol.Write(new WorkerRequest { Kind = WorkerRequest.Stop })).ConfigureAwait(false);
+                _process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // Already gone.
+            }
+
+            using var grace = new CancellationTokenSource(_stopGrace);
+            try
+            {
+                await _process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Kill();
+                await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(KillGrace).ConfigureAwait(false);
+            }
+        }
+
+        _process.Dispose();
+    }
+
+    private async Task<WorkerExchange> DeathAsync()
+    {
+        try
+        {
+            await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(KillGrace).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // It closed its output but lives on: it is of no use any more.
+            Kill();
+            await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var oom = HostMemoryReader.System.OomKills() is { } now && _oomKillsAtStart is { } before && now > before;
+        var cause = _killedByUs ? "worker killed" : WorkerExitCause.Describe(_process.ExitCode, StderrTail, oom);
+        return new WorkerExchange(null, cause, false, StderrTail);
+    }
+
+    private void Kill()
+    {
+        _killedByUs = true;
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+    }
+
+    private void ReadReplies()
+    {
+        try
+        {
+            while (_process.StandardOutput.ReadLine() is { } line)
+            {
+                if (WorkerProtocol.Read<WorkerReply>(line) is { } reply)
+                {
+                    _replies.Writer.TryWrite(reply);
+                }
+                else
+                {
+                    Remember(line);
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // The pipe broke: the worker is gone.
+        }
+
+        _replies.Writer.TryComplete();
+    }
+
+    private void Remember(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_stderr)
+        {
+            _stderr.Enqueue(line);
+            while (_stderr.Count > StderrLines)
+            {
+                _stderr.Dequeue();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Raises the worker's <c>oom_score_adj</c>, so that if the host runs out of memory the kernel ends the worker that
+    /// allocated it rather than the agent (raising a child's score needs no privilege).
+    /// </summary>
+    private static void PreferForOomKiller(int pid)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        try
+        {
+            File.WriteAllText($"/proc/{pid}/oom_score_adj", "1000");
+        }
+        catch (IOException)
+        {
+            // The worker exited already, or /proc is read-only here.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Not allowed here; the heap limit still applies.
+        }
+    }
+}
