@@ -37,7 +37,7 @@ internal sealed partial class AgentProcess : IDisposable
 
     public Process Process => _process;
 
-    public static AgentProcess Start(string? configFile = null, IDictionary<string, string>? environment = null)
+    public static AgentProcess Start(string? configFile = null, IDictionary<string, string>? environment = null, string? pluginsDirectory = null)
     {
         var port = FreePort.Next();
         var info = new ProcessStartInfo("dotnet")
@@ -47,7 +47,7 @@ internal sealed partial class AgentProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = Repository.Root,
         };
-        foreach (var arg in new[] { Repository.AgentDll, "run", "--urls", $"http://127.0.0.1:{port}", "--plugins", Repository.Plugins })
+        foreach (var arg in new[] { Repository.AgentDll, "run", "--urls", $"http://127.0.0.1:{port}", "--plugins", pluginsDirectory ?? Repository.Plugins })
         {
             info.ArgumentList.Add(arg);
         }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 
 namespace AiProfiler.Agent.Cli;
@@ -45,16 +46,22 @@ internal static class AgentCli
             return Usage(error, parse.CommandResult.Command.Name, string.Join(' ', message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
         }
 
+        // Ctrl+C and SIGTERM cancel the command's token and nothing else: each command decides how it ends (bench prints
+        // what it measured and exits 130; run stops its workers and exits 0), instead of the parser's own handler
+        // choosing the exit code.
         var invocation = new InvocationConfiguration
         {
             Output = output,
             Error = error,
-            ProcessTerminationTimeout = TimeSpan.FromSeconds(5),
+            ProcessTerminationTimeout = null,
             EnableDefaultExceptionHandler = false,
         };
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
         try
         {
-            return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+            return await parse.InvokeAsync(invocation, stop.Token).ConfigureAwait(false);
         }
         catch (FileNotFoundException ex)
         {
@@ -85,6 +92,12 @@ internal static class AgentCli
         {
             await error.WriteLineAsync($"aiprofiler: error: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
             return Failure;
+        }
+
+        void Cancel(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
         }
     }
 

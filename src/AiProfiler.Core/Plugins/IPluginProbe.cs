@@ -7,5 +7,5 @@ namespace AiProfiler.Core.Plugins;
 public interface IPluginProbe
 {
     /// <summary>Null when the folder loaded cleanly in isolation; else one line saying what went wrong.</summary>
-    string? Probe(string folder);
+    Task<string?> ProbeAsync(string folder);
 }

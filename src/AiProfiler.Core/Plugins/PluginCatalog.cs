@@ -91,12 +91,9 @@ public sealed partial class PluginCatalog : IDisposable
                 .ThenBy(f => f, StringComparer.Ordinal)
                 .ToArray();
 
-            // Probes are separate processes: start them together, then load in order.
-            var probed = new string?[folders.Length];
-            if (_probe is not null)
-            {
-                Parallel.For(0, folders.Length, i => probed[i] = _probe.Probe(folders[i]));
-            }
+            // Probes are separate processes: run a few at a time (asynchronously, so no thread waits on another), then
+            // load in order.
+            var probed = _probe is null ? new string?[folders.Length] : ProbeAllAsync(_probe, folders).GetAwaiter().GetResult();
 
             for (var i = 0; i < folders.Length; i++)
             {
@@ -114,7 +111,24 @@ public sealed partial class PluginCatalog : IDisposable
     public void Reload(string name)
     {
         var folder = Path.Combine(Directory, name);
-        Load(name, System.IO.Directory.Exists(folder) ? _probe?.Probe(folder) : null);
+        Load(name, System.IO.Directory.Exists(folder) && _probe is not null ? _probe.ProbeAsync(folder).GetAwaiter().GetResult() : null);
+    }
+
+    private static async Task<string?[]> ProbeAllAsync(IPluginProbe probe, string[] folders)
+    {
+        using var slots = new SemaphoreSlim(Math.Max(2, Environment.ProcessorCount));
+        return await Task.WhenAll(folders.Select(async folder =>
+        {
+            await slots.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                return await probe.ProbeAsync(folder).ConfigureAwait(false);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        })).ConfigureAwait(false);
     }
 
     private void Load(string name, string? problem)

@@ -28,7 +28,7 @@ internal static class WorkerExitCause
             return "worker exited: stack overflow";
         }
 
-        if (FirstAfter(stderrTail, "Message: ") is { } failFast && text.Contains("Process terminated", StringComparison.Ordinal))
+        if (FailFastMessage(stderrTail) is { } failFast)
         {
             return $"worker exited: Environment.FailFast: {failFast}";
         }
@@ -49,6 +49,33 @@ internal static class WorkerExitCause
         }
 
         return string.Create(CultureInfo.InvariantCulture, $"worker exited: exit code {exitCode}");
+    }
+
+    /// <summary>
+    /// The runtime prints <c>Process terminated.</c> and the FailFast message, on the same line or the next one
+    /// (depending on the version, after <c>Message: </c>), then the stack.
+    /// </summary>
+    private static string? FailFastMessage(IReadOnlyList<string> lines)
+    {
+        const string Marker = "Process terminated.";
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var at = lines[i].IndexOf(Marker, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                continue;
+            }
+
+            var message = lines[i][(at + Marker.Length)..].Trim();
+            if (message.Length == 0 && i + 1 < lines.Count && !lines[i + 1].TrimStart().StartsWith("at ", StringComparison.Ordinal))
+            {
+                message = lines[i + 1].Trim();
+            }
+
+            return message.StartsWith("Message: ", StringComparison.Ordinal) ? message["Message: ".Length..] : message;
+        }
+
+        return null;
     }
 
     private static string? FirstAfter(IReadOnlyList<string> lines, string prefix)

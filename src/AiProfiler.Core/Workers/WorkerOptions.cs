@@ -23,6 +23,10 @@ public sealed class WorkerOptions
     [Range(1, 3600)]
     public int QuarantineSeconds { get; set; } = 60;
 
+    /// <summary>How long loading a plugin folder in a probe worker may take before the folder is skipped (a constructor that blocks).</summary>
+    [Range(1, 300)]
+    public int ProbeTimeoutSeconds { get; set; } = 15;
+
     /// <summary>How long a worker told to stop may take before it is killed.</summary>
     [Range(100, 4000)]
     public int StopGraceMilliseconds { get; set; } = 1000;

@@ -74,6 +74,31 @@ internal sealed class WorkerProcess : IAsyncDisposable
         return new WorkerProcess(process, stopGrace);
     }
 
+    /// <summary>
+    /// Waits until the worker has started and said so; false if it died or took longer than <paramref name="timeout"/>
+    /// (a busy host can take seconds to start a process, which must not count against a request's own timeout).
+    /// </summary>
+    public async Task<bool> WaitReadyAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            while (await _replies.Reader.WaitToReadAsync(deadline.Token).ConfigureAwait(false))
+            {
+                if (_replies.Reader.TryRead(out var reply) && reply.Kind == WorkerReply.Ready)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Too slow to start.
+        }
+
+        return false;
+    }
+
     /// <summary>Sends <paramref name="request"/> and waits for its reply, passing progress replies on as they come.</summary>
     public async Task<WorkerExchange> RequestAsync(WorkerRequest request, Action<WorkerReply>? onProgress, TimeSpan timeout, CancellationToken cancellationToken)
     {
