@@ -17,6 +17,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Channel<WorkerReply> _replies = Channel.CreateUnbounded<WorkerReply>();
     private readonly Queue<string> _stderr = new();
+
+    /// <summary>The first lines since the last request: the runtime names a crash there, before a long stack trace.</summary>
+    private readonly List<string> _stderrHead = [];
     private readonly TimeSpan _stopGrace;
     private readonly long? _oomKillsAtStart;
     private bool _killedByUs;
@@ -102,6 +105,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
     /// <summary>Sends <paramref name="request"/> and waits for its reply, passing progress replies on as they come.</summary>
     public async Task<WorkerExchange> RequestAsync(WorkerRequest request, Action<WorkerReply>? onProgress, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        lock (_stderr)
+        {
+            _stderrHead.Clear();
+        }
+
         try
         {
             await _process.StandardInput.WriteLineAsync(WorkerProtocol.Write(request).AsMemory(), cancellationToken).ConfigureAwait(false);
@@ -184,7 +192,13 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
 
         var oom = HostMemoryReader.System.OomKills() is { } now && _oomKillsAtStart is { } before && now > before;
-        var cause = _killedByUs ? "worker killed" : WorkerExitCause.Describe(_process.ExitCode, StderrTail, oom);
+        IReadOnlyList<string> head;
+        lock (_stderr)
+        {
+            head = [.. _stderrHead];
+        }
+
+        var cause = _killedByUs ? "worker killed" : WorkerExitCause.Describe(_process.ExitCode, [.. head, .. StderrTail], oom);
         return new WorkerExchange(null, cause, false, StderrTail);
     }
 
@@ -234,6 +248,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
         lock (_stderr)
         {
+            if (_stderrHead.Count < StderrLines)
+            {
+                _stderrHead.Add(line);
+            }
+
             _stderr.Enqueue(line);
             while (_stderr.Count > StderrLines)
             {

@@ -57,7 +57,7 @@ public sealed partial class WorkerIsolationTests : IDisposable
             """);
 
         using var agent = AgentProcess.Start(config, pluginsDirectory: plugins);
-        await agent.WaitForAsync("/readyz");
+        await agent.WaitForAsync("/readyz", timeoutSeconds: 120);
 
         // Every crasher dies twice (quarantined) while GEMM keeps running on its schedule; bounded by WaitForAsync.
         await agent.WaitForAsync("/healthz", _ => Crashers.All(c => agent.Log.Contains($"Plugin Bad.{c.Name} quarantined", StringComparison.Ordinal)), timeoutSeconds: 90);
