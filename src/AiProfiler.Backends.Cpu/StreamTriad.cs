@@ -60,6 +60,9 @@ public sealed unsafe class StreamTriad : IDisposable
         return best;
     }
 
+    /// <summary>Bytes one pass moves: two reads and one write of 4 bytes per element.</summary>
+    public long BytesPerPass => 12L * _elements;
+
     /// <summary>One pass over the arrays; returns its bytes/s.</summary>
     public double Pass()
     {
@@ -78,7 +81,7 @@ public sealed unsafe class StreamTriad : IDisposable
                     new Span<float>((float*)_a + from, count));
             }
         });
-        return 12.0 * _elements / Stopwatch.GetElapsedTime(start).TotalSeconds;
+        return BytesPerPass / Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
     public void Dispose()

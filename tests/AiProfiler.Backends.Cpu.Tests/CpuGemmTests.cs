@@ -84,13 +84,15 @@ public sealed class CpuGemmTests
                         continue;
                     }
 
-                    double sum = 0;
+                    double sum = 0, magnitude = 0;
                     for (var p = 0; p < k; p++)
                     {
-                        sum += (double)a[offset + (t * strideA) + (i * ldA) + p] * b[offset + (t * strideB) + (p * ldB) + j];
+                        var product = (double)a[offset + (t * strideA) + (i * ldA) + p] * b[offset + (t * strideB) + (p * ldB) + j];
+                        sum += product;
+                        magnitude += Math.Abs(product);
                     }
 
-                    Assert.Equal(sum, c[index], 4);
+                    FloatAssert.Sum(sum, c[index], k, magnitude, $"batch {t} ({i},{j})");
                 }
             }
         }
@@ -130,13 +132,15 @@ public sealed class CpuGemmTests
                     continue;
                 }
 
-                double sum = 0;
+                double sum = 0, magnitude = 0;
                 for (var p = 0; p < k; p++)
                 {
-                    sum += (double)(transA ? a[(p * ldA) + i] : a[(i * ldA) + p]) * (transB ? b[(j * ldB) + p] : b[(p * ldB) + j]);
+                    var product = (double)(transA ? a[(p * ldA) + i] : a[(i * ldA) + p]) * (transB ? b[(j * ldB) + p] : b[(p * ldB) + j]);
+                    sum += product;
+                    magnitude += Math.Abs(product);
                 }
 
-                Assert.Equal(1.5 * sum, c[(i * ldC) + j], 4);
+                FloatAssert.Sum(1.5 * sum, c[(i * ldC) + j], k, 1.5 * magnitude, $"({i},{j})");
             }
         }
     }

@@ -42,12 +42,14 @@ public sealed class CpuInfoReaderTests
     {
         var triad = new StreamTriad(1 << 20);
 
-        // 12 MiB moved per pass: any machine this runs on lands between 100 MB/s and 10 TB/s; a pass counted in
-        // elements instead of bytes, or in milliseconds instead of seconds, would not.
+        // The rate itself depends on the machine and its load: its floor is a benchmark (bench/workloads), not a test.
+        // What is checked here is what the rate is made of: 12 bytes per element, a finite positive rate per pass.
         var rates = Enumerable.Range(0, 3).Select(_ => triad.Pass()).ToList();
+        var bytes = triad.BytesPerPass;
         triad.Dispose();
 
-        Assert.All(rates, rate => Assert.InRange(rate, 1e8, 1e13));
+        Assert.Equal(12L << 20, bytes);
+        Assert.All(rates, rate => Assert.True(double.IsFinite(rate) && rate > 0, $"a pass reported {rate} bytes/s"));
         Assert.Throws<ObjectDisposedException>(() => triad.Pass());
     }
 

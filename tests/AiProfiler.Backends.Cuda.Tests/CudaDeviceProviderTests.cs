@@ -24,9 +24,8 @@ public sealed class CudaDeviceProviderTests
     {
         if (NativeLibrary.TryLoad(CudaLibraryNames.Default.Driver, out var driver))
         {
-            // A real driver is here; binding it would take the place of the fake the other tests bind.
             NativeLibrary.Free(driver);
-            return;
+            Assert.Skip("a real CUDA driver is installed here, so the missing-driver message cannot be shown");
         }
 
         var discovery = new CudaDeviceProvider().Discover();

@@ -16,10 +16,7 @@ public sealed class TelemetryServiceCollectionExtensionsTests
     [Fact]
     public async Task AddAiProfilerTelemetry_RunningHost_ServesHostAndProcessSeriesAndReportsNvmlOnce()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "the host samplers it checks read /proc and /sys, which only Linux has");
 
         var logs = new CapturingLoggerProvider();
         using var host = BuildHost(logs, new() { ["Samplers:process:IntervalSeconds"] = "0.2", ["Samplers:cpu:IntervalSeconds"] = "0.2" });

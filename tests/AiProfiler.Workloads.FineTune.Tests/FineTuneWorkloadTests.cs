@@ -1,4 +1,3 @@
-using AiProfiler.Testing;
 using AiProfiler.Abstractions.Devices;
 using AiProfiler.Abstractions.Parameters;
 using Xunit;

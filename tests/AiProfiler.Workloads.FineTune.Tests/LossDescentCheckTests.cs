@@ -1,4 +1,3 @@
-using AiProfiler.Testing;
 using Xunit;
 
 namespace AiProfiler.Workloads.FineTune.Tests;

@@ -1,6 +1,5 @@
 using AiProfiler.Abstractions.Devices;
 using AiProfiler.Backends.Cpu;
-using AiProfiler.Testing;
 
 namespace AiProfiler.Workloads.FineTune.Tests;
 

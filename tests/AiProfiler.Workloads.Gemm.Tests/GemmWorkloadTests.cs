@@ -2,7 +2,6 @@ using AiProfiler.Abstractions.Devices;
 using AiProfiler.Abstractions.Parameters;
 using AiProfiler.Abstractions.Workloads;
 using AiProfiler.Backends.Cpu;
-using AiProfiler.Testing;
 
 namespace AiProfiler.Workloads.Gemm.Tests;
 

@@ -1,4 +1,3 @@
-using AiProfiler.Testing;
 using AiProfiler.Abstractions.Parameters;
 using AiProfiler.Abstractions.Workloads;
 

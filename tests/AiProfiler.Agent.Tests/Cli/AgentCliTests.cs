@@ -81,7 +81,7 @@ public sealed class AgentCliTests
         using var json = JsonDocument.Parse(run.Output);
         var cpu = json.RootElement.GetProperty("devices").EnumerateArray().Single(d => d.GetProperty("id").GetString() == "cpu");
         Assert.Equal(Environment.ProcessorCount, cpu.GetProperty("computeUnits").GetInt32());
-        Assert.True(cpu.GetProperty("peakBandwidthBytesPerSecond").GetDouble() > 1e8);
+        Assert.True(cpu.GetProperty("peakBandwidthBytesPerSecond").GetDouble() > 0, "the CPU device reports no measured bandwidth");
         Assert.True(cpu.GetProperty("memoryBytes").GetInt64() > 0);
     }
 

@@ -25,10 +25,7 @@ public sealed class AgentTelemetryTests : IDisposable
     [Fact]
     public async Task Run_LiveAgent_OneScrapeCarriesHostProcessAndSamplerSeriesBesideTheGemmRun()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "reads /proc and /sys, which only Linux has");
 
         using var agent = AgentProcess.Start();
 

@@ -43,10 +43,10 @@ public sealed class RunnerTests : IDisposable
 
         var result = await Run(workload, new RunOptions { WarmupIterations = 0, Iterations = 3 });
 
-        Assert.Equal(1e9 / result.Latency!.Mean, result.FlopsPerSecond, 6);
-        Assert.Equal(1e8 / result.Latency.Mean, result.BytesPerSecond, 6);
-        Assert.Equal(4 / result.Latency.Mean, result.ItemsPerSecond, 6);
-        Assert.Equal(10, result.ArithmeticIntensity, 6);
+        FloatAssert.Relative(1e9 / result.Latency!.Mean, result.FlopsPerSecond);
+        FloatAssert.Relative(1e8 / result.Latency.Mean, result.BytesPerSecond);
+        FloatAssert.Relative(4 / result.Latency.Mean, result.ItemsPerSecond);
+        FloatAssert.Relative(10, result.ArithmeticIntensity);
         Assert.NotNull(result.Roofline);
     }
 
@@ -115,7 +115,7 @@ public sealed class RunnerTests : IDisposable
 
         var loss = result.Measurements["loss"];
         Assert.Equal(4, loss.Count);
-        Assert.Equal(2.5, loss.Mean, 9);
+        FloatAssert.Relative(2.5, loss.Mean);
         Assert.Equal(4, loss.Max);
     }
 

@@ -13,13 +13,13 @@ public sealed class PrometheusScrapingEndpointTests : IAsyncLifetime
     private const string PrometheusAccept = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
     private MetricsTestServer server = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         server = await MetricsTestServer.StartAsync(metrics => metrics.AddRunDurationBuckets(TestInstruments.RunDuration));
         TestInstruments.Register(server.Meter);
     }
 
-    public async Task DisposeAsync() => await server.DisposeAsync();
+    public async ValueTask DisposeAsync() => await server.DisposeAsync();
 
     [Fact]
     public async Task Scrape_PrometheusAcceptHeader_ServesOpenMetrics()

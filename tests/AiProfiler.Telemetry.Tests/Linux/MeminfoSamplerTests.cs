@@ -27,10 +27,7 @@ public sealed class MeminfoSamplerTests
     [Fact]
     public void Collect_RealProc_ReportsAvailableBelowTotal()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "reads the real /proc/meminfo, which only Linux has");
 
         using var sampler = new MeminfoSampler("/proc");
         Assert.Null(sampler.Start());

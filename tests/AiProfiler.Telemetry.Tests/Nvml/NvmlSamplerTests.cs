@@ -22,9 +22,8 @@ public sealed class NvmlSamplerTests
     {
         if (NativeLibrary.TryLoad(NvmlLibrary.DefaultCandidates[0], out var handle))
         {
-            // A machine with the NVIDIA driver cannot show the absent path with the real name.
             NativeLibrary.Free(handle);
-            return;
+            Assert.Skip("the NVIDIA driver is installed here, so the absent-library path cannot be shown with the real name");
         }
 
         using var sampler = new NvmlSampler(Fixtures.ProcRoot, new CapturingLogger<NvmlSampler>());
@@ -74,7 +73,7 @@ public sealed class NvmlSamplerTests
         var energy = Assert.Single(writer.Named("gpu_energy"));
         Assert.True(energy.IsCounter);
         Assert.Equal("J", energy.Unit);
-        Assert.Equal(123_456.789, energy.Value, 6);
+        FloatAssert.Relative(123_456.789, energy.Value);
         Assert.Equal(64, writer.Value("gpu_temperature", ("gpu", "0")));
         Assert.Equal(1.98e9, writer.Value("gpu_clock", ("gpu", "0"), ("clock", "sm")));
         Assert.Equal(2.619e9, writer.Value("gpu_clock_max", ("gpu", "0"), ("clock", "memory")));

@@ -28,10 +28,7 @@ public sealed class ProcessSamplerTests
     [Fact]
     public void Collect_FixtureStatus_ReadsResidentMemoryAndThreadsFromProcRoot()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "the process sampler reads /proc/<pid>/status only on Linux");
 
         using var sampler = new ProcessSampler(Fixtures.ProcRoot);
         var writer = new RecordingWriter();
