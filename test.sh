@@ -7,8 +7,9 @@ cd "$(dirname "$0")"
 
 # PoCL runs the OpenCL kernels on the CPU; CLBlast and OpenBLAS are the BLAS backends; Prometheus, promtool,
 # node_exporter and wrk are the real peers the integration tests and benchmarks talk to; gcc builds the fake
-# libcuda/libnvrtc/libcublas that drives the CUDA bindings end to end without a GPU; systemd-analyze checks the unit.
-packages=(gcc g++ systemd pocl-opencl-icd ocl-icd-libopencl1 libclblast1 libopenblas0 prometheus prometheus-node-exporter wrk)
+# libcuda/libnvrtc/libcublas that drives the CUDA bindings end to end without a GPU; systemd-analyze checks the unit;
+# Chromium (driven by Playwright, never downloaded by it) and a font render the agent's page in the browser tests.
+packages=(gcc g++ systemd pocl-opencl-icd ocl-icd-libopencl1 libclblast1 libopenblas0 prometheus prometheus-node-exporter wrk chromium fonts-dejavu-core)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -32,9 +33,9 @@ status=${PIPESTATUS[0]}
 # workloads' tests again with AVX-512 hidden from the JIT and the managed GEMM forced, so those paths are tested on
 # every machine, AVX-512 or not.
 if [ "$status" -eq 0 ]; then
-  echo "test.sh: AVX2 pass (DOTNET_EnableAVX512F=0, AIPROFILER_CPU_GEMM=simd)"
+  echo "test.sh: AVX2 pass (DOTNET_EnableAVX512=0, AIPROFILER_CPU_GEMM=simd)"
   for project in tests/AiProfiler.Backends.Cpu.Tests tests/AiProfiler.Workloads.*.Tests; do
-    DOTNET_EnableAVX512F=0 AIPROFILER_CPU_GEMM=simd \
+    DOTNET_EnableAVX512=0 DOTNET_EnableAVX512F=0 AIPROFILER_CPU_GEMM=simd \
       dotnet test "$project" -c Release --no-build --blame-hang-timeout 10m "$@" 2>&1 | tee -a "$log"
     [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
   done

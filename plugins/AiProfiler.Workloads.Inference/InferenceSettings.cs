@@ -13,9 +13,6 @@ namespace AiProfiler.Workloads.Inference;
 /// <param name="WeightsPath">A local safetensors file, or empty for seeded weights.</param>
 internal sealed record InferenceSettings(string Preset, ModelConfig Config, int Batch, int Prompt, int Generate, long Seed, string WeightsPath)
 {
-    /// <summary>Decode steps per iteration: every generated token after the first.</summary>
-    public int DecodeSteps => Generate - 1;
-
     /// <summary>Logit rows kept for the cached-against-recomputed check: the first generated token and the last 16.</summary>
     public int VerifiedSteps => Math.Min(Generate, 17);
 

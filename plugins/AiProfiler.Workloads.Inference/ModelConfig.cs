@@ -34,10 +34,6 @@ internal sealed record ModelConfig(int Layers, int DModel, int Heads, int Vocab,
     /// <summary>Parameters every generated token multiplies with: the blocks' weight matrices and the LM head.</summary>
     public long MatmulParameters => (Layers * 12L * DModel * DModel) + ((long)Vocab * DModel);
 
-    /// <summary>The preset with this shape, or <c>custom</c>.</summary>
-    public string PresetName =>
-        this == Tiny ? "tiny" : this == Small ? "small" : this == Medium ? "medium" : "custom";
-
     /// <summary>The named presets.</summary>
     public static ModelConfig? FromPreset(string name) => name switch
     {

@@ -48,7 +48,7 @@ internal static unsafe class Avx512Attention
     /// Runs the attention; the caller has checked the shape and the buffers' extents. Returns false, having written
     /// nothing, when host memory cannot hold Kᵀ: the caller's tiled path then runs without it.
     /// </summary>
-    public static bool TryRun(in AttentionDescriptor a, float* q, float* k, float* v, float* o)
+    public static bool TryRun(in AttentionDescriptor a, float* q, float* k, float* v, float* o, ParallelOptions parallel)
     {
         var job = new Job(a, q, k, v);
         var heads = (long)a.Batch * a.Heads;
@@ -65,9 +65,9 @@ internal static unsafe class Avx512Attention
         try
         {
             job.Transposed = transposed;
-            Parallel.For(0L, heads, job.Transpose);
+            Parallel.For(0L, heads, parallel, job.Transpose);
             var blocks = (a.QueryLength + QueryBlock - 1) / QueryBlock;
-            Parallel.For(0L, heads * blocks, job.AllocateScratch,
+            Parallel.For(0L, heads * blocks, parallel, job.AllocateScratch,
                 (task, _, scratch) =>
                 {
                     job.RunBlock(task / blocks, (int)(task % blocks) * QueryBlock, scratch, o);

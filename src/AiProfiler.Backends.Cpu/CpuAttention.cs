@@ -22,26 +22,21 @@ internal sealed unsafe partial class CpuTensorOps
     // issue many small attention calls, and the thread pool's start-up would dominate them.
     private const long SerialWork = 1L << 21;
 
-    public void Attention(in AttentionDescriptor attention, IDeviceBuffer q, IDeviceBuffer k, IDeviceBuffer v, IDeviceBuffer o)
+    protected override void AttentionCore(in AttentionDescriptor attention, IDeviceBuffer q, IDeviceBuffer k, IDeviceBuffer v, IDeviceBuffer o)
     {
         var a = attention;
-        if (a.Batch < 1 || a.Heads < 1 || a.QueryLength < 0 || a.KeyLength < 0 || a.HeadDim < 1 || a.EffectiveKeyCapacity < a.KeyLength)
-        {
-            throw new ArgumentException($"invalid attention shape B={a.Batch} H={a.Heads} Nq={a.QueryLength} Nk={a.KeyLength} d={a.HeadDim} capacity={a.EffectiveKeyCapacity}");
-        }
-
         var heads = (long)a.Batch * a.Heads;
-        int d = a.HeadDim, nq = a.QueryLength, cap = a.EffectiveKeyCapacity;
-        var pq = Ptr(q, heads * nq * d);
-        var pk = Ptr(k, heads * cap * d);
-        var pv = Ptr(v, heads * cap * d);
-        var po = Ptr(o, heads * nq * d);
-        if (nq == 0)
+        int d = a.HeadDim, nq = a.QueryLength;
+        var pq = Ptr(q);
+        var pk = Ptr(k);
+        var pv = Ptr(v);
+        var po = Ptr(o);
+        if (nq == 0 || heads == 0)
         {
             return;
         }
 
-        if (Avx512Attention.Supports(a) && Avx512Attention.TryRun(a, pq, pk, pv, po))
+        if (Avx512Attention.Supports(a) && Avx512Attention.TryRun(a, pq, pk, pv, po, _parallel))
         {
             return;
         }
@@ -66,7 +61,7 @@ internal sealed unsafe partial class CpuTensorOps
             return;
         }
 
-        gemm.WithSingleThreadedGemm(() => Parallel.For(0L, tasks, job.AllocateScratch,
+        gemm.WithSingleThreadedGemm(() => Parallel.For(0L, tasks, _parallel, job.AllocateScratch,
             (task, _, scratch) =>
             {
                 job.RunBlock(task, scratch, gemm);

@@ -16,7 +16,7 @@ public sealed unsafe class CpuBuffer : IDeviceBuffer
         Type = type;
         var bytes = (nuint)Math.Max(1, length * type.SizeInBytes());
         var huge = bytes >= HugePages.Size;
-        _handle = new NativeBlockHandle(NativeMemory.AlignedAlloc(bytes, huge ? HugePages.Size : 64), bytes);
+        _handle = new NativeBlockHandle(NativeMemory.AlignedAlloc(bytes, huge ? HugePages.Size : 64));
         if (huge)
         {
             HugePages.Advise((void*)_handle.DangerousGetHandle(), bytes);
@@ -47,20 +47,14 @@ public sealed unsafe class CpuBuffer : IDeviceBuffer
     internal bool IsDisposed => _handle.IsClosed;
 
     /// <summary>The contents as fp32 elements.</summary>
-    public Span<float> AsFloat() => AsSpan<float>(DataType.Float32);
-
-    /// <summary>The contents as int32 elements.</summary>
-    public Span<int> AsInt32() => AsSpan<int>(DataType.Int32);
-
-    /// <summary>The contents as raw 16-bit elements (fp16 or bf16).</summary>
-    public Span<ushort> AsUInt16()
+    public Span<float> AsFloat()
     {
-        if (Type is not (DataType.Float16 or DataType.BFloat16))
+        if (Type != DataType.Float32)
         {
-            throw new ArgumentException($"buffer holds {Type.ShortName()}, not a 16-bit float type");
+            throw new ArgumentException($"buffer holds {Type.ShortName()}, expected fp32");
         }
 
-        return new Span<ushort>(Pointer, checked((int)Length));
+        return new Span<float>(Pointer, checked((int)Length));
     }
 
     /// <inheritdoc />
@@ -73,27 +67,13 @@ public sealed unsafe class CpuBuffer : IDeviceBuffer
         }
     }
 
-    private Span<T> AsSpan<T>(DataType expected)
-        where T : unmanaged
-    {
-        if (Type != expected)
-        {
-            throw new ArgumentException($"buffer holds {Type.ShortName()}, expected {expected.ShortName()}");
-        }
-
-        return new Span<T>(Pointer, checked((int)Length));
-    }
-
     private sealed class NativeBlockHandle : SafeHandle
     {
-        public NativeBlockHandle(void* pointer, nuint bytes)
+        public NativeBlockHandle(void* pointer)
             : base(IntPtr.Zero, ownsHandle: true)
         {
             SetHandle((IntPtr)pointer);
-            Bytes = bytes;
         }
-
-        public nuint Bytes { get; }
 
         public override bool IsInvalid => handle == IntPtr.Zero;
 

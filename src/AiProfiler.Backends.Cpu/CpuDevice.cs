@@ -1,34 +1,33 @@
-using System.Runtime.CompilerServices;
 using AiProfiler.Abstractions.Devices;
 using AiProfiler.Abstractions.Kernels;
 
 namespace AiProfiler.Backends.Cpu;
 
 /// <summary>The host's CPUs as one device. Operations run synchronously on the calling thread and the thread pool.</summary>
-public sealed class CpuDevice : IDevice
+public sealed class CpuDevice : DeviceBase, IThreadedDevice
 {
     private readonly Lock _gate = new();
     private readonly HashSet<CpuBuffer> _live = [];
     private readonly Func<long> _hostAvailableBytes;
+    private readonly CpuTensorOps _ops;
     private long _allocatedBytes;
-    private bool _disposed;
 
     /// <summary>Opens the CPU device with the given identity and GEMM engine.</summary>
     public CpuDevice(DeviceInfo info, CpuGemmEngine gemm, Func<long>? hostAvailableBytes = null)
     {
         Info = info;
         _hostAvailableBytes = hostAvailableBytes ?? CpuInfoReader.HostAvailableMemoryBytes;
-        Ops = new CpuTensorOps(gemm);
+        _ops = new CpuTensorOps(this, gemm);
     }
 
     /// <inheritdoc />
-    public DeviceInfo Info { get; }
+    public override DeviceInfo Info { get; }
 
     /// <summary>
     /// The host's available memory less a safety margin (an eighth, at least 256 MiB) that keeps the agent and the
     /// rest of the machine alive when a workload asks for nearly everything.
     /// </summary>
-    public long AvailableMemoryBytes
+    public override long AvailableMemoryBytes
     {
         get
         {
@@ -39,29 +38,38 @@ public sealed class CpuDevice : IDevice
     }
 
     /// <inheritdoc />
-    public ITensorOps Ops { get; }
+    public override ITensorOps Ops => _ops;
 
     /// <inheritdoc />
-    public IKernelCompiler? Kernels => null;
+    public int Threads
+    {
+        get => _ops.Threads;
+        set
+        {
+            if (value < 1 || value > MaxThreads)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"the CPU device runs on 1 to {MaxThreads} threads (its logical cores); got {value}");
+            }
+
+            _ops.Threads = value;
+        }
+    }
+
+    /// <inheritdoc />
+    public int MaxThreads => Environment.ProcessorCount;
+
+    /// <inheritdoc />
+    public override IKernelCompiler? Kernels => null;
 
     /// <summary>Bytes currently allocated through this device.</summary>
     public long AllocatedBytes => Interlocked.Read(ref _allocatedBytes);
 
     /// <inheritdoc />
-    public IDeviceBuffer Allocate(long length, DataType type = DataType.Float32)
+    protected override IDeviceBuffer AllocateCore(long length, DataType type, long bytes)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
         if (length > Array.MaxLength)
         {
             throw new InsufficientDeviceMemoryException($"a single CPU buffer holds at most {Array.MaxLength} elements, asked for {length}; choose smaller sizes");
-        }
-
-        var bytes = length * type.SizeInBytes();
-        var available = AvailableMemoryBytes;
-        if (bytes > available)
-        {
-            throw new InsufficientDeviceMemoryException(Info.Id, bytes, available);
         }
 
         var buffer = new CpuBuffer(this, length, type);
@@ -75,38 +83,27 @@ public sealed class CpuDevice : IDevice
     }
 
     /// <inheritdoc />
-    public unsafe void Write<T>(IDeviceBuffer destination, ReadOnlySpan<T> source, long offset = 0)
-        where T : unmanaged
-    {
-        var buffer = Own(destination);
-        CheckElement<T>(buffer, offset, source.Length);
-        source.CopyTo(new Span<T>((T*)buffer.Pointer + offset, source.Length));
-    }
+    protected override unsafe void WriteCore<T>(IDeviceBuffer destination, ReadOnlySpan<T> source, long offset) =>
+        source.CopyTo(new Span<T>((T*)((CpuBuffer)destination).Pointer + offset, source.Length));
 
     /// <inheritdoc />
-    public unsafe void Read<T>(IDeviceBuffer source, Span<T> destination, long offset = 0)
-        where T : unmanaged
-    {
-        var buffer = Own(source);
-        CheckElement<T>(buffer, offset, destination.Length);
-        new ReadOnlySpan<T>((T*)buffer.Pointer + offset, destination.Length).CopyTo(destination);
-    }
+    protected override unsafe void ReadCore<T>(IDeviceBuffer source, Span<T> destination, long offset) =>
+        new ReadOnlySpan<T>((T*)((CpuBuffer)source).Pointer + offset, destination.Length).CopyTo(destination);
 
     /// <inheritdoc />
-    public IDeviceTimer CreateTimer() => new CpuTimer();
+    public override IDeviceTimer CreateTimer() => new CpuTimer();
 
     /// <inheritdoc />
-    public void Synchronize()
+    public override void Synchronize()
     {
     }
 
     /// <inheritdoc />
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
         CpuBuffer[] remaining;
         lock (_gate)
         {
-            _disposed = true;
             remaining = [.. _live];
         }
 
@@ -126,23 +123,4 @@ public sealed class CpuDevice : IDevice
             }
         }
     }
-
-    private static void CheckElement<T>(CpuBuffer buffer, long offset, int count)
-        where T : unmanaged
-    {
-        if (Unsafe.SizeOf<T>() != buffer.Type.SizeInBytes())
-        {
-            throw new ArgumentException($"element type {typeof(T).Name} does not match buffer type {buffer.Type.ShortName()}");
-        }
-
-        if (offset < 0 || offset + count > buffer.Length)
-        {
-            throw new ArgumentOutOfRangeException(nameof(offset), $"elements [{offset}, {offset + count}) are outside the buffer of {buffer.Length}");
-        }
-    }
-
-    private CpuBuffer Own(IDeviceBuffer buffer) =>
-        buffer is CpuBuffer cpu && ReferenceEquals(cpu.Device, this)
-            ? cpu
-            : throw new ArgumentException("the buffer belongs to another device", nameof(buffer));
 }

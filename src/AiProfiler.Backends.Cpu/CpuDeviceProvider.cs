@@ -3,8 +3,9 @@ using AiProfiler.Abstractions.Devices;
 namespace AiProfiler.Backends.Cpu;
 
 /// <summary>
-/// The CPU backend: always one device, <c>cpu</c>. GEMM uses OpenBLAS when <c>libopenblas.so.0</c> loads, otherwise
-/// the managed SIMD kernel; set <c>AIPROFILER_CPU_GEMM=simd</c> to force the managed kernel.
+/// The CPU backend: always one device, <c>cpu</c>. GEMM runs the managed packed kernel or OpenBLAS, whichever a short
+/// probe measures faster at start-up (<see cref="CpuGemmEngine"/>); <c>AIPROFILER_CPU_GEMM=simd</c> or <c>openblas</c>
+/// forces one. The device's driver field names the choice and the probe's figures.
 /// </summary>
 public sealed class CpuDeviceProvider : IDeviceProvider
 {
@@ -20,7 +21,7 @@ public sealed class CpuDeviceProvider : IDeviceProvider
         _probe = new Lazy<(DeviceInfo, CpuGemmEngine)>(() =>
         {
             var gemm = CpuGemmEngine.Create(preference);
-            return (known ?? CpuInfoReader.Describe(gemm.Name), gemm);
+            return (known ?? CpuInfoReader.Describe(gemm.Name == "simd" ? $"{gemm.Selection}, kernel {CpuGemmEngine.ManagedKernel}" : gemm.Selection), gemm);
         });
     }
 

@@ -129,7 +129,8 @@ internal static class CpuInfoReader
         : Sse.IsSupported || AdvSimd.IsSupported ? 4
         : 1;
 
-    private static string ReadOrEmpty(string path)
+    /// <summary>A small text file's contents, or empty when it is missing or unreadable (sysfs and procfs entries).</summary>
+    public static string ReadOrEmpty(string path)
     {
         try
         {

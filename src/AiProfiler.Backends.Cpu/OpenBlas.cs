@@ -22,7 +22,7 @@ internal sealed unsafe class OpenBlas
     private readonly delegate* unmanaged[Cdecl]<int, void> _setThreads;
     private readonly delegate* unmanaged[Cdecl]<int> _getThreads;
     private readonly Lock _threadsLock = new();
-    private int _singleThreadedUsers;
+    private int _users;
     private int _savedThreads;
 
     private OpenBlas(IntPtr handle, IntPtr sgemm)
@@ -76,11 +76,12 @@ internal sealed unsafe class OpenBlas
     }
 
     /// <summary>
-    /// Runs <paramref name="body"/> with OpenBLAS limited to the calling thread, for callers that already spread their
-    /// small GEMMs over the cores: OpenBLAS' own threads would oversubscribe them. The thread count is process-wide,
-    /// so overlapping callers share one save and restore.
+    /// Runs <paramref name="body"/> with OpenBLAS limited to <paramref name="threads"/> threads: 1 for callers that
+    /// already spread their small GEMMs over the cores (OpenBLAS' own threads would oversubscribe them), the CPU
+    /// device's thread count otherwise. The count is process-wide, so overlapping callers share the first caller's count
+    /// and one save and restore.
     /// </summary>
-    public void SingleThreaded(Action body)
+    public void WithThreads(int threads, Action body)
     {
         if (_setThreads == null)
         {
@@ -90,10 +91,13 @@ internal sealed unsafe class OpenBlas
 
         lock (_threadsLock)
         {
-            if (_singleThreadedUsers++ == 0)
+            if (_users++ == 0)
             {
                 _savedThreads = _getThreads();
-                _setThreads(1);
+                if (threads != _savedThreads)
+                {
+                    _setThreads(threads);
+                }
             }
         }
 
@@ -105,7 +109,7 @@ internal sealed unsafe class OpenBlas
         {
             lock (_threadsLock)
             {
-                if (--_singleThreadedUsers == 0)
+                if (--_users == 0 && _getThreads() != _savedThreads)
                 {
                     _setThreads(_savedThreads);
                 }

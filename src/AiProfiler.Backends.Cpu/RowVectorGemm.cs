@@ -36,19 +36,19 @@ internal static unsafe class RowVectorGemm
 
     public static bool Supports(in GemmDescriptor g) => g.M == 1 && g.N > 0 && g.K > 0 && Vector256.IsHardwareAccelerated;
 
-    /// <summary>Runs the GEMM; <paramref name="serial"/> keeps it on the calling thread whatever its size.</summary>
-    public static void Run(in GemmDescriptor g, float* a, float* b, float* c, bool serial = false)
+    /// <summary>Runs the GEMM on at most <paramref name="threads"/> threads (1 keeps it on the calling thread).</summary>
+    public static void Run(in GemmDescriptor g, float* a, float* b, float* c, int threads)
     {
         for (var i = 0; i < g.BatchCount; i++)
         {
-            RunOne(g, a + g.OffsetA + (i * g.StrideA), b + g.OffsetB + (i * g.StrideB), c + g.OffsetC + (i * g.StrideC), serial);
+            RunOne(g, a + g.OffsetA + (i * g.StrideA), b + g.OffsetB + (i * g.StrideB), c + g.OffsetC + (i * g.StrideC), threads);
         }
     }
 
-    private static void RunOne(GemmDescriptor g, float* a, float* b, float* c, bool serial)
+    private static void RunOne(GemmDescriptor g, float* a, float* b, float* c, int threads)
     {
         int n = g.N, k = g.K, ldb = g.EffectiveLdB;
-        var workers = serial || (long)n * k < ParallelElements ? 1 : Environment.ProcessorCount;
+        var workers = (long)n * k < ParallelElements ? 1 : Math.Max(1, threads);
         if (!g.TransposeA || k == 1)
         {
             // a's only row is already contiguous.

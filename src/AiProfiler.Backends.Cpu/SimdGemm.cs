@@ -1,112 +1,177 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using AiProfiler.Abstractions.Devices;
 
 namespace AiProfiler.Backends.Cpu;
 
 /// <summary>
-/// A blocked, packed, multi-threaded fp32 GEMM in managed SIMD: op(A) is packed in panels of <see cref="Mr"/> rows
-/// (alpha applied), op(B) in panels of <see cref="Nr"/> columns, both zero-padded so the 6×16 register-blocked
-/// micro-kernel never branches on edges; partial tiles go through a small scratch tile. Packing absorbs transposes and
-/// leading dimensions, so every shape takes the same fast path.
+/// The CPU's own fp32 GEMM: the BLIS loop nest with blocks sized from the CPU's caches (<see cref="GemmBlocking"/>),
+/// op(A) packed in Mr-row panels (alpha applied) and op(B) in Nr-column panels, both zero-padded, so one register-blocked
+/// micro-kernel (AVX-512 12×32, AVX2 6×16, or 128-bit 4×8) runs every tile; packing absorbs transposes and leading
+/// dimensions. Beta is applied by the first k-block's tile stores, so C is read once, and beta 0 overwrites it.
 /// </summary>
 internal static unsafe class SimdGemm
 {
-    public const int Mr = 6;
-    public const int Nr = 16;
-    private const int Kc = 256;
-    private const int Mc = Mr * 16;
+    // Below this many FLOPs per product the thread pool costs more than the second core gives.
+    private const long ParallelFlops = 1L << 22;
 
-    /// <summary>Runs the GEMM; <paramref name="serial"/> keeps it on the calling thread (for callers already in parallel).</summary>
-    public static void Run(in GemmDescriptor g, float* a, float* b, float* c, bool serial = false)
+    // Packed blocks are 64-byte aligned so each vector load of B touches one cache line.
+    private const int AlignFloats = 16;
+
+    /// <summary>The micro-kernel this CPU runs, e.g. <c>avx512-12x32</c>.</summary>
+    public static string KernelName =>
+        Avx512MicroKernel.IsSupported ? Avx512MicroKernel.Name
+        : Avx2MicroKernel.IsSupported ? Avx2MicroKernel.Name
+        : PortableMicroKernel.Name;
+
+    /// <summary>Runs the GEMM on at most <paramref name="threads"/> threads (1 keeps it on the calling thread).</summary>
+    public static void Run(in GemmDescriptor g, float* a, float* b, float* c, int threads)
     {
-        for (var batch = 0; batch < g.BatchCount; batch++)
+        if (Avx512MicroKernel.IsSupported)
         {
-            RunOne(g, a + g.OffsetA + (batch * g.StrideA), b + g.OffsetB + (batch * g.StrideB), c + g.OffsetC + (batch * g.StrideC), serial);
+            Run<Avx512MicroKernel>(g, a, b, c, threads);
+        }
+        else if (Avx2MicroKernel.IsSupported)
+        {
+            Run<Avx2MicroKernel>(g, a, b, c, threads);
+        }
+        else
+        {
+            Run<PortableMicroKernel>(g, a, b, c, threads);
         }
     }
 
-    private static void RunOne(GemmDescriptor g, float* a, float* b, float* c, bool serial)
+    /// <summary>
+    /// Runs the GEMM with a given micro-kernel and, for tests that reach every loop with small shapes, given blocks
+    /// (null: sized from this CPU's caches).
+    /// </summary>
+    internal static void Run<TKernel>(GemmDescriptor g, float* a, float* b, float* c, int threads, GemmBlocking? blocking = null)
+        where TKernel : struct, IGemmMicroKernel
     {
-        int m = g.M, n = g.N, k = g.K, ldc = g.EffectiveLdC;
-        if (m == 0 || n == 0)
+        var blocks = blocking ?? GemmBlocking.For(TKernel.Mr, TKernel.Nr, CpuCaches.Current);
+        if (g.M == 0 || g.N == 0)
         {
             return;
         }
 
-        ScaleC(c, m, n, ldc, g.Beta);
+        var flops = 2L * g.M * g.N * g.K;
+        var workers = flops < ParallelFlops ? 1 : Math.Max(1, threads);
+        if (g.BatchCount > 1 && workers > 1 && flops < 8 * ParallelFlops)
+        {
+            // Many small products (attention heads): one per core beats splitting each one.
+            nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
+            Parallel.For(0, g.BatchCount, new ParallelOptions { MaxDegreeOfParallelism = workers }, batch =>
+                RunOne<TKernel>(g, (float*)pa + g.OffsetA + (batch * g.StrideA), (float*)pb + g.OffsetB + (batch * g.StrideB), (float*)pc + g.OffsetC + (batch * g.StrideC), 1, blocks));
+            return;
+        }
+
+        for (var batch = 0; batch < g.BatchCount; batch++)
+        {
+            RunOne<TKernel>(g, a + g.OffsetA + (batch * g.StrideA), b + g.OffsetB + (batch * g.StrideB), c + g.OffsetC + (batch * g.StrideC), workers, blocks);
+        }
+    }
+
+    private static void RunOne<TKernel>(GemmDescriptor g, float* a, float* b, float* c, int workers, GemmBlocking blocking)
+        where TKernel : struct, IGemmMicroKernel
+    {
+        int m = g.M, n = g.N, k = g.K, mr = TKernel.Mr, nr = TKernel.Nr;
+        long ldc = g.EffectiveLdC;
         if (k == 0 || g.Alpha == 0)
         {
+            ScaleC(c, m, n, ldc, g.Beta);
             return;
         }
 
-        var nPanels = (n + Nr - 1) / Nr;
-        var mBlocks = (m + Mc - 1) / Mc;
-        var workers = Environment.ProcessorCount;
-        var nGroups = Math.Max(1, Math.Min(nPanels, (workers * 4) / Math.Max(1, mBlocks)));
-        var panelsPerGroup = (nPanels + nGroups - 1) / nGroups;
-        var packedB = ArrayPool<float>.Shared.Rent(nPanels * Kc * Nr);
+        var kc = Math.Min(blocking.Kc, k);
+        var mc = Math.Min(blocking.Mc, RoundUp(m, mr));
+        var nc = Math.Min(blocking.Nc, RoundUp(n, nr));
+        var packedA = ArrayPool<float>.Shared.Rent((mc * kc) + AlignFloats);
+        var packedB = ArrayPool<float>.Shared.Rent((kc * nc) + AlignFloats);
         try
         {
-            fixed (float* pb = packedB)
+            fixed (float* rawA = packedA, rawB = packedB)
             {
-                var pbAddress = (nint)pb;
-                for (var pc = 0; pc < k; pc += Kc)
+                float* blockA = Align(rawA), blockB = Align(rawB);
+                var options = new ParallelOptions { MaxDegreeOfParallelism = workers };
+                for (var i0 = 0; i0 < m; i0 += mc)
                 {
-                    var kc = Math.Min(Kc, k - pc);
-                    var p0 = pc;
-                    For(serial ? 1 : nPanels, nPanels, panel => PackB(g, b, (float*)pbAddress + (panel * kc * Nr), p0, kc, panel * Nr, n));
-                    For(serial ? 1 : mBlocks * nGroups, mBlocks * nGroups, task =>
+                    var rows = Math.Min(mc, m - i0);
+                    var aPanels = (rows + mr - 1) / mr;
+                    for (var p0 = 0; p0 < k; p0 += kc)
                     {
-                        var block = task / nGroups;
-                        var group = task % nGroups;
-                        var firstPanel = group * panelsPerGroup;
-                        var lastPanel = Math.Min(nPanels, firstPanel + panelsPerGroup);
-                        if (firstPanel >= lastPanel)
+                        var depth = Math.Min(kc, k - p0);
+                        var beta = p0 == 0 ? g.Beta : 1f;
+                        // Few row panels (a short prompt) leave cores idle, so their columns are split as well; then the
+                        // A panels are packed in a phase of their own, else by the task that first uses each one.
+                        var bGroups = Math.Max(1, Math.Min((nc + nr - 1) / nr, (4 * workers) / aPanels));
+                        if (bGroups > 1)
                         {
-                            return;
+                            Phase(workers, aPanels, options, panel => PackA(g, a, blockA + (panel * mr * depth), mr, i0 + (panel * mr), Math.Min(mr, rows - (panel * mr)), p0, depth));
                         }
 
-                        var i0 = block * Mc;
-                        var mc = Math.Min(Mc, m - i0);
-                        var mPanels = (mc + Mr - 1) / Mr;
-                        var packedA = ArrayPool<float>.Shared.Rent(mPanels * kc * Mr);
-                        try
+                        for (var j0 = 0; j0 < n; j0 += nc)
                         {
-                            fixed (float* pa = packedA)
+                            var cols = Math.Min(nc, n - j0);
+                            var bPanels = (cols + nr - 1) / nr;
+                            var packA = bGroups == 1 && j0 == 0;
+                            Phase(workers, bPanels, options, panel => PackB(g, b, blockB + (panel * nr * depth), nr, j0 + (panel * nr), Math.Min(nr, cols - (panel * nr)), p0, depth));
+                            Phase(workers, aPanels * bGroups, options, task =>
                             {
-                                PackA(g, a, pa, i0, mc, p0, kc);
-                                for (var panel = firstPanel; panel < lastPanel; panel++)
+                                var panel = task / bGroups;
+                                var group = task % bGroups;
+                                var row = i0 + (panel * mr);
+                                var height = Math.Min(mr, m - row);
+                                var pa = blockA + (panel * mr * depth);
+                                if (packA)
                                 {
-                                    var j0 = panel * Nr;
-                                    var nr = Math.Min(Nr, n - j0);
-                                    for (var mp = 0; mp < mPanels; mp++)
-                                    {
-                                        var mr = Math.Min(Mr, mc - (mp * Mr));
-                                        Kernel(kc, pa + (mp * kc * Mr), (float*)pbAddress + (panel * kc * Nr), c + ((i0 + (mp * Mr)) * (long)ldc) + j0, ldc, mr, nr);
-                                    }
+                                    PackA(g, a, pa, mr, row, height, p0, depth);
                                 }
-                            }
+
+                                for (var jp = bPanels * group / bGroups; jp < bPanels * (group + 1) / bGroups; jp++)
+                                {
+                                    var col = j0 + (jp * nr);
+                                    Tile<TKernel>(depth, pa, blockB + (jp * nr * depth), c + (row * ldc) + col, ldc, height, Math.Min(nr, n - col), beta);
+                                }
+                            });
                         }
-                        finally
-                        {
-                            ArrayPool<float>.Shared.Return(packedA);
-                        }
-                    });
+                    }
                 }
             }
         }
         finally
         {
+            ArrayPool<float>.Shared.Return(packedA);
             ArrayPool<float>.Shared.Return(packedB);
         }
     }
 
-    private static void For(int parallelism, int count, Action<int> body)
+    private static void Tile<TKernel>(int kc, float* pa, float* pb, float* c, long ldc, int rows, int cols, float beta)
+        where TKernel : struct, IGemmMicroKernel
     {
-        if (parallelism == 1 || count == 1)
+        if (rows == TKernel.Mr && cols == TKernel.Nr)
+        {
+            TKernel.Run(kc, pa, pb, c, ldc, beta);
+            return;
+        }
+
+        // A ragged edge: the full tile goes to the stack, and only its valid part reaches C.
+        var tile = stackalloc float[TKernel.Mr * TKernel.Nr];
+        TKernel.Run(kc, pa, pb, tile, TKernel.Nr, 0);
+        for (var r = 0; r < rows; r++)
+        {
+            var row = c + (r * ldc);
+            var source = tile + (r * TKernel.Nr);
+            for (var j = 0; j < cols; j++)
+            {
+                row[j] = beta == 0 ? source[j] : (beta * row[j]) + source[j];
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="count"/> independent pieces of one phase, on the pool when there are workers to share them.</summary>
+    private static void Phase(int workers, int count, ParallelOptions options, Action<int> body)
+    {
+        if (workers == 1 || count == 1)
         {
             for (var i = 0; i < count; i++)
             {
@@ -115,15 +180,85 @@ internal static unsafe class SimdGemm
         }
         else
         {
-            Parallel.For(0, count, body);
+            Parallel.For(0, count, options, body);
         }
     }
 
-    private static void ScaleC(float* c, int m, int n, int ldc, float beta)
+    /// <summary>Packs op(A)[i0..i0+rows, p0..p0+kc] × alpha into one panel: k-major, mr values per step, zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackA(in GemmDescriptor g, float* a, float* dst, int mr, int i0, int rows, int p0, int kc)
+    {
+        var lda = (long)g.EffectiveLdA;
+        var alpha = g.Alpha;
+        if (rows < mr)
+        {
+            new Span<float>(dst, mr * kc).Clear();
+        }
+
+        if (g.TransposeA)
+        {
+            // A is stored K×M: each step's mr values are contiguous.
+            for (var p = 0; p < kc; p++)
+            {
+                var source = a + ((p0 + p) * lda) + i0;
+                var o = dst + (p * mr);
+                for (var r = 0; r < rows; r++)
+                {
+                    o[r] = alpha * source[r];
+                }
+            }
+
+            return;
+        }
+
+        for (var r = 0; r < rows; r++)
+        {
+            var source = a + ((i0 + r) * lda) + p0;
+            var o = dst + r;
+            for (var p = 0; p < kc; p++)
+            {
+                o[p * mr] = alpha * source[p];
+            }
+        }
+    }
+
+    /// <summary>Packs op(B)[p0..p0+kc, j0..j0+cols] into one panel: k-major, nr values per step, zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackB(in GemmDescriptor g, float* b, float* dst, int nr, int j0, int cols, int p0, int kc)
+    {
+        var ldb = (long)g.EffectiveLdB;
+        if (cols < nr)
+        {
+            new Span<float>(dst, nr * kc).Clear();
+        }
+
+        if (g.TransposeB)
+        {
+            // B is stored N×K: each column of op(B) is a contiguous row.
+            for (var j = 0; j < cols; j++)
+            {
+                var source = b + ((j0 + j) * ldb) + p0;
+                var o = dst + j;
+                for (var p = 0; p < kc; p++)
+                {
+                    o[p * nr] = source[p];
+                }
+            }
+
+            return;
+        }
+
+        for (var p = 0; p < kc; p++)
+        {
+            new ReadOnlySpan<float>(b + ((p0 + p) * ldb) + j0, cols).CopyTo(new Span<float>(dst + (p * nr), cols));
+        }
+    }
+
+    private static void ScaleC(float* c, int m, int n, long ldc, float beta)
     {
         for (var i = 0; i < m; i++)
         {
-            var row = new Span<float>(c + ((long)i * ldc), n);
+            var row = new Span<float>(c + (i * ldc), n);
             if (beta == 0)
             {
                 row.Clear();
@@ -135,121 +270,7 @@ internal static unsafe class SimdGemm
         }
     }
 
-    /// <summary>Packs op(A)[i0..i0+mc, p0..p0+kc] × alpha into row panels: panel-major, then k, then Mr rows.</summary>
-    private static void PackA(in GemmDescriptor g, float* a, float* dst, int i0, int mc, int p0, int kc)
-    {
-        var lda = (long)g.EffectiveLdA;
-        var alpha = g.Alpha;
-        for (var mp = 0; mp * Mr < mc; mp++)
-        {
-            var rows = Math.Min(Mr, mc - (mp * Mr));
-            var panel = dst + (mp * kc * Mr);
-            for (var p = 0; p < kc; p++)
-            {
-                var o = panel + (p * Mr);
-                for (var r = 0; r < Mr; r++)
-                {
-                    if (r < rows)
-                    {
-                        long i = i0 + (mp * Mr) + r, kk = p0 + p;
-                        o[r] = alpha * (g.TransposeA ? a[(kk * lda) + i] : a[(i * lda) + kk]);
-                    }
-                    else
-                    {
-                        o[r] = 0;
-                    }
-                }
-            }
-        }
-    }
+    private static float* Align(float* p) => (float*)(((nint)p + (AlignFloats * sizeof(float)) - 1) & ~(nint)((AlignFloats * sizeof(float)) - 1));
 
-    /// <summary>Packs op(B)[p0..p0+kc, j0..j0+Nr] into one column panel: k-major, Nr columns each.</summary>
-    private static void PackB(in GemmDescriptor g, float* b, float* dst, int p0, int kc, int j0, int n)
-    {
-        var ldb = (long)g.EffectiveLdB;
-        var cols = Math.Min(Nr, n - j0);
-        for (var p = 0; p < kc; p++)
-        {
-            var o = dst + (p * Nr);
-            long kk = p0 + p;
-            if (!g.TransposeB && cols == Nr)
-            {
-                Buffer.MemoryCopy(b + (kk * ldb) + j0, o, Nr * sizeof(float), Nr * sizeof(float));
-                continue;
-            }
-
-            for (var j = 0; j < Nr; j++)
-            {
-                o[j] = j < cols ? (g.TransposeB ? b[((j0 + j) * ldb) + kk] : b[(kk * ldb) + j0 + j]) : 0;
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Mad(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
-        Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;
-
-    private static void Kernel(int kc, float* pa, float* pb, float* c, int ldc, int mr, int nr)
-    {
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (var p = 0; p < kc; p++)
-        {
-            var b0 = Vector256.Load(pb);
-            var b1 = Vector256.Load(pb + 8);
-            var a0 = Vector256.Create(pa[0]);
-            c00 = Mad(a0, b0, c00);
-            c01 = Mad(a0, b1, c01);
-            var a1 = Vector256.Create(pa[1]);
-            c10 = Mad(a1, b0, c10);
-            c11 = Mad(a1, b1, c11);
-            var a2 = Vector256.Create(pa[2]);
-            c20 = Mad(a2, b0, c20);
-            c21 = Mad(a2, b1, c21);
-            var a3 = Vector256.Create(pa[3]);
-            c30 = Mad(a3, b0, c30);
-            c31 = Mad(a3, b1, c31);
-            var a4 = Vector256.Create(pa[4]);
-            c40 = Mad(a4, b0, c40);
-            c41 = Mad(a4, b1, c41);
-            var a5 = Vector256.Create(pa[5]);
-            c50 = Mad(a5, b0, c50);
-            c51 = Mad(a5, b1, c51);
-            pa += Mr;
-            pb += Nr;
-        }
-
-        if (mr == Mr && nr == Nr)
-        {
-            AddRow(c, c00, c01);
-            AddRow(c + ldc, c10, c11);
-            AddRow(c + (2L * ldc), c20, c21);
-            AddRow(c + (3L * ldc), c30, c31);
-            AddRow(c + (4L * ldc), c40, c41);
-            AddRow(c + (5L * ldc), c50, c51);
-            return;
-        }
-
-        var tile = stackalloc float[Mr * Nr];
-        c00.Store(tile); c01.Store(tile + 8);
-        c10.Store(tile + 16); c11.Store(tile + 24);
-        c20.Store(tile + 32); c21.Store(tile + 40);
-        c30.Store(tile + 48); c31.Store(tile + 56);
-        c40.Store(tile + 64); c41.Store(tile + 72);
-        c50.Store(tile + 80); c51.Store(tile + 88);
-        for (var r = 0; r < mr; r++)
-        {
-            for (var j = 0; j < nr; j++)
-            {
-                c[((long)r * ldc) + j] += tile[(r * Nr) + j];
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddRow(float* row, Vector256<float> lo, Vector256<float> hi)
-    {
-        (Vector256.Load(row) + lo).Store(row);
-        (Vector256.Load(row + 8) + hi).Store(row + 8);
-    }
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 }

@@ -14,7 +14,7 @@ namespace AiProfiler.Backends.Cuda;
 /// stream, which a blocking stream is ordered with, so a write is visible to the next kernel and a read sees every
 /// queued kernel. Every entry point makes the context current first, because the runner may call from any thread.
 /// </summary>
-internal sealed unsafe class CudaDevice : IDevice
+internal sealed unsafe class CudaDevice : DeviceBase
 {
     private readonly CudaStreamHandle _stream;
     private readonly NvrtcKernelCompiler _compiler;
@@ -29,12 +29,12 @@ internal sealed unsafe class CudaDevice : IDevice
         _stream = stream;
         _compiler = new NvrtcKernelCompiler(this, architecture);
         _cublas = gemm == CudaGemmChoice.TiledKernel ? null : CublasGemmEngine.Create(this, tf32: gemm == CudaGemmChoice.CublasTf32);
-        Ops = new KernelTensorOps(_compiler, _cublas ?? (IGemmEngine)new TiledGemmEngine(_compiler));
+        Ops = new KernelTensorOps(this, _compiler, _cublas ?? (IGemmEngine)new TiledGemmEngine(_compiler));
     }
 
-    public DeviceInfo Info { get; }
+    public override DeviceInfo Info { get; }
 
-    public long AvailableMemoryBytes
+    public override long AvailableMemoryBytes
     {
         get
         {
@@ -44,9 +44,9 @@ internal sealed unsafe class CudaDevice : IDevice
         }
     }
 
-    public ITensorOps Ops { get; }
+    public override ITensorOps Ops { get; }
 
-    public IKernelCompiler? Kernels => _compiler;
+    public override IKernelCompiler? Kernels => _compiler;
 
     internal CudaDeviceProperties Properties { get; }
 
@@ -74,16 +74,8 @@ internal sealed unsafe class CudaDevice : IDevice
         }
     }
 
-    public IDeviceBuffer Allocate(long length, DataType type = DataType.Float32)
+    protected override IDeviceBuffer AllocateCore(long length, DataType type, long bytes)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
-        var bytes = checked(length * type.SizeInBytes());
-        var free = AvailableMemoryBytes;
-        if (bytes > free)
-        {
-            throw new InsufficientDeviceMemoryException(Info.Id, bytes, free);
-        }
-
         // cuMemAlloc refuses zero bytes; an empty buffer still gets a distinct (tiny) allocation.
         var result = CudaDriverApi.cuMemAlloc_v2(out var pointer, (nuint)Math.Max(bytes, 1));
         if (result == CuResult.ErrorOutOfMemory)
@@ -105,11 +97,10 @@ internal sealed unsafe class CudaDevice : IDevice
         }
     }
 
-    public void Write<T>(IDeviceBuffer destination, ReadOnlySpan<T> source, long offset = 0)
-        where T : unmanaged
+    protected override void WriteCore<T>(IDeviceBuffer destination, ReadOnlySpan<T> source, long offset)
     {
-        var buffer = CudaBuffer.Of(destination, this, nameof(destination));
-        var (start, count) = ByteRange(buffer, offset, source.Length, sizeof(T), nameof(destination));
+        var buffer = (CudaBuffer)destination;
+        var count = (nuint)((long)source.Length * sizeof(T));
         if (count == 0)
         {
             return;
@@ -118,15 +109,14 @@ internal sealed unsafe class CudaDevice : IDevice
         MakeCurrent();
         fixed (T* host = source)
         {
-            CudaCheck.Driver(CudaDriverApi.cuMemcpyHtoD_v2(buffer.DevicePointer + start, host, count), nameof(CudaDriverApi.cuMemcpyHtoD_v2));
+            CudaCheck.Driver(CudaDriverApi.cuMemcpyHtoD_v2(buffer.DevicePointer + Start(buffer, offset), host, count), nameof(CudaDriverApi.cuMemcpyHtoD_v2));
         }
     }
 
-    public void Read<T>(IDeviceBuffer source, Span<T> destination, long offset = 0)
-        where T : unmanaged
+    protected override void ReadCore<T>(IDeviceBuffer source, Span<T> destination, long offset)
     {
-        var buffer = CudaBuffer.Of(source, this, nameof(source));
-        var (start, count) = ByteRange(buffer, offset, destination.Length, sizeof(T), nameof(source));
+        var buffer = (CudaBuffer)source;
+        var count = (nuint)((long)destination.Length * sizeof(T));
         Synchronize();
         if (count == 0)
         {
@@ -135,25 +125,20 @@ internal sealed unsafe class CudaDevice : IDevice
 
         fixed (T* host = destination)
         {
-            CudaCheck.Driver(CudaDriverApi.cuMemcpyDtoH_v2(host, buffer.DevicePointer + start, count), nameof(CudaDriverApi.cuMemcpyDtoH_v2));
+            CudaCheck.Driver(CudaDriverApi.cuMemcpyDtoH_v2(host, buffer.DevicePointer + Start(buffer, offset), count), nameof(CudaDriverApi.cuMemcpyDtoH_v2));
         }
     }
 
-    public IDeviceTimer CreateTimer() => new CudaEventTimer(this);
+    public override IDeviceTimer CreateTimer() => new CudaEventTimer(this);
 
-    public void Synchronize()
+    public override void Synchronize()
     {
         MakeCurrent();
         CudaCheck.Driver(CudaDriverApi.cuStreamSynchronize(Stream), nameof(CudaDriverApi.cuStreamSynchronize));
     }
 
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        if (Context.IsClosed)
-        {
-            return;
-        }
-
         // Queued work may still use the handles released below.
         if (!_stream.IsClosed)
         {
@@ -179,20 +164,6 @@ internal sealed unsafe class CudaDevice : IDevice
         return new CudaEventHandle(Context, raw);
     }
 
-    /// <summary>
-    /// The byte range a copy touches. <paramref name="offset"/> counts elements of the buffer's type; the host span
-    /// may use another element type of any size (e.g. ushort for fp16), as long as the bytes fit.
-    /// </summary>
-    internal static (ulong Start, nuint Count) ByteRange(IDeviceBuffer buffer, long offset, int hostLength, int hostElementSize, string role)
-    {
-        var start = offset * buffer.Type.SizeInBytes();
-        var count = (long)hostLength * hostElementSize;
-        if (offset < 0 || start + count > buffer.SizeInBytes)
-        {
-            throw new ArgumentOutOfRangeException(role,
-                $"copying {count} bytes at element {offset} does not fit the {buffer.SizeInBytes}-byte buffer; check the offset and the length");
-        }
-
-        return ((ulong)start, (nuint)count);
-    }
+    /// <summary>The byte offset of element <paramref name="offset"/>; the base class has checked the range.</summary>
+    private static ulong Start(CudaBuffer buffer, long offset) => (ulong)(offset * buffer.Type.SizeInBytes());
 }

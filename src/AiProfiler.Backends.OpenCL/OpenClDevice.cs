@@ -12,7 +12,7 @@ namespace AiProfiler.Backends.OpenCL;
 /// One opened OpenCL device: a context, one in-order queue with profiling on, buffers, the kernel compiler, and the
 /// tensor operations (portable kernels, GEMM through CLBlast or the tiled kernel).
 /// </summary>
-internal sealed unsafe class OpenClDevice : IDevice
+internal sealed unsafe class OpenClDevice : DeviceBase
 {
     private readonly OpenClDeviceHandles _handles;
     private readonly ClContextHandle _context;
@@ -20,7 +20,6 @@ internal sealed unsafe class OpenClDevice : IDevice
     private readonly OpenClKernelCompiler _compiler;
     private readonly ClBlastGemmEngine? _clblast;
     private long _allocatedBytes;
-    private bool _disposed;
 
     public OpenClDevice(DeviceInfo info, OpenClDeviceHandles handles, OpenClOptions options)
     {
@@ -41,16 +40,16 @@ internal sealed unsafe class OpenClDevice : IDevice
         _compiler = new OpenClKernelCompiler(this);
         var tiled = new TiledGemmEngine(_compiler);
         _clblast = !options.ForceTiledGemm && OpenClLibrary.IsClBlastAvailable() ? new ClBlastGemmEngine(this, tiled) : null;
-        Ops = new KernelTensorOps(_compiler, _clblast ?? (IGemmEngine)tiled);
+        Ops = new KernelTensorOps(this, _compiler, _clblast ?? (IGemmEngine)tiled);
     }
 
-    public DeviceInfo Info { get; }
+    public override DeviceInfo Info { get; }
 
     /// <summary>
     /// OpenCL has no free-memory query, so this is the global memory less what this device allocated; a CPU device
     /// is further bounded by the host's available memory, which its buffers really use.
     /// </summary>
-    public long AvailableMemoryBytes
+    public override long AvailableMemoryBytes
     {
         get
         {
@@ -59,9 +58,9 @@ internal sealed unsafe class OpenClDevice : IDevice
         }
     }
 
-    public ITensorOps Ops { get; }
+    public override ITensorOps Ops { get; }
 
-    public IKernelCompiler? Kernels => _compiler;
+    public override IKernelCompiler? Kernels => _compiler;
 
     internal ClContextHandle Context => _context;
 
@@ -75,17 +74,8 @@ internal sealed unsafe class OpenClDevice : IDevice
     /// <summary>Bytes held by this device's live buffers.</summary>
     internal long AllocatedBytes => Interlocked.Read(ref _allocatedBytes);
 
-    public IDeviceBuffer Allocate(long length, DataType type = DataType.Float32)
+    protected override IDeviceBuffer AllocateCore(long length, DataType type, long bytes)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
-        var bytes = length * type.SizeInBytes();
-        var available = AvailableMemoryBytes;
-        if (bytes > available)
-        {
-            throw new InsufficientDeviceMemoryException(Info.Id, bytes, available);
-        }
-
         if (bytes > _handles.MaxAllocationBytes)
         {
             throw new InsufficientDeviceMemoryException(string.Create(CultureInfo.InvariantCulture,
@@ -99,7 +89,7 @@ internal sealed unsafe class OpenClDevice : IDevice
         if (status is ClConstants.MemObjectAllocationFailure or ClConstants.OutOfResources or ClConstants.OutOfHostMemory)
         {
             handle.Dispose();
-            throw new InsufficientDeviceMemoryException(Info.Id, bytes, available);
+            throw new InsufficientDeviceMemoryException(Info.Id, bytes, AvailableMemoryBytes);
         }
 
         if (status != ClConstants.Success)
@@ -121,11 +111,9 @@ internal sealed unsafe class OpenClDevice : IDevice
         return buffer;
     }
 
-    public void Write<T>(IDeviceBuffer destination, ReadOnlySpan<T> source, long offset = 0)
-        where T : unmanaged
+    protected override void WriteCore<T>(IDeviceBuffer destination, ReadOnlySpan<T> source, long offset)
     {
-        var buffer = Own(destination, nameof(destination));
-        CheckTransfer<T>(buffer, offset, source.Length, nameof(destination));
+        var buffer = Own(destination);
         if (source.IsEmpty)
         {
             return;
@@ -138,11 +126,9 @@ internal sealed unsafe class OpenClDevice : IDevice
         }
     }
 
-    public void Read<T>(IDeviceBuffer source, Span<T> destination, long offset = 0)
-        where T : unmanaged
+    protected override void ReadCore<T>(IDeviceBuffer source, Span<T> destination, long offset)
     {
-        var buffer = Own(source, nameof(source));
-        CheckTransfer<T>(buffer, offset, destination.Length, nameof(source));
+        var buffer = Own(source);
         if (destination.IsEmpty)
         {
             return;
@@ -156,26 +142,20 @@ internal sealed unsafe class OpenClDevice : IDevice
         }
     }
 
-    public IDeviceTimer CreateTimer()
+    public override IDeviceTimer CreateTimer()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         return new OpenClTimer(_queue);
     }
 
-    public void Synchronize()
+    public override void Synchronize()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         OpenClException.Check(OpenClNative.clFinish(_queue), "clFinish");
     }
 
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
         if (!_queue.IsInvalid && !_queue.IsClosed)
         {
             // Queued work may still use the kernels and buffers released below.
@@ -191,7 +171,7 @@ internal sealed unsafe class OpenClDevice : IDevice
     /// <summary>The OpenCL buffer behind <paramref name="buffer"/>, which must be a live buffer of this device.</summary>
     internal OpenClBuffer Own(IDeviceBuffer buffer, [CallerArgumentExpression(nameof(buffer))] string? name = null)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(buffer, name);
         if (buffer is not OpenClBuffer own || !ReferenceEquals(own.Device, this))
         {
@@ -203,20 +183,4 @@ internal sealed unsafe class OpenClDevice : IDevice
     }
 
     internal void OnReleased(long nativeBytes) => Interlocked.Add(ref _allocatedBytes, -nativeBytes);
-
-    private static void CheckTransfer<T>(OpenClBuffer buffer, long offset, int count, string name)
-        where T : unmanaged
-    {
-        if (sizeof(T) != buffer.Type.SizeInBytes())
-        {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"buffer '{name}' holds {buffer.Type.ShortName()} ({buffer.Type.SizeInBytes()} bytes each) but the span's elements have {sizeof(T)} bytes; use a span of a matching type"), name);
-        }
-
-        if (offset < 0 || offset + count > buffer.Length)
-        {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"buffer '{name}' holds {buffer.Length} elements but elements {offset} to {offset + count} were asked for; check the offset and length"), name);
-        }
-    }
 }

@@ -13,7 +13,7 @@ public static class PrometheusExporterMeterProviderBuilderExtensions
     /// Adds a pull metric reader (cumulative temporality) whose collections feed
     /// <see cref="PrometheusScrapingEndpointRouteBuilderExtensions.MapPrometheusScrapingEndpoint"/>. The reader and
     /// its options live in the provider's service collection: build the MeterProvider from the application's
-    /// services (<see cref="OpenTelemetryMetricsServiceCollectionExtensions.AddOpenTelemetryMetrics"/>) so the endpoint
+    /// services (OpenTelemetry.Extensions.Hosting's <c>services.AddOpenTelemetry().WithMetrics(...)</c>) so the endpoint
     /// finds them. Options can also be bound with <c>services.AddOptions&lt;PrometheusExporterOptions&gt;().Bind(section)</c>;
     /// they are validated when the provider is built.
     /// </summary>

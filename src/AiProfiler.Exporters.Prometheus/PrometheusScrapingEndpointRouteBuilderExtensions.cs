@@ -26,7 +26,7 @@ public static class PrometheusScrapingEndpointRouteBuilderExtensions
             ?? throw new InvalidOperationException(
                 "No Prometheus pull exporter is registered in the application's services: call AddPrometheusPullExporter() on a MeterProvider built from the application's IServiceCollection before MapPrometheusScrapingEndpoint().");
 
-        // AddOpenTelemetryMetrics builds the provider when the host starts; without it, the first scrape builds it,
+        // AddOpenTelemetry().WithMetrics(...) builds the provider when the host starts; without it, the first scrape builds it,
         // since an unattached reader has nothing to collect.
         bool providerBuilt = false;
         return endpoints.MapMethods(path, [HttpMethods.Get, HttpMethods.Head], context =>

@@ -146,25 +146,20 @@ public sealed class CpuGemmTests
     }
 
     [Fact]
-    public void Gemm_Fp16_RefusedWithTheFix()
+    public void Create_Auto_LabelsTheEngineItsProbeChoseWithTheFigures()
     {
-        using var device = Open("simd");
-        using var a = device.Allocate(4, DataType.Float16);
+        var engine = CpuGemmEngine.Create("auto");
 
-        var error = Assert.Throws<NotSupportedException>(() => device.Ops.Gemm(new GemmDescriptor { M = 2, N = 2, K = 1, Type = DataType.Float16 }, a, a, a));
-
-        Assert.Equal("GEMM in fp16 is not supported on device 'cpu'; use fp32", error.Message);
+        Assert.Contains(engine.Name, (string[])["simd", "openblas"]);
+        Assert.StartsWith(engine.Name + " (", engine.Selection, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Gemm_BufferTooSmall_ExplainsInsteadOfCorruptingMemory()
+    public void Create_UnknownEngine_NamesTheChoices()
     {
-        using var device = Open("simd");
-        using var small = device.Allocate(3);
+        var error = Assert.Throws<ArgumentException>(() => CpuGemmEngine.Create("mkl"));
 
-        var error = Assert.Throws<ArgumentException>(() => device.Ops.Gemm(new GemmDescriptor { M = 4, N = 4, K = 4 }, small, small, small));
-
-        Assert.Contains("reaches past the end of a buffer", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("unknown CPU GEMM 'mkl'; use auto, simd or openblas", error.Message, StringComparison.Ordinal);
     }
 
     private static readonly Dictionary<string, CpuDeviceProvider> Providers = new()

@@ -30,6 +30,6 @@ public sealed class ClBlastGemmEngineTests
         var error = Assert.Throws<NotSupportedException>(() =>
             _fixture.Device.Ops.Gemm(new GemmDescriptor { M = 2, N = 2, K = 1, Type = DataType.Float16 }, set["x"], set["x"], set["x"]));
 
-        Assert.Equal("GEMM on fp16 is not supported by clblast on this device; use fp32 or another device", error.Message);
+        Assert.Equal($"GEMM in fp16 is not supported by clblast on device '{_fixture.Device.Info.Id}'; use fp32 or another device", error.Message);
     }
 }

@@ -64,7 +64,7 @@ public sealed class OtlpPushMeterProviderBuilderExtensionsTests
         var services = new ServiceCollection();
         services.AddSingleton(configuration);
         services.AddOptions<OtlpPushOptions>().Bind(configuration.GetSection("Metrics:Otlp"));
-        services.AddOpenTelemetryMetrics(metrics => metrics.AddOtlpPushExporter());
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddOtlpPushExporter());
         using ServiceProvider provider = services.BuildServiceProvider();
 
         OptionsValidationException error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<MeterProvider>());
@@ -87,7 +87,7 @@ public sealed class OtlpPushMeterProviderBuilderExtensionsTests
             o.Protocol = OtlpPushOptions.HttpProtobufProtocol;
             o.Endpoint = receiver.Address;
         });
-        services.AddOpenTelemetryMetrics(metrics => metrics.AddMeter(meter.Name).AddOtlpPushExporter());
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(meter.Name).AddOtlpPushExporter());
         using (ServiceProvider provider = services.BuildServiceProvider())
         {
             MeterProvider meterProvider = provider.GetRequiredService<MeterProvider>();

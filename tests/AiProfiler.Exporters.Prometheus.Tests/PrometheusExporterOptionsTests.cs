@@ -21,7 +21,7 @@ public sealed class PrometheusExporterOptionsTests
     public void AddPrometheusPullExporter_InvalidOptions_FailsWhenTheProviderIsBuiltWithOneLineMessage()
     {
         ServiceCollection services = HostLikeServices();
-        services.AddOpenTelemetryMetrics(metrics => metrics.AddPrometheusPullExporter(o =>
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusPullExporter(o =>
         {
             o.ScrapeResponseCacheMilliseconds = -1;
             o.MaxSeriesPerMetric = 0;
@@ -41,7 +41,7 @@ public sealed class PrometheusExporterOptionsTests
     {
         ServiceCollection services = HostLikeServices();
         services.Configure<PrometheusExporterOptions>(o => o.MaxSeriesPerMetric = 42);
-        services.AddOpenTelemetryMetrics(metrics => metrics.AddPrometheusPullExporter());
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusPullExporter());
         using ServiceProvider provider = services.BuildServiceProvider();
 
         Assert.Equal(42, provider.GetRequiredService<IOptions<PrometheusExporterOptions>>().Value.MaxSeriesPerMetric);

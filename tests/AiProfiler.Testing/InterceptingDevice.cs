@@ -23,9 +23,6 @@ public sealed class InterceptingDevice : IDevice
         Ops = InterceptingOps.Create(this);
     }
 
-    /// <summary>The device everything is forwarded to.</summary>
-    public IDevice Inner => _inner;
-
     /// <inheritdoc />
     public DeviceInfo Info => _inner.Info;
 

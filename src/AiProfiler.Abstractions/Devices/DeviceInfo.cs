@@ -39,6 +39,12 @@ public sealed record DeviceInfo
     /// <summary>Estimated peak memory bandwidth in bytes per second.</summary>
     public double PeakBandwidthBytesPerSecond { get; init; }
 
+    /// <summary>
+    /// Whether the device emulates an accelerator for correctness checks (ILGPU's CPU accelerator): its timings say
+    /// nothing about hardware, so schedules' <c>all</c> and advice leave it out; name it explicitly to run on it.
+    /// </summary>
+    public bool IsEmulator { get; init; }
+
     /// <summary>How the peaks were estimated, so a user can judge them.</summary>
     public string PeakSource { get; init; } = "";
 

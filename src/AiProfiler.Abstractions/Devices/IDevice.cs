@@ -43,4 +43,13 @@ public interface IDevice : IDisposable
 
     /// <summary>Waits until all queued work has finished.</summary>
     void Synchronize();
+
+    /// <summary>
+    /// An optional capability of this device, or null when it has none of type <typeparamref name="T"/>: for example
+    /// <c>IIlgpuDevice</c> (assembly <c>AiProfiler.Abstractions.Ilgpu</c>) on <c>ilgpu-*</c> devices, through which a
+    /// plugin launches its own C# kernels. Capabilities live in their own assemblies, so this contract and the plugins
+    /// that do not ask for them never load their dependencies. By default a device offers the interfaces it implements.
+    /// </summary>
+    T? GetCapability<T>()
+        where T : class => this as T;
 }

@@ -19,11 +19,14 @@ internal static class AgentCli
 
     private static readonly Dictionary<string, string> UsageLines = new(StringComparer.Ordinal)
     {
-        ["aiprofiler"] = "usage: aiprofiler <run|bench|devices|workloads> [options]   (aiprofiler <command> --help for details)",
+        ["aiprofiler"] = "usage: aiprofiler <run|bench|devices|workloads|calibrate|advise|report> [options]   (aiprofiler <command> --help for details)",
         ["run"] = "usage: aiprofiler run [--urls http://127.0.0.1:9464] [--config FILE] [--plugins DIR]",
-        ["bench"] = "usage: aiprofiler bench --workload NAME [--device cpu|opencl:N|cuda:N]... [--param key=value]... [--iterations N] [--warmup N] [--time-budget SECONDS] [--format table|json|csv] [--plugins DIR] [--config FILE] [--no-verify]",
+        ["bench"] = "usage: aiprofiler bench --workload NAME [--device cpu|opencl:N|cuda:N]... [--param key=value[,value|first-last[+step|*factor]]...]... [--threads N[,N...]] [--iterations|--repetitions N] [--warmup N] [--time-budget SECONDS] [--format table|json|jsonl|csv|markdown] [--plugins DIR] [--config FILE] [--no-verify]",
         ["devices"] = "usage: aiprofiler devices [--format table|json] [--config FILE]",
         ["workloads"] = "usage: aiprofiler workloads [--format table|json] [--plugins DIR] [--config FILE]",
+        ["calibrate"] = "usage: aiprofiler calibrate [--cached] [--format table|json] [--config FILE]",
+        ["advise"] = AdviseCommand.Usage,
+        ["report"] = "usage: aiprofiler report [--url http://127.0.0.1:9464] [--out FILE] [--timeout SECONDS]",
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
@@ -34,6 +37,9 @@ internal static class AgentCli
             BenchCommand.Create(output, error),
             DevicesCommand.Create(output, error),
             WorkloadsCommand.Create(output, error),
+            CalibrateCommand.Create(output, error),
+            AdviseCommand.Create(output, error),
+            ReportCommand.Create(output, error),
             WorkerCommand.Create(),
         };
         var parse = root.Parse(args);
@@ -114,6 +120,8 @@ internal static class AgentCli
     {
         "json" => OutputFormat.Json,
         "csv" => OutputFormat.Csv,
+        "jsonl" => OutputFormat.JsonLines,
+        "markdown" => OutputFormat.Markdown,
         _ => OutputFormat.Table,
     };
 

@@ -7,7 +7,10 @@ using AiProfiler.Core.Workers;
 
 namespace AiProfiler.Agent.Cli;
 
-/// <summary><c>aiprofiler bench</c>: one measurement of one workload on one or more devices, printed like llama-bench.</summary>
+/// <summary>
+/// <c>aiprofiler bench</c>: measures one workload on one or more devices, printed like llama-bench. Parameters and
+/// <c>--threads</c> take comma lists and ranges (<see cref="ParameterSweep"/>); every combination is one row per device.
+/// </summary>
 internal static class BenchCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
@@ -19,8 +22,13 @@ internal static class BenchCommand
             DefaultValueFactory = _ => ["cpu"],
             HelpName = "ID",
         };
-        var parameters = new Option<string[]>("--param", "-p") { Description = "a workload parameter, key=value; repeat for more", HelpName = "KEY=VALUE" };
-        var iterations = new Option<int>("--iterations", "-n") { Description = "the most timed iterations (1..100000)", DefaultValueFactory = _ => 10 };
+        var parameters = new Option<string[]>("--param", "-p")
+        {
+            Description = "a workload parameter, key=value; a comma list or integer range (first-last, first-last+step, first-last*factor) sweeps it; repeat for more",
+            HelpName = "KEY=VALUES",
+        };
+        var threads = new Option<string?>("--threads", "-t") { Description = "host threads for the CPU device (1..logical cores); a comma list or range sweeps it; default all", HelpName = "N" };
+        var iterations = new Option<int>("--iterations", "-n", "--repetitions", "-r") { Description = "the most timed iterations per row, reported as mean ± stdev (llama-bench's --repetitions) (1..100000)", DefaultValueFactory = _ => 10 };
         iterations.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() is < 1 or > 100_000)
@@ -44,26 +52,26 @@ internal static class BenchCommand
                 r.AddError($"--time-budget must be between 0.01 and 3600 seconds, got {r.GetValueOrDefault<double>().ToString(CultureInfo.InvariantCulture)}");
             }
         });
-        var format = AgentCli.FormatOption("table", "json", "csv");
+        var format = AgentCli.FormatOption("table", "json", "jsonl", "csv", "markdown");
         var noVerify = new Option<bool>("--no-verify") { Description = "skip checking the output against the reference" };
         var plugins = AgentCli.PluginsOption();
         var config = AgentCli.ConfigOption();
         var command = new Command("bench", "Measure one workload now and print the result (mean ± stdev, GFLOP/s, GB/s, items/s, roofline, verification).")
         {
-            workload, device, parameters, iterations, warmup, budget, format, noVerify, plugins, config,
+            workload, device, parameters, threads, iterations, warmup, budget, format, noVerify, plugins, config,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var supplied = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var pair in parse.GetValue(parameters) ?? [])
+            IReadOnlyList<IReadOnlyDictionary<string, string>> combinations;
+            IReadOnlyList<int?> threadCounts;
+            try
             {
-                var equals = pair.IndexOf('=', StringComparison.Ordinal);
-                if (equals <= 0)
-                {
-                    return AgentCli.Usage(error, "bench", $"--param '{pair}' is not key=value; e.g. --param m=1024");
-                }
-
-                supplied[pair[..equals].Trim()] = pair[(equals + 1)..];
+                combinations = ParameterSweep.Expand(parse.GetValue(parameters) ?? []);
+                threadCounts = ParseThreads(parse.GetValue(threads));
+            }
+            catch (FormatException ex)
+            {
+                return AgentCli.Usage(error, "bench", ex.Message);
             }
 
             using var environment = CommandEnvironment.Create(parse.GetValue(config), parse.GetValue(plugins), error);
@@ -75,10 +83,11 @@ internal static class BenchCommand
                 return AgentCli.Usage(error, "bench", $"unknown workload '{name}'; loaded: {(loaded.Length > 0 ? string.Join(", ", loaded) : $"none (check {environment.Catalog.Directory})")}");
             }
 
-            ParameterSet set;
+            var sets = new List<ParameterSet>(combinations.Count);
             try
             {
-                set = ParameterSet.Create(found.Name, found.Parameters, supplied);
+                // Every combination is checked before the first run: a bad value late in a sweep must not cost the runs before it.
+                sets.AddRange(combinations.Select(c => ParameterSet.Create(found.Name, found.Parameters, c)));
             }
             catch (ParameterException ex)
             {
@@ -108,38 +117,78 @@ internal static class BenchCommand
                 Verify = !parse.GetValue(noVerify),
                 Timeout = TimeSpan.FromHours(1),
             };
-            // Each device's run happens in a worker process: Ctrl+C stops the worker (killing it if it does not stop in
-            // time), and the results measured so far are printed.
+            // Each run happens in the plugin's worker process: Ctrl+C stops the worker (killing it if it does not stop in
+            // time), and the rows measured so far are printed.
             var workers = environment.Get<WorkerPool>();
             var plugin = environment.Catalog.FindPlugin(found.Name)!;
-            var results = new List<RunResult>();
-            foreach (var id in devices)
+            var rows = new List<BenchRow>();
+            var swept = SweptKeys(combinations);
+            var total = sets.Count * threadCounts.Count * devices.Length;
+            for (var i = 0; i < sets.Count; i++)
             {
-                var progress = new ProgressLine(error, $"{found.Name} on {id}");
-                var info = environment.Devices.Devices.First(d => d.Id == DeviceRegistry.Normalize(id));
-                try
+                foreach (var count in threadCounts)
                 {
-                    var result = await workers.RunAsync(plugin, found.Name, info, set, options, progress, cancellationToken).ConfigureAwait(false);
-                    progress.Done(result.Outcome.ToString().ToLowerInvariant());
-                    results.Add(result);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    progress.Done("interrupted");
-                    await workers.DisposeAsync().ConfigureAwait(false);
-                    if (results.Count > 0)
+                    foreach (var id in devices)
                     {
-                        output.Write(RunResultFormatter.Format(results, AgentCli.ParseFormat(parse.GetValue(format)!)));
-                    }
+                        var label = string.Join(' ', [.. swept.Select(k => $"{k}={combinations[i][k]}"), .. count is { } t ? [$"threads={t}"] : Array.Empty<string>()]);
+                        var what = $"{found.Name} on {id}{(label.Length > 0 ? $" ({label})" : "")}";
+                        var progress = new ProgressLine(error, what);
+                        var info = environment.Devices.Devices.First(d => d.Id == DeviceRegistry.Normalize(id));
+                        try
+                        {
+                            var result = await workers.RunAsync(plugin, found.Name, info, sets[i], options with { Threads = count }, progress, cancellationToken).ConfigureAwait(false);
+                            progress.Done(result.Outcome.ToString().ToLowerInvariant());
+                            rows.Add(new BenchRow(result, sets[i].Values, swept.ToDictionary(k => k, k => combinations[i][k], StringComparer.OrdinalIgnoreCase)));
+                        }
+                        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                        {
+                            progress.Done("interrupted");
+                            await workers.DisposeAsync().ConfigureAwait(false);
+                            if (rows.Count > 0)
+                            {
+                                output.Write(RunResultFormatter.Format(rows, AgentCli.ParseFormat(parse.GetValue(format)!), BenchMetadata.Collect(environment.Devices.Devices, TimeProvider.System.GetUtcNow()), swept, showThreads: threadCounts[0] is not null));
+                            }
 
-                    await error.WriteLineAsync($"aiprofiler: interrupted during {found.Name} on {id}; {results.Count} of {devices.Length} device runs finished").ConfigureAwait(false);
-                    return AgentCli.Interrupted;
+                            await error.WriteLineAsync($"aiprofiler: interrupted during {what}; {rows.Count} of {total} runs finished").ConfigureAwait(false);
+                            return AgentCli.Interrupted;
+                        }
+                    }
                 }
             }
 
-            output.Write(RunResultFormatter.Format(results, AgentCli.ParseFormat(parse.GetValue(format)!)));
-            return results.All(r => r.Outcome == RunOutcome.Passed) ? AgentCli.Success : AgentCli.Failure;
+            var metadata = BenchMetadata.Collect(environment.Devices.Devices, TimeProvider.System.GetUtcNow());
+            output.Write(RunResultFormatter.Format(rows, AgentCli.ParseFormat(parse.GetValue(format)!), metadata, swept, showThreads: threadCounts[0] is not null));
+            return rows.All(r => r.Result.Outcome == RunOutcome.Passed) ? AgentCli.Success : AgentCli.Failure;
         });
         return command;
+    }
+
+    /// <summary>The keys a sweep varies: those with more than one value, in the order given.</summary>
+    private static string[] SweptKeys(IReadOnlyList<IReadOnlyDictionary<string, string>> combinations) =>
+        combinations.Count < 2
+            ? []
+            : [.. combinations[0].Keys.Where(k => combinations.Any(c => c[k] != combinations[0][k]))];
+
+    /// <summary><c>--threads</c>: absent (null, the device's own count) or a list of counts within the host's cores.</summary>
+    private static IReadOnlyList<int?> ParseThreads(string? text)
+    {
+        if (text is null)
+        {
+            return [null];
+        }
+
+        var cores = Environment.ProcessorCount;
+        var counts = new List<int?>();
+        foreach (var value in ParameterSweep.ExpandValues("threads", text).Select(v => v.Trim()))
+        {
+            if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 1 || count > cores)
+            {
+                throw new FormatException($"--threads {value} is not a thread count of this host; use 1 to {cores} (its logical cores), a list such as 1,{cores} or a range such as 1-{cores}");
+            }
+
+            counts.Add(count);
+        }
+
+        return counts;
     }
 }

@@ -6,8 +6,12 @@ namespace AiProfiler.Agent.Cli;
 internal sealed class MarkdownTable(params string[] headers)
 {
     private readonly List<string[]> _rows = [];
+    private readonly HashSet<int> _right = [];
 
     public void Add(params string[] cells) => _rows.Add(cells);
+
+    /// <summary>Marks columns (by index) right-aligned in the separator line, <c>---:</c>, as Markdown renders them.</summary>
+    public void AlignRight(params int[] columns) => _right.UnionWith(columns);
 
     public override string ToString()
     {
@@ -16,7 +20,7 @@ internal sealed class MarkdownTable(params string[] headers)
         void Line(IReadOnlyList<string> cells) =>
             text.Append("| ").AppendJoin(" | ", cells.Select((c, i) => c.PadRight(widths[i]))).Append(" |\n");
         Line(headers);
-        text.Append('|').AppendJoin('|', widths.Select(w => new string('-', w + 2))).Append("|\n");
+        text.Append('|').AppendJoin('|', widths.Select((w, i) => _right.Contains(i) ? new string('-', w + 1) + ":" : new string('-', w + 2))).Append("|\n");
         foreach (var row in _rows)
         {
             Line(row);

@@ -6,7 +6,11 @@ using AiProfiler.Core.Running;
 
 namespace AiProfiler.Agent.Cli;
 
-/// <summary>Prints run results as a table (like llama-bench), JSON or CSV.</summary>
+/// <summary>
+/// Prints bench results like llama-bench: a pipe table (or the same table as Markdown), JSON (an array, or one object
+/// per line) with the host, build and device beside each result, or CSV. Columns for the thread count and for swept
+/// parameters appear when the command set them.
+/// </summary>
 internal static class RunResultFormatter
 {
     public static readonly JsonSerializerOptions Json = new()
@@ -17,39 +21,54 @@ internal static class RunResultFormatter
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static string Format(IReadOnlyList<RunResult> results, OutputFormat format) => format switch
+    private static readonly JsonSerializerOptions JsonLine = new(Json) { WriteIndented = false };
+
+    /// <summary>Formats <paramref name="rows"/>; <paramref name="sweptKeys"/> and <paramref name="showThreads"/> add table columns.</summary>
+    public static string Format(IReadOnlyList<BenchRow> rows, OutputFormat format, BenchMetadata metadata, IReadOnlyList<string> sweptKeys, bool showThreads) => format switch
     {
-        OutputFormat.Json => JsonSerializer.Serialize(results.Select(ToDocument).ToArray(), Json) + "\n",
-        OutputFormat.Csv => Csv(results),
-        _ => Table(results),
+        OutputFormat.Json => JsonSerializer.Serialize(rows.Select(r => ToDocument(r, metadata)).ToArray(), Json) + "\n",
+        OutputFormat.JsonLines => string.Concat(rows.Select(r => JsonSerializer.Serialize(ToDocument(r, metadata), JsonLine) + "\n")),
+        OutputFormat.Csv => Csv(rows.Select(r => r.Result).ToArray()),
+        OutputFormat.Markdown => Table(rows, sweptKeys, showThreads, markdown: true) + $"\nbuild: {metadata.Version} ({metadata.Commit}), {metadata.Runtime}; host: {metadata.CpuModel}, {metadata.LogicalCores} logical cores, {metadata.Os}\n",
+        _ => Table(rows, sweptKeys, showThreads, markdown: false),
     };
 
-    private static string Table(IReadOnlyList<RunResult> results)
+    private static string Table(IReadOnlyList<BenchRow> rows, IReadOnlyList<string> sweptKeys, bool showThreads, bool markdown)
     {
-        var table = new MarkdownTable("workload", "device", "impl", "shape", "iters", "mean ± stdev", "GFLOP/s", "GB/s", "items/s", "roofline", "verified");
-        var notes = new StringBuilder();
-        foreach (var r in results)
+        string[] leading = ["workload", "device", "impl", .. showThreads ? ["threads"] : Array.Empty<string>(), .. sweptKeys];
+        string[] trailing = ["shape", "iters", "mean ± stdev", "GFLOP/s", "GB/s", "items/s", "roofline", "verified"];
+        var table = new MarkdownTable([.. leading, .. trailing]);
+        if (markdown)
         {
+            // Figures right-aligned, as llama-bench's Markdown marks them.
+            table.AlignRight(leading.Length + 1, leading.Length + 2, leading.Length + 3, leading.Length + 4, leading.Length + 5);
+        }
+
+        var notes = new StringBuilder();
+        foreach (var row in rows)
+        {
+            var r = row.Result;
+            string[] first = [r.Workload, r.Device.Id, r.Measured ? r.Implementation : "-", .. showThreads ? [r.Threads?.ToString(CultureInfo.InvariantCulture) ?? "-"] : Array.Empty<string>(), .. sweptKeys.Select(k => row.Swept.GetValueOrDefault(k, "-"))];
             if (r.Measured)
             {
-                table.Add(r.Workload, r.Device.Id, r.Implementation, r.Shape, r.Latency!.Count.ToString(CultureInfo.InvariantCulture),
+                table.Add([.. first, r.Shape, r.Latency!.Count.ToString(CultureInfo.InvariantCulture),
                     Units.MeanAndDeviation(r.Latency.Mean, r.Latency.StandardDeviation), Units.Giga(r.FlopsPerSecond), Units.Giga(r.BytesPerSecond),
                     $"{Units.Rate(r.ItemsPerSecond)} {r.Cost!.ItemUnit}", $"{Units.Percent(r.Roofline!.RooflineRatio)} of {r.Roofline.Bound}",
-                    r.Outcome == RunOutcome.Passed ? "passed" : "FAILED");
+                    r.Outcome == RunOutcome.Passed ? "passed" : "FAILED"]);
                 foreach (var (name, stats) in r.Measurements)
                 {
-                    notes.Append(CultureInfo.InvariantCulture, $"  {r.Workload} on {r.Device.Id}: {name} mean {stats.Mean:G4}, p50 {stats.Median:G4}, p99 {stats.P99:G4}\n");
+                    notes.Append(CultureInfo.InvariantCulture, $"{(markdown ? "- " : "  ")}{r.Workload} on {r.Device.Id}: {name} mean {stats.Mean:G4}, p50 {stats.Median:G4}, p99 {stats.P99:G4}\n");
                 }
 
                 if (r.Outcome != RunOutcome.Passed)
                 {
-                    notes.Append(CultureInfo.InvariantCulture, $"  {r.Workload} on {r.Device.Id}: {r.Error}\n");
+                    notes.Append(CultureInfo.InvariantCulture, $"{(markdown ? "- " : "  ")}{r.Workload} on {r.Device.Id}: {r.Error}\n");
                 }
             }
             else
             {
-                table.Add(r.Workload, r.Device.Id, "-", r.Parameters, "0", "-", "-", "-", "-", "-", r.Outcome.ToString().ToLowerInvariant());
-                notes.Append(CultureInfo.InvariantCulture, $"  {r.Workload} on {r.Device.Id}: {r.Error}\n");
+                table.Add([.. first, r.Parameters, "0", "-", "-", "-", "-", "-", r.Outcome.ToString().ToLowerInvariant()]);
+                notes.Append(CultureInfo.InvariantCulture, $"{(markdown ? "- " : "  ")}{r.Workload} on {r.Device.Id}: {r.Error}\n");
             }
         }
 
@@ -81,39 +100,51 @@ internal static class RunResultFormatter
     private static string Quote(string cell) =>
         cell.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
 
-    private static object ToDocument(RunResult r) => new
+    private static object ToDocument(BenchRow row, BenchMetadata metadata)
     {
-        workload = r.Workload,
-        device = r.Device.Id,
-        deviceName = r.Device.Name,
-        implementation = r.Implementation,
-        parameters = r.Parameters,
-        shape = r.Shape,
-        outcome = r.Outcome.ToString().ToLowerInvariant(),
-        error = r.Error,
-        startedAt = r.StartedAt,
-        iterations = r.Latency?.Count ?? 0,
-        latencySeconds = r.Latency,
-        gflops = r.FlopsPerSecond / 1e9,
-        flopsPerSecond = r.FlopsPerSecond,
-        bytesPerSecond = r.BytesPerSecond,
-        itemsPerSecond = r.ItemsPerSecond,
-        itemUnit = r.Cost?.ItemUnit,
-        cost = r.Cost,
-        arithmeticIntensity = r.ArithmeticIntensity,
-        roofline = r.Roofline is { } p ? new
+        var r = row.Result;
+        return new
         {
-            bound = p.Bound,
-            peakFlopsPerSecond = p.PeakFlopsPerSecond,
-            peakBandwidthBytesPerSecond = p.PeakBandwidthBytesPerSecond,
-            ridgeIntensity = p.RidgeIntensity,
-            attainableFlopsPerSecond = p.AttainableFlopsPerSecond,
-            rooflineRatio = p.RooflineRatio,
-            peakFlopsRatio = p.PeakFlopsRatio,
-            peakBandwidthRatio = p.PeakBandwidthRatio,
-        }
-        : null,
-        verification = r.Verification,
-        measurements = r.Measurements,
-    };
+            workload = r.Workload,
+            device = r.Device.Id,
+            deviceName = r.Device.Name,
+            backend = r.Device.Kind.ToString().ToLowerInvariant(),
+            deviceDriver = r.Device.DriverVersion,
+            threads = r.Threads,
+            implementation = r.Implementation,
+            parameters = r.Parameters,
+            parameterValues = row.Parameters,
+            swept = row.Swept,
+            host = new { name = metadata.Host, os = metadata.Os, cpu = metadata.CpuModel, logicalCores = metadata.LogicalCores },
+            build = new { version = metadata.Version, commit = metadata.Commit, runtime = metadata.Runtime },
+            benchStartedAt = metadata.Timestamp,
+            shape = r.Shape,
+            outcome = r.Outcome.ToString().ToLowerInvariant(),
+            error = r.Error,
+            startedAt = r.StartedAt,
+            iterations = r.Latency?.Count ?? 0,
+            latencySeconds = r.Latency,
+            gflops = r.FlopsPerSecond / 1e9,
+            flopsPerSecond = r.FlopsPerSecond,
+            bytesPerSecond = r.BytesPerSecond,
+            itemsPerSecond = r.ItemsPerSecond,
+            itemUnit = r.Cost?.ItemUnit,
+            cost = r.Cost,
+            arithmeticIntensity = r.ArithmeticIntensity,
+            roofline = r.Roofline is { } p ? new
+            {
+                bound = p.Bound,
+                peakFlopsPerSecond = p.PeakFlopsPerSecond,
+                peakBandwidthBytesPerSecond = p.PeakBandwidthBytesPerSecond,
+                ridgeIntensity = p.RidgeIntensity,
+                attainableFlopsPerSecond = p.AttainableFlopsPerSecond,
+                rooflineRatio = p.RooflineRatio,
+                peakFlopsRatio = p.PeakFlopsRatio,
+                peakBandwidthRatio = p.PeakBandwidthRatio,
+            }
+            : null,
+            verification = r.Verification,
+            measurements = r.Measurements,
+        };
+    }
 }

@@ -2,8 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using AiProfiler.Abstractions.Devices;
 using AiProfiler.Backends.Cpu;
-using AiProfiler.Backends.Cuda;
-using AiProfiler.Backends.OpenCL;
+using AiProfiler.Agent.Hosting;
 using AiProfiler.Core.Devices;
 using AiProfiler.Core.Workers;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -60,7 +59,7 @@ internal static class WorkerCommand
 
             device = normalized == "cpu" && known is not null
                 ? new CpuDeviceProvider(known: known).Open(0)
-                : (_registry ??= new DeviceRegistry([new CpuDeviceProvider(), new OpenClDeviceProvider(), new CudaDeviceProvider()], NullLogger<DeviceRegistry>.Instance)).Open(id);
+                : (_registry ??= new DeviceRegistry(AgentServiceCollectionExtensions.CreateDeviceProviders(), NullLogger<DeviceRegistry>.Instance)).Open(id);
             _open[normalized] = device;
             return device;
         }

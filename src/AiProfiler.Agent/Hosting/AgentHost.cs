@@ -1,3 +1,5 @@
+using AiProfiler.Agent.Page;
+
 namespace AiProfiler.Agent.Hosting;
 
 /// <summary>Builds the agent's web host: configuration, services, Kestrel on the given URLs, endpoints.</summary>
@@ -23,14 +25,12 @@ internal static class AgentHost
         builder.WebHost.UseUrls(urls);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddAiProfilerAgent(builder.Configuration);
-        builder.Services.AddHostedService<SystemdNotifier>();
-        if (WindowsServiceLifetime.IsWindowsService())
-        {
-            builder.Services.AddSingleton<IHostLifetime, WindowsServiceLifetime>();
-        }
+        builder.Services.AddAgentPage(builder.Configuration);
+        builder.Services.AddServiceLifetimes();
 
         var app = builder.Build();
         app.MapAgentMonitoringEndpoints();
+        app.MapAgentPage();
         return app;
     }
 }

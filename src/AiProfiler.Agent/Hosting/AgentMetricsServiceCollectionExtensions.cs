@@ -24,7 +24,7 @@ internal static class AgentMetricsServiceCollectionExtensions
             .Bind(configuration.GetSection(OtlpPushMeterProviderBuilderExtensions.DefaultSection), o => o.ErrorOnUnknownConfiguration = true)
             .ValidateOnStart();
         services.AddHostedService<AgentBuildInfo>();
-        services.AddOpenTelemetryMetrics(metrics => metrics
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(ProfilerMetrics.MeterName, TelemetryMeterName)
             .SetMaxMetricStreams(ProfilerMetrics.MaxMetricStreams)
             .SetResourceBuilder(ResourceBuilder.CreateEmpty()

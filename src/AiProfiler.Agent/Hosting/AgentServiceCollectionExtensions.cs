@@ -1,7 +1,10 @@
 using AiProfiler.Abstractions.Devices;
 using AiProfiler.Backends.Cpu;
 using AiProfiler.Backends.Cuda;
+using AiProfiler.Backends.Ilgpu;
 using AiProfiler.Backends.OpenCL;
+using AiProfiler.Core.Advice;
+using AiProfiler.Core.Calibration;
 using AiProfiler.Core.Devices;
 using AiProfiler.Core.Hosting;
 using AiProfiler.Core.Metrics;
@@ -36,6 +39,11 @@ internal static class AgentServiceCollectionExtensions
         services.AddSingleton<PluginCatalog>();
         services.AddDeviceProviders();
         services.AddSingleton<DeviceRegistry>();
+        services.AddOptions<CalibrationOptions>()
+            .Bind(configuration.GetSection(CalibrationOptions.SectionName), o => o.ErrorOnUnknownConfiguration = true)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<CalibrationCache>();
         services.AddSingleton<Runner>();
         services.AddOptions<WorkerOptions>()
             .Bind(configuration.GetSection(WorkerOptions.SectionName), o => o.ErrorOnUnknownConfiguration = true)
@@ -57,18 +65,31 @@ internal static class AgentServiceCollectionExtensions
         services.AddAgentMetrics(configuration);
         services.AddHostedService<PluginStartupService>();
         services.AddHostedService<SchedulerService>();
+        services.AddHostedService<CalibrationStartupService>();
         services.AddAiProfilerTelemetry(configuration);
         services.AddSingleton<ISamplerSource, PluginSamplerSource>();
         services.AddSingleton<ISamplersStartedObserver, SamplerReadinessObserver>();
         return services;
     }
 
-    /// <summary>Every backend this build has, in the order devices are listed.</summary>
+    /// <summary>Every backend this build has, in the order devices are listed; a worker process opens its devices through the same list.</summary>
+    public static IDeviceProvider[] CreateDeviceProviders() =>
+    [
+        new CpuDeviceProvider(),
+        new OpenClDeviceProvider(),
+        new CudaDeviceProvider(),
+        new IlgpuDeviceProvider(IlgpuTarget.Cuda),
+        new IlgpuDeviceProvider(IlgpuTarget.OpenCL),
+        new IlgpuDeviceProvider(IlgpuTarget.Cpu),
+    ];
+
     private static IServiceCollection AddDeviceProviders(this IServiceCollection services)
     {
-        services.AddSingleton<IDeviceProvider>(_ => new CpuDeviceProvider());
-        services.AddSingleton<IDeviceProvider>(_ => new OpenClDeviceProvider());
-        services.AddSingleton<IDeviceProvider>(_ => new CudaDeviceProvider());
+        foreach (var provider in CreateDeviceProviders())
+        {
+            services.AddSingleton(provider);
+        }
+
         return services;
     }
 }

@@ -12,9 +12,6 @@ internal static unsafe partial class ClBlastNative
     /// <summary>CLBlastLayoutRowMajor.</summary>
     public const int LayoutRowMajor = 101;
 
-    /// <summary>CLBlastLayoutColMajor.</summary>
-    public const int LayoutColMajor = 102;
-
     /// <summary>CLBlastTransposeNo.</summary>
     public const int TransposeNo = 111;
 

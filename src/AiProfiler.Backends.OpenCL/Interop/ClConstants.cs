@@ -16,30 +16,23 @@ internal static class ClConstants
     public const uint True = 1;
 
     // cl_platform_info
-    public const uint PlatformVersion = 0x0901;
     public const uint PlatformName = 0x0902;
-    public const uint PlatformVendor = 0x0903;
 
     // cl_device_type
     public const ulong DeviceTypeCpu = 1 << 1;
     public const ulong DeviceTypeGpu = 1 << 2;
-    public const ulong DeviceTypeAccelerator = 1 << 3;
     public const ulong DeviceTypeAll = 0xFFFFFFFF;
 
     // cl_device_info
     public const uint DeviceType = 0x1000;
     public const uint DeviceVendorId = 0x1001;
     public const uint DeviceMaxComputeUnits = 0x1002;
-    public const uint DeviceMaxWorkGroupSize = 0x1004;
     public const uint DevicePreferredVectorWidthFloat = 0x100A;
     public const uint DeviceMaxClockFrequency = 0x100C;
     public const uint DeviceMaxMemAllocSize = 0x1010;
     public const uint DeviceGlobalMemSize = 0x101F;
-    public const uint DeviceLocalMemSize = 0x1023;
     public const uint DeviceName = 0x102B;
-    public const uint DeviceVendor = 0x102C;
     public const uint DriverVersion = 0x102D;
-    public const uint DeviceVersion = 0x102F;
     public const uint DeviceNativeVectorWidthFloat = 0x103A;
 
     // cl_context_properties
@@ -55,6 +48,5 @@ internal static class ClConstants
     public const uint ProgramBuildLog = 0x1183;
 
     // cl_profiling_info
-    public const uint ProfilingCommandStart = 0x1282;
     public const uint ProfilingCommandEnd = 0x1283;
 }

@@ -89,8 +89,5 @@ internal static unsafe partial class OpenClNative
     public static partial int clReleaseEvent(nint evt);
 
     [LibraryImport(OpenClLibrary.OpenCL)]
-    public static partial int clFlush(ClCommandQueueHandle queue);
-
-    [LibraryImport(OpenClLibrary.OpenCL)]
     public static partial int clFinish(ClCommandQueueHandle queue);
 }

@@ -38,7 +38,7 @@ public sealed partial class DeviceRegistry : IDisposable
     {
         if (!TryParse(id, out var prefix, out var index))
         {
-            return $"'{id}' is not a device id; use cpu, opencl:N or cuda:N";
+            return $"'{id}' is not a device id; use cpu, opencl:N, cuda:N, ilgpu-cuda:N, ilgpu-opencl:N or ilgpu-cpu";
         }
 
         var backend = Backends.FirstOrDefault(b => b.Prefix == prefix);
@@ -93,7 +93,13 @@ public sealed partial class DeviceRegistry : IDisposable
         }
     }
 
-    /// <summary>Parses <c>cpu</c>, <c>cpu:0</c>, <c>opencl:N</c>, <c>cuda:N</c>.</summary>
+    /// <summary>
+    /// Every device found that measures hardware: what a schedule's <c>all</c> means. Emulators
+    /// (<see cref="DeviceInfo.IsEmulator"/>, <c>ilgpu-cpu</c>) are left out; they run when named.
+    /// </summary>
+    public IReadOnlyList<DeviceInfo> MeasuringDevices => Devices.Where(d => !d.IsEmulator).ToArray();
+
+    /// <summary>Parses <c>cpu</c>, <c>cpu:0</c>, <c>opencl:N</c>, <c>cuda:N</c>, <c>ilgpu-cuda:N</c>, <c>ilgpu-opencl:N</c>, <c>ilgpu-cpu</c>.</summary>
     public static bool TryParse(string id, out string prefix, out int index)
     {
         prefix = "";
@@ -104,7 +110,7 @@ public sealed partial class DeviceRegistry : IDisposable
         }
 
         var parts = id.Trim().ToLowerInvariant().Split(':');
-        if (parts.Length > 2 || parts[0] is not ("cpu" or "opencl" or "cuda"))
+        if (parts.Length > 2 || parts[0] is not ("cpu" or "opencl" or "cuda" or "ilgpu-cuda" or "ilgpu-opencl" or "ilgpu-cpu"))
         {
             return false;
         }
@@ -118,11 +124,11 @@ public sealed partial class DeviceRegistry : IDisposable
         return int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out index);
     }
 
-    /// <summary>The canonical id: <c>cpu</c> for the CPU, <c>prefix:N</c> otherwise.</summary>
+    /// <summary>The canonical id: <c>cpu</c> and <c>ilgpu-cpu</c> for the CPUs, <c>prefix:N</c> otherwise.</summary>
     public static string Normalize(string id)
     {
         TryParse(id, out var prefix, out var index);
-        return prefix == "cpu" ? "cpu" : $"{prefix}:{index}";
+        return prefix is "cpu" or "ilgpu-cpu" ? prefix : $"{prefix}:{index}";
     }
 
     private List<BackendStatus> DiscoverAll()

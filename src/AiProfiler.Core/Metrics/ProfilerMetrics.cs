@@ -98,6 +98,9 @@ public sealed partial class ProfilerMetrics : IDisposable
             "Each plugin folder's status (loaded, skipped, quarantined after its workers kept dying); the value is 1.");
     }
 
+    /// <summary>The latest measured run per (workload, device, params, impl): what the gauges export, for the agent's page.</summary>
+    public IReadOnlyList<RunResult> LatestRuns => [.. _latest.Values];
+
     /// <summary>Publishes a finished run: its iterations into the histogram, its rates into the gauges.</summary>
     public void Record(RunResult result)
     {

@@ -6,8 +6,9 @@ namespace AiProfiler.Core.Plugins;
 /// <summary>
 /// One collectible load context per plugin folder. Private dependencies resolve through the plugin's .deps.json
 /// (<see cref="AssemblyDependencyResolver"/>) and are read into memory, so the files stay unlocked and the folder can be
-/// replaced while the agent runs. The contract assembly and Microsoft.Extensions.* always come from the host, so a
-/// plugin's <c>IWorkload</c> is the host's <c>IWorkload</c>.
+/// replaced while the agent runs. The contract assemblies (with ILGPU, whose accelerators the ILGPU capability hands
+/// out) and Microsoft.Extensions.* always come from the host, so a plugin's <c>IWorkload</c> is the host's
+/// <c>IWorkload</c>. A plugin that does not reference ILGPU never causes it to load.
 /// </summary>
 internal sealed class PluginLoadContext : AssemblyLoadContext
 {
@@ -23,7 +24,8 @@ internal sealed class PluginLoadContext : AssemblyLoadContext
     }
 
     public static bool IsShared(AssemblyName name) =>
-        name.Name is { } n && (n == "AiProfiler.Abstractions" || n.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal));
+        name.Name is { } n && (n is "AiProfiler.Abstractions" or "AiProfiler.Abstractions.Ilgpu" or "ILGPU" or "ILGPU.Algorithms"
+            || n.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal));
 
     public Assembly LoadFromFileInMemory(string path)
     {

@@ -19,6 +19,13 @@ public sealed record RunOptions
     /// <summary>Give up on the whole run (preparation, iterations, verification) after this long.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Host threads for a device that runs on them (<see cref="AiProfiler.Abstractions.Devices.IThreadedDevice"/>, the
+    /// CPU); null keeps the device's own count (all cores). Ignored by accelerators.
+    /// </summary>
+    [Range(1, 4096)]
+    public int? Threads { get; init; }
+
     /// <summary>Check the output against the reference.</summary>
     public bool Verify { get; init; } = true;
 }

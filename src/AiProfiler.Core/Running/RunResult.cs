@@ -10,6 +10,9 @@ namespace AiProfiler.Core.Running;
 /// </summary>
 public sealed record RunResult
 {
+    /// <summary>Host threads the run used on a device that runs on them (the CPU); null on accelerators.</summary>
+    public int? Threads { get; init; }
+
     /// <summary>The workload's name.</summary>
     public required string Workload { get; init; }
 

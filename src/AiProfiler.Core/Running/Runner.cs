@@ -2,6 +2,7 @@ using System.Diagnostics;
 using AiProfiler.Abstractions.Devices;
 using AiProfiler.Abstractions.Parameters;
 using AiProfiler.Abstractions.Workloads;
+using AiProfiler.Core.Calibration;
 using AiProfiler.Core.Roofline;
 
 namespace AiProfiler.Core.Running;
@@ -17,9 +18,17 @@ public sealed class Runner
     private static readonly TimeSpan AbandonGrace = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(3);
     private readonly TimeProvider _time;
+    private readonly CalibrationCache? _calibration;
 
-    /// <summary>Creates a runner reading the clock from <paramref name="time"/>.</summary>
-    public Runner(TimeProvider? time = null) => _time = time ?? TimeProvider.System;
+    /// <summary>
+    /// Creates a runner reading the clock from <paramref name="time"/>; results are placed against the calibrated
+    /// peaks of <paramref name="calibration"/> where the device has been calibrated.
+    /// </summary>
+    public Runner(TimeProvider? time = null, CalibrationCache? calibration = null)
+    {
+        _time = time ?? TimeProvider.System;
+        _calibration = calibration;
+    }
 
     /// <summary>
     /// Runs on a dedicated thread so a run that ignores cancellation past its timeout is abandoned (reported as timed
@@ -63,8 +72,21 @@ public sealed class Runner
         var started = _time.GetUtcNow();
         var precision = PrecisionOf(parameters);
         IPreparedWorkload? prepared = null;
+        var threaded = device as IThreadedDevice;
+        var deviceThreads = threaded?.Threads;
         try
         {
+            if (options.Threads is { } threads && threaded is not null)
+            {
+                if (threads < 1 || threads > threaded.MaxThreads)
+                {
+                    return Failure(workload, device, parameters, started, RunOutcome.Refused,
+                        $"{threads} threads asked for on device '{device.Info.Id}', which runs on 1 to {threaded.MaxThreads}; choose a thread count in that range");
+                }
+
+                threaded.Threads = threads;
+            }
+
             var footprint = workload.EstimateMemoryBytes(parameters);
             var available = device.AvailableMemoryBytes;
             if (footprint > available)
@@ -108,10 +130,11 @@ public sealed class Runner
             }
 
             var latency = RunStatistics.From(samples);
+            var info = _calibration?.Apply(device.Info) ?? device.Info;
             return new RunResult
             {
                 Workload = workload.Name,
-                Device = device.Info,
+                Device = info,
                 Parameters = parameters.ToString(),
                 ParameterLabel = parameters.ToLabel(),
                 Outcome = verification is { Passed: false } ? RunOutcome.VerificationFailed : RunOutcome.Passed,
@@ -119,12 +142,13 @@ public sealed class Runner
                 Shape = prepared.Shape,
                 Implementation = prepared.Implementation,
                 Precision = precision,
+                Threads = threaded?.Threads,
                 Cost = prepared.Cost,
                 IterationSeconds = samples,
                 Latency = latency,
                 Measurements = measurements.ToDictionary(m => m.Key, m => RunStatistics.From(m.Value), StringComparer.Ordinal),
                 Verification = verification,
-                Roofline = RooflineModel.Place(device.Info, precision, prepared.Cost, latency.Mean),
+                Roofline = RooflineModel.Place(info, precision, prepared.Cost, latency.Mean),
                 Error = verification is { Passed: false } v ? $"verification failed: {v.Detail}" : null,
             };
         }
@@ -153,6 +177,10 @@ public sealed class Runner
         finally
         {
             prepared?.Dispose();
+            if (threaded is not null && deviceThreads is { } restore)
+            {
+                threaded.Threads = restore;
+            }
         }
     }
 
@@ -173,6 +201,7 @@ public sealed class Runner
         ParameterLabel = parameters.ToLabel(),
         Outcome = outcome,
         StartedAt = started,
+        Threads = (device as IThreadedDevice)?.Threads,
         Error = error,
     };
 }

@@ -28,6 +28,11 @@ public static class ScheduleValidator
             Range(errors, $"{key}:WarmupIterations", job.WarmupIterations, 0, 1000);
             Range(errors, $"{key}:TimeBudgetSeconds", job.TimeBudgetSeconds, 0.01, 3600);
             Range(errors, $"{key}:TimeoutSeconds", job.TimeoutSeconds, 1, 86_400);
+            if (job.Threads is { } threads)
+            {
+                Range(errors, $"{key}:Threads", threads, 1, Environment.ProcessorCount);
+            }
+
             if (job.Devices.Count == 0)
             {
                 errors.Add($"{key}:Devices: no device given; list ids such as \"cpu\", \"opencl:0\", \"cuda:0\" or \"all\"");

@@ -27,6 +27,12 @@ public sealed class ScheduledJobOptions
     /// <summary>Give up on a run after this many seconds (1 to 86400).</summary>
     public double TimeoutSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// Host threads for the CPU device (1 to the logical cores); unset: all of them. Accelerators ignore it. The same
+    /// setting as <c>aiprofiler bench --threads</c>.
+    /// </summary>
+    public int? Threads { get; set; }
+
     /// <summary>Verify every run's output (on by default; verification of large shapes samples rows).</summary>
     public bool Verify { get; set; } = true;
 }

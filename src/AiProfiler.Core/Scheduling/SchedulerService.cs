@@ -40,9 +40,6 @@ public sealed partial class SchedulerService : BackgroundService
         _time = time ?? TimeProvider.System;
     }
 
-    /// <summary>Completed runs since start (for tests and the status page).</summary>
-    public int CompletedRuns { get; private set; }
-
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -98,7 +95,7 @@ public sealed partial class SchedulerService : BackgroundService
             return;
         }
 
-        var ids = job.Devices.Contains("all") ? _devices.Devices.Select(d => d.Id).ToArray() : [.. job.Devices];
+        var ids = job.Devices.Contains("all") ? _devices.MeasuringDevices.Select(d => d.Id).ToArray() : [.. job.Devices];
         foreach (var id in ids)
         {
             if (_devices.Validate(id) is { } error)
@@ -114,11 +111,11 @@ public sealed partial class SchedulerService : BackgroundService
                 TimeBudget = TimeSpan.FromSeconds(job.TimeBudgetSeconds),
                 Timeout = TimeSpan.FromSeconds(job.TimeoutSeconds),
                 Verify = job.Verify,
+                Threads = job.Threads,
             };
             var device = _devices.Devices.First(d => d.Id == DeviceRegistry.Normalize(id));
             var result = await _workers.RunAsync(plugin, workload.Name, device, parameters, options, null, stoppingToken).ConfigureAwait(false);
             _metrics.Record(result);
-            CompletedRuns++;
             if (result.Measured)
             {
                 LogRun(result.Workload, result.Device.Id, result.Parameters, result.Latency!.Mean * 1e3, result.FlopsPerSecond / 1e9, result.Outcome.ToString());

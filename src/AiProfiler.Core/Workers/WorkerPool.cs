@@ -1,6 +1,7 @@
 using System.Globalization;
 using AiProfiler.Abstractions.Devices;
 using AiProfiler.Abstractions.Parameters;
+using AiProfiler.Core.Calibration;
 using AiProfiler.Core.Plugins;
 using AiProfiler.Core.Running;
 using AiProfiler.Shared;
@@ -23,12 +24,16 @@ public sealed partial class WorkerPool : IAsyncDisposable, IDisposable
     private readonly WorkerOptions _options;
     private readonly PluginQuarantine _quarantine;
     private readonly TimeProvider _time;
+    private readonly CalibrationCache? _calibration;
     private readonly ILogger<WorkerPool> _logger;
     private readonly Dictionary<string, (PluginRecord Record, WorkerProcess Worker)> _workers = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    /// <summary>Creates the pool; no worker starts until the first run.</summary>
-    public WorkerPool(WorkerLaunch launch, IOptions<WorkerOptions> options, PluginQuarantine quarantine, ILogger<WorkerPool> logger, TimeProvider? time = null)
+    /// <summary>
+    /// Creates the pool; no worker starts until the first run. Results are placed against the calibrated peaks of
+    /// <paramref name="calibration"/> where the device has been calibrated, as an in-process <see cref="Runner"/> places them.
+    /// </summary>
+    public WorkerPool(WorkerLaunch launch, IOptions<WorkerOptions> options, PluginQuarantine quarantine, ILogger<WorkerPool> logger, TimeProvider? time = null, CalibrationCache? calibration = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _launch = launch;
@@ -36,6 +41,7 @@ public sealed partial class WorkerPool : IAsyncDisposable, IDisposable
         _quarantine = quarantine;
         _logger = logger;
         _time = time ?? TimeProvider.System;
+        _calibration = calibration;
     }
 
     /// <summary>
@@ -48,6 +54,7 @@ public sealed partial class WorkerPool : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(options);
+        device = _calibration?.Apply(device) ?? device;
         var started = _time.GetUtcNow();
         RunResult Failure(RunOutcome outcome, string error) => new()
         {
@@ -86,6 +93,7 @@ public sealed partial class WorkerPool : IAsyncDisposable, IDisposable
                 Device = device.Id,
                 DeviceInfo = device,
                 Parameters = new Dictionary<string, string>(parameters.Values, StringComparer.Ordinal),
+                Threads = options.Threads,
                 Iterations = options.Iterations,
                 WarmupIterations = options.WarmupIterations,
                 TimeBudgetSeconds = options.TimeBudget.TotalSeconds,

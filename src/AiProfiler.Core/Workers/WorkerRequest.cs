@@ -4,8 +4,8 @@ namespace AiProfiler.Core.Workers;
 
 /// <summary>
 /// One line the agent writes to a worker's standard input: run a workload (<c>run</c>), describe a plugin folder
-/// (<c>inspect</c>) or finish (<c>stop</c>). The device's identity and peaks travel with a run, so a worker never
-/// repeats the agent's start-up calibration.
+/// (<c>inspect</c>) or finish (<c>stop</c>). The device's identity and (calibrated) peaks travel with a run, so a worker
+/// never repeats the agent's start-up measurements.
 /// </summary>
 internal sealed record WorkerRequest
 {
@@ -26,6 +26,9 @@ internal sealed record WorkerRequest
     public DeviceInfo? DeviceInfo { get; init; }
 
     public Dictionary<string, string> Parameters { get; init; } = [];
+
+    /// <summary>Host threads for a device that runs on them (the CPU); null keeps the device's own count.</summary>
+    public int? Threads { get; init; }
 
     public int Iterations { get; init; } = 10;
 

@@ -27,6 +27,8 @@ internal sealed record WorkerRunResult
 
     public DataType Precision { get; init; } = DataType.Float32;
 
+    public int? Threads { get; init; }
+
     public WorkloadCost? Cost { get; init; }
 
     public IReadOnlyList<double> IterationSeconds { get; init; } = [];
@@ -50,6 +52,7 @@ internal sealed record WorkerRunResult
             Shape = result.Shape,
             Implementation = result.Implementation,
             Precision = result.Precision,
+            Threads = result.Threads,
             Cost = result.Cost,
             IterationSeconds = result.IterationSeconds,
             Measurements = result.Measurements.ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal),
@@ -72,6 +75,7 @@ internal sealed record WorkerRunResult
             Shape = Shape,
             Implementation = Implementation,
             Precision = Precision,
+            Threads = Threads,
             Cost = Cost,
             IterationSeconds = IterationSeconds,
             Latency = latency,

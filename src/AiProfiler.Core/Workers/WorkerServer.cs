@@ -147,6 +147,7 @@ public sealed class WorkerServer : IDisposable
             TimeBudget = TimeSpan.FromSeconds(request.TimeBudgetSeconds),
             Timeout = TimeSpan.FromSeconds(request.TimeoutSeconds),
             Verify = request.Verify,
+            Threads = request.Threads,
         };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         timeout.CancelAfter(options.Timeout);

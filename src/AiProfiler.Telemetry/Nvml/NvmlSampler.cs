@@ -57,8 +57,6 @@ internal sealed partial class NvmlSampler : ISampler
 
     public string Name => "nvml";
 
-    internal IReadOnlyList<NvmlGpu> Gpus => _gpus;
-
     public string? Start()
     {
         var (api, reason) = _open();

@@ -53,7 +53,7 @@ public sealed class AgentCliTests
     [InlineData(new[] { "bench", "-w", "gemm", "--param", "m" }, "--param 'm' is not key=value; e.g. --param m=1024")]
     [InlineData(new[] { "bench", "-w", "gemm", "--param", "m=0" }, "parameter 'm' of workload 'gemm' is 0, outside integer 1..65536")]
     [InlineData(new[] { "bench", "-w", "gemn" }, "unknown workload 'gemn'; loaded: ")]
-    [InlineData(new[] { "bench", "-w", "gemm", "--device", "gpu" }, "'gpu' is not a device id; use cpu, opencl:N or cuda:N")]
+    [InlineData(new[] { "bench", "-w", "gemm", "--device", "gpu" }, "'gpu' is not a device id; use cpu, opencl:N, cuda:N, ilgpu-cuda:N, ilgpu-opencl:N or ilgpu-cpu")]
     [InlineData(new[] { "bench", "-w", "gemm", "--device", "cpu:1" }, "device 'cpu:1' not found; found: cpu")]
     [InlineData(new[] { "benchmark" }, "Unrecognized command or argument 'benchmark'.")]
     [InlineData(new[] { "run", "--urls", "localhost:9464" }, "--urls 'localhost:9464' is not an http(s) URL; e.g. --urls http://127.0.0.1:9464")]

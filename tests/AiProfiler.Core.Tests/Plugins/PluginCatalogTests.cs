@@ -7,7 +7,7 @@ namespace AiProfiler.Core.Tests.Plugins;
 
 public sealed class PluginCatalogTests : IDisposable
 {
-    private readonly TempDirectory _plugins = new();
+    private readonly TemporaryDirectory _plugins = new();
     private readonly TestLogger<PluginCatalog> _log = new();
 
     public void Dispose() => _plugins.Dispose();
@@ -15,7 +15,7 @@ public sealed class PluginCatalogTests : IDisposable
     [Fact]
     public void LoadAll_GoodPlugin_ProvidesItsWorkload()
     {
-        PluginCompiler.CompileTo(_plugins.Sub("Good"), "Good", PluginCompiler.WorkloadSource("good"));
+        PluginCompiler.CompileTo(_plugins.File("Good"), "Good", PluginCompiler.WorkloadSource("good"));
         using var catalog = Create();
 
         catalog.LoadAll();
@@ -29,13 +29,13 @@ public sealed class PluginCatalogTests : IDisposable
     [Fact]
     public void LoadAll_EachKindOfBadPlugin_IsSkippedWithOneLineWhileTheGoodOneLoads()
     {
-        PluginCompiler.CompileTo(_plugins.Sub("Good"), "Good", PluginCompiler.WorkloadSource("good"));
-        PluginCompiler.CompileTo(_plugins.Sub("Future"), "Future", "public sealed class F : AiProfiler.Abstractions.Workloads.IWorkload { public string Name => \"f\"; }", PluginCompiler.ContractVersion(2));
-        Directory.CreateDirectory(_plugins.Sub("Corrupt"));
-        File.WriteAllBytes(Path.Combine(_plugins.Sub("Corrupt"), "Corrupt.dll"), [0x4d, 0x5a, 0x90, 0x00, 1, 2, 3, 4, 5, 6]);
-        PluginCompiler.CompileTo(_plugins.Sub("NoWorkload"), "NoWorkload", "internal sealed class Hidden { public AiProfiler.Abstractions.Workloads.IWorkload? W; }");
-        Directory.CreateDirectory(_plugins.Sub("EmptyFolder"));
-        PluginCompiler.CompileTo(_plugins.Sub("Throws"), "Throws", PluginCompiler.WorkloadSource("throws", "throw new InvalidOperationException(\"no licence\");"));
+        PluginCompiler.CompileTo(_plugins.File("Good"), "Good", PluginCompiler.WorkloadSource("good"));
+        PluginCompiler.CompileTo(_plugins.File("Future"), "Future", "public sealed class F : AiProfiler.Abstractions.Workloads.IWorkload { public string Name => \"f\"; }", PluginCompiler.ContractVersion(2));
+        Directory.CreateDirectory(_plugins.File("Corrupt"));
+        File.WriteAllBytes(Path.Combine(_plugins.File("Corrupt"), "Corrupt.dll"), [0x4d, 0x5a, 0x90, 0x00, 1, 2, 3, 4, 5, 6]);
+        PluginCompiler.CompileTo(_plugins.File("NoWorkload"), "NoWorkload", "internal sealed class Hidden { public AiProfiler.Abstractions.Workloads.IWorkload? W; }");
+        Directory.CreateDirectory(_plugins.File("EmptyFolder"));
+        PluginCompiler.CompileTo(_plugins.File("Throws"), "Throws", PluginCompiler.WorkloadSource("throws", "throw new InvalidOperationException(\"no licence\");"));
         using var catalog = Create();
 
         catalog.LoadAll();
@@ -56,7 +56,7 @@ public sealed class PluginCatalogTests : IDisposable
     [Fact]
     public void LoadAll_PluginWithASampler_CreatesItForTheSamplerHost()
     {
-        PluginCompiler.CompileTo(_plugins.Sub("Probe"), "Probe", """
+        PluginCompiler.CompileTo(_plugins.File("Probe"), "Probe", """
             using AiProfiler.Abstractions.Sampling;
             public sealed class FanProbe : ISampler
             {
@@ -79,7 +79,7 @@ public sealed class PluginCatalogTests : IDisposable
     [Fact]
     public void Unload_LoadedPlugin_ContextIsCollected()
     {
-        PluginCompiler.CompileTo(_plugins.Sub("Good"), "Good", PluginCompiler.WorkloadSource("good"));
+        PluginCompiler.CompileTo(_plugins.File("Good"), "Good", PluginCompiler.WorkloadSource("good"));
         using var catalog = Create();
         catalog.LoadAll();
 
@@ -98,7 +98,7 @@ public sealed class PluginCatalogTests : IDisposable
     [Fact]
     public void HotReload_PluginReplacedOnDisk_NewVersionIsServedWithoutRestart()
     {
-        var folder = _plugins.Sub("Swap");
+        var folder = _plugins.File("Swap");
         var dll = PluginCompiler.CompileTo(folder, "Swap", PluginCompiler.WorkloadSource("before"));
         using var catalog = Create(hotReload: true);
         catalog.LoadAll();
@@ -125,7 +125,7 @@ public sealed class PluginCatalogTests : IDisposable
         catalog.LoadAll();
         Assert.Empty(catalog.Workloads);
 
-        PluginCompiler.CompileTo(_plugins.Sub("Late"), "Late", PluginCompiler.WorkloadSource("late"));
+        PluginCompiler.CompileTo(_plugins.File("Late"), "Late", PluginCompiler.WorkloadSource("late"));
 
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (catalog.FindWorkload("late") is null && DateTime.UtcNow < deadline)
@@ -139,7 +139,7 @@ public sealed class PluginCatalogTests : IDisposable
     [Fact]
     public void LoadAll_MissingDirectory_LogsOnceAndLoadsNothing()
     {
-        using var catalog = new PluginCatalog(Options.Create(new PluginCatalogOptions { Directory = _plugins.Sub("absent"), HotReload = true }), _log);
+        using var catalog = new PluginCatalog(Options.Create(new PluginCatalogOptions { Directory = _plugins.File("absent"), HotReload = true }), _log);
 
         catalog.LoadAll();
 

@@ -11,17 +11,17 @@ namespace AiProfiler.Core.Tests.Plugins;
 /// <summary>The plugin example in the README is the documentation plugin authors copy: it must build, load and verify.</summary>
 public sealed partial class ReadmePluginExampleTests : IDisposable
 {
-    private readonly TempDirectory _plugins = new();
+    private readonly TemporaryDirectory _plugins = new();
 
     public void Dispose() => _plugins.Dispose();
 
     [Fact]
     public async Task ReadmeExample_CompilesLoadsRunsAndVerifies()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md"));
         var source = CSharpBlock().Match(readme).Groups[1].Value;
         Assert.Contains("StreamAddWorkload", source, StringComparison.Ordinal);
-        PluginCompiler.CompileTo(_plugins.Sub("MyWorkloads"), "MyWorkloads", "global using System; global using System.Linq; global using System.Collections.Generic;\n" + source);
+        PluginCompiler.CompileTo(_plugins.File("MyWorkloads"), "MyWorkloads", "global using System; global using System.Linq; global using System.Collections.Generic;\n" + source);
         using var catalog = new PluginCatalog(Options.Create(new PluginCatalogOptions { Directory = _plugins.Path, HotReload = false }), NullLogger<PluginCatalog>.Instance);
         catalog.LoadAll();
         var workload = catalog.FindWorkload("stream_add");
@@ -32,19 +32,6 @@ public sealed partial class ReadmePluginExampleTests : IDisposable
 
         Assert.Equal(RunOutcome.Passed, result.Outcome);
         Assert.Equal(4096 * 12.0, result.Cost!.Bytes);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "AiProfiler.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root not found");
     }
 
     [GeneratedRegex("A complete plugin.*?```csharp\n(.*?)```", RegexOptions.Singleline)]

@@ -130,6 +130,33 @@ public sealed class RunnerTests : IDisposable
 
     private static ParameterSet Parameters(FakeWorkload w) => ParameterSet.Create(w.Name, w.Parameters);
 
+    [Fact]
+    public async Task RunAsync_Threads_RunsOnThatManyThreadsThenRestoresTheDevice()
+    {
+        var device = (CpuDevice)_cpu;
+        var seen = 0;
+        var workload = new FakeWorkload { Iteration = _ => seen = device.Threads };
+
+        var result = await Run(workload, new RunOptions { WarmupIterations = 0, Iterations = 2, Threads = 1 });
+
+        Assert.Equal(RunOutcome.Passed, result.Outcome);
+        Assert.Equal(1, seen);
+        Assert.Equal(1, result.Threads);
+        Assert.Equal(Environment.ProcessorCount, device.Threads);
+    }
+
+    [Fact]
+    public async Task RunAsync_MoreThreadsThanCores_RefusedNamingTheRange()
+    {
+        var workload = new FakeWorkload();
+
+        var result = await Run(workload, new RunOptions { Threads = Environment.ProcessorCount + 1 });
+
+        Assert.Equal(RunOutcome.Refused, result.Outcome);
+        Assert.Equal($"{Environment.ProcessorCount + 1} threads asked for on device 'cpu', which runs on 1 to {Environment.ProcessorCount}; choose a thread count in that range", result.Error);
+        Assert.Equal(0, workload.Iterations);
+    }
+
     private Task<RunResult> Run(FakeWorkload workload, RunOptions options) =>
         new Runner().RunAsync(workload, _cpu, Parameters(workload), options);
 }

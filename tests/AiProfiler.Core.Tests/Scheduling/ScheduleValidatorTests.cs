@@ -10,13 +10,13 @@ namespace AiProfiler.Core.Tests.Scheduling;
 
 public sealed class ScheduleValidatorTests : IDisposable
 {
-    private readonly TempDirectory _plugins = new();
+    private readonly TemporaryDirectory _plugins = new();
     private readonly PluginCatalog _catalog;
     private readonly DeviceRegistry _devices;
 
     public ScheduleValidatorTests()
     {
-        PluginCompiler.CompileTo(_plugins.Sub("Good"), "Good", PluginCompiler.WorkloadSource("good"));
+        PluginCompiler.CompileTo(_plugins.File("Good"), "Good", PluginCompiler.WorkloadSource("good"));
         _catalog = new PluginCatalog(Options.Create(new PluginCatalogOptions { Directory = _plugins.Path, HotReload = false }), NullLogger<PluginCatalog>.Instance);
         _catalog.LoadAll();
         _devices = new DeviceRegistry([new FakeProvider("cpu", null, 1), new FakeProvider("cuda", "libcuda.so.1 not found (no NVIDIA driver)", 0)], NullLogger<DeviceRegistry>.Instance);
@@ -46,7 +46,7 @@ public sealed class ScheduleValidatorTests : IDisposable
     [InlineData("good", "cpu", "size", "0", "Schedule:Jobs:0:Parameters:size: parameter 'size' of workload 'good' is 0, outside integer 1..100")]
     [InlineData("good", "cpu", "size", "big", "Schedule:Jobs:0:Parameters:size: parameter 'size' of workload 'good' must be an integer, got 'big'; accepted: integer 1..100")]
     [InlineData("good", "cpu", "sise", "3", "Schedule:Jobs:0:Parameters:sise: unknown parameter 'sise' for workload 'good'; known: size")]
-    [InlineData("good", "gpu0", "size", "3", "Schedule:Jobs:0:Devices:0: 'gpu0' is not a device id; use cpu, opencl:N or cuda:N")]
+    [InlineData("good", "gpu0", "size", "3", "Schedule:Jobs:0:Devices:0: 'gpu0' is not a device id; use cpu, opencl:N, cuda:N, ilgpu-cuda:N, ilgpu-opencl:N or ilgpu-cpu")]
     [InlineData("good", "opencl:0", "size", "3", "Schedule:Jobs:0:Devices:0: device 'opencl:0': no 'opencl' backend in this build; use one of cpu, cuda")]
     [InlineData("good", "cpu:3", "size", "3", "Schedule:Jobs:0:Devices:0: device 'cpu:3' not found; found: cpu")]
     public void Validate_BadJob_NamesTheKeyAndTheFix(string workload, string device, string parameter, string value, string expected)

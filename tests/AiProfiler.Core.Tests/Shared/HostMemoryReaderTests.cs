@@ -5,7 +5,7 @@ namespace AiProfiler.Core.Tests.Shared;
 public sealed class HostMemoryReaderTests : IDisposable
 {
     private const long MiB = 1024 * 1024;
-    private readonly TempDirectory _root = new();
+    private readonly TemporaryDirectory _root = new();
 
     public void Dispose() => _root.Dispose();
 

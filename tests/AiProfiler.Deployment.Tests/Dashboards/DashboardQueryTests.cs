@@ -15,11 +15,14 @@ public sealed class DashboardQueryTests
 
     // A fast schedule: every workload with a small shape, every 2 s, so runs, rates and histograms fill within seconds.
     // GEMM runs on every device, so the panels of accelerators fill wherever there is one (PoCL's OpenCL CPU device
-    // counts: the GPU dashboard's workload panels then show it).
+    // counts: the GPU dashboard's workload panels then show it). One advice scenario feeds the aiprofiler_advice_*
+    // panels; its calibration is measured into the test's own directory ({0} below) before the agent starts.
     private const string AgentConfig = """
         {
           "Logging": { "LogLevel": { "Default": "Warning", "Microsoft.Hosting.Lifetime": "Information" } },
           "Plugins": { "HotReload": false },
+          "Calibration": { "Directory": "{0}" },
+          "Advise": { "Scenarios": [ { "Model": "gpt2", "Precision": "fp32", "Prompt": 128, "Output": 32, "Slo": "mlperf-server" } ] },
           "Schedule": {
             "Enabled": true,
             "InitialDelaySeconds": 0,
@@ -42,7 +45,10 @@ public sealed class DashboardQueryTests
     public async Task EveryPanelAndVariableQuery_OnPrometheusScrapingARunningAgent_IsValidAndHasDataUnlessItsHardwareIsMissing()
     {
         using var temp = new TemporaryDirectory();
-        using var agent = AgentProcess.Start(agentDll: AgentProcess.CopyWithSettings(temp.File("agent"), AgentConfig));
+        var agentDll = AgentProcess.CopyWithSettings(temp.File("agent"), AgentConfig.Replace("{0}", temp.File("state"), StringComparison.Ordinal));
+        var calibrate = await ExternalCommand.RunAsync("dotnet", [agentDll, "calibrate"], timeoutSeconds: 300);
+        Assert.True(calibrate.ExitCode == 0, $"aiprofiler calibrate failed: {calibrate.All}");
+        using var agent = AgentProcess.Start(agentDll: agentDll);
         await agent.WaitForAsync("/metrics", body => body.Contains("aiprofiler_runs_total", StringComparison.Ordinal));
 
         File.WriteAllText(temp.File("prometheus.yml"), PrometheusConfigFor(agent.Port));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using AiProfiler.Exporters.Prometheus.Collection;
 using AiProfiler.Exporters.Prometheus.Tests.Support;
 using Xunit;
@@ -11,7 +12,7 @@ public sealed class PrometheusScrapeCacheTests
     [Fact]
     public async Task GetSnapshotAsync_WithinCacheDuration_ReusesTheCollection()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         int collections = 0;
         var cache = new PrometheusScrapeCache(() => NewSnapshot(Interlocked.Increment(ref collections)), CacheDuration, clock);
 
@@ -26,7 +27,7 @@ public sealed class PrometheusScrapeCacheTests
     [Fact]
     public async Task GetSnapshotAsync_AfterCacheDuration_CollectsAgain()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         int collections = 0;
         var cache = new PrometheusScrapeCache(() => NewSnapshot(Interlocked.Increment(ref collections)), CacheDuration, clock);
 
@@ -41,7 +42,7 @@ public sealed class PrometheusScrapeCacheTests
     [Fact]
     public async Task GetSnapshotAsync_ConcurrentScrapesDuringCollection_JoinOneCollection()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         int collections = 0;
         using var release = new ManualResetEventSlim();
         var cache = new PrometheusScrapeCache(
@@ -65,7 +66,7 @@ public sealed class PrometheusScrapeCacheTests
     [Fact]
     public async Task GetSnapshotAsync_SlightlyStaleDuringCollection_AnswersWithPreviousWithoutWaiting()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         int collections = 0;
         using var release = new ManualResetEventSlim(initialState: true);
         var cache = new PrometheusScrapeCache(
@@ -94,7 +95,7 @@ public sealed class PrometheusScrapeCacheTests
     [Fact]
     public async Task GetSnapshotAsync_LongStaleDuringCollection_WaitsForTheFreshCollection()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         int collections = 0;
         using var release = new ManualResetEventSlim(initialState: true);
         var cache = new PrometheusScrapeCache(
@@ -122,7 +123,7 @@ public sealed class PrometheusScrapeCacheTests
     [Fact]
     public async Task GetSnapshotAsync_CollectionFails_NextScrapeTriesAgain()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         int calls = 0;
         var cache = new PrometheusScrapeCache(
             () => Interlocked.Increment(ref calls) == 1 ? throw new InvalidOperationException("first fails") : NewSnapshot(calls),

@@ -12,7 +12,7 @@ namespace AiProfiler.Exporters.Prometheus.Tests.Support;
 
 /// <summary>
 /// A real Kestrel server on 127.0.0.1 (free port) wired exactly as an application would wire the exporter:
-/// <c>AddOpenTelemetryMetrics(b => b.AddPrometheusPullExporter())</c> and <c>MapPrometheusScrapingEndpoint()</c>.
+/// <c>AddOpenTelemetry().WithMetrics(b => b.AddPrometheusPullExporter())</c> and <c>MapPrometheusScrapingEndpoint()</c>.
 /// It remembers the content type it answered each User-Agent with, to show what Prometheus negotiated.
 /// </summary>
 internal sealed class MetricsTestServer : IAsyncDisposable
@@ -41,7 +41,7 @@ internal sealed class MetricsTestServer : IAsyncDisposable
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Services.AddOpenTelemetryMetrics(metrics =>
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
             metrics.AddMeter(meter.Name)
                 .SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService("aiprofiler-test", autoGenerateServiceInstanceId: false))

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using AiProfiler.Abstractions.Sampling;
 using AiProfiler.Telemetry.Nvml;
 using AiProfiler.Telemetry.Tests.Support;
@@ -68,7 +69,7 @@ public sealed class SamplerHostTests
     [Fact]
     public void CollectDue_CollectionTakesTime_ReportsItsDurationAndSuccess()
     {
-        ManualTimeProvider? clock = null;
+        FakeTimeProvider? clock = null;
         var sampler = new DelegateSampler("slowpoke", _ => clock!.Advance(TimeSpan.FromMilliseconds(250)));
         using var harness = new HostHarness([sampler]);
         clock = harness.Time;

@@ -23,7 +23,7 @@ public sealed class CpufreqSamplerTests
     [Fact]
     public void Start_NoCpufreqDriver_ReturnsReason()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TemporaryDirectory();
         temp.Write("devices/system/cpu/cpu0/online", "1\n");
         using var sampler = new CpufreqSampler(temp.Path);
 

@@ -24,7 +24,7 @@ public sealed class HwmonSamplerTests
     [Fact]
     public void Collect_SensorStopsAnswering_SkipsItWithoutFailing()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TemporaryDirectory();
         temp.Write("class/hwmon/hwmon0/name", "acpitz\n");
         var input = temp.Write("class/hwmon/hwmon0/temp1_input", "40000\n");
         using var sampler = new HwmonSampler(temp.Path);

@@ -9,7 +9,7 @@ public sealed class RaplSamplerTests
     [Fact]
     public void Collect_ZoneWraps_CounterKeepsRising()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TemporaryDirectory();
         temp.Write("class/powercap/intel-rapl:0/name", "package-0\n");
         temp.Write("class/powercap/intel-rapl:0/max_energy_range_uj", "262143328850\n");
         var energy = temp.Write("class/powercap/intel-rapl:0/energy_uj", "262142328850\n");
@@ -35,7 +35,7 @@ public sealed class RaplSamplerTests
     [Fact]
     public void Start_NoPowercap_ReturnsReason()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TemporaryDirectory();
         using var sampler = new RaplSampler(temp.Path);
 
         Assert.Equal($"{Path.Combine(temp.Path, "class", "powercap")} not found (no RAPL powercap driver)", sampler.Start());

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Diagnostics.Metrics;
 using AiProfiler.Abstractions.Sampling;
 using AiProfiler.Telemetry.Hosting;
@@ -22,7 +23,7 @@ internal sealed class HostHarness : IDisposable
         Reader = new MeterReader(Host.Meter);
     }
 
-    public ManualTimeProvider Time { get; } = new();
+    public FakeTimeProvider Time { get; } = new();
 
     public CapturingLogger<SamplerHost> Logger { get; } = new();
 

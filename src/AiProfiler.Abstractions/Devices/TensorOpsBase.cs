@@ -1,0 +1,349 @@
+using static AiProfiler.Abstractions.Devices.DeviceArgumentChecks;
+
+namespace AiProfiler.Abstractions.Devices;
+
+/// <summary>
+/// The base of every backend's <see cref="ITensorOps"/>: each public operation checks its arguments (buffers of this
+/// device, element types, shapes, and that every element touched lies inside its buffer), then calls the backend's
+/// protected <c>...Core</c> method. Checking in one place gives the same error for the same mistake on every backend,
+/// and a core method can trust its arguments. Bad arguments throw <see cref="ArgumentException"/> (or
+/// <see cref="ArgumentOutOfRangeException"/>, <see cref="ArgumentNullException"/>) naming the argument; an element
+/// type the device cannot handle throws <see cref="NotSupportedException"/>.
+/// </summary>
+public abstract partial class TensorOpsBase : ITensorOps
+{
+    private readonly IDevice _device;
+
+    /// <summary>Creates the operations of <paramref name="device"/>, whose buffers alone they accept.</summary>
+    /// <param name="device">The device that allocates the buffers passed to these operations.</param>
+    protected TensorOpsBase(IDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        _device = device;
+    }
+
+    /// <inheritdoc />
+    public abstract string GemmImplementation { get; }
+
+    /// <summary>The largest <see cref="AttentionDescriptor.HeadDim"/> <see cref="Attention"/> accepts; unbounded unless a kernel holds a row in fixed storage.</summary>
+    protected virtual int MaxAttentionHeadDim => int.MaxValue;
+
+    /// <inheritdoc />
+    public abstract bool SupportsGemm(DataType type);
+
+    /// <inheritdoc />
+    public void Gemm(in GemmDescriptor gemm, IDeviceBuffer a, IDeviceBuffer b, IDeviceBuffer c)
+    {
+        Own(a, "A");
+        Own(b, "B");
+        Own(c, "C");
+        if (!SupportsGemm(gemm.Type))
+        {
+            throw new NotSupportedException(
+                $"GEMM in {gemm.Type.ShortName()} is not supported by {GemmImplementation} on device '{_device.Info.Id}'; use fp32 or another device");
+        }
+
+        DeviceArgumentChecks.Gemm(gemm, a, b, c);
+        GemmCore(gemm, a, b, c);
+    }
+
+    /// <inheritdoc />
+    public void Softmax(IDeviceBuffer x, IDeviceBuffer y, int rows, int cols)
+    {
+        Shape(rows, cols);
+        var size = (long)rows * cols;
+        Float32(x, nameof(x), size);
+        Float32(y, nameof(y), size);
+        SoftmaxCore(x, y, rows, cols);
+    }
+
+    /// <inheritdoc />
+    public void SoftmaxBackward(IDeviceBuffer y, IDeviceBuffer dy, IDeviceBuffer dx, int rows, int cols)
+    {
+        Shape(rows, cols);
+        var size = (long)rows * cols;
+        Float32(y, nameof(y), size);
+        Float32(dy, nameof(dy), size);
+        Float32(dx, nameof(dx), size);
+        SoftmaxBackwardCore(y, dy, dx, rows, cols);
+    }
+
+    /// <inheritdoc />
+    public void CausalMask(IDeviceBuffer scores, int batches, int rows, int cols, int offset)
+    {
+        NonNegative(batches, nameof(batches));
+        Shape(rows, cols);
+        Float32(scores, nameof(scores), (long)batches * rows * cols);
+        CausalMaskCore(scores, batches, rows, cols, offset);
+    }
+
+    /// <inheritdoc />
+    public void LayerNorm(IDeviceBuffer x, IDeviceBuffer gamma, IDeviceBuffer beta, IDeviceBuffer y, IDeviceBuffer mean, IDeviceBuffer rstd, int rows, int cols, float epsilon)
+    {
+        Shape(rows, cols);
+        var size = (long)rows * cols;
+        Float32(x, nameof(x), size);
+        Float32(gamma, nameof(gamma), cols);
+        Float32(beta, nameof(beta), cols);
+        Float32(y, nameof(y), size);
+        Float32(mean, nameof(mean), rows);
+        Float32(rstd, nameof(rstd), rows);
+        LayerNormCore(x, gamma, beta, y, mean, rstd, rows, cols, epsilon);
+    }
+
+    /// <inheritdoc />
+    public void LayerNormBackward(IDeviceBuffer x, IDeviceBuffer gamma, IDeviceBuffer mean, IDeviceBuffer rstd, IDeviceBuffer dy, IDeviceBuffer dx, IDeviceBuffer dgamma, IDeviceBuffer dbeta, int rows, int cols)
+    {
+        Shape(rows, cols);
+        var size = (long)rows * cols;
+        Float32(x, nameof(x), size);
+        Float32(gamma, nameof(gamma), cols);
+        Float32(mean, nameof(mean), rows);
+        Float32(rstd, nameof(rstd), rows);
+        Float32(dy, nameof(dy), size);
+        Float32(dx, nameof(dx), size);
+        Float32(dgamma, nameof(dgamma), cols);
+        Float32(dbeta, nameof(dbeta), cols);
+        LayerNormBackwardCore(x, gamma, mean, rstd, dy, dx, dgamma, dbeta, rows, cols);
+    }
+
+    /// <inheritdoc />
+    public void RmsNorm(IDeviceBuffer x, IDeviceBuffer gamma, IDeviceBuffer y, IDeviceBuffer rstd, int rows, int cols, float epsilon)
+    {
+        Shape(rows, cols);
+        var size = (long)rows * cols;
+        Float32(x, nameof(x), size);
+        Float32(gamma, nameof(gamma), cols);
+        Float32(y, nameof(y), size);
+        Float32(rstd, nameof(rstd), rows);
+        RmsNormCore(x, gamma, y, rstd, rows, cols, epsilon);
+    }
+
+    /// <inheritdoc />
+    public void RmsNormBackward(IDeviceBuffer x, IDeviceBuffer gamma, IDeviceBuffer rstd, IDeviceBuffer dy, IDeviceBuffer dx, IDeviceBuffer dgamma, int rows, int cols)
+    {
+        Shape(rows, cols);
+        var size = (long)rows * cols;
+        Float32(x, nameof(x), size);
+        Float32(gamma, nameof(gamma), cols);
+        Float32(rstd, nameof(rstd), rows);
+        Float32(dy, nameof(dy), size);
+        Float32(dx, nameof(dx), size);
+        Float32(dgamma, nameof(dgamma), cols);
+        RmsNormBackwardCore(x, gamma, rstd, dy, dx, dgamma, rows, cols);
+    }
+
+    /// <inheritdoc />
+    public void Activation(ActivationKind kind, IDeviceBuffer x, IDeviceBuffer y, long count)
+    {
+        Known(kind);
+        Float32(x, nameof(x), count);
+        Float32(y, nameof(y), count);
+        ActivationCore(kind, x, y, count);
+    }
+
+    /// <inheritdoc />
+    public void ActivationBackward(ActivationKind kind, IDeviceBuffer x, IDeviceBuffer dy, IDeviceBuffer dx, long count)
+    {
+        Known(kind);
+        Float32(x, nameof(x), count);
+        Float32(dy, nameof(dy), count);
+        Float32(dx, nameof(dx), count);
+        ActivationBackwardCore(kind, x, dy, dx, count);
+    }
+
+    /// <inheritdoc />
+    public void Elementwise(ElementwiseOp op, IDeviceBuffer a, IDeviceBuffer b, IDeviceBuffer y, long count)
+    {
+        if (!Enum.IsDefined(op))
+        {
+            throw new ArgumentOutOfRangeException(nameof(op), op, "unknown element-wise operation; use Add, Subtract or Multiply");
+        }
+
+        Float32(a, nameof(a), count);
+        Float32(b, nameof(b), count);
+        Float32(y, nameof(y), count);
+        ElementwiseCore(op, a, b, y, count);
+    }
+
+    /// <inheritdoc />
+    public void Axpby(float alpha, IDeviceBuffer x, float beta, IDeviceBuffer y, long count)
+    {
+        Float32(x, nameof(x), count);
+        Float32(y, nameof(y), count);
+        AxpbyCore(alpha, x, beta, y, count);
+    }
+
+    /// <inheritdoc />
+    public void AddBias(IDeviceBuffer x, IDeviceBuffer bias, int rows, int cols)
+    {
+        Shape(rows, cols);
+        Float32(x, nameof(x), (long)rows * cols);
+        Float32(bias, nameof(bias), cols);
+        AddBiasCore(x, bias, rows, cols);
+    }
+
+    /// <inheritdoc />
+    public void SumColumns(IDeviceBuffer x, IDeviceBuffer y, int rows, int cols)
+    {
+        Shape(rows, cols);
+        Float32(x, nameof(x), (long)rows * cols);
+        Float32(y, nameof(y), cols);
+        SumColumnsCore(x, y, rows, cols);
+    }
+
+    /// <inheritdoc />
+    public void Sum(IDeviceBuffer x, IDeviceBuffer result, long count)
+    {
+        Float32(x, nameof(x), count);
+        Float32(result, nameof(result), 1);
+        SumCore(x, result, count);
+    }
+
+    /// <inheritdoc />
+    public void EmbeddingGather(IDeviceBuffer table, IDeviceBuffer ids, IDeviceBuffer y, int count, int dim)
+    {
+        Shape(count, dim);
+        Float32(table, nameof(table), 0);
+        Int32(ids, nameof(ids), count);
+        Float32(y, nameof(y), (long)count * dim);
+        EmbeddingGatherCore(table, ids, y, count, dim);
+    }
+
+    /// <inheritdoc />
+    public void EmbeddingBackward(IDeviceBuffer ids, IDeviceBuffer dy, IDeviceBuffer dtable, int count, int dim)
+    {
+        Shape(count, dim);
+        Int32(ids, nameof(ids), count);
+        Float32(dy, nameof(dy), (long)count * dim);
+        Float32(dtable, nameof(dtable), 0);
+        EmbeddingBackwardCore(ids, dy, dtable, count, dim);
+    }
+
+    /// <inheritdoc />
+    public void CrossEntropy(IDeviceBuffer logits, IDeviceBuffer targets, IDeviceBuffer losses, IDeviceBuffer dlogits, int rows, int cols)
+    {
+        Shape(rows, cols);
+        var size = (long)rows * cols;
+        Float32(logits, nameof(logits), size);
+        Int32(targets, nameof(targets), rows);
+        Float32(losses, nameof(losses), rows);
+        Float32(dlogits, nameof(dlogits), size);
+        CrossEntropyCore(logits, targets, losses, dlogits, rows, cols);
+    }
+
+    /// <inheritdoc />
+    public void AdamW(IDeviceBuffer parameters, IDeviceBuffer gradients, IDeviceBuffer m, IDeviceBuffer v, long count, in AdamWParameters hyper)
+    {
+        if (hyper.Step < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(hyper), hyper.Step, "the AdamW step counts from 1");
+        }
+
+        Float32(parameters, nameof(parameters), count);
+        Float32(gradients, nameof(gradients), count);
+        Float32(m, nameof(m), count);
+        Float32(v, nameof(v), count);
+        AdamWCore(parameters, gradients, m, v, count, hyper);
+    }
+
+    /// <inheritdoc />
+    public void Attention(in AttentionDescriptor attention, IDeviceBuffer q, IDeviceBuffer k, IDeviceBuffer v, IDeviceBuffer o)
+    {
+        DeviceArgumentChecks.Attention(attention, MaxAttentionHeadDim);
+        var heads = (long)attention.Batch * attention.Heads;
+        var querySize = heads * attention.QueryLength * attention.HeadDim;
+        var keySize = heads * attention.EffectiveKeyCapacity * attention.HeadDim;
+        Float32(q, nameof(q), querySize);
+        Float32(k, nameof(k), keySize);
+        Float32(v, nameof(v), keySize);
+        Float32(o, nameof(o), querySize);
+        AttentionCore(attention, q, k, v, o);
+    }
+
+    /// <inheritdoc />
+    public void SwapAxes(IDeviceBuffer x, IDeviceBuffer y, int batch, int dim1, int dim2, int inner)
+    {
+        NonNegative(batch, nameof(batch));
+        NonNegative(dim1, nameof(dim1));
+        NonNegative(dim2, nameof(dim2));
+        NonNegative(inner, nameof(inner));
+        var total = (long)batch * dim1 * dim2 * inner;
+        Float32(x, nameof(x), total);
+        Float32(y, nameof(y), total);
+        SwapAxesCore(x, y, batch, dim1, dim2, inner);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Copies bits: types of the same element size (fp16 and bf16, fp32 and int32) may be mixed.</remarks>
+    public void Copy(IDeviceBuffer source, long sourceOffset, IDeviceBuffer destination, long destinationOffset, long count)
+    {
+        Own(source, nameof(source));
+        Own(destination, nameof(destination));
+        if (source.Type.SizeInBytes() != destination.Type.SizeInBytes())
+        {
+            throw new ArgumentException(
+                $"cannot copy {source.Type.ShortName()} into {destination.Type.ShortName()}; use Convert to change the type", nameof(destination));
+        }
+
+        Range(source, nameof(source), sourceOffset, count);
+        Range(destination, nameof(destination), destinationOffset, count);
+        CopyCore(source, sourceOffset, destination, destinationOffset, count);
+    }
+
+    /// <inheritdoc />
+    public void Fill(IDeviceBuffer buffer, float value, long offset, long count)
+    {
+        Own(buffer, nameof(buffer));
+        Range(buffer, nameof(buffer), offset, count);
+        FillCore(buffer, value, offset, count);
+    }
+
+    /// <inheritdoc />
+    public void Convert(IDeviceBuffer source, IDeviceBuffer destination, long count)
+    {
+        Own(source, nameof(source));
+        Own(destination, nameof(destination));
+        if ((source.Type, destination.Type) is not ((DataType.Float32, DataType.Float32 or DataType.Float16 or DataType.BFloat16)
+            or (DataType.Float16 or DataType.BFloat16, DataType.Float32)))
+        {
+            throw new NotSupportedException(
+                $"cannot convert {source.Type.ShortName()} to {destination.Type.ShortName()}; convert between fp32 and fp16 or bf16");
+        }
+
+        Range(source, nameof(source), 0, count);
+        Range(destination, nameof(destination), 0, count);
+        ConvertCore(source, destination, count);
+    }
+
+    /// <summary>The number of whole rows of <paramref name="dim"/> elements in an embedding table (0 when <paramref name="dim"/> is 0).</summary>
+    /// <param name="table">The <c>[rows, dim]</c> table.</param>
+    /// <param name="dim">The row length.</param>
+    protected static int TableRows(IDeviceBuffer table, int dim)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return dim == 0 ? 0 : (int)Math.Min(table.Length / dim, int.MaxValue);
+    }
+
+    private static void Known(ActivationKind kind)
+    {
+        if (!Enum.IsDefined(kind))
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown activation; use Relu, Gelu or Silu");
+        }
+    }
+
+    private void Own(IDeviceBuffer buffer, string name) => Owned(_device, buffer, name);
+
+    private void Float32(IDeviceBuffer buffer, string name, long elements)
+    {
+        Own(buffer, name);
+        Typed(buffer, name, elements, DataType.Float32);
+    }
+
+    private void Int32(IDeviceBuffer buffer, string name, long elements)
+    {
+        Own(buffer, name);
+        Typed(buffer, name, elements, DataType.Int32);
+    }
+}

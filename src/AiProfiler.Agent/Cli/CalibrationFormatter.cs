@@ -1,0 +1,51 @@
+using System.Text.Json;
+using AiProfiler.Core.Calibration;
+
+namespace AiProfiler.Agent.Cli;
+
+/// <summary>Prints a <see cref="MachineCalibration"/>: one row per ceiling, measured (median, low–high) beside the datasheet.</summary>
+internal static class CalibrationFormatter
+{
+    public static string Format(MachineCalibration calibration, OutputFormat format) => format == OutputFormat.Json
+        ? JsonSerializer.Serialize(calibration, RunResultFormatter.Json) + "\n"
+        : Table(calibration);
+
+    private static string Table(MachineCalibration calibration)
+    {
+        var table = new MarkdownTable("device", "ceiling", "measured median", "low–high", "spread", "datasheet", "method");
+        foreach (var device in calibration.Devices)
+        {
+            foreach (var c in device.Compute)
+            {
+                var unit = c.Precision == "int8" ? "GOP/s" : "GFLOP/s";
+                table.Add(device.DeviceId, $"{c.Precision} {unit}", c.Measured is { } m ? Units.Giga(m.Median) : "-",
+                    c.Measured is { } r ? $"{Units.Giga(r.Low)}–{Units.Giga(r.High)}" : "-",
+                    c.Measured is { } s ? Units.Percent(s.RelativeSpread) : "-", Datasheet(c.DatasheetFlopsPerSecond), c.Method);
+            }
+
+            Bandwidth(table, device.DeviceId, "memory GB/s", device.Bandwidth, device.DatasheetBandwidthBytesPerSecond, "triad traffic (a = b + c), device's element-wise add");
+            Bandwidth(table, device.DeviceId, "host->device GB/s", device.HostToDevice, 0, "write of a host array");
+            Bandwidth(table, device.DeviceId, "device->host GB/s", device.DeviceToHost, 0, "read into a host array");
+            foreach (var w in device.Workloads)
+            {
+                var name = w.Kind == "decode-bandwidth" ? $"{w.Kind} GB/s" : $"{w.Kind} GFLOP/s";
+                Bandwidth(table, device.DeviceId, name, w.Rate, 0, w.Source);
+            }
+        }
+
+        return table + Units.Invariant($"calibrated {calibration.MeasuredAt:yyyy-MM-dd HH:mm:ss} UTC for: {calibration.Key}\n");
+    }
+
+    private static void Bandwidth(MarkdownTable table, string device, string name, MeasuredRate? rate, double datasheet, string method)
+    {
+        if (rate is null && datasheet <= 0)
+        {
+            return;
+        }
+
+        table.Add(device, name, rate is null ? "-" : Units.Giga(rate.Median), rate is null ? "-" : $"{Units.Giga(rate.Low)}–{Units.Giga(rate.High)}",
+            rate is null ? "-" : Units.Percent(rate.RelativeSpread), Datasheet(datasheet), method);
+    }
+
+    private static string Datasheet(double value) => value > 0 ? Units.Giga(value) : "-";
+}

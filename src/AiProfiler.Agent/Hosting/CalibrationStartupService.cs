@@ -1,0 +1,28 @@
+using AiProfiler.Core.Calibration;
+using Microsoft.Extensions.Options;
+
+namespace AiProfiler.Agent.Hosting;
+
+/// <summary>
+/// At start, in the background: uses the cached calibration, or measures the devices when there is none for this
+/// machine (<c>Calibration:OnStart</c>). The page, the roofline and the verdicts of <c>Advise:Scenarios</c> read it
+/// from the cache once it is there.
+/// </summary>
+internal sealed partial class CalibrationStartupService(
+    CalibrationCache cache,
+    IOptions<CalibrationOptions> calibrationOptions,
+    ILogger<CalibrationStartupService> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(
+        () =>
+        {
+            if (calibrationOptions.Value.OnStart && !stoppingToken.IsCancellationRequested)
+            {
+                cache.GetOrCalibrate(false, id => LogCalibrating(id, cache.FilePath), out _);
+            }
+        },
+        stoppingToken);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Calibrating {Device} (once per machine, cached in {Path})")]
+    private partial void LogCalibrating(string device, string path);
+}

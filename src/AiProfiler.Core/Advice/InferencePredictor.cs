@@ -1,0 +1,63 @@
+namespace AiProfiler.Core.Advice;
+
+/// <summary>
+/// Prefill and decode times of one model at one precision on one device. Prefill is GEMM-bound (FLOPs over the
+/// calibrated GEMM rate) unless streaming the weights takes longer; a decode step is bandwidth-bound (weights touched
+/// plus the batch's KV cache over the calibrated decode bandwidth) unless its FLOPs take longer.
+/// </summary>
+internal sealed class InferencePredictor(ModelArchitecture model, WeightPrecision precision, DeviceRates rates)
+{
+    private readonly double _matmulPerToken = ModelArithmetic.MatmulParametersPerToken(model);
+    private readonly double _lmHead = (double)model.Vocab * model.DModel;
+    private readonly double _kvPerToken = ModelArithmetic.KvBytesPerToken(model, precision.KvBytes);
+
+    public DeviceRates Rates => rates;
+
+    public double WeightBytes => ModelArithmetic.TotalParameters(model) * precision.BytesPerWeight;
+
+    /// <summary>
+    /// Prefill of <paramref name="batch"/> prompts of <paramref name="prompt"/> tokens: every prompt token goes through
+    /// the blocks, causal attention sees on average half the prompt, and only the last token of each needs logits.
+    /// </summary>
+    public double PrefillSeconds(int batch, int prompt)
+    {
+        var tokens = (double)batch * prompt;
+        var flops = (2 * (_matmulPerToken - _lmHead) * tokens) + (2 * _lmHead * batch)
+            + (tokens * ModelArithmetic.AttentionFlopsPerToken(model, prompt / 2.0));
+        var bytes = (ModelArithmetic.MatmulParametersPerStep(model, batch * prompt) * precision.BytesPerWeight) + (tokens * _kvPerToken);
+        return Math.Max(flops / rates.GemmFlopsPerSecond, bytes / rates.DecodeBytesPerSecond);
+    }
+
+    /// <summary>One decode step for <paramref name="batch"/> sequences whose caches hold <paramref name="context"/> tokens.</summary>
+    public (double Seconds, bool ComputeBound) DecodeStep(int batch, double context)
+    {
+        var bytes = (ModelArithmetic.MatmulParametersPerStep(model, batch) * precision.BytesPerWeight) + (batch * context * _kvPerToken);
+        var flops = batch * ((2 * _matmulPerToken) + ModelArithmetic.AttentionFlopsPerToken(model, context));
+        var memory = bytes / rates.DecodeBytesPerSecond;
+        var compute = flops / rates.GemmFlopsPerSecond;
+        return (Math.Max(memory, compute), compute > memory);
+    }
+
+    /// <summary>Bytes for the weights, the KV cache of <paramref name="concurrency"/> full requests, and one prefill's activations.</summary>
+    public MemoryFit Memory(int concurrency, int prompt, int output, long available)
+    {
+        var kv = (long)(concurrency * (double)(prompt + output) * _kvPerToken);
+        // One layer's prefill working set at a time: the residual stream, the FFN's widest activation, the attention output, and the logits of the last tokens.
+        var activations = (long)((((double)prompt * ((4.0 * model.DModel) + ((model.GatedFfn ? 2.0 : 1.0) * model.FfnDim))) + ((double)concurrency * model.Vocab)) * 4);
+        return new MemoryFit((long)WeightBytes, kv, 0, 0, activations, available);
+    }
+
+    /// <summary>
+    /// Serving <paramref name="concurrency"/> requests at once with continuous batching, in steady state: a decode step
+    /// runs the whole batch at the mean context (prompt + half the output); each other request's prefill interrupts
+    /// decode once per its output, adding (c − 1)/output prefills to every step; a new request waits at most one step
+    /// before its prefill.
+    /// </summary>
+    public (double Ttft, double Tpot, bool ComputeBound) Serve(int concurrency, int prompt, int output)
+    {
+        var prefill = PrefillSeconds(1, prompt);
+        var (step, computeBound) = DecodeStep(concurrency, prompt + (output / 2.0));
+        var tpot = step + ((concurrency - 1.0) / Math.Max(1, output) * prefill);
+        return (prefill + step, tpot, computeBound);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Diagnostics.Metrics;
+using AiProfiler.Core.Metrics;
+
+namespace AiProfiler.Core.Calibration;
+
+/// <summary>
+/// The calibrated ceilings as gauges on the <c>AiProfiler</c> meter, with their spread and the datasheet figure beside
+/// them: <c>aiprofiler_device_calibrated_flops_per_second{device,precision}</c>,
+/// <c>aiprofiler_device_calibrated_bandwidth_bytes_per_second{device,path}</c> (path: memory, host_to_device,
+/// device_to_host, decode_gemv), their <c>_spread_ratio</c> ((high − low) / median) and
+/// <c>aiprofiler_device_datasheet_flops_per_second{device,precision}</c>.
+/// </summary>
+public sealed class CalibrationMetrics : IDisposable
+{
+    private readonly Meter _meter;
+
+    /// <summary>Creates the gauges over <paramref name="cache"/>'s current calibration (none until one exists).</summary>
+    public CalibrationMetrics(CalibrationCache cache, IMeterFactory? meterFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        _meter = meterFactory?.Create(ProfilerMetrics.MeterName) ?? new Meter(ProfilerMetrics.MeterName);
+        IEnumerable<DeviceCalibration> Devices() => cache.Current?.Devices ?? [];
+        IEnumerable<(DeviceCalibration Device, ComputeCeiling Ceiling)> Compute() => Devices().SelectMany(d => d.Compute.Select(c => (d, c)));
+        IEnumerable<(DeviceCalibration Device, string Path, MeasuredRate Rate)> Bandwidths() => Devices().SelectMany(d => new[]
+        {
+            (d, "memory", d.Bandwidth),
+            (d, "host_to_device", d.HostToDevice),
+            (d, "device_to_host", d.DeviceToHost),
+            (d, "decode_gemv", d.Workloads.FirstOrDefault(w => w.Kind == "decode-bandwidth")?.Rate),
+        }.Where(b => b.Item3 is not null).Select(b => (b.d, b.Item2, b.Item3!)));
+
+        _meter.CreateObservableGauge("aiprofiler_device_calibrated_flops_per_second",
+            () => Compute().Where(p => p.Ceiling.Measured is not null).Select(p => Measure(p.Ceiling.Measured!.Median, p.Device, ("precision", p.Ceiling.Precision))),
+            null, "Measured peak operations per second (median of the calibration's FMA passes) per device and precision.");
+        _meter.CreateObservableGauge("aiprofiler_device_calibrated_flops_spread_ratio",
+            () => Compute().Where(p => p.Ceiling.Measured is not null).Select(p => Measure(p.Ceiling.Measured!.RelativeSpread, p.Device, ("precision", p.Ceiling.Precision))),
+            "1", "(fastest - slowest) / median of the calibration's FMA passes.");
+        _meter.CreateObservableGauge("aiprofiler_device_datasheet_flops_per_second",
+            () => Compute().Where(p => p.Ceiling.DatasheetFlopsPerSecond > 0).Select(p => Measure(p.Ceiling.DatasheetFlopsPerSecond, p.Device, ("precision", p.Ceiling.Precision))),
+            null, "Peak operations per second estimated from the device's properties, beside the calibrated figure.");
+        _meter.CreateObservableGauge("aiprofiler_device_calibrated_bandwidth_bytes_per_second",
+            () => Bandwidths().Select(b => Measure(b.Rate.Median, b.Device, ("path", b.Path))),
+            "By/s", "Measured bandwidth (median of the calibration's passes): memory (triad traffic), host<->device copies, the decode GEMV.");
+        _meter.CreateObservableGauge("aiprofiler_device_calibrated_bandwidth_spread_ratio",
+            () => Bandwidths().Select(b => Measure(b.Rate.RelativeSpread, b.Device, ("path", b.Path))),
+            "1", "(fastest - slowest) / median of the calibration's bandwidth passes.");
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _meter.Dispose();
+
+    private static Measurement<double> Measure(double value, DeviceCalibration device, (string Key, string Value) label) =>
+        new(value, new KeyValuePair<string, object?>("device", device.DeviceId), new KeyValuePair<string, object?>(label.Key, label.Value));
+}

@@ -1,0 +1,51 @@
+namespace AiProfiler.Core.Calibration;
+
+/// <summary>
+/// One device's measured ceilings, with the datasheet estimates beside them: compute per precision, memory bandwidth
+/// (STREAM triad) and, on accelerators, host↔device transfer bandwidth.
+/// </summary>
+public sealed record DeviceCalibration
+{
+    /// <summary>The device id: <c>cpu</c>, <c>opencl:0</c>, <c>cuda:1</c>.</summary>
+    public required string DeviceId { get; init; }
+
+    /// <summary>The device's name.</summary>
+    public required string DeviceName { get; init; }
+
+    /// <summary>cpu, opencl or cuda.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>Device memory in bytes (host memory for the CPU).</summary>
+    public long MemoryBytes { get; init; }
+
+    /// <summary>When this device was measured.</summary>
+    public required DateTimeOffset MeasuredAt { get; init; }
+
+    /// <summary>The compute ceilings, fp32 first.</summary>
+    public IReadOnlyList<ComputeCeiling> Compute { get; init; } = [];
+
+    /// <summary>Memory bandwidth measured with the STREAM triad, repeated; null when not measured.</summary>
+    public MeasuredRate? Bandwidth { get; init; }
+
+    /// <summary>The datasheet bandwidth estimate; 0 when the device reports nothing to estimate it from.</summary>
+    public double DatasheetBandwidthBytesPerSecond { get; init; }
+
+    /// <summary>Host-to-device copy bandwidth (accelerators only).</summary>
+    public MeasuredRate? HostToDevice { get; init; }
+
+    /// <summary>Device-to-host copy bandwidth (accelerators only).</summary>
+    public MeasuredRate? DeviceToHost { get; init; }
+
+    /// <summary>Ceilings seen in real workload runs (prefill GEMM, decode bandwidth).</summary>
+    public IReadOnlyList<WorkloadCeiling> Workloads { get; init; } = [];
+
+    /// <summary>How the datasheet estimates were made.</summary>
+    public string DatasheetSource { get; init; } = "";
+
+    /// <summary>The compute ceiling for <paramref name="precision"/>, or null when neither measured nor estimated.</summary>
+    public ComputeCeiling? ComputeFor(string precision) =>
+        Compute.FirstOrDefault(c => string.Equals(c.Precision, precision, StringComparison.Ordinal));
+
+    /// <summary>The bandwidth to use: the measured median, else the datasheet estimate.</summary>
+    public double EffectiveBandwidth => Bandwidth?.Median ?? DatasheetBandwidthBytesPerSecond;
+}

@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using System.Globalization;
+using AiProfiler.Abstractions.Devices;
+using AiProfiler.Abstractions.Kernels;
+
+namespace AiProfiler.Core.Calibration;
+
+/// <summary>
+/// Measures one device's ceilings: fp32 (and, where the hardware has it, int8) FMA throughput, memory bandwidth with
+/// the triad's traffic (two arrays read, one written) through the device's own element-wise add, and on accelerators
+/// the host↔device copy bandwidth. Each ceiling is repeated; the median is kept with its spread.
+/// </summary>
+internal static class DeviceCalibrator
+{
+    public static DeviceCalibration Calibrate(IDevice device, DateTimeOffset now, CalibrationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var info = device.Info;
+        var isCpu = info.Kind == DeviceKind.Cpu;
+        var elements = Math.Max(1 << 16, Math.Min(settings.BandwidthElements, device.AvailableMemoryBytes / (4 * 3 * sizeof(float))));
+        return new DeviceCalibration
+        {
+            DeviceId = info.Id,
+            DeviceName = info.Name,
+            Kind = info.Kind.ToString().ToLowerInvariant(),
+            MemoryBytes = info.MemoryBytes,
+            MeasuredAt = now,
+            Compute = isCpu ? CpuCompute(info, settings) : AcceleratorCompute(device, settings),
+            Bandwidth = Bandwidth(device, elements, settings.Repetitions * 2),
+            DatasheetBandwidthBytesPerSecond = isCpu ? 0 : info.PeakBandwidthBytesPerSecond,
+            HostToDevice = isCpu ? null : Transfer(device, elements, settings.Repetitions, toDevice: true),
+            DeviceToHost = isCpu ? null : Transfer(device, elements, settings.Repetitions, toDevice: false),
+            Workloads = [PrefillGemm(device, settings), DecodeGemv(device, settings)],
+            DatasheetSource = info.PeakSource,
+        };
+    }
+
+    /// <summary>
+    /// The GEMM rate at a prefill shape: 512 tokens through a 2048 × 2048 weight, with the device's own GEMM (the one
+    /// the inference and fine-tuning workloads call).
+    /// </summary>
+    private static WorkloadCeiling PrefillGemm(IDevice device, CalibrationSettings settings)
+    {
+        const int tokens = 512, width = 2048;
+        var gemm = new GemmDescriptor { M = tokens, N = width, K = width };
+        var rate = TimeGemm(device, gemm, settings, 2.0 * tokens * width * width);
+        return new WorkloadCeiling("prefill-gemm", "fp32", rate, Units($"device GEMM {tokens}x{width}x{width} ({device.Ops.GemmImplementation})"));
+    }
+
+    /// <summary>The decode GEMV's bandwidth: one token through a 4096 × 8192 weight (128 MiB, streamed from memory each time).</summary>
+    private static WorkloadCeiling DecodeGemv(IDevice device, CalibrationSettings settings)
+    {
+        const int k = 4096, n = 8192;
+        var gemm = new GemmDescriptor { M = 1, N = n, K = k };
+        var rate = TimeGemm(device, gemm, settings, (double)k * n * sizeof(float));
+        return new WorkloadCeiling("decode-bandwidth", "fp32", rate, Units($"device GEMV 1x{n}x{k} ({device.Ops.GemmImplementation}), weight bytes per second"));
+    }
+
+    /// <summary>Times <paramref name="gemm"/>; returns <paramref name="amount"/> (FLOPs or bytes) per second, repeated within about 2 s.</summary>
+    private static MeasuredRate TimeGemm(IDevice device, GemmDescriptor gemm, CalibrationSettings settings, double amount)
+    {
+        using var a = device.Allocate((long)gemm.M * gemm.K);
+        using var b = device.Allocate((long)gemm.K * gemm.N);
+        using var c = device.Allocate((long)gemm.M * gemm.N);
+        device.Ops.Fill(a, 0.5f, 0, (long)gemm.M * gemm.K);
+        device.Ops.Fill(b, 0.25f, 0, (long)gemm.K * gemm.N);
+        using var timer = device.CreateTimer();
+        double Once()
+        {
+            timer.Start();
+            device.Ops.Gemm(gemm, a, b, c);
+            timer.Stop();
+            device.Synchronize();
+            return timer.ElapsedSeconds;
+        }
+
+        var first = Once();
+        var repetitions = (int)Math.Clamp(10 * settings.PassSeconds / Math.Max(first, 1e-6), 3, settings.Repetitions * 2);
+        var rates = new List<double>(repetitions);
+        for (var r = 0; r < repetitions; r++)
+        {
+            rates.Add(amount / Once());
+        }
+
+        return MeasuredRate.FromSamples(rates);
+    }
+
+    private static string Units(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static List<ComputeCeiling> CpuCompute(DeviceInfo info, CalibrationSettings settings)
+    {
+        var threads = Environment.ProcessorCount;
+        var ceilings = new List<ComputeCeiling>
+        {
+            new("fp32", CpuFmaBenchmark.MeasureFp32(threads, settings.PassSeconds, settings.Repetitions), info.PeakFlopsPerSecond,
+                string.Create(CultureInfo.InvariantCulture, $"{CpuFmaBenchmark.Fp32Path}, {threads} threads x 12 accumulators")),
+        };
+        var flags = CpuFeatureFlags.Read();
+        if (flags.Contains("avx512_bf16"))
+        {
+            // vdpbf16ps does two bf16 multiply-adds per fp32 lane; .NET 10 has no intrinsic for it, so it stays an estimate.
+            ceilings.Add(new ComputeCeiling("bf16", null, 2 * info.PeakFlopsPerSecond, "avx512_bf16 present; not measurable from .NET 10 (no intrinsic): datasheet only"));
+        }
+
+        if (CpuFmaBenchmark.MeasureInt8(threads, settings.PassSeconds, settings.Repetitions) is { } int8)
+        {
+            // vpdpbusd on 256 bits: 32 byte pairs, 64 operations per instruction, against 2 x lanes for an fp32 FMA.
+            var lanes = info.PeakFlopsPerSecond > 0 && CpuFmaBenchmark.Fp32Path.StartsWith("avx512", StringComparison.Ordinal) ? 16 : 8;
+            ceilings.Add(new ComputeCeiling("int8", int8, info.PeakFlopsPerSecond * 64 / (2.0 * lanes),
+                string.Create(CultureInfo.InvariantCulture, $"{CpuFmaBenchmark.Int8Path}, {threads} threads x 12 accumulators")));
+        }
+
+        return ceilings;
+    }
+
+    private static List<ComputeCeiling> AcceleratorCompute(IDevice device, CalibrationSettings settings)
+    {
+        var info = device.Info;
+        var ceilings = new List<ComputeCeiling> { new("fp32", MeasureKernelFma(device, settings), info.PeakFlopsPerSecond, MethodOf(device)) };
+        foreach (var (type, peak) in info.PeakFlopsByType.Where(p => p.Key != DataType.Float32).OrderBy(p => p.Key))
+        {
+            ceilings.Add(new ComputeCeiling(type.ShortName(), null, peak, "tensor path: datasheet only"));
+        }
+
+        return ceilings;
+    }
+
+    private static string MethodOf(IDevice device) => device.Kernels is null
+        ? "no kernel compiler: datasheet only"
+        : string.Create(CultureInfo.InvariantCulture, $"portable fma kernel, {WorkItems(device.Info)} work-items x 8 chains");
+
+    private static long WorkItems(DeviceInfo info) => Math.Max(1, info.ComputeUnits) * 2048L;
+
+    private static MeasuredRate? MeasureKernelFma(IDevice device, CalibrationSettings settings)
+    {
+        if (device.Kernels is null)
+        {
+            return null;
+        }
+
+        var items = WorkItems(device.Info);
+        using var kernel = device.Kernels.Compile(AcceleratorFmaKernel.Source, AcceleratorFmaKernel.Name);
+        using var output = device.Allocate(items);
+        using var timer = device.CreateTimer();
+        double Pass(int iterations)
+        {
+            timer.Start();
+            kernel.Launch(new KernelRange(items), new KernelRange(64), KernelArgument.Of(output), KernelArgument.Of(iterations));
+            timer.Stop();
+            device.Synchronize();
+            return timer.ElapsedSeconds;
+        }
+
+        var count = 256;
+        var probe = Pass(count);
+        count = (int)Math.Clamp(count * settings.PassSeconds / Math.Max(probe, 1e-6), 256, int.MaxValue / 2);
+        var rates = new List<double>(settings.Repetitions);
+        for (var r = 0; r < settings.Repetitions; r++)
+        {
+            rates.Add((double)items * count * AcceleratorFmaKernel.FlopsPerIteration / Pass(count));
+        }
+
+        return MeasuredRate.FromSamples(rates);
+    }
+
+    private static MeasuredRate Bandwidth(IDevice device, long elements, int repetitions)
+    {
+        using var a = device.Allocate(elements);
+        using var b = device.Allocate(elements);
+        using var c = device.Allocate(elements);
+        device.Ops.Fill(b, 1f, 0, elements);
+        device.Ops.Fill(c, 2f, 0, elements);
+        device.Ops.Elementwise(ElementwiseOp.Add, b, c, a, elements);
+        device.Synchronize();
+        using var timer = device.CreateTimer();
+        var rates = new List<double>(repetitions);
+        for (var r = 0; r < repetitions; r++)
+        {
+            timer.Start();
+            device.Ops.Elementwise(ElementwiseOp.Add, b, c, a, elements);
+            timer.Stop();
+            device.Synchronize();
+            rates.Add(3.0 * sizeof(float) * elements / timer.ElapsedSeconds);
+        }
+
+        return MeasuredRate.FromSamples(rates);
+    }
+
+    private static MeasuredRate Transfer(IDevice device, long elements, int repetitions, bool toDevice)
+    {
+        var host = new float[elements];
+        using var buffer = device.Allocate(elements);
+        var rates = new List<double>(repetitions);
+        for (var r = 0; r <= repetitions; r++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            if (toDevice)
+            {
+                device.Write<float>(buffer, host);
+                device.Synchronize();
+            }
+            else
+            {
+                device.Read<float>(buffer, host);
+            }
+
+            var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            if (r > 0)
+            {
+                rates.Add(sizeof(float) * elements / seconds);
+            }
+        }
+
+        return MeasuredRate.FromSamples(rates);
+    }
+}

@@ -1,0 +1,148 @@
+using AiProfiler.Core.Advice;
+using AiProfiler.Core.Calibration;
+
+namespace AiProfiler.Core.Tests.Advice;
+
+public sealed class AdvisorTests
+{
+    private const long GiB = 1L << 30;
+
+    [Fact]
+    public void Advise_DecodeOnBandwidth_TpotIsWeightAndCacheBytesOverTheDecodeBandwidth()
+    {
+        var model = ModelCatalog.Find("llama-3.1-8b")!;
+        var scenario = Scenario("llama-3.1-8b", "q4_k", ServiceLevelObjectives.MlperfServer) with { Concurrency = 1 };
+
+        var advice = Advisor.Advise(scenario, model, [Device("cpu", gemm: 1e15, bandwidth: 50e9, memory: 64 * GiB)]);
+
+        var cpu = advice.Predictions.Single();
+        var bytes = (ModelArithmetic.MatmulParametersPerStep(model, 1) * 144.0 / 256) + (ModelArithmetic.KvBytesPerToken(model, 2) * (512 + 64));
+        var expected = bytes / 50e9;
+        Assert.True(Math.Abs(cpu.Tpot!.Value - expected) <= 1e-9 * expected, $"TPOT {cpu.Tpot.Value} s, expected {expected} s");
+        Assert.Equal("bandwidth", cpu.Bound);
+        Assert.Equal(FigureOrigin.Predicted, cpu.Tpot.Origin);
+        Assert.Contains("cpu calibrated", cpu.Tpot.Basis, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Advise_SlowCpuFastAccelerator_VerdictSaysTheGpuIsNeededWithTheCpuReason()
+    {
+        var scenario = Scenario("llama-3.1-8b", "q4_k", ServiceLevelObjectives.MlperfInteractive);
+
+        var advice = Advisor.Advise(scenario, ModelCatalog.Find("llama-3.1-8b")!,
+            [Device("cpu", 500e9, 20e9, 64 * GiB), Device("cuda:0", 400e12, 3000e9, 80 * GiB)]);
+
+        var cpu = advice.Predictions.Single(p => p.DeviceId == "cpu");
+        var gpu = advice.Predictions.Single(p => p.DeviceId == "cuda:0");
+        Assert.Equal(0, cpu.MaxConcurrency);
+        Assert.True(gpu.MaxConcurrency > 10, $"gpu serves {gpu.MaxConcurrency}");
+        Assert.StartsWith("llama-3.1-8b q4_k, 512+128 tokens, SLO mlperf-interactive: cpu serves 0 users (TPOT ", advice.Verdict, StringComparison.Ordinal);
+        Assert.Contains("> 30 ms)", advice.Verdict, StringComparison.Ordinal);
+        Assert.Contains($"cuda:0 serves {gpu.MaxConcurrency} users", advice.Verdict, StringComparison.Ordinal);
+        Assert.EndsWith("— an accelerator is needed", advice.Verdict, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Advise_SmallModelOnACpu_CpuIsEnoughUpToItsMaximum()
+    {
+        var advice = Advisor.Advise(Scenario("qwen2.5-0.5b", "q8_0", ServiceLevelObjectives.MlperfServer), ModelCatalog.Find("qwen2.5-0.5b")!,
+            [Device("cpu", 400e9, 40e9, 16 * GiB)]);
+
+        var cpu = advice.Predictions.Single();
+        Assert.True(cpu.MaxConcurrency >= 1);
+        Assert.True(cpu.MeetsSlo);
+        Assert.EndsWith($"— the CPU is enough (up to {cpu.MaxConcurrency} concurrent users)", advice.Verdict, StringComparison.Ordinal);
+        // One more user than the maximum must break the SLO or the memory.
+        var over = Advisor.Advise(Scenario("qwen2.5-0.5b", "q8_0", ServiceLevelObjectives.MlperfServer) with { Concurrency = cpu.MaxConcurrency + 1 },
+            ModelCatalog.Find("qwen2.5-0.5b")!, [Device("cpu", 400e9, 40e9, 16 * GiB)]).Predictions.Single();
+        Assert.False(over.MeetsSlo);
+    }
+
+    [Fact]
+    public void Advise_ModelLargerThanMemory_VerdictNamesTheShortfall()
+    {
+        var advice = Advisor.Advise(Scenario("llama-3.1-70b", "fp16", ServiceLevelObjectives.MlperfServer), ModelCatalog.Find("llama-3.1-70b")!,
+            [Device("cpu", 1e12, 100e9, 24 * GiB)]);
+
+        var cpu = advice.Predictions.Single();
+        Assert.False(cpu.Memory.Fits);
+        Assert.Equal("memory", cpu.Bound);
+        Assert.Contains("cpu serves 0 users (does not fit: needs 13", advice.Verdict, StringComparison.Ordinal);
+        Assert.Contains("GiB, 24 GiB free)", advice.Verdict, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Advise_MoreBandwidth_ServesMoreUsers()
+    {
+        var model = ModelCatalog.Find("llama-3.2-1b")!;
+        var scenario = Scenario("llama-3.2-1b", "bf16", ServiceLevelObjectives.MlperfServer);
+
+        var slow = Advisor.Advise(scenario, model, [Device("cpu", 2e12, 50e9, 64 * GiB)]).Predictions.Single();
+        var fast = Advisor.Advise(scenario, model, [Device("cpu", 2e12, 200e9, 64 * GiB)]).Predictions.Single();
+
+        Assert.True(fast.MaxConcurrency > slow.MaxConcurrency, $"{fast.MaxConcurrency} vs {slow.MaxConcurrency}");
+        Assert.True(fast.MaxRequestRate > slow.MaxRequestRate);
+    }
+
+    [Fact]
+    public void Advise_FineTuning_LoraNeedsLessMemoryAndTimeThanFull()
+    {
+        var model = ModelCatalog.Find("llama-3.2-1b")!;
+        var full = Scenario("llama-3.2-1b", "bf16", ServiceLevelObjectives.MlperfServer) with { Task = AdviceTask.FineTune };
+        var device = Device("cpu", 1e12, 50e9, 16 * GiB);
+
+        var fullPrediction = Advisor.Advise(full, model, [device]).Predictions.Single();
+        var lora = Advisor.Advise(full with { LoraRank = 16 }, model, [device]).Predictions.Single();
+
+        // Full fine-tuning in bf16 keeps 2 bytes of gradient and 12 of optimizer state (two moments, fp32 master) per weight.
+        var parameters = ModelArithmetic.TotalParameters(model);
+        Assert.Equal(2 * parameters, fullPrediction.Memory.GradientBytes);
+        Assert.Equal(12 * parameters, fullPrediction.Memory.OptimizerBytes);
+        Assert.True(lora.Memory.RequiredBytes < fullPrediction.Memory.RequiredBytes / 2);
+        Assert.True(lora.StepTime!.Value < fullPrediction.StepTime!.Value);
+        // About 4 FLOPs per frozen weight against 6 per trained one.
+        Assert.InRange(lora.StepTime.Value / fullPrediction.StepTime.Value, 0.6, 0.75);
+    }
+
+    [Fact]
+    public void Advise_PrecisionTheDeviceCannotRun_IsNotRunnableWithTheReason()
+    {
+        var device = Device("opencl:0", 1e12, 50e9, 16 * GiB) with { UnsupportedPrecisions = new HashSet<string> { "bf16" } };
+
+        var prediction = Advisor.Advise(Scenario("gpt2", "bf16", ServiceLevelObjectives.MlperfServer), ModelCatalog.Find("gpt2")!, [device]).Predictions.Single();
+
+        Assert.Equal("opencl:0 cannot compute in bf16", prediction.NotRunnable);
+        Assert.Equal(0, prediction.MaxConcurrency);
+    }
+
+    private static AdviceScenario Scenario(string model, string precision, ServiceLevelObjective slo) => new()
+    {
+        Name = $"{model} {precision}",
+        Model = model,
+        Precision = precision,
+        PromptTokens = 512,
+        OutputTokens = 128,
+        Slo = slo,
+    };
+
+    private static AdviceDevice Device(string id, double gemm, double bandwidth, long memory)
+    {
+        var at = new DateTimeOffset(2026, 12, 3, 18, 0, 0, TimeSpan.Zero);
+        var calibration = new DeviceCalibration
+        {
+            DeviceId = id,
+            DeviceName = id,
+            Kind = id == "cpu" ? "cpu" : "gpu",
+            MemoryBytes = memory,
+            MeasuredAt = at,
+            Compute = [new ComputeCeiling("fp32", new MeasuredRate(gemm, gemm, gemm, 1), gemm, "test")],
+            Bandwidth = new MeasuredRate(bandwidth, bandwidth, bandwidth, 1),
+            Workloads =
+            [
+                new WorkloadCeiling("prefill-gemm", "fp32", new MeasuredRate(gemm, gemm, gemm, 1), "test"),
+                new WorkloadCeiling("decode-bandwidth", "fp32", new MeasuredRate(bandwidth, bandwidth, bandwidth, 1), "test"),
+            ],
+        };
+        return new AdviceDevice(calibration, memory, new HashSet<string>());
+    }
+}
