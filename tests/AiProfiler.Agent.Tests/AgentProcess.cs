@@ -58,6 +58,8 @@ internal sealed partial class AgentProcess : IDisposable
             info.ArgumentList.Add(configFile);
         }
 
+        // A test agent measures with the datasheet peaks: calibrating at start would spend the CPU the test's own runs need.
+        info.Environment["AIPROFILER_Calibration__OnStart"] = "false";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;

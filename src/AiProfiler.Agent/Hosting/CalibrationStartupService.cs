@@ -13,15 +13,25 @@ internal sealed partial class CalibrationStartupService(
     IOptions<CalibrationOptions> calibrationOptions,
     ILogger<CalibrationStartupService> logger) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(
-        () =>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
         {
-            if (calibrationOptions.Value.OnStart && !stoppingToken.IsCancellationRequested)
-            {
-                cache.GetOrCalibrate(false, id => LogCalibrating(id, cache.FilePath), out _);
-            }
-        },
-        stoppingToken);
+            await Task.Run(
+                () =>
+                {
+                    if (calibrationOptions.Value.OnStart)
+                    {
+                        cache.GetOrCalibrate(false, id => LogCalibrating(id, cache.FilePath), out _, stoppingToken);
+                    }
+                },
+                stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping before every device was measured: nothing is cached, and the next start measures again.
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Calibrating {Device} (once per machine, cached in {Path})")]
     private partial void LogCalibrating(string device, string path);

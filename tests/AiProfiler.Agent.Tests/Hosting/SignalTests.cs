@@ -70,6 +70,8 @@ public sealed partial class SignalTests : IDisposable
             info.ArgumentList.Add(arg);
         }
 
+        // Calibrating at start would spend the CPU the signalled run needs (see AgentProcess).
+        info.Environment["AIPROFILER_Calibration__OnStart"] = "false";
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;
