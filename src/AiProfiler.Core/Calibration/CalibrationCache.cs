@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using AiProfiler.Abstractions.Devices;
 using AiProfiler.Core.Devices;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,7 @@ namespace AiProfiler.Core.Calibration;
 /// driver set or agent version measures again. Every peak the agent uses (roofline, MFU, MBU, advice) goes through
 /// <see cref="Apply"/>.
 /// </summary>
-public sealed class CalibrationCache
+public sealed partial class CalibrationCache
 {
     /// <summary>The file name inside the state directory.</summary>
     public const string FileName = "calibration.json";
@@ -67,7 +68,9 @@ public sealed class CalibrationCache
     {
         var devices = _devices.Devices;
         var cpu = devices.FirstOrDefault(d => d.Kind == DeviceKind.Cpu);
-        var drivers = string.Join("; ", devices.Select(d => $"{d.Id}={d.Name} {d.DriverVersion}".Trim()).Order(StringComparer.Ordinal));
+        // Parenthesised parts are measurements, not identity (the CPU's GEMM probe figures differ in every process);
+        // keeping them would make every process measure again instead of reading the cache.
+        var drivers = string.Join("; ", devices.Select(d => $"{d.Id}={d.Name} {Measurements().Replace(d.DriverVersion, "")}".Trim()).Order(StringComparer.Ordinal));
         var version = typeof(CalibrationCache).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
         return new CalibrationKey(cpu?.Name ?? "unknown", Environment.ProcessorCount, cpu?.MemoryBytes ?? 0, drivers, version);
     }
@@ -140,6 +143,9 @@ public sealed class CalibrationCache
                 $"calibrated {device.MeasuredAt:yyyy-MM-dd'T'HH:mm'Z'} ({fp32?.Method}; bandwidth: triad traffic, median of {device.Bandwidth?.Repetitions}); datasheet: {info.PeakSource}"),
         };
     }
+
+    [GeneratedRegex(@"\s*\([^()]*\)")]
+    private static partial Regex Measurements();
 
     private void Publish(MachineCalibration calibration)
     {

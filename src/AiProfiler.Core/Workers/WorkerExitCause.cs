@@ -67,7 +67,7 @@ internal static class WorkerExitCause
             }
 
             var message = lines[i][(at + Marker.Length)..].Trim();
-            if (message.Length == 0 && i + 1 < lines.Count && !lines[i + 1].TrimStart().StartsWith("at ", StringComparison.Ordinal))
+            if (message.Length == 0 && i + 1 < lines.Count && !IsStackFrame(lines[i + 1]))
             {
                 message = lines[i + 1].Trim();
             }
@@ -77,6 +77,10 @@ internal static class WorkerExitCause
 
         return null;
     }
+
+    /// <summary>Stack frames are indented (<c>   at Type.Method()</c>); a message that merely starts with "at " is not.</summary>
+    private static bool IsStackFrame(string line) =>
+        line.Length > 0 && char.IsWhiteSpace(line[0]) && line.TrimStart().StartsWith("at ", StringComparison.Ordinal);
 
     private static string? FirstAfter(IReadOnlyList<string> lines, string prefix)
     {

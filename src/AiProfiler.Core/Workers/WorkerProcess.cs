@@ -31,7 +31,10 @@ internal sealed class WorkerProcess : IAsyncDisposable
         _oomKillsAtStart = HostMemoryReader.System.OomKills();
         _process.ErrorDataReceived += (_, e) => Remember(e.Data);
         _process.BeginErrorReadLine();
-        var reader = new Thread(ReadReplies) { IsBackground = true, Name = "worker-replies" };
+        // The stream is taken here, not on the thread: a worker disposed at once (a probe that timed out) must not make
+        // the thread touch a disposed Process, which would throw on a thread of the agent's and end it.
+        var output = _process.StandardOutput;
+        var reader = new Thread(() => ReadReplies(output)) { IsBackground = true, Name = "worker-replies" };
         reader.Start();
     }
 
@@ -215,11 +218,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    private void ReadReplies()
+    private void ReadReplies(StreamReader output)
     {
         try
         {
-            while (_process.StandardOutput.ReadLine() is { } line)
+            while (output.ReadLine() is { } line)
             {
                 if (WorkerProtocol.Read<WorkerReply>(line) is { } reply)
                 {
@@ -231,9 +234,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
                 }
             }
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
-            // The pipe broke: the worker is gone.
+            // The pipe broke or was closed by Dispose: the worker is gone.
         }
 
         _replies.Writer.TryComplete();

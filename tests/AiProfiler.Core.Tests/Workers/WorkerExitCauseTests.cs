@@ -13,6 +13,8 @@ public sealed class WorkerExitCauseTests
     [InlineData(134, "Process terminated.\nMessage: plugin gave up\n   at System.Environment.FailFast", false, "worker exited: Environment.FailFast: plugin gave up")]
     [InlineData(134, "Process terminated. plugin gave up\n   at System.Environment.FailFast(System.String)", false, "worker exited: Environment.FailFast: plugin gave up")]
     [InlineData(134, "Process terminated.\nplugin gave up\n   at System.Environment.FailFast(System.String)", false, "worker exited: Environment.FailFast: plugin gave up")]
+    [InlineData(134, "Process terminated.\nat load\n   at System.Environment.FailFast(System.String)", false, "worker exited: Environment.FailFast: at load")]
+    [InlineData(134, "Process terminated.\n   at System.Environment.FailFast(System.String)", false, "worker exited: Environment.FailFast: ")]
     [InlineData(134, "Unhandled exception. System.InvalidOperationException: from a plugin thread\n   at Plugin.Worker()", false, "worker exited: unhandled exception on a plugin thread: System.InvalidOperationException: from a plugin thread")]
     public void Describe_ExitStatusAndStderr_NamesTheCause(int exitCode, string stderr, bool oomKilled, string expected) =>
         Assert.Equal(expected, WorkerExitCause.Describe(exitCode, stderr.Split('\n'), oomKilled));
