@@ -27,6 +27,9 @@ internal sealed class BenchOptions
         return options;
     }
 
+    /// <summary>Whether <paramref name="name"/> was asked for by name (commands that never run by default).</summary>
+    public bool Only(string name) => _selected.Contains(name);
+
     public bool Runs(string name) => _selected.Count == 0 || _selected.Contains(name);
 
     public string Get(string name, string fallback) => _values.TryGetValue(name, out var value) ? value : fallback;

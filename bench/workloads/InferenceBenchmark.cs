@@ -29,6 +29,8 @@ internal static class InferenceBenchmark
             ["batch"] = options.Get("batch", "1"),
             ["prompt"] = options.Get("prompt", "16"),
             ["gen"] = options.Get("gen", "17"),
+            ["weights"] = options.Get("weights", string.Empty),
+            ["prompt_ids"] = options.Get("prompt_ids", string.Empty),
         });
         var iterations = options.GetInt32("iterations", 3);
         using var device = provider.Open(0);
@@ -64,7 +66,7 @@ internal static class InferenceBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  bytes per decode step {stepBytes / 1e9:0.000} GB ({(l3 > 0 ? stepBytes / l3 : double.NaN):0.0}x L3); {tpot.Count} steps over {iterations} iterations"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  TTFT mean {measurements["ttft_seconds"].Average() * 1e3:0.0} ms; TPOT mean {tpot.Average() * 1e3:0.0} ms, p50 {Statistics.Percentile(tpot, 50) * 1e3:0.0} ms, p99 {Statistics.Percentile(tpot, 99) * 1e3:0.0} ms; {measurements["decode_tokens_per_second"].Average():0.00} tokens/s"));
+            $"  TTFT mean {measurements["ttft_seconds"].Average() * 1e3:0.0} ms (prefill {measurements["prefill_tokens_per_second"].Average():0.0} tokens/s); TPOT mean {tpot.Average() * 1e3:0.0} ms, p50 {Statistics.Percentile(tpot, 50) * 1e3:0.0} ms, p99 {Statistics.Percentile(tpot, 99) * 1e3:0.0} ms; {measurements["decode_tokens_per_second"].Average():0.00} tokens/s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  decode bandwidth: median step {stepMedian / 1e9:0.00} GB/s, best step {stepBest / 1e9:0.00} GB/s, all steps {allSteps / 1e9:0.00} GB/s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -8,6 +8,12 @@ var provider = new CpuDeviceProvider();
 var info = provider.Discover().Devices[0];
 Console.WriteLine($"machine: {info.Name}, {info.ComputeUnits} logical cores, L3 {CacheSize.Describe(CacheSize.LastLevelBytes())}, {info.DriverVersion}");
 
+if (options.Only("gguf"))
+{
+    GgufModels.Write(options);
+    return;
+}
+
 if (options.Runs("inference"))
 {
     InferenceBenchmark.Run(provider, options);

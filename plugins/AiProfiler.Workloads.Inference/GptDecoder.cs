@@ -7,7 +7,7 @@ namespace AiProfiler.Workloads.Inference;
 /// causal multi-head attention and a GELU MLP, a final LayerNorm and an LM head tied to the token embedding. K and V
 /// live in a per-layer cache <c>[B, H, C, d]</c>.
 /// </summary>
-internal sealed class GptDecoder : IDisposable
+internal sealed class GptDecoder : IDecoder
 {
     private const float NormEpsilon = 1e-5f;
 

@@ -1,5 +1,7 @@
 using System.Globalization;
+using AiProfiler.Abstractions.Devices;
 using AiProfiler.Abstractions.Parameters;
+using AiProfiler.Workloads.Inference.Llama;
 
 namespace AiProfiler.Workloads.Inference;
 
@@ -10,9 +12,21 @@ namespace AiProfiler.Workloads.Inference;
 /// <param name="Prompt">Prompt tokens per sequence.</param>
 /// <param name="Generate">Tokens generated per sequence (the first by prefill, the rest by decode steps).</param>
 /// <param name="Seed">Seed of the weights (when not loaded) and the prompts.</param>
-/// <param name="WeightsPath">A local safetensors file, or empty for seeded weights.</param>
+/// <param name="WeightsPath">A local safetensors or GGUF file, or empty for seeded weights.</param>
 internal sealed record InferenceSettings(string Preset, ModelConfig Config, int Batch, int Prompt, int Generate, long Seed, string WeightsPath)
 {
+    /// <summary>The Llama-family shape when the model is one (a <c>llama-*</c>/<c>qwen2-*</c> preset or a GGUF file), else null (GPT-2).</summary>
+    public LlamaConfig? Llama { get; init; }
+
+    /// <summary>The type seeded Llama weights are stored in.</summary>
+    public DataType Precision { get; init; } = DataType.Float32;
+
+    /// <summary>Explicit prompt token ids (every sequence gets them), or empty for seeded prompts.</summary>
+    public IReadOnlyList<int> PromptIds { get; init; } = [];
+
+    /// <summary>Positions the KV cache holds per sequence: the longest sequence generation or verification builds.</summary>
+    public int CacheCapacity => Prompt + Generate;
+
     /// <summary>Logit rows kept for the cached-against-recomputed check: the first generated token and the last 16.</summary>
     public int VerifiedSteps => Math.Min(Generate, 17);
 
@@ -24,6 +38,31 @@ internal sealed record InferenceSettings(string Preset, ModelConfig Config, int 
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var preset = parameters.GetString("preset");
+        var weightsPath = parameters.GetString("weights");
+        var precision = parameters.GetString("precision");
+        var promptIds = ParsePromptIds(parameters.GetString("prompt_ids"), workloadName);
+        var prompt = promptIds.Count > 0 ? promptIds.Count : parameters.GetInt32("prompt");
+        var llama = LlamaConfig.FromPreset(preset);
+        if (weightsPath.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
+        {
+            using var file = GgufLlamaWeights.Open(weightsPath);
+            llama = file.Config;
+        }
+        else if (weightsPath.Length > 0 && SafetensorsLlamaWeights.ConfigBeside(weightsPath) is { } fromConfig)
+        {
+            llama = fromConfig;
+        }
+
+        if (llama is not null)
+        {
+            return ForLlama(parameters, workloadName, preset, llama, precision, promptIds, prompt, weightsPath);
+        }
+
+        if (precision != "fp32")
+        {
+            throw new ParameterException($"precision '{precision}' of workload '{workloadName}' applies to Llama-family models (preset llama-tiny, qwen2-tiny, llama-1b or a .gguf file); GPT-2 presets run in fp32");
+        }
+
         var custom = new ModelConfig(
             parameters.GetInt32("layers"),
             parameters.GetInt32("d_model"),
@@ -58,10 +97,11 @@ internal sealed record InferenceSettings(string Preset, ModelConfig Config, int 
             preset,
             config,
             parameters.GetInt32("batch"),
-            parameters.GetInt32("prompt"),
+            prompt,
             parameters.GetInt32("gen"),
             parameters.GetInt64("seed"),
-            parameters.GetString("weights"));
+            weightsPath) { PromptIds = promptIds };
+        CheckPromptIds(settings, config.Vocab, workloadName);
         if (settings.Prompt + settings.Generate > config.Context)
         {
             throw new ParameterException(string.Create(CultureInfo.InvariantCulture,
@@ -73,7 +113,84 @@ internal sealed record InferenceSettings(string Preset, ModelConfig Config, int 
 
     /// <summary>e.g. <c>small L=12 D=768 H=12 V=50257 C=1024 B=1 prompt=128 gen=32 fp32</c>.</summary>
     public string Describe(string weights) => string.Create(CultureInfo.InvariantCulture,
-        $"{Preset} {Config.Describe()} B={Batch} prompt={Prompt} gen={Generate} fp32 {weights}");
+        $"{Preset} {(Llama is { } llama ? llama.Describe() : Config.Describe())} B={Batch} prompt={Prompt} gen={Generate} {(Llama is null ? "fp32 " : string.Empty)}{weights}");
+
+    private static InferenceSettings ForLlama(ParameterSet parameters, string workloadName, string preset, LlamaConfig llama, string precision, IReadOnlyList<int> promptIds, int prompt, string weightsPath)
+    {
+        DataType type;
+        try
+        {
+            type = DataTypeExtensions.ParseShortName(precision);
+        }
+        catch (ArgumentException)
+        {
+            type = DataType.Int32;
+        }
+
+        if (!(type == DataType.Float32 || type == DataType.Float16 || type == DataType.BFloat16 || type.IsBlockQuantized()))
+        {
+            throw new ParameterException($"precision '{precision}' of workload '{workloadName}' is not a weight type; use fp32, fp16, bf16, q8_0, q4_0, q4_k or q6_k");
+        }
+
+        if (type.IsBlockQuantized() && (llama.DModel % type.BlockValues() != 0 || llama.FeedForward % type.BlockValues() != 0 || llama.QueryWidth % type.BlockValues() != 0))
+        {
+            throw new ParameterException(string.Create(CultureInfo.InvariantCulture,
+                $"precision '{precision}' of workload '{workloadName}' needs rows that are whole blocks of {type.BlockValues()} values, but the model has D={llama.DModel} F={llama.FeedForward}; choose another precision"));
+        }
+
+        var settings = new InferenceSettings(
+            weightsPath.Length > 0 ? "file" : preset,
+            ModelConfig.Tiny,
+            parameters.GetInt32("batch"),
+            prompt,
+            parameters.GetInt32("gen"),
+            parameters.GetInt64("seed"),
+            weightsPath)
+        {
+            Llama = llama,
+            Precision = type,
+            PromptIds = promptIds,
+        };
+        if (settings.Prompt + settings.Generate > llama.Context)
+        {
+            throw new ParameterException(string.Create(CultureInfo.InvariantCulture,
+                $"prompt {settings.Prompt} + gen {settings.Generate} exceeds the context of {llama.Context} tokens of workload '{workloadName}'; shorten them"));
+        }
+
+        CheckPromptIds(settings, llama.Vocab, workloadName);
+        return settings;
+    }
+
+    private static List<int> ParsePromptIds(string text, string workloadName)
+    {
+        var ids = new List<int>();
+        if (text.Length == 0)
+        {
+            return ids;
+        }
+
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                throw new ParameterException($"prompt_ids of workload '{workloadName}' has '{part}', which is not a token id; give comma-separated non-negative integers");
+            }
+
+            ids.Add(id);
+        }
+
+        return ids;
+    }
+
+    private static void CheckPromptIds(InferenceSettings settings, int vocab, string workloadName)
+    {
+        var outside = settings.PromptIds.FirstOrDefault(id => id >= vocab, -1);
+        if (outside >= 0)
+        {
+            throw new ParameterException(string.Create(CultureInfo.InvariantCulture,
+                $"prompt_ids of workload '{workloadName}' has token {outside}, outside the vocabulary of {vocab}; give ids below {vocab}"));
+        }
+    }
 
     private static void CheckUnset(string workloadName, string preset, string name, int value, int defaultValue, int presetValue)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using AiProfiler.Abstractions.Devices;
 using AiProfiler.Abstractions.Workloads;
+using AiProfiler.Workloads.Inference.Llama;
 
 namespace AiProfiler.Workloads.Inference;
 
@@ -18,7 +19,7 @@ internal sealed class PreparedInference : IPreparedWorkload
 
     private readonly IDevice _device;
     private readonly InferenceSettings _settings;
-    private readonly GptDecoder _decoder;
+    private readonly IDecoder _decoder;
     private readonly string _weights;
     private readonly int[] _prompts;
     private readonly int[] _tokens;
@@ -29,18 +30,19 @@ internal sealed class PreparedInference : IPreparedWorkload
     private readonly float[] _logits;
     private bool _generated;
 
-    private PreparedInference(IDevice device, InferenceSettings settings, IWeightSource weights)
+    private PreparedInference(IDevice device, InferenceSettings settings, IDecoder decoder, string weights)
     {
         _device = device;
         _settings = settings;
-        _weights = weights.Description;
-        _decoder = GptDecoder.Create(device, settings, weights);
+        _weights = weights;
+        _decoder = decoder;
         var b = settings.Batch;
         var p = settings.Prompt;
         _prompts = new int[b * p];
+        var vocab = settings.Llama?.Vocab ?? settings.Config.Vocab;
         for (var i = 0; i < _prompts.Length; i++)
         {
-            _prompts[i] = SeededRandom.Below(PromptStream ^ (ulong)settings.Seed, i, settings.Config.Vocab);
+            _prompts[i] = settings.PromptIds.Count > 0 ? settings.PromptIds[i % p] : SeededRandom.Below(PromptStream ^ (ulong)settings.Seed, i, vocab);
         }
 
         _tokens = new int[b * settings.Generate];
@@ -48,7 +50,7 @@ internal sealed class PreparedInference : IPreparedWorkload
         _batchRows = Enumerable.Range(0, b).ToArray();
         _stepTokens = new int[b];
         _next = new int[b];
-        _logits = new float[(long)_decoder.LogitRows * settings.Config.Vocab];
+        _logits = new float[(long)_decoder.LogitRows * vocab];
         Cost = InferenceCostModel.IterationCost(settings);
     }
 
@@ -65,16 +67,40 @@ internal sealed class PreparedInference : IPreparedWorkload
     internal ReadOnlySpan<int> Prompts => _prompts;
 
     /// <summary>The decoder, for tests that compare its logits with a host reference.</summary>
-    internal GptDecoder Decoder => _decoder;
+    internal IDecoder Decoder => _decoder;
 
     public static PreparedInference Create(IDevice device, InferenceSettings settings)
     {
+        if (settings.Llama is { } llama)
+        {
+            using ILlamaWeightSource source = settings.WeightsPath.Length == 0
+                ? new SeededLlamaWeights(llama, settings.Seed, settings.Precision)
+                : settings.WeightsPath.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)
+                    ? GgufLlamaWeights.Open(settings.WeightsPath)
+                    : SafetensorsLlamaWeights.Open(settings.WeightsPath, llama);
+            var decoder = LlamaDecoder.Create(device, llama, settings.Batch, InferenceCostModel.ActivationRows(settings), settings.CacheCapacity, InferenceCostModel.LogitRows(settings), source);
+            return Build(device, settings, decoder, source.Description);
+        }
+
         IWeightSource weights = settings.WeightsPath.Length == 0
             ? new SeededWeightSource(settings.Config, settings.Seed)
             : SafetensorsWeightSource.Open(settings.WeightsPath, settings.Config);
         using (weights)
         {
-            return new PreparedInference(device, settings, weights);
+            return Build(device, settings, GptDecoder.Create(device, settings, weights), weights.Description);
+        }
+    }
+
+    private static PreparedInference Build(IDevice device, InferenceSettings settings, IDecoder decoder, string weights)
+    {
+        try
+        {
+            return new PreparedInference(device, settings, decoder, weights);
+        }
+        catch
+        {
+            decoder.Dispose();
+            throw;
         }
     }
 
@@ -94,7 +120,7 @@ internal sealed class PreparedInference : IPreparedWorkload
 
         var first = _tokens.ToArray();
         var s = _settings;
-        var v = s.Config.Vocab;
+        var v = s.Llama?.Vocab ?? s.Config.Vocab;
         var verified = new SortedDictionary<int, float[]>();
         Generate(quiet, (step, logits) =>
         {
@@ -147,13 +173,14 @@ internal sealed class PreparedInference : IPreparedWorkload
         var relative = maxError / Math.Max(scale, 1e-30);
         var detail = string.Create(CultureInfo.InvariantCulture,
             $"greedy output identical in two runs ({first.Length} tokens); cached decode logits against a full recompute: max relative error {relative:0.##e+0} {(relative <= Tolerance ? "<=" : ">")} {Tolerance:0e+0} over {verified.Count} positions");
+        var ids = $"; sequence 0 generated ids {string.Join(',', first.Take(s.Generate))}";
         if (!(relative <= Tolerance))
         {
             detail += string.Create(CultureInfo.InvariantCulture, $", worst at generated token {worstStep}");
-            return VerificationResult.Fail(relative, detail);
+            return VerificationResult.Fail(relative, detail + ids);
         }
 
-        return VerificationResult.Pass(relative, detail);
+        return VerificationResult.Pass(relative, detail + ids);
     }
 
     public void Dispose() => _decoder.Dispose();
@@ -162,7 +189,7 @@ internal sealed class PreparedInference : IPreparedWorkload
     {
         var s = _settings;
         var b = s.Batch;
-        var v = s.Config.Vocab;
+        var v = s.Llama?.Vocab ?? s.Config.Vocab;
         var g = s.Generate;
         var peakBandwidth = _device.Info.PeakBandwidthBytesPerSecond;
         var peakFlops = _device.Info.PeakFlopsPerSecond;

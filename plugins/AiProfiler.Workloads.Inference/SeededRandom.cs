@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace AiProfiler.Workloads.Inference;
 
 /// <summary>Counter-based pseudo-random numbers: a value is a pure function of (stream, index).</summary>
@@ -13,6 +15,18 @@ internal static class SeededRandom
     /// <summary>An integer in [0, <paramref name="exclusiveMax"/>).</summary>
     public static int Below(ulong stream, long index, int exclusiveMax) =>
         (int)((Mix(stream, index) >> 33) % (ulong)exclusiveMax);
+
+    /// <summary>The stream of one named tensor: FNV-1a of its name (string.GetHashCode is randomized per process) and the seed.</summary>
+    public static ulong StreamOf(long seed, string name)
+    {
+        var hash = 0xCBF29CE484222325UL;
+        foreach (var b in Encoding.UTF8.GetBytes(name))
+        {
+            hash = (hash ^ b) * 0x100000001B3UL;
+        }
+
+        return hash ^ (ulong)seed;
+    }
 
     private static ulong Mix(ulong stream, long index)
     {

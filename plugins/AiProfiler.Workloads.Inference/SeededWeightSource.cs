@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace AiProfiler.Workloads.Inference;
 
@@ -27,7 +26,7 @@ internal sealed class SeededWeightSource(ModelConfig config, long seed) : IWeigh
             TensorRole.NormGain => (1f, 0.1f),
             _ => (0f, 0.05f),
         };
-        var stream = StreamOf(seed, spec.Name);
+        var stream = SeededRandom.StreamOf(seed, spec.Name);
         var values = new float[spec.Elements];
         var chunks = (int)((values.Length + ParallelChunk - 1) / ParallelChunk);
         Parallel.For(0, chunks, chunk =>
@@ -44,17 +43,5 @@ internal sealed class SeededWeightSource(ModelConfig config, long seed) : IWeigh
 
     public void Dispose()
     {
-    }
-
-    private static ulong StreamOf(long seed, string name)
-    {
-        // FNV-1a: string.GetHashCode is randomized per process and would make the weights change between runs.
-        var hash = 0xCBF29CE484222325UL;
-        foreach (var b in Encoding.UTF8.GetBytes(name))
-        {
-            hash = (hash ^ b) * 0x100000001B3UL;
-        }
-
-        return hash ^ (ulong)seed;
     }
 }

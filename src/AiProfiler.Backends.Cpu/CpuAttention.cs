@@ -36,7 +36,9 @@ internal sealed unsafe partial class CpuTensorOps
             return;
         }
 
-        if (Avx512Attention.Supports(a) && Avx512Attention.TryRun(a, pq, pk, pv, po, _parallel))
+        // The tile kernel transposes keys per query head; with grouped-query attention the general path reads each
+        // key head for its whole group instead.
+        if (a.EffectiveKeyHeads == a.Heads && Avx512Attention.Supports(a) && Avx512Attention.TryRun(a, pq, pk, pv, po, _parallel))
         {
             return;
         }
@@ -78,6 +80,7 @@ internal sealed unsafe partial class CpuTensorOps
         private readonly int _cap = a.EffectiveKeyCapacity;
         private readonly AttentionMask _mask = new(a);
         private readonly float _scale = a.EffectiveScale;
+        private readonly int _group = a.Heads / a.EffectiveKeyHeads;
 
         public int QueryBlocks { get; } = (a.QueryLength + queryBlock - 1) / queryBlock;
 
@@ -95,8 +98,10 @@ internal sealed unsafe partial class CpuTensorOps
             var max = acc + (queryBlock * _d);
             var sum = max + queryBlock;
             var qBlock = (float*)q + (((head * _nq) + q0) * _d);
-            var keys = (float*)k + (head * _cap * _d);
-            var values = (float*)v + (head * _cap * _d);
+            // Query head h of batch b (index b·H + h) reads key head b·Hkv + h / group, which is (b·H + h) / group.
+            var keyHead = head / _group;
+            var keys = (float*)k + (keyHead * _cap * _d);
+            var values = (float*)v + (keyHead * _cap * _d);
             var output = new Span<float>((float*)o + (((head * _nq) + q0) * _d), rows * _d);
 
             var lastKey = _mask.LastKey(q0, rows);

@@ -8,20 +8,23 @@ internal sealed unsafe partial class CpuTensorOps
 {
     protected override void EmbeddingGatherCore(IDeviceBuffer table, IDeviceBuffer ids, IDeviceBuffer y, int count, int dim)
     {
+        // A quantized table is decoded row by row, so it is never expanded in memory.
+        var type = table.Type;
         var tableRows = TableRows(table, dim);
-        float* pt = Ptr(table), py = Ptr(y);
+        var rowBytes = type.StorageBytes(dim);
+        var pt = (byte*)Cpu(table).Pointer;
+        var py = Ptr(y);
         var pid = IntPtr(ids);
         Rows(count, dim, i =>
         {
             var id = pid[i];
-            var dst = Row(py, i, dim);
             if (id >= 0 && id < tableRows)
             {
-                Row(pt, id, dim).CopyTo(dst);
+                WeightDecoder.Decode(type, pt + (id * rowBytes), py + ((long)i * dim), dim);
             }
             else
             {
-                dst.Clear();
+                Row(py, i, dim).Clear();
             }
         });
     }

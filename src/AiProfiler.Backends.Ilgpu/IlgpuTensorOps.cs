@@ -184,6 +184,16 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : Ten
         }
     }
 
+    protected override void RotaryCore(IDeviceBuffer x, IDeviceBuffer positions, IDeviceBuffer frequencies, int rows, int heads, int headDim, bool interleaved)
+    {
+        var total = (long)rows * heads * (headDim / 2);
+        if (total > 0)
+        {
+            device.LoadKernel("rotary", static a => a.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, long, int, int, int>(ElementKernels.Rotary))(
+                Elements(total), F(x), I(positions), F(frequencies), total, heads, headDim, interleaved ? 1 : 0);
+        }
+    }
+
     protected override void EmbeddingBackwardCore(IDeviceBuffer ids, IDeviceBuffer dy, IDeviceBuffer dtable, int count, int dim)
     {
         var tableRows = TableRows(dtable, dim);
@@ -224,14 +234,14 @@ internal sealed class IlgpuTensorOps(IlgpuDevice device, IGemmEngine gemm) : Ten
     {
         var heads = (long)attention.Batch * attention.Heads;
         var querySize = heads * attention.QueryLength * attention.HeadDim;
-        var keySize = heads * attention.EffectiveKeyCapacity * attention.HeadDim;
         if (querySize == 0)
         {
             return;
         }
 
         var arguments = new AttentionArguments((int)heads, attention.QueryLength, attention.KeyLength, attention.EffectiveKeyCapacity,
-            attention.HeadDim, attention.Causal ? 1 : 0, attention.EffectiveQueryOffset, attention.EffectiveScale);
+            attention.HeadDim, attention.Causal ? 1 : 0, attention.EffectiveQueryOffset, attention.EffectiveScale,
+            attention.Heads / attention.EffectiveKeyHeads);
         device.LoadKernel("attention_forward", static a => a.LoadStreamKernel<
             ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AttentionArguments>(AttentionKernels.Forward))(
             new KernelConfig(Shape.GroupsFor(heads * attention.QueryLength), Shape.AttentionItems),

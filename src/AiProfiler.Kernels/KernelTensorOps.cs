@@ -165,11 +165,49 @@ public sealed class KernelTensorOps : TensorOpsBase
     /// <inheritdoc />
     protected override void EmbeddingGatherCore(IDeviceBuffer table, IDeviceBuffer ids, IDeviceBuffer y, int count, int dim)
     {
-        var tableRows = TableRows(table, dim);
         var total = (long)count * dim;
+        if (table.Type != DataType.Float32)
+        {
+            // Quantized and 16-bit tables are decoded row by row, so they are never expanded in memory.
+            LaunchElements("embedding_gather_weights", total,
+                KernelArgument.Of(table), KernelArgument.Of(ids), KernelArgument.Of(y), KernelArgument.Of(total),
+                KernelArgument.Of(dim), KernelArgument.Of(TableRows(table, dim)), KernelArgument.Of(table.Type.StorageBytes(dim)),
+                KernelArgument.Of((int)table.Type));
+            return;
+        }
+
+        var tableRows = TableRows(table, dim);
         LaunchElements("embedding_gather", total,
             KernelArgument.Of(table), KernelArgument.Of(ids), KernelArgument.Of(y), KernelArgument.Of(total),
             KernelArgument.Of(dim), KernelArgument.Of(tableRows));
+    }
+
+    /// <inheritdoc />
+    public override bool SupportsWeights(DataType type) => type is DataType.Float32 or DataType.Float16 or DataType.BFloat16 || type.IsBlockQuantized();
+
+    /// <inheritdoc />
+    /// <remarks>One work group per (output, row) decodes W on the fly; x stays fp32.</remarks>
+    protected override void LinearWeightsCore(IDeviceBuffer x, IDeviceBuffer weights, IDeviceBuffer y, int rows, int outputs, int inputs, float beta)
+    {
+        if (rows == 0 || outputs == 0)
+        {
+            return;
+        }
+
+        Kernel("linear_weights").Launch(
+            new KernelRange((long)outputs * Group, rows),
+            new KernelRange(Group, 1),
+            KernelArgument.Of(x), KernelArgument.Of(weights), KernelArgument.Of(y), KernelArgument.Of(outputs), KernelArgument.Of(inputs),
+            KernelArgument.Of(weights.Type.StorageBytes(inputs)), KernelArgument.Of((int)weights.Type), KernelArgument.Of(beta));
+    }
+
+    /// <inheritdoc />
+    protected override void RotaryCore(IDeviceBuffer x, IDeviceBuffer positions, IDeviceBuffer frequencies, int rows, int heads, int headDim, bool interleaved)
+    {
+        var total = (long)rows * heads * (headDim / 2);
+        LaunchElements("rotary", total,
+            KernelArgument.Of(x), KernelArgument.Of(positions), KernelArgument.Of(frequencies), KernelArgument.Of(total),
+            KernelArgument.Of(heads), KernelArgument.Of(headDim), KernelArgument.Of(interleaved ? 1 : 0));
     }
 
     /// <inheritdoc />
@@ -219,7 +257,7 @@ public sealed class KernelTensorOps : TensorOpsBase
             KernelArgument.Of(attention.QueryLength), KernelArgument.Of(attention.KeyLength),
             KernelArgument.Of(attention.EffectiveKeyCapacity), KernelArgument.Of(attention.HeadDim),
             KernelArgument.Of(attention.Causal ? 1 : 0), KernelArgument.Of(attention.EffectiveQueryOffset),
-            KernelArgument.Of(attention.EffectiveScale));
+            KernelArgument.Of(attention.EffectiveScale), KernelArgument.Of(attention.Heads / attention.EffectiveKeyHeads));
     }
 
     /// <inheritdoc />

@@ -11,7 +11,7 @@ public static class PortableKernels
 {
     /// <summary>The source files in the order they are joined: helpers first, then the kernels that use them.</summary>
     public static IReadOnlyList<string> FileNames { get; } =
-        ["Common.c", "Elementwise.c", "Reductions.c", "Normalization.c", "Attention.c", "Gemm.c"];
+        ["Common.c", "Elementwise.c", "Reductions.c", "Normalization.c", "Attention.c", "Gemm.c", "Weights.c"];
 
     private static readonly Lazy<string> LazySource = new(Load);
 

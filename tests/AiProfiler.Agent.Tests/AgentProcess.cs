@@ -58,7 +58,8 @@ internal sealed partial class AgentProcess : IDisposable
             info.ArgumentList.Add(configFile);
         }
 
-        // A test agent measures with the datasheet peaks: calibrating at start would spend the CPU the test's own runs need.
+        // Measuring the devices at start takes 10-25 s of both cores beside the first scheduled run; tests that
+        // need a calibration write one with `aiprofiler calibrate` first or turn this back on.
         info.Environment["AIPROFILER_Calibration__OnStart"] = "false";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {

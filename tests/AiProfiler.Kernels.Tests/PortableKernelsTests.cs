@@ -123,7 +123,7 @@ public sealed partial class PortableKernelsTests
             "sum_columns", "sum_partial", "softmax_forward", "softmax_backward", "cross_entropy",
             "layer_norm_forward", "layer_norm_backward_input", "layer_norm_backward_params",
             "rms_norm_forward", "rms_norm_backward_input", "rms_norm_backward_params",
-            "attention_forward", "gemm_tiled",
+            "attention_forward", "gemm_tiled", "linear_weights", "embedding_gather_weights", "rotary",
         ];
 
         var declared = KernelDeclaration().Matches(PortableKernels.Source).Select(m => m.Groups[1].Value);

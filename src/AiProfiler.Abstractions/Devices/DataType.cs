@@ -1,6 +1,11 @@
 namespace AiProfiler.Abstractions.Devices;
 
-/// <summary>The element type of a device buffer.</summary>
+/// <summary>
+/// The element type of a device buffer. The block-quantized weight types (<see cref="Q8_0"/>, <see cref="Q4_0"/>,
+/// <see cref="Q4_K"/>, <see cref="Q6_K"/>) hold ggml's blocks byte for byte; their buffers count bytes, not values
+/// (size them with <see cref="DataTypeExtensions.StorageLength"/>), and only <see cref="ITensorOps.LinearWeights"/>
+/// and <see cref="ITensorOps.EmbeddingGather"/> read them. <see cref="QuantizedBlocks"/> writes and reads the blocks.
+/// </summary>
 public enum DataType
 {
     /// <summary>IEEE 754 binary32.</summary>
@@ -14,34 +19,25 @@ public enum DataType
 
     /// <summary>Signed 32-bit integer (token ids, targets).</summary>
     Int32,
-}
 
-/// <summary>Helpers for <see cref="DataType"/>.</summary>
-public static class DataTypeExtensions
-{
-    /// <summary>The size of one element in bytes.</summary>
-    public static int SizeInBytes(this DataType type) => type switch
-    {
-        DataType.Float16 or DataType.BFloat16 => 2,
-        _ => 4,
-    };
+    /// <summary>ggml Q8_0: blocks of 32 values, an fp16 scale d then 32 int8 q; value = d·q (34 bytes per block).</summary>
+    Q8_0,
 
-    /// <summary>The short name used in parameters and labels: fp32, fp16, bf16, i32.</summary>
-    public static string ShortName(this DataType type) => type switch
-    {
-        DataType.Float32 => "fp32",
-        DataType.Float16 => "fp16",
-        DataType.BFloat16 => "bf16",
-        _ => "i32",
-    };
+    /// <summary>
+    /// ggml Q4_0: blocks of 32 values, an fp16 scale d then 16 bytes; byte j holds value j in its low nibble and value
+    /// j+16 in its high nibble; value = d·(q − 8) (18 bytes per block).
+    /// </summary>
+    Q4_0,
 
-    /// <summary>Parses fp32, fp16, bf16 or i32.</summary>
-    public static DataType ParseShortName(string name) => name switch
-    {
-        "fp32" => DataType.Float32,
-        "fp16" => DataType.Float16,
-        "bf16" => DataType.BFloat16,
-        "i32" => DataType.Int32,
-        _ => throw new ArgumentException($"unknown data type '{name}'; use fp32, fp16, bf16 or i32", nameof(name)),
-    };
+    /// <summary>
+    /// ggml Q4_K: super-blocks of 256 values, fp16 d and dmin, 12 bytes of eight 6-bit scales and eight 6-bit mins,
+    /// 128 bytes of 4-bit q; sub-block j of 32 values is d·scale_j·q − dmin·min_j (144 bytes per super-block).
+    /// </summary>
+    Q4_K,
+
+    /// <summary>
+    /// ggml Q6_K: super-blocks of 256 values, 128 bytes of low 4 bits, 64 bytes of high 2 bits, sixteen int8 scales
+    /// and an fp16 d; value = d·scale·(q − 32) (210 bytes per super-block).
+    /// </summary>
+    Q6_K,
 }

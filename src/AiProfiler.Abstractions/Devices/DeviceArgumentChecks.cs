@@ -74,6 +74,12 @@ internal static class DeviceArgumentChecks
                 $"attention head size {a.HeadDim} is outside this device's range 1 to {maxHeadDim}; use smaller heads"));
         }
 
+        if (a.KeyHeads < 0 || (a.Heads > 0 && a.Heads % a.EffectiveKeyHeads != 0))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"attention KeyHeads {a.KeyHeads} does not divide Heads {a.Heads}; use a divisor of the heads (0 for as many as Heads)"), "attention");
+        }
+
         if (a.EffectiveKeyCapacity < a.KeyLength)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,

@@ -17,6 +17,30 @@ public interface ITensorOps
     /// <summary>(Strided, batched) GEMM; see <see cref="GemmDescriptor"/>. Throws <see cref="NotSupportedException"/> for an unsupported type.</summary>
     void Gemm(in GemmDescriptor gemm, IDeviceBuffer a, IDeviceBuffer b, IDeviceBuffer c);
 
+    /// <summary>Whether <see cref="LinearWeights"/> and <see cref="EmbeddingGather"/> accept weights of <paramref name="type"/> on this device.</summary>
+    bool SupportsWeights(DataType type);
+
+    /// <summary>
+    /// A linear layer against stored weights: <c>y[r, n] = Σ_k x[r, k]·W[n, k] + beta·y[r, n]</c> for
+    /// <paramref name="rows"/> rows of fp32 activations x (rows × inputs) into fp32 y (rows × outputs). W is
+    /// outputs × inputs, row-major, in its own type: fp32, fp16, bf16, or ggml blocks (each row of W is
+    /// inputs / <see cref="DataTypeExtensions.BlockValues"/> blocks, the layout of a GGUF tensor with
+    /// <c>ne = [inputs, outputs]</c>, and of a Hugging Face <c>nn.Linear</c> weight). The products are summed in
+    /// fp32; a backend may round x to its weight type's activation format (documented by the backend) but the result
+    /// stays within the accuracy of the weights. With beta 0, y's contents are ignored, even NaN. Throws
+    /// <see cref="NotSupportedException"/> for a type outside <see cref="SupportsWeights"/>.
+    /// </summary>
+    void LinearWeights(IDeviceBuffer x, IDeviceBuffer weights, IDeviceBuffer y, int rows, int outputs, int inputs, float beta);
+
+    /// <summary>
+    /// Rotary position embedding in place on x, <paramref name="rows"/> × <paramref name="heads"/> × <paramref name="headDim"/>:
+    /// pair i of each head (i &lt; headDim/2) is rotated by the angle <c>positions[r]·frequencies[i]</c>
+    /// (<paramref name="positions"/> Int32 per row, <paramref name="frequencies"/> fp32 headDim/2 radians per position).
+    /// <paramref name="interleaved"/> pairs elements (2i, 2i+1), as GGUF <c>llama</c> files store Q and K (ggml's
+    /// "normal" rope); otherwise (i, i + headDim/2), as Hugging Face checkpoints and Qwen2 do (NeoX style).
+    /// </summary>
+    void Rotary(IDeviceBuffer x, IDeviceBuffer positions, IDeviceBuffer frequencies, int rows, int heads, int headDim, bool interleaved);
+
     /// <summary>Row-wise softmax: <c>y[r,:] = exp(x[r,:] − max) / Σ exp(x[r,:] − max)</c>. −∞ inputs give 0. y may alias x.</summary>
     void Softmax(IDeviceBuffer x, IDeviceBuffer y, int rows, int cols);
 
@@ -72,7 +96,11 @@ public interface ITensorOps
     /// <summary>Sum of all elements into <c>result[0]</c> (overwritten).</summary>
     void Sum(IDeviceBuffer x, IDeviceBuffer result, long count);
 
-    /// <summary>Gathers rows: <c>y[i,:] = table[ids[i],:]</c>; <paramref name="ids"/> is <see cref="DataType.Int32"/>; ids outside the table give zeros.</summary>
+    /// <summary>
+    /// Gathers rows: <c>y[i,:] = table[ids[i],:]</c>; <paramref name="ids"/> is <see cref="DataType.Int32"/>; ids outside
+    /// the table give zeros. The table may hold any weight type of <see cref="SupportsWeights"/> (rows of
+    /// <paramref name="dim"/> values, decoded to fp32), so a quantized token embedding is never expanded in memory.
+    /// </summary>
     void EmbeddingGather(IDeviceBuffer table, IDeviceBuffer ids, IDeviceBuffer y, int count, int dim);
 
     /// <summary>Scatter-add backward of <see cref="EmbeddingGather"/>: <c>dtable[ids[i],:] += dy[i,:]</c> (repeated ids add up).</summary>

@@ -6,6 +6,9 @@ public abstract partial class TensorOpsBase
     /// <summary><see cref="Gemm"/> on checked arguments: a type <see cref="SupportsGemm"/> accepts, matrices inside their buffers.</summary>
     protected abstract void GemmCore(in GemmDescriptor gemm, IDeviceBuffer a, IDeviceBuffer b, IDeviceBuffer c);
 
+    /// <summary><see cref="Rotary"/> on checked arguments (an even head size).</summary>
+    protected abstract void RotaryCore(IDeviceBuffer x, IDeviceBuffer positions, IDeviceBuffer frequencies, int rows, int heads, int headDim, bool interleaved);
+
     /// <summary><see cref="Softmax"/> on checked arguments.</summary>
     protected abstract void SoftmaxCore(IDeviceBuffer x, IDeviceBuffer y, int rows, int cols);
 
@@ -48,7 +51,7 @@ public abstract partial class TensorOpsBase
     /// <summary><see cref="Sum"/> on checked arguments.</summary>
     protected abstract void SumCore(IDeviceBuffer x, IDeviceBuffer result, long count);
 
-    /// <summary><see cref="EmbeddingGather"/> on checked arguments (the table is fp32; see <see cref="TableRows"/>).</summary>
+    /// <summary><see cref="EmbeddingGather"/> on checked arguments (the table holds a type <see cref="SupportsWeights"/> accepts, rows of whole blocks; see <see cref="TableRows"/>).</summary>
     protected abstract void EmbeddingGatherCore(IDeviceBuffer table, IDeviceBuffer ids, IDeviceBuffer y, int count, int dim);
 
     /// <summary><see cref="EmbeddingBackward"/> on checked arguments.</summary>

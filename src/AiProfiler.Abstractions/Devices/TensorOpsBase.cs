@@ -1,3 +1,4 @@
+using System.Globalization;
 using static AiProfiler.Abstractions.Devices.DeviceArgumentChecks;
 
 namespace AiProfiler.Abstractions.Devices;
@@ -45,6 +46,40 @@ public abstract partial class TensorOpsBase : ITensorOps
 
         DeviceArgumentChecks.Gemm(gemm, a, b, c);
         GemmCore(gemm, a, b, c);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The base accepts fp32 weights alone, multiplied by <see cref="LinearWeightsCore"/> through <see cref="GemmCore"/>; a backend that decodes other types overrides both.</remarks>
+    public virtual bool SupportsWeights(DataType type) => type == DataType.Float32;
+
+    /// <inheritdoc />
+    public void LinearWeights(IDeviceBuffer x, IDeviceBuffer weights, IDeviceBuffer y, int rows, int outputs, int inputs, float beta)
+    {
+        NonNegative(rows, nameof(rows));
+        NonNegative(outputs, nameof(outputs));
+        NonNegative(inputs, nameof(inputs));
+        var rowLength = WeightRow(nameof(LinearWeights), weights, nameof(weights), inputs);
+        Range(weights, nameof(weights), 0, outputs * rowLength);
+        Float32(x, nameof(x), (long)rows * inputs);
+        Float32(y, nameof(y), (long)rows * outputs);
+        LinearWeightsCore(x, weights, y, rows, outputs, inputs, beta);
+    }
+
+    /// <inheritdoc />
+    public void Rotary(IDeviceBuffer x, IDeviceBuffer positions, IDeviceBuffer frequencies, int rows, int heads, int headDim, bool interleaved)
+    {
+        NonNegative(rows, nameof(rows));
+        NonNegative(heads, nameof(heads));
+        NonNegative(headDim, nameof(headDim));
+        if (headDim % 2 != 0)
+        {
+            throw new ArgumentException($"rotary embedding rotates pairs, so the head size must be even, got {headDim}", nameof(headDim));
+        }
+
+        Float32(x, nameof(x), (long)rows * heads * headDim);
+        Int32(positions, nameof(positions), rows);
+        Float32(frequencies, nameof(frequencies), headDim / 2);
+        RotaryCore(x, positions, frequencies, rows, heads, headDim, interleaved);
     }
 
     /// <inheritdoc />
@@ -204,7 +239,7 @@ public abstract partial class TensorOpsBase : ITensorOps
     public void EmbeddingGather(IDeviceBuffer table, IDeviceBuffer ids, IDeviceBuffer y, int count, int dim)
     {
         Shape(count, dim);
-        Float32(table, nameof(table), 0);
+        WeightRow(nameof(EmbeddingGather), table, nameof(table), dim);
         Int32(ids, nameof(ids), count);
         Float32(y, nameof(y), (long)count * dim);
         EmbeddingGatherCore(table, ids, y, count, dim);
@@ -253,7 +288,7 @@ public abstract partial class TensorOpsBase : ITensorOps
         DeviceArgumentChecks.Attention(attention, MaxAttentionHeadDim);
         var heads = (long)attention.Batch * attention.Heads;
         var querySize = heads * attention.QueryLength * attention.HeadDim;
-        var keySize = heads * attention.EffectiveKeyCapacity * attention.HeadDim;
+        var keySize = (long)attention.Batch * attention.EffectiveKeyHeads * attention.EffectiveKeyCapacity * attention.HeadDim;
         Float32(q, nameof(q), querySize);
         Float32(k, nameof(k), keySize);
         Float32(v, nameof(v), keySize);
@@ -316,13 +351,52 @@ public abstract partial class TensorOpsBase : ITensorOps
         ConvertCore(source, destination, count);
     }
 
-    /// <summary>The number of whole rows of <paramref name="dim"/> elements in an embedding table (0 when <paramref name="dim"/> is 0).</summary>
+    /// <summary>
+    /// The number of whole rows of <paramref name="dim"/> values in an embedding table (0 when <paramref name="dim"/>
+    /// is 0); a row of a block-quantized table is <see cref="DataTypeExtensions.StorageLength"/> elements.
+    /// </summary>
     /// <param name="table">The <c>[rows, dim]</c> table.</param>
-    /// <param name="dim">The row length.</param>
+    /// <param name="dim">The values per row.</param>
     protected static int TableRows(IDeviceBuffer table, int dim)
     {
         ArgumentNullException.ThrowIfNull(table);
-        return dim == 0 ? 0 : (int)Math.Min(table.Length / dim, int.MaxValue);
+        return dim == 0 ? 0 : (int)Math.Min(table.Length / table.Type.StorageLength(dim), int.MaxValue);
+    }
+
+    /// <summary><see cref="LinearWeights"/> on checked arguments: weights of a type <see cref="SupportsWeights"/> accepts, rows of whole blocks inside the buffer.</summary>
+    /// <remarks>The base runs fp32 weights as the GEMM <c>y = x·Wᵀ + beta·y</c>.</remarks>
+    /// <param name="x">Activations, rows × inputs fp32.</param>
+    /// <param name="weights">W, outputs × inputs in its own type.</param>
+    /// <param name="y">Output, rows × outputs fp32.</param>
+    /// <param name="rows">Rows of x and y.</param>
+    /// <param name="outputs">Rows of W, columns of y.</param>
+    /// <param name="inputs">Columns of x and W.</param>
+    /// <param name="beta">Scale of y's previous contents (0 ignores them).</param>
+    protected virtual void LinearWeightsCore(IDeviceBuffer x, IDeviceBuffer weights, IDeviceBuffer y, int rows, int outputs, int inputs, float beta) =>
+        GemmCore(new GemmDescriptor { M = rows, N = outputs, K = inputs, TransposeB = true, Beta = beta }, x, weights, y);
+
+    /// <summary>
+    /// Checks that <paramref name="weights"/> belongs to this device, holds a type <see cref="SupportsWeights"/>
+    /// accepts and that a row of <paramref name="values"/> values is whole blocks; returns a row's buffer length.
+    /// </summary>
+    private long WeightRow(string operation, IDeviceBuffer weights, string name, int values)
+    {
+        Own(weights, name);
+        var type = weights.Type;
+        if (!SupportsWeights(type))
+        {
+            var supported = string.Join(", ", Enum.GetValues<DataType>().Where(SupportsWeights).Select(t => t.ShortName()));
+            throw new NotSupportedException(
+                $"operation '{operation}' with weight type {type} is not supported on device '{_device.Info.Id}'; use {supported} weights or another device");
+        }
+
+        if (values % type.BlockValues() != 0)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"rows of {values} values are not a whole number of {type.ShortName()} blocks of {type.BlockValues()}; use a size that is a multiple of {type.BlockValues()}"), name);
+        }
+
+        return type.StorageLength(values);
     }
 
     private static void Known(ActivationKind kind)

@@ -10,7 +10,7 @@ namespace AiProfiler.Abstractions.Kernels;
 /// at kernel scope with a constant size.</item>
 /// <item><c>GLOBAL_ID(d)</c>, <c>LOCAL_ID(d)</c>, <c>GROUP_ID(d)</c>, <c>LOCAL_SIZE(d)</c>, <c>NUM_GROUPS(d)</c> for
 /// d = 0, 1, 2, as <c>int</c>; <c>BARRIER()</c> synchronizes a work group's local memory.</item>
-/// <item>Float math: <c>EXP LOG SQRT RSQRT TANH FMAX FMIN FABS POW</c>; <c>NEG_INF</c> is −∞.</item>
+/// <item>Float math: <c>EXP LOG SQRT RSQRT TANH FMAX FMIN FABS POW SIN COS</c>; <c>NEG_INF</c> is −∞.</item>
 /// <item><c>ATOMIC_ADD_F(p, v)</c> adds a float atomically to <c>*p</c> in global memory.</item>
 /// <item><c>LOCAL_PTR</c> on a helper function's pointer parameter into work-group memory (OpenCL needs the address
 /// space there; CUDA has none).</item>
@@ -47,6 +47,8 @@ public static class PortableKernelDialect
         #define FMIN(a, b) fmin(a, b)
         #define FABS(x) fabs(x)
         #define POW(a, b) pow(a, b)
+        #define SIN(x) sin(x)
+        #define COS(x) cos(x)
         #define NEG_INF (-INFINITY)
         inline void aip_atomic_add_f(volatile __global float* p, float v)
         {
@@ -86,6 +88,8 @@ public static class PortableKernelDialect
         #define FMIN(a, b) fminf(a, b)
         #define FABS(x) fabsf(x)
         #define POW(a, b) powf(a, b)
+        #define SIN(x) sinf(x)
+        #define COS(x) cosf(x)
         #define NEG_INF (-__int_as_float(0x7f800000))
         #define ATOMIC_ADD_F(p, v) atomicAdd((p), (v))
         #define LOCAL_PTR

@@ -15,22 +15,28 @@ internal sealed partial class CalibrationStartupService(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
+        if (!calibrationOptions.Value.OnStart)
         {
-            await Task.Run(
-                () =>
+            return;
+        }
+
+        // A stop during the measurement must not wait for it (the agent stops within 5 s): the device being measured
+        // finishes on a pool thread, which ends with the process, and no further device is started. The cache is
+        // written atomically, so a calibration cut short leaves no half-written file: the next start measures again.
+        var calibration = Task.Run(
+            () =>
+            {
+                try
                 {
-                    if (calibrationOptions.Value.OnStart)
-                    {
-                        cache.GetOrCalibrate(false, id => LogCalibrating(id, cache.FilePath), out _, stoppingToken);
-                    }
-                },
-                stoppingToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping before every device was measured: nothing is cached, and the next start measures again.
-        }
+                    cache.GetOrCalibrate(false, id => LogCalibrating(id, cache.FilePath), out _, stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    // Stopped between two devices.
+                }
+            },
+            CancellationToken.None);
+        await Task.WhenAny(calibration, Task.Delay(Timeout.Infinite, stoppingToken)).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Calibrating {Device} (once per machine, cached in {Path})")]

@@ -19,8 +19,9 @@ internal static class AttentionKernels
     private const int MaxDimsPerItem = MaxHeadDim / MinGroup;
 
     /// <summary>
-    /// q, o: [heads, queryLength, headDim]; k, v: [heads, keyCapacity, headDim] of which keyLength rows are used. With
-    /// causal, query row i sees keys j ≤ queryOffset + i; a row that sees no key gets zeros.
+    /// q, o: [heads, queryLength, headDim]; k, v: [heads / group, keyCapacity, headDim] of which keyLength rows are
+    /// used; query head h reads key head h / group (grouped-query attention; group 1 without it). With causal, query
+    /// row i sees keys j ≤ queryOffset + i; a row that sees no key gets zeros.
     /// </summary>
     [IlgpuKernel]
     public static void Forward(ArrayView<float> q, ArrayView<float> k, ArrayView<float> v, ArrayView<float> o, AttentionArguments a)
@@ -41,7 +42,7 @@ internal static class AttentionKernels
         var t = Group.IdxX;
         var items = Group.DimX;
         var queryBase = ((long)head * a.QueryLength + row) * a.HeadDim;
-        var keyBase = (long)head * a.KeyCapacity * a.HeadDim;
+        var keyBase = (long)(head / a.Group) * a.KeyCapacity * a.HeadDim;
 
         // The previous row's items may still read the shared query row.
         Group.Barrier();

@@ -93,6 +93,30 @@ internal static class ElementKernels
         }
     }
 
+    /// <summary>
+    /// Rotates pair p of each (row, head) of x by positions[row]·frequencies[p]; interleaved pairs are (2p, 2p+1),
+    /// otherwise (p, p + headDim/2). One item per pair, so total is rows·heads·headDim/2.
+    /// </summary>
+    [IlgpuKernel]
+    public static void Rotary(ArrayView<float> x, ArrayView<int> positions, ArrayView<float> frequencies, long total, int heads, int headDim, int interleaved)
+    {
+        var pairs = headDim / 2;
+        for (var i = GroupMath.FirstElement(); i < total; i += GroupMath.ElementStride())
+        {
+            var p = (int)(i % pairs);
+            var rowHead = i / pairs;
+            var angle = positions[rowHead / heads] * frequencies[p];
+            var cos = MathF.Cos(angle);
+            var sin = MathF.Sin(angle);
+            var first = rowHead * headDim + (interleaved != 0 ? 2 * p : p);
+            var second = interleaved != 0 ? first + 1 : first + pairs;
+            var x0 = x[first];
+            var x1 = x[second];
+            x[first] = x0 * cos - x1 * sin;
+            x[second] = x0 * sin + x1 * cos;
+        }
+    }
+
     /// <summary>dtable[ids[i],:] += dy[i,:]; repeated ids add up through atomics; ids outside the table are skipped.</summary>
     [IlgpuKernel]
     public static void EmbeddingBackward(ArrayView<int> ids, ArrayView<float> dy, ArrayView<float> dtable, long total, int dim, int tableRows)

@@ -10,11 +10,12 @@
 #define AIP_ATT_DIMS_PER_ITEM (AIP_ATT_MAX_DIM / AIP_ATT_ITEMS)
 
 /*
- * q, o: [batch*heads, queryLength, headDim]; k, v: [batch*heads, keyCapacity, headDim] of which keyLength rows are
- * used. With causal != 0, query row i sees keys j <= queryOffset + i. Rows that see no key get zeros.
+ * q, o: [batch*heads, queryLength, headDim]; k, v: [batch*heads/group, keyCapacity, headDim] of which keyLength rows
+ * are used; query head h reads key head h / group (grouped-query attention; group 1 without it). With causal != 0,
+ * query row i sees keys j <= queryOffset + i. Rows that see no key get zeros.
  */
 KERNEL void attention_forward(const GLOBAL float* q, const GLOBAL float* k, const GLOBAL float* v, GLOBAL float* o,
-    int queryLength, int keyLength, int keyCapacity, int headDim, int causal, int queryOffset, float scale)
+    int queryLength, int keyLength, int keyCapacity, int headDim, int causal, int queryOffset, float scale, int group)
 {
     LOCAL float query[AIP_ATT_MAX_DIM];
     LOCAL float weights[AIP_ATT_ITEMS];
@@ -23,7 +24,7 @@ KERNEL void attention_forward(const GLOBAL float* q, const GLOBAL float* k, cons
     int row = GROUP_ID(0);
     INT64 head = GROUP_ID(1);
     INT64 queryBase = (head * queryLength + row) * headDim;
-    INT64 keyBase = head * keyCapacity * headDim;
+    INT64 keyBase = (head / group) * keyCapacity * headDim;
     for (int d = t; d < headDim; d += AIP_ATT_ITEMS) {
         query[d] = q[queryBase + d] * scale;
     }

@@ -84,6 +84,9 @@ internal sealed partial class AgentProcess : IDisposable
         info.Environment.Remove("NOTIFY_SOCKET");
         info.Environment.Remove("WATCHDOG_USEC");
         info.Environment.Remove("WATCHDOG_PID");
+        // Measuring the devices at start takes 10-25 s of both cores beside the first scheduled run; tests that
+        // need a calibration write one with `aiprofiler calibrate` first or turn this back on.
+        info.Environment["AIPROFILER_Calibration__OnStart"] = "false";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;

@@ -1,0 +1,140 @@
+/*
+ * Weights in their stored types (AiProfiler.Abstractions.Devices.DataType): fp32, fp16, bf16 and ggml's Q8_0, Q4_0,
+ * Q4_K and Q6_K blocks, read byte by byte (blocks are 18, 34, 144 or 210 bytes, so their fp16 scales are not aligned).
+ * A row of K values is K / block values blocks; aip_weight decodes value k of a row exactly as
+ * QuantizedBlocks.Dequantize does.
+ */
+
+#define AIP_Q8_0 4
+#define AIP_Q4_0 5
+#define AIP_Q4_K 6
+#define AIP_Q6_K 7
+
+/* The little-endian 16-bit word at byte p. */
+DEVICE_FN unsigned int aip_u16(const GLOBAL unsigned char* p)
+{
+    return (unsigned int)p[0] | ((unsigned int)p[1] << 8);
+}
+
+/* Value k of a weight row stored as `type`, as fp32. */
+DEVICE_FN float aip_weight(const GLOBAL unsigned char* row, int k, int type)
+{
+    if (type == AIP_FP32) {
+        return UINT_AS_FLOAT(aip_u16(row + 4 * k) | (aip_u16(row + 4 * k + 2) << 16));
+    }
+    if (type == AIP_FP16) {
+        return aip_f16_bits_to_f32(aip_u16(row + 2 * k));
+    }
+    if (type == AIP_BF16) {
+        return aip_bf16_bits_to_f32(aip_u16(row + 2 * k));
+    }
+    if (type == AIP_Q8_0) {
+        const GLOBAL unsigned char* block = row + (k / 32) * 34;
+        int q = (int)block[2 + k % 32];
+        return (float)(q >= 128 ? q - 256 : q) * aip_f16_bits_to_f32(aip_u16(block));
+    }
+    if (type == AIP_Q4_0) {
+        const GLOBAL unsigned char* block = row + (k / 32) * 18;
+        int j = k % 32;
+        int q = j < 16 ? (block[2 + j] & 15) : (block[2 + j - 16] >> 4);
+        return (float)(q - 8) * aip_f16_bits_to_f32(aip_u16(block));
+    }
+    if (type == AIP_Q4_K) {
+        const GLOBAL unsigned char* block = row + (k / 256) * 144;
+        int j = k % 256;
+        int chunk = j / 64;
+        int high = (j % 64) >= 32 ? 1 : 0;
+        int sub = 2 * chunk + high;
+        const GLOBAL unsigned char* scales = block + 4;
+        int sc;
+        int m;
+        /* Six-bit scale and min of sub-block `sub`, packed as QuantizedBlocks.Q4KScaleMin describes. */
+        if (sub < 4) {
+            sc = scales[sub] & 63;
+            m = scales[sub + 4] & 63;
+        } else {
+            sc = (scales[sub + 4] & 15) | ((scales[sub - 4] >> 6) << 4);
+            m = (scales[sub + 4] >> 4) | ((scales[sub] >> 6) << 4);
+        }
+        int byteValue = block[16 + 32 * chunk + j % 32];
+        int q = high != 0 ? (byteValue >> 4) : (byteValue & 15);
+        float d = aip_f16_bits_to_f32(aip_u16(block)) * (float)sc;
+        float dm = aip_f16_bits_to_f32(aip_u16(block + 2)) * (float)m;
+        return d * (float)q - dm;
+    }
+    if (type == AIP_Q6_K) {
+        const GLOBAL unsigned char* block = row + (k / 256) * 210;
+        int j = k % 256;
+        int upper = j / 128;
+        int quarter = (j % 128) / 32;
+        int l = j % 32;
+        int low = block[64 * upper + l + 32 * (quarter & 1)];
+        low = quarter >= 2 ? (low >> 4) : (low & 15);
+        int high = (block[128 + 32 * upper + l] >> (2 * quarter)) & 3;
+        int scale = (int)block[192 + 8 * upper + l / 16 + 2 * quarter];
+        scale = scale >= 128 ? scale - 256 : scale;
+        float d = aip_f16_bits_to_f32(aip_u16(block + 208)) * (float)scale;
+        return d * (float)((low | (high << 4)) - 32);
+    }
+    return 0.0f;
+}
+
+/*
+ * y[r, n] = sum_k x[r, k] * W[n, k] + beta * y[r, n]: one group per (n = GROUP_ID(0), r = GROUP_ID(1)); its items
+ * stride over k and reduce in local memory. W's rows are rowBytes apart.
+ */
+KERNEL void linear_weights(const GLOBAL float* x, const GLOBAL unsigned char* w, GLOBAL float* y,
+    int outputs, int inputs, INT64 rowBytes, int type, float beta)
+{
+    LOCAL float scratch[AIP_GROUP];
+    int n = GROUP_ID(0);
+    INT64 r = GROUP_ID(1);
+    const GLOBAL unsigned char* row = w + (INT64)n * rowBytes;
+    const GLOBAL float* xr = x + r * inputs;
+    float sum = 0.0f;
+    for (int k = LOCAL_ID(0); k < inputs; k += AIP_GROUP) {
+        sum += xr[k] * aip_weight(row, k, type);
+    }
+    float total = aip_group_sum(scratch, sum, AIP_GROUP);
+    if (LOCAL_ID(0) == 0) {
+        INT64 i = r * outputs + n;
+        y[i] = beta == 0.0f ? total : total + beta * y[i];
+    }
+}
+
+/* y[i, :] = decoded row ids[i] of a weight table; ids outside the table give zeros. */
+KERNEL void embedding_gather_weights(const GLOBAL unsigned char* table, const GLOBAL int* ids, GLOBAL float* y,
+    INT64 total, int dim, int tableRows, INT64 rowBytes, int type)
+{
+    AIP_FOR_EACH(i, total) {
+        int row = (int)(i / dim);
+        int col = (int)(i % dim);
+        int id = ids[row];
+        y[i] = (id >= 0 && id < tableRows) ? aip_weight(table + (INT64)id * rowBytes, col, type) : 0.0f;
+    }
+}
+
+/*
+ * Rotary position embedding in place on x [rows, heads, headDim]: pair p of each head turns by positions[r] *
+ * frequencies[p]; interleaved pairs (2p, 2p+1), otherwise (p, p + headDim/2).
+ */
+KERNEL void rotary(GLOBAL float* x, const GLOBAL int* positions, const GLOBAL float* frequencies,
+    INT64 total, int heads, int headDim, int interleaved)
+{
+    int pairs = headDim / 2;
+    AIP_FOR_EACH(i, total) {
+        int p = (int)(i % pairs);
+        INT64 rowHead = i / pairs;
+        INT64 r = rowHead / heads;
+        float angle = (float)positions[r] * frequencies[p];
+        float c = COS(angle);
+        float s = SIN(angle);
+        INT64 base = rowHead * headDim;
+        INT64 a = base + (interleaved != 0 ? 2 * p : p);
+        INT64 b = base + (interleaved != 0 ? 2 * p + 1 : p + pairs);
+        float x0 = x[a];
+        float x1 = x[b];
+        x[a] = x0 * c - x1 * s;
+        x[b] = x0 * s + x1 * c;
+    }
+}
