@@ -11,14 +11,17 @@ public sealed class CpuDeviceProvider : IDeviceProvider
 {
     private readonly Lazy<(DeviceInfo Info, CpuGemmEngine Gemm)> _probe;
 
-    /// <summary>Creates the provider; probing (CPU identity, a short STREAM triad) happens on first use.</summary>
-    public CpuDeviceProvider(string? gemmPreference = null)
+    /// <summary>
+    /// Creates the provider; probing (CPU identity, a short STREAM triad) happens on first use, unless
+    /// <paramref name="known"/> already describes the CPU (a worker process is handed the agent's measurement).
+    /// </summary>
+    public CpuDeviceProvider(string? gemmPreference = null, DeviceInfo? known = null)
     {
         var preference = gemmPreference ?? Environment.GetEnvironmentVariable("AIPROFILER_CPU_GEMM") ?? "auto";
         _probe = new Lazy<(DeviceInfo, CpuGemmEngine)>(() =>
         {
             var gemm = CpuGemmEngine.Create(preference);
-            return (CpuInfoReader.Describe(gemm.Name == "simd" ? $"{gemm.Selection}, kernel {CpuGemmEngine.ManagedKernel}" : gemm.Selection), gemm);
+            return (known ?? CpuInfoReader.Describe(gemm.Name == "simd" ? $"{gemm.Selection}, kernel {CpuGemmEngine.ManagedKernel}" : gemm.Selection), gemm);
         });
     }
 

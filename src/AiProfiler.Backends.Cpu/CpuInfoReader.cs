@@ -3,6 +3,7 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using AiProfiler.Abstractions.Devices;
+using AiProfiler.Shared;
 
 namespace AiProfiler.Backends.Cpu;
 
@@ -36,7 +37,7 @@ internal static class CpuInfoReader
             Name = name.Trim(),
             Vendor = ParseCpuInfoField(cpuinfo, "vendor_id")?.Trim() ?? "",
             DriverVersion = $".NET {Environment.Version}, gemm={gemmName}",
-            MemoryBytes = HostTotalMemoryBytes(),
+            MemoryBytes = HostMemoryReader.System.TotalBytes(),
             ComputeUnits = logical,
             ClockHz = clockHz,
             PeakFlopsPerSecond = peakFlops,
@@ -77,29 +78,8 @@ internal static class CpuInfoReader
         return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0 ? number * multiplier : null;
     }
 
-    /// <summary>The host's available memory: MemAvailable from /proc/meminfo, else what the GC reports.</summary>
-    public static long HostAvailableMemoryBytes()
-    {
-        var kb = ParseMeminfoKiB(ReadOrEmpty("/proc/meminfo"), "MemAvailable");
-        return kb is { } value ? value * 1024 : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-    }
-
-    /// <summary>Parses one field of /proc/meminfo in KiB.</summary>
-    public static long? ParseMeminfoKiB(string meminfo, string field)
-    {
-        foreach (var line in meminfo.AsSpan().EnumerateLines())
-        {
-            if (line.StartsWith(field) && line.Length > field.Length && line[field.Length] == ':')
-            {
-                var rest = line[(field.Length + 1)..].Trim();
-                var space = rest.IndexOf(' ');
-                var digits = space < 0 ? rest : rest[..space];
-                return long.TryParse(digits, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
-            }
-        }
-
-        return null;
-    }
+    /// <summary>The host's available memory, honouring the cgroup limit (see <see cref="HostMemoryReader"/>).</summary>
+    public static long HostAvailableMemoryBytes() => HostMemoryReader.System.AvailableBytes();
 
     /// <summary>The first value of a "key : value" field of /proc/cpuinfo.</summary>
     public static string? ParseCpuInfoField(string cpuinfo, string key)
@@ -148,9 +128,6 @@ internal static class CpuInfoReader
         : Avx2.IsSupported && Fma.IsSupported ? 8
         : Sse.IsSupported || AdvSimd.IsSupported ? 4
         : 1;
-
-    private static long HostTotalMemoryBytes() =>
-        ParseMeminfoKiB(ReadOrEmpty("/proc/meminfo"), "MemTotal") is { } kb ? kb * 1024 : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
 
     /// <summary>A small text file's contents, or empty when it is missing or unreadable (sysfs and procfs entries).</summary>
     public static string ReadOrEmpty(string path)

@@ -4,6 +4,7 @@ using AiProfiler.Abstractions.Devices;
 using AiProfiler.Abstractions.Kernels;
 using AiProfiler.Backends.OpenCL.Interop;
 using AiProfiler.Kernels;
+using AiProfiler.Shared;
 
 namespace AiProfiler.Backends.OpenCL;
 
@@ -53,7 +54,7 @@ internal sealed unsafe class OpenClDevice : DeviceBase
         get
         {
             var free = Math.Max(0, _handles.GlobalMemoryBytes - Interlocked.Read(ref _allocatedBytes));
-            return _handles.IsCpu ? Math.Min(free, HostMemory.AvailableBytes()) : free;
+            return _handles.IsCpu ? Math.Min(free, HostMemoryReader.System.AvailableBytes()) : free;
         }
     }
 

@@ -1,17 +1,21 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 
 namespace AiProfiler.Agent.Cli;
 
 /// <summary>
 /// The <c>aiprofiler</c> command line. Exit codes: 0 success, 1 a run failed or the agent could not start,
-/// 2 wrong arguments (with one error line and the command's usage line).
+/// 2 wrong arguments (with one error line and the command's usage line), 130 <c>bench</c> interrupted by Ctrl+C.
 /// </summary>
 internal static class AgentCli
 {
     public const int Success = 0;
     public const int Failure = 1;
     public const int UsageError = 2;
+
+    /// <summary>Interrupted by Ctrl+C (128 + SIGINT), as shells report it.</summary>
+    public const int Interrupted = 130;
 
     private static readonly Dictionary<string, string> UsageLines = new(StringComparer.Ordinal)
     {
@@ -36,6 +40,7 @@ internal static class AgentCli
             CalibrateCommand.Create(output, error),
             AdviseCommand.Create(output, error),
             ReportCommand.Create(output, error),
+            WorkerCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -47,18 +52,22 @@ internal static class AgentCli
             return Usage(error, parse.CommandResult.Command.Name, string.Join(' ', message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
         }
 
+        // Ctrl+C and SIGTERM cancel the command's token and nothing else: each command decides how it ends (bench prints
+        // what it measured and exits 130; run stops its workers and exits 0), instead of the parser's own handler
+        // choosing the exit code.
         var invocation = new InvocationConfiguration
         {
             Output = output,
             Error = error,
-            // The agent's host stops itself on SIGTERM within its ShutdownTimeout; System.CommandLine's own handler
-            // would instead end a slow stop with exit code 143 once this timeout passed.
-            ProcessTerminationTimeout = parse.CommandResult.Command.Name == "run" ? null : TimeSpan.FromSeconds(5),
+            ProcessTerminationTimeout = null,
             EnableDefaultExceptionHandler = false,
         };
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
         try
         {
-            return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+            return await parse.InvokeAsync(invocation, stop.Token).ConfigureAwait(false);
         }
         catch (FileNotFoundException ex)
         {
@@ -89,6 +98,12 @@ internal static class AgentCli
         {
             await error.WriteLineAsync($"aiprofiler: error: {ex.Message}").ConfigureAwait(false);
             return Failure;
+        }
+
+        void Cancel(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
         }
     }
 

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using AiProfiler.Abstractions.Parameters;
+using AiProfiler.Core.Devices;
 using AiProfiler.Core.Running;
+using AiProfiler.Core.Workers;
 
 namespace AiProfiler.Agent.Cli;
 
@@ -94,9 +96,13 @@ internal static class BenchCommand
                 Verify = !parse.GetValue(noVerify),
                 Timeout = TimeSpan.FromHours(1),
             };
-            var runner = environment.Get<Runner>();
+            // Each run happens in the plugin's worker process: Ctrl+C stops the worker (killing it if it does not stop in
+            // time), and the rows measured so far are printed.
+            var workers = environment.Get<WorkerPool>();
+            var plugin = environment.Catalog.FindPlugin(found.Name)!;
             var rows = new List<BenchRow>();
             var swept = SweptKeys(combinations);
+            var total = sets.Count * threadCounts.Count * devices.Length;
             for (var i = 0; i < sets.Count; i++)
             {
                 foreach (var count in threadCounts)
@@ -104,10 +110,27 @@ internal static class BenchCommand
                     foreach (var id in devices)
                     {
                         var label = string.Join(' ', [.. swept.Select(k => $"{k}={combinations[i][k]}"), .. count is { } t ? [$"threads={t}"] : Array.Empty<string>()]);
-                        var progress = new ProgressLine(error, $"{found.Name} on {id}{(label.Length > 0 ? $" ({label})" : "")}");
-                        var result = await runner.RunAsync(found, environment.Devices.Open(id), sets[i], options with { Threads = count }, progress, cancellationToken).ConfigureAwait(false);
-                        progress.Done(RunResultFormatter.Verdict(result));
-                        rows.Add(new BenchRow(result, sets[i].Values, swept.ToDictionary(k => k, k => combinations[i][k], StringComparer.OrdinalIgnoreCase)));
+                        var what = $"{found.Name} on {id}{(label.Length > 0 ? $" ({label})" : "")}";
+                        var progress = new ProgressLine(error, what);
+                        var info = environment.Devices.Devices.First(d => d.Id == DeviceRegistry.Normalize(id));
+                        try
+                        {
+                            var result = await workers.RunAsync(plugin, found.Name, info, sets[i], options with { Threads = count }, progress, cancellationToken).ConfigureAwait(false);
+                            progress.Done(RunResultFormatter.Verdict(result));
+                            rows.Add(new BenchRow(result, sets[i].Values, swept.ToDictionary(k => k, k => combinations[i][k], StringComparer.OrdinalIgnoreCase)));
+                        }
+                        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                        {
+                            progress.Done("interrupted");
+                            await workers.DisposeAsync().ConfigureAwait(false);
+                            if (rows.Count > 0)
+                            {
+                                output.Write(RunResultFormatter.Format(rows, AgentCli.ParseFormat(parse.GetValue(format)!), BenchMetadata.Collect(environment.Devices.Devices, TimeProvider.System.GetUtcNow()), swept, showThreads: threadCounts[0] is not null));
+                            }
+
+                            await error.WriteLineAsync($"aiprofiler: interrupted during {what}; {rows.Count} of {total} runs finished").ConfigureAwait(false);
+                            return AgentCli.Interrupted;
+                        }
                     }
                 }
             }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using AiProfiler.Agent.Hosting;
 
 namespace AiProfiler.Agent.Cli;
@@ -51,8 +52,23 @@ internal static partial class RunCommand
                     throw;
                 }
 
+                // SIGHUP is not a reload: plugins reload on their own when their folder changes, and the configuration is
+                // read at start. Without a handler the runtime would end the agent (exit 129) when a terminal closes.
+                var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AiProfiler.Agent");
+                using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+                {
+                    context.Cancel = true;
+                    log.LogInformation("SIGHUP ignored: plugins reload when their folder changes; restart the agent to apply configuration changes");
+                });
                 await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
                 await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+                // A service that failed stopped the host: exit non-zero so systemd's Restart=on-failure restarts it.
+                if (app.Services.GetServices<IHostedService>().OfType<BackgroundService>().FirstOrDefault(s => s.ExecuteTask is { IsFaulted: true }) is { } failed)
+                {
+                    await error.WriteLineAsync($"aiprofiler: stopped because {failed.GetType().Name} failed: {failed.ExecuteTask!.Exception!.InnerException?.Message}").ConfigureAwait(false);
+                    return AgentCli.Failure;
+                }
             }
 
             return AgentCli.Success;

@@ -26,6 +26,7 @@ internal static class AgentMetricsServiceCollectionExtensions
         services.AddHostedService<AgentBuildInfo>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(ProfilerMetrics.MeterName, TelemetryMeterName)
+            .SetMaxMetricStreams(ProfilerMetrics.MaxMetricStreams)
             .SetResourceBuilder(ResourceBuilder.CreateEmpty()
                 .AddService("aiprofiler", serviceVersion: AgentBuildInfo.Version, autoGenerateServiceInstanceId: false)
                 .AddAttributes([new KeyValuePair<string, object>("host.name", Environment.MachineName)]))

@@ -11,6 +11,7 @@ using AiProfiler.Core.Metrics;
 using AiProfiler.Core.Plugins;
 using AiProfiler.Core.Running;
 using AiProfiler.Core.Scheduling;
+using AiProfiler.Core.Workers;
 using AiProfiler.Telemetry;
 
 namespace AiProfiler.Agent.Hosting;
@@ -23,7 +24,7 @@ internal static class AgentServiceCollectionExtensions
 
     /// <summary>
     /// Options (bound strictly: an unknown key is an error naming it), the plugin catalog, the backends and the device
-    /// registry, the runner and the run metrics.
+    /// registry, the runner, the worker processes runs happen in, and the run metrics.
     /// </summary>
     public static IServiceCollection AddAiProfilerCore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -44,6 +45,14 @@ internal static class AgentServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<CalibrationCache>();
         services.AddSingleton<Runner>();
+        services.AddOptions<WorkerOptions>()
+            .Bind(configuration.GetSection(WorkerOptions.SectionName), o => o.ErrorOnUnknownConfiguration = true)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton(_ => WorkerLaunchResolver.ForThisAgent());
+        services.AddSingleton<IPluginProbe, WorkerPluginProbe>();
+        services.AddSingleton<PluginQuarantine>();
+        services.AddSingleton<WorkerPool>();
         services.AddSingleton<ProfilerMetrics>();
         services.AddSingleton(_ => new AgentReadiness(ReadinessComponents));
         return services;
@@ -63,15 +72,24 @@ internal static class AgentServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Every backend this build has, in the order devices are listed.</summary>
+    /// <summary>Every backend this build has, in the order devices are listed; a worker process opens its devices through the same list.</summary>
+    public static IDeviceProvider[] CreateDeviceProviders() =>
+    [
+        new CpuDeviceProvider(),
+        new OpenClDeviceProvider(),
+        new CudaDeviceProvider(),
+        new IlgpuDeviceProvider(IlgpuTarget.Cuda),
+        new IlgpuDeviceProvider(IlgpuTarget.OpenCL),
+        new IlgpuDeviceProvider(IlgpuTarget.Cpu),
+    ];
+
     private static IServiceCollection AddDeviceProviders(this IServiceCollection services)
     {
-        services.AddSingleton<IDeviceProvider>(_ => new CpuDeviceProvider());
-        services.AddSingleton<IDeviceProvider>(_ => new OpenClDeviceProvider());
-        services.AddSingleton<IDeviceProvider>(_ => new CudaDeviceProvider());
-        services.AddSingleton<IDeviceProvider>(_ => new IlgpuDeviceProvider(IlgpuTarget.Cuda));
-        services.AddSingleton<IDeviceProvider>(_ => new IlgpuDeviceProvider(IlgpuTarget.OpenCL));
-        services.AddSingleton<IDeviceProvider>(_ => new IlgpuDeviceProvider(IlgpuTarget.Cpu));
+        foreach (var provider in CreateDeviceProviders())
+        {
+            services.AddSingleton(provider);
+        }
+
         return services;
     }
 }

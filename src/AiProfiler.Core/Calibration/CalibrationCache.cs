@@ -13,7 +13,7 @@ namespace AiProfiler.Core.Calibration;
 /// driver set or agent version measures again. Every peak the agent uses (roofline, MFU, MBU, advice) goes through
 /// <see cref="Apply"/>.
 /// </summary>
-public sealed class CalibrationCache
+public sealed partial class CalibrationCache
 {
     /// <summary>The file name inside the state directory.</summary>
     public const string FileName = "calibration.json";
@@ -24,6 +24,7 @@ public sealed class CalibrationCache
     private readonly TimeProvider _time;
     private readonly CalibrationSettings _settings;
     private readonly Lock _gate = new();
+    private readonly Lock _measuring = new();
     private MachineCalibration? _current;
     private bool _loaded;
 
@@ -75,18 +76,20 @@ public sealed class CalibrationCache
 
     /// <summary>
     /// Returns the cached calibration when it is valid and <paramref name="force"/> is false; otherwise measures every
-    /// device (reporting each to <paramref name="progress"/>) and saves the result. <paramref name="reason"/> says why
-    /// it measured, or is null when the cache was used.
+    /// device that measures hardware (reporting each to <paramref name="progress"/>) and saves the result. <paramref name="reason"/> says why
+    /// it measured, or is null when the cache was used. <paramref name="cancellationToken"/> is checked before each device,
+    /// so an agent told to stop does not start measuring another one.
     /// </summary>
     public MachineCalibration GetOrCalibrate(bool force, Action<string>? progress, out string? reason, CancellationToken cancellationToken = default)
     {
-        lock (_gate)
+        // Measuring takes seconds per device. Only a second measurement waits for it; readers of Current (a scrape,
+        // a run placed on the roofline, the page) keep the figures they had meanwhile instead of stalling.
+        lock (_measuring)
         {
             var cached = Load(out var why);
             if (!force && cached is not null)
             {
-                _current = cached;
-                _loaded = true;
+                Publish(cached);
                 reason = null;
                 return cached;
             }
@@ -94,16 +97,19 @@ public sealed class CalibrationCache
             reason = force ? "asked to re-calibrate" : why;
             var now = _time.GetUtcNow();
             var measured = new List<DeviceCalibration>();
+            // Emulators (ilgpu-cpu) are left out: their timings say nothing about hardware, and a GEMM of the
+            // calibration's size takes minutes on one, all of it at the expense of the real devices' runs.
             foreach (var info in _devices.MeasuringDevices)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 progress?.Invoke(info.Id);
                 measured.Add(DeviceCalibrator.Calibrate(_devices.Open(info.Id), now, _settings, cancellationToken));
             }
 
-            _current = new MachineCalibration(CurrentKey(), now, measured);
-            _loaded = true;
-            Save(_current);
-            return _current;
+            var calibration = new MachineCalibration(CurrentKey(), now, measured);
+            Publish(calibration);
+            Save(calibration);
+            return calibration;
         }
     }
 
@@ -135,6 +141,15 @@ public sealed class CalibrationCache
             PeakSource = string.Create(CultureInfo.InvariantCulture,
                 $"calibrated {device.MeasuredAt:yyyy-MM-dd'T'HH:mm'Z'} ({fp32?.Method}; bandwidth: triad traffic, median of {device.Bandwidth?.Repetitions}); datasheet: {info.PeakSource}"),
         };
+    }
+
+    private void Publish(MachineCalibration calibration)
+    {
+        lock (_gate)
+        {
+            _current = calibration;
+            _loaded = true;
+        }
     }
 
     private MachineCalibration? Load(out string reason)

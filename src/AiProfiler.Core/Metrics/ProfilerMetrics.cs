@@ -4,6 +4,9 @@ using System.Diagnostics.Metrics;
 using AiProfiler.Core.Devices;
 using AiProfiler.Core.Plugins;
 using AiProfiler.Core.Running;
+using AiProfiler.Core.Workers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AiProfiler.Core.Metrics;
 
@@ -13,10 +16,23 @@ namespace AiProfiler.Core.Metrics;
 /// exporter produces e.g. <c>aiprofiler_run_duration_seconds</c> and <c>aiprofiler_runs_total</c>. Gauges read the
 /// latest result per (workload, device, params, impl); scrapes never run anything.
 /// </summary>
-public sealed class ProfilerMetrics : IDisposable
+public sealed partial class ProfilerMetrics : IDisposable
 {
     /// <summary>The meter's name.</summary>
     public const string MeterName = "AiProfiler";
+
+    /// <summary>Distinct <c>context.Record</c> names kept per workload; later names are dropped and counted.</summary>
+    public const int MaxMeasurementNamesPerWorkload = 32;
+
+    /// <summary>The longest label value (the <c>params</c> label) exported; longer ones are cut.</summary>
+    public const int MaxLabelValueLength = 128;
+
+    /// <summary>
+    /// The metric streams the SDK keeps (its default, 1,000, would silently drop instruments once a plugin records
+    /// many names): room for every built-in instrument and sampler plus <see cref="MaxMeasurementNamesPerWorkload"/>
+    /// for each of a hundred workloads.
+    /// </summary>
+    public const int MaxMetricStreams = 1000 + (100 * MaxMeasurementNamesPerWorkload);
 
     private readonly Meter _meter;
     private readonly Histogram<double> _duration;
@@ -24,15 +40,22 @@ public sealed class ProfilerMetrics : IDisposable
     private readonly Counter<long> _failures;
     private readonly ConcurrentDictionary<(string Workload, string Device, string Params, string Impl), RunResult> _latest = new();
     private readonly ConcurrentDictionary<string, ObservableGauge<double>> _measurementGauges = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, HashSet<string>> _namesByWorkload = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _warnedDrops = new(StringComparer.Ordinal);
+    private readonly Counter<long> _dropped;
+    private readonly ILogger _logger;
 
     /// <summary>Creates the instruments; <paramref name="devices"/> and <paramref name="plugins"/> feed the identity series.</summary>
-    public ProfilerMetrics(DeviceRegistry devices, PluginCatalog plugins, IMeterFactory? meterFactory = null)
+    public ProfilerMetrics(DeviceRegistry devices, PluginCatalog plugins, IMeterFactory? meterFactory = null, ILogger<ProfilerMetrics>? logger = null, PluginQuarantine? quarantine = null)
     {
+        _logger = logger ?? NullLogger<ProfilerMetrics>.Instance;
         ArgumentNullException.ThrowIfNull(devices);
         ArgumentNullException.ThrowIfNull(plugins);
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _duration = _meter.CreateHistogram<double>("aiprofiler_run_duration", "s", "Duration of each timed iteration of a workload run.");
         _runs = _meter.CreateCounter<long>("aiprofiler_runs", null, "Workload runs that were measured (verified or not).");
+        _dropped = _meter.CreateCounter<long>("aiprofiler_workload_measurements_dropped", null,
+            $"Measurements a workload recorded under names beyond its first {MaxMeasurementNamesPerWorkload}, which are not exported.");
         _failures = _meter.CreateCounter<long>("aiprofiler_run_failures", null, "Workload runs that failed, were refused, timed out or did not verify, by reason.");
 
         _meter.CreateObservableGauge("aiprofiler_run_latency", () => Each(r => r.Latency!.Named.Select(s => Measure(s.Value, r, ("stat", s.Name)))), "s",
@@ -70,6 +93,9 @@ public sealed class ProfilerMetrics : IDisposable
         _meter.CreateObservableGauge("aiprofiler_plugin_info", () => plugins.Plugins.Select(p => new Measurement<double>(p.Status == PluginStatus.Loaded ? 1 : 0,
             new("plugin", p.Name), new("version", p.Version), new("status", p.Status.ToString().ToLowerInvariant()))), null,
             "Each plugin folder; 1 when loaded, 0 when skipped (see the agent's log for why).");
+        _meter.CreateObservableGauge("aiprofiler_plugin_status", () => plugins.Plugins.Select(p => new Measurement<double>(1,
+            new("plugin", p.Name), new("status", quarantine?.Find(p.Name) is not null ? "quarantined" : p.Status.ToString().ToLowerInvariant()))), null,
+            "Each plugin folder's status (loaded, skipped, quarantined after its workers kept dying); the value is 1.");
     }
 
     /// <summary>The latest measured run per (workload, device, params, impl): what the gauges export, for the agent's page.</summary>
@@ -79,6 +105,7 @@ public sealed class ProfilerMetrics : IDisposable
     public void Record(RunResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
+        result = Capped(result);
         if (!result.Measured)
         {
             _failures.Add(1, new("workload", result.Workload), new("device", result.Device.Id), new("reason", result.Outcome.ToString().ToLowerInvariant()));
@@ -108,6 +135,46 @@ public sealed class ProfilerMetrics : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();
+
+    /// <summary>
+    /// Keeps a workload's first <see cref="MaxMeasurementNamesPerWorkload"/> measurement names and cuts long label
+    /// values, so one plugin cannot crowd out the series of the others.
+    /// </summary>
+    private RunResult Capped(RunResult result)
+    {
+        var names = _namesByWorkload.GetOrAdd(result.Workload, _ => new HashSet<string>(StringComparer.Ordinal));
+        var kept = new Dictionary<string, RunStatistics>(StringComparer.Ordinal);
+        var dropped = 0;
+        lock (names)
+        {
+            foreach (var (name, statistics) in result.Measurements)
+            {
+                if (names.Contains(name) || (names.Count < MaxMeasurementNamesPerWorkload && names.Add(name)))
+                {
+                    kept[name] = statistics;
+                }
+                else
+                {
+                    dropped++;
+                }
+            }
+        }
+
+        if (dropped > 0)
+        {
+            _dropped.Add(dropped, new KeyValuePair<string, object?>("workload", result.Workload));
+            if (_warnedDrops.TryAdd(result.Workload, true))
+            {
+                LogMeasurementsDropped(result.Workload, MaxMeasurementNamesPerWorkload);
+            }
+        }
+
+        var label = result.ParameterLabel.Length > MaxLabelValueLength ? result.ParameterLabel[..MaxLabelValueLength] : result.ParameterLabel;
+        return dropped == 0 && ReferenceEquals(label, result.ParameterLabel) ? result : result with { Measurements = kept, ParameterLabel = label };
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Workload {Workload} records more than {Limit} distinct measurement names; the others are dropped and counted in aiprofiler_workload_measurements_dropped_total")]
+    private partial void LogMeasurementsDropped(string workload, int limit);
 
     private static Measurement<double> Measure(double value, RunResult r, params ReadOnlySpan<(string Key, string Value)> extra)
     {

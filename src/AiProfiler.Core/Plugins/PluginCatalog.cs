@@ -14,21 +14,27 @@ namespace AiProfiler.Core.Plugins;
 /// </summary>
 public sealed partial class PluginCatalog : IDisposable
 {
+    private const string BundledPrefix = "AiProfiler.Workloads.";
     private readonly PluginCatalogOptions _options;
     private readonly ILogger<PluginCatalog> _logger;
     private readonly TimeProvider _time;
+    private readonly IPluginProbe? _probe;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, PluginLoadContext> _contexts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ITimer> _pending = new(StringComparer.Ordinal);
     private ImmutableArray<PluginRecord> _plugins = [];
     private FileSystemWatcher? _watcher;
 
-    /// <summary>Creates the catalog; nothing is loaded until <see cref="LoadAll"/>.</summary>
-    public PluginCatalog(IOptions<PluginCatalogOptions> options, ILogger<PluginCatalog> logger, TimeProvider? time = null)
+    /// <summary>
+    /// Creates the catalog; nothing is loaded until <see cref="LoadAll"/>. With a <paramref name="probe"/>, each folder is
+    /// loaded in isolation first and loaded here only if that went cleanly.
+    /// </summary>
+    public PluginCatalog(IOptions<PluginCatalogOptions> options, ILogger<PluginCatalog> logger, TimeProvider? time = null, IPluginProbe? probe = null)
     {
         _options = options.Value;
         _logger = logger;
         _time = time ?? TimeProvider.System;
+        _probe = probe;
         Directory = _options.ResolveDirectory();
     }
 
@@ -41,9 +47,9 @@ public sealed partial class PluginCatalog : IDisposable
     /// <summary>Every plugin folder seen, loaded or skipped, by name.</summary>
     public IReadOnlyList<PluginRecord> Plugins => _plugins;
 
-    /// <summary>All workloads of loaded plugins; the first plugin (by folder name) wins a duplicate name.</summary>
+    /// <summary>All workloads of loaded plugins (names are unique: a plugin repeating a loaded name is refused).</summary>
     public IReadOnlyList<IWorkload> Workloads =>
-        _plugins.Where(p => p.Status == PluginStatus.Loaded).SelectMany(p => p.Workloads).DistinctBy(w => w.Name).ToArray();
+        _plugins.Where(p => p.Status == PluginStatus.Loaded).SelectMany(p => p.Workloads).ToArray();
 
     /// <summary>True once <see cref="LoadAll"/> has finished.</summary>
     public bool IsLoaded { get; private set; }
@@ -51,6 +57,10 @@ public sealed partial class PluginCatalog : IDisposable
     /// <summary>The workload named <paramref name="name"/> (case-insensitive), or null.</summary>
     public IWorkload? FindWorkload(string name) =>
         Workloads.FirstOrDefault(w => string.Equals(w.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The loaded plugin offering the workload named <paramref name="name"/> (case-insensitive), or null.</summary>
+    public PluginRecord? FindPlugin(string name) =>
+        _plugins.FirstOrDefault(p => p.Status == PluginStatus.Loaded && p.Workloads.Any(w => string.Equals(w.Name, name, StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>Creates the samplers of loaded plugins.</summary>
     public IEnumerable<ISampler> CreatePluginSamplers() =>
@@ -75,9 +85,19 @@ public sealed partial class PluginCatalog : IDisposable
         }
         else
         {
-            foreach (var folder in System.IO.Directory.EnumerateDirectories(Directory).Order(StringComparer.Ordinal))
+            // The bundled plugins first, so a third party's workload of the same name is the one refused.
+            var folders = System.IO.Directory.EnumerateDirectories(Directory)
+                .OrderBy(f => Path.GetFileName(f).StartsWith(BundledPrefix, StringComparison.Ordinal) ? 0 : 1)
+                .ThenBy(f => f, StringComparer.Ordinal)
+                .ToArray();
+
+            // Probes are separate processes: run a few at a time (asynchronously, so no thread waits on another), then
+            // load in order.
+            var probed = _probe is null ? new string?[folders.Length] : ProbeAllAsync(_probe, folders).GetAwaiter().GetResult();
+
+            for (var i = 0; i < folders.Length; i++)
             {
-                Reload(Path.GetFileName(folder));
+                Load(Path.GetFileName(folders[i]), probed[i]);
             }
 
             if (_options.HotReload)
@@ -90,13 +110,38 @@ public sealed partial class PluginCatalog : IDisposable
     /// <summary>Unloads the folder <paramref name="name"/> if loaded, then loads it again if it still exists.</summary>
     public void Reload(string name)
     {
+        var folder = Path.Combine(Directory, name);
+        Load(name, System.IO.Directory.Exists(folder) && _probe is not null ? _probe.ProbeAsync(folder).GetAwaiter().GetResult() : null);
+    }
+
+    private static async Task<string?[]> ProbeAllAsync(IPluginProbe probe, string[] folders)
+    {
+        using var slots = new SemaphoreSlim(Math.Max(2, Environment.ProcessorCount));
+        return await Task.WhenAll(folders.Select(async folder =>
+        {
+            await slots.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                return await probe.ProbeAsync(folder).ConfigureAwait(false);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        })).ConfigureAwait(false);
+    }
+
+    private void Load(string name, string? problem)
+    {
         lock (_gate)
         {
             UnloadLocked(name);
             var folder = Path.Combine(Directory, name);
             if (System.IO.Directory.Exists(folder))
             {
-                var record = LoadFolder(name, folder);
+                var record = problem is not null
+                    ? new PluginRecord { Name = name, Folder = folder, Status = PluginStatus.Skipped, Error = problem }
+                    : RefuseDuplicates(LoadFolder(name, folder));
                 _plugins = _plugins.Add(record).Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
                 if (record.Status == PluginStatus.Loaded)
                 {
@@ -138,6 +183,34 @@ public sealed partial class PluginCatalog : IDisposable
 
             _pending.Clear();
         }
+    }
+
+    /// <summary>
+    /// A workload name already offered by another loaded folder (compared case-insensitively, as <c>--workload</c> is)
+    /// refuses the later folder, so neither replaces the other silently.
+    /// </summary>
+    private PluginRecord RefuseDuplicates(PluginRecord record)
+    {
+        foreach (var workload in record.Workloads)
+        {
+            if (_plugins.FirstOrDefault(p => p.Status == PluginStatus.Loaded && p.Workloads.Any(w => string.Equals(w.Name, workload.Name, StringComparison.OrdinalIgnoreCase))) is { } owner)
+            {
+                if (_contexts.Remove(record.Name, out var context))
+                {
+                    context.Unload();
+                }
+
+                return record with
+                {
+                    Status = PluginStatus.Skipped,
+                    Workloads = [],
+                    SamplerTypes = [],
+                    Error = $"workload '{workload.Name}' is already offered by {owner.Folder}; this folder ({record.Folder}) is refused: rename its workload or remove one of the two folders",
+                };
+            }
+        }
+
+        return record;
     }
 
     private WeakReference? UnloadLocked(string name)
@@ -190,9 +263,10 @@ public sealed partial class PluginCatalog : IDisposable
             return Skip("no workload: no assembly in the folder references AiProfiler.Abstractions; build the plugin into this folder");
         }
 
-        var context = new PluginLoadContext(name, entries[0]);
+        PluginLoadContext? context = null;
         try
         {
+            context = new PluginLoadContext(name, entries[0]);
             var workloads = new List<IWorkload>();
             var samplers = new List<Type>();
             foreach (var path in entries)
@@ -207,7 +281,7 @@ public sealed partial class PluginCatalog : IDisposable
 
                     if (typeof(IWorkload).IsAssignableFrom(type))
                     {
-                        workloads.Add((IWorkload)Activator.CreateInstance(type)!);
+                        workloads.Add(new SnapshotWorkload((IWorkload)Activator.CreateInstance(type)!));
                     }
                     else if (typeof(ISampler).IsAssignableFrom(type))
                     {
@@ -237,7 +311,7 @@ public sealed partial class PluginCatalog : IDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            context.Unload();
+            context?.Unload();
             var inner = ex is TargetInvocationException { InnerException: { } cause } ? cause : ex;
             return Skip($"threw while loading: {inner.GetType().Name}: {FirstLine(inner.Message)}; fix the plugin and copy it again");
         }

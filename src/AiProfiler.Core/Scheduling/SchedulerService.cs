@@ -3,6 +3,7 @@ using AiProfiler.Core.Devices;
 using AiProfiler.Core.Metrics;
 using AiProfiler.Core.Plugins;
 using AiProfiler.Core.Running;
+using AiProfiler.Core.Workers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,8 @@ namespace AiProfiler.Core.Scheduling;
 /// <summary>
 /// Keeps running the configured jobs: each job on each of its devices every <c>IntervalSeconds</c>, one run at a
 /// time so runs never disturb each other's measurements. A job whose workload or device went away (a plugin removed,
-/// a backend unavailable) is skipped with one log line, not retried in a loop of errors.
+/// a backend unavailable) is skipped with one log line, not retried in a loop of errors. Each run happens in its
+/// plugin's worker process (<see cref="WorkerPool"/>), so nothing a plugin does can stop the schedule.
 /// </summary>
 public sealed partial class SchedulerService : BackgroundService
 {
@@ -20,20 +22,20 @@ public sealed partial class SchedulerService : BackgroundService
     private readonly PluginCatalog _catalog;
     private readonly DeviceRegistry _devices;
     private readonly ProfilerMetrics _metrics;
-    private readonly Runner _runner;
+    private readonly WorkerPool _workers;
     private readonly TimeProvider _time;
     private readonly ILogger<SchedulerService> _logger;
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
 
     /// <summary>Creates the scheduler.</summary>
-    public SchedulerService(IOptions<ScheduleOptions> options, PluginCatalog catalog, DeviceRegistry devices, ProfilerMetrics metrics, Runner runner, ILogger<SchedulerService> logger, TimeProvider? time = null)
+    public SchedulerService(IOptions<ScheduleOptions> options, PluginCatalog catalog, DeviceRegistry devices, ProfilerMetrics metrics, WorkerPool workers, ILogger<SchedulerService> logger, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _catalog = catalog;
         _devices = devices;
         _metrics = metrics;
-        _runner = runner;
+        _workers = workers;
         _logger = logger;
         _time = time ?? TimeProvider.System;
     }
@@ -75,7 +77,8 @@ public sealed partial class SchedulerService : BackgroundService
     private async Task RunJobAsync(int index, ScheduledJobOptions job, CancellationToken stoppingToken)
     {
         var workload = _catalog.FindWorkload(job.Workload);
-        if (workload is null)
+        var plugin = _catalog.FindPlugin(job.Workload);
+        if (workload is null || plugin is null)
         {
             WarnOnce($"workload:{index}", $"job {index}: workload '{job.Workload}' is not loaded; skipping it until a plugin provides it");
             return;
@@ -110,7 +113,8 @@ public sealed partial class SchedulerService : BackgroundService
                 Verify = job.Verify,
                 Threads = job.Threads,
             };
-            var result = await _runner.RunAsync(workload, _devices.Open(id), parameters, options, null, stoppingToken).ConfigureAwait(false);
+            var device = _devices.Devices.First(d => d.Id == DeviceRegistry.Normalize(id));
+            var result = await _workers.RunAsync(plugin, workload.Name, device, parameters, options, null, stoppingToken).ConfigureAwait(false);
             _metrics.Record(result);
             if (result.Measured)
             {
