@@ -30,7 +30,13 @@ public static class TestDevices
         CpuGemmEngine.Create(gemm),
         hostAvailableBytes is { } bytes ? () => bytes : null);
 
-    /// <summary>The shared <c>opencl:0</c> device; do not dispose it.</summary>
+    /// <summary>
+    /// The xunit collection of every test class that uses <see cref="OpenCl"/>: a device runs one thing at a time (the
+    /// agent's scheduler never shares one between runs), so classes that share it must not run in parallel.
+    /// </summary>
+    public const string SharedOpenClCollection = "shared opencl:0";
+
+    /// <summary>The shared <c>opencl:0</c> device; do not dispose it. Its test classes belong to <see cref="SharedOpenClCollection"/>.</summary>
     public static IDevice OpenCl() => OpenClDevice.Value;
 
     /// <summary>A new <c>opencl:0</c> device of its own, for a test that disposes it.</summary>

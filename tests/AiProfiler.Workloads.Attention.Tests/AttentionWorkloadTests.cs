@@ -1,8 +1,10 @@
 using AiProfiler.Abstractions.Parameters;
 using AiProfiler.Abstractions.Workloads;
+using AiProfiler.Testing;
 
 namespace AiProfiler.Workloads.Attention.Tests;
 
+[Collection(TestDevices.SharedOpenClCollection)]
 public sealed class AttentionWorkloadTests
 {
     private readonly AttentionWorkload _workload = new();

@@ -1,8 +1,10 @@
 using AiProfiler.Abstractions.Workloads;
+using AiProfiler.Testing;
 using Xunit;
 
 namespace AiProfiler.Workloads.FineTune.Tests;
 
+[Collection(TestDevices.SharedOpenClCollection)]
 public sealed class PreparedFineTuneTests
 {
     private readonly FineTuneWorkload _workload = new();

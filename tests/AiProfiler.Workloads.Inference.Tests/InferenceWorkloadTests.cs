@@ -1,8 +1,10 @@
 using AiProfiler.Abstractions.Parameters;
 using AiProfiler.Abstractions.Workloads;
+using AiProfiler.Testing;
 
 namespace AiProfiler.Workloads.Inference.Tests;
 
+[Collection(TestDevices.SharedOpenClCollection)]
 public sealed class InferenceWorkloadTests
 {
     private readonly InferenceWorkload _workload = new();

@@ -4,6 +4,7 @@ using System.Reflection;
 using AiProfiler.Core.Calibration;
 using AiProfiler.Core.Plugins;
 using AiProfiler.Core.Scheduling;
+using AiProfiler.Core.Workers;
 using AiProfiler.Exporters.Prometheus;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 
@@ -33,6 +34,7 @@ internal static class ConfigurationKeyChecker
         ["Plugins"] = typeof(PluginCatalogOptions),
         ["Samplers"] = null,
         [ScheduleOptions.SectionName] = typeof(ScheduleOptions),
+        [WorkerOptions.SectionName] = typeof(WorkerOptions),
     };
 
     /// <summary>Returns one line per problem, each starting with its key; empty when every key is known and readable.</summary>

@@ -201,7 +201,7 @@ public sealed class Runner
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            return Failure(workload, device, parameters, started, RunOutcome.Failed, $"{phase} failed: {ex.Message}");
+            return Failure(workload, device, parameters, started, RunOutcome.Failed, $"{phase} failed: {Describe(ex)}");
         }
         finally
         {
@@ -250,4 +250,22 @@ public sealed class Runner
         Threads = (device as IThreadedDevice)?.Threads,
         Error = error,
     };
+
+    /// <summary>
+    /// The exception's message as one line, without its class name (users read it); running out of memory, or a
+    /// message the runtime made up ("Exception of type ... was thrown"), is replaced by what happened.
+    /// </summary>
+    private static string Describe(Exception ex)
+    {
+        if (ex is OutOfMemoryException)
+        {
+            // The runtime's own texts for it ("Insufficient memory ...", "Exception of type ...") say nothing to do.
+            return "out of memory: the sizes need more than the process can allocate; choose smaller sizes";
+        }
+
+        var message = ex.Message.Split('\n', 2)[0].TrimEnd();
+        return message.Length > 0 && !message.StartsWith("Exception of type '", StringComparison.Ordinal)
+            ? message
+            : $"the plugin threw {ex.GetType().Name} without a message";
+    }
 }

@@ -103,7 +103,7 @@ public sealed partial class WorkerPool : IAsyncDisposable, IDisposable
             WorkerExchange exchange;
             try
             {
-                exchange = await worker.RequestAsync(request, r => progress?.Report(new RunProgress(r.Phase, r.Completed, r.Total)), options.Timeout + KillAfterTimeout, cancellationToken).ConfigureAwait(false);
+                exchange = await worker.RequestAsync(request, r => progress?.Report(new RunProgress(r.Phase, r.Completed, r.Total, r.Note)), options.Timeout + KillAfterTimeout, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

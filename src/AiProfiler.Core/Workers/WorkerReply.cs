@@ -19,6 +19,9 @@ internal sealed record WorkerReply
 
     public int Total { get; init; }
 
+    /// <summary>What a progress line tells the user beyond its phase (the budget note), or null.</summary>
+    public string? Note { get; init; }
+
     public WorkerRunResult? Result { get; init; }
 
     public IReadOnlyList<WorkloadDescription> Workloads { get; init; } = [];

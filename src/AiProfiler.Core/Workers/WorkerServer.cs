@@ -151,7 +151,7 @@ public sealed class WorkerServer : IDisposable
         };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         timeout.CancelAfter(options.Timeout);
-        var progress = new SynchronousProgress(p => Send(new WorkerReply { Kind = WorkerReply.Progress, Phase = p.Phase, Completed = p.Completed, Total = p.Total }));
+        var progress = new SynchronousProgress(p => Send(new WorkerReply { Kind = WorkerReply.Progress, Phase = p.Phase, Completed = p.Completed, Total = p.Total, Note = p.Note }));
         var result = new Runner().Run(workload, device, parameters, options, progress, timeout.Token, _stop.Token);
         return Reply(WorkerRunResult.From(result));
     }

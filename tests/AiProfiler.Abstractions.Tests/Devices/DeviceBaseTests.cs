@@ -4,6 +4,7 @@ using AiProfiler.Testing;
 namespace AiProfiler.Abstractions.Tests.Devices;
 
 /// <summary>Allocate, Write and Read report the same mistake with the same message on every backend (<see cref="DeviceBase"/>).</summary>
+[Collection(TestDevices.SharedOpenClCollection)]
 public sealed class DeviceBaseTests
 {
     public static TheoryData<string> Backends => BackendDevices.Names;

@@ -1,8 +1,10 @@
 using AiProfiler.Abstractions.Devices;
+using AiProfiler.Testing;
 
 namespace AiProfiler.Abstractions.Tests.Devices;
 
 /// <summary>The same mistake gives the same message on every backend: the checks live once, in <see cref="TensorOpsBase"/>.</summary>
+[Collection(TestDevices.SharedOpenClCollection)]
 public sealed class TensorOpsBaseTests
 {
     public static TheoryData<string> Backends => BackendDevices.Names;

@@ -35,8 +35,8 @@ public sealed class RunCommandTests : IDisposable
     [InlineData("""{ "Schedule": { "Jobs": [ { "Workload": "gemm", "Devices": [ "cpu" ], "Verify": "yes" } ] } }""", "Schedule:Jobs:0:Verify: 'yes' is not true or false")]
     [InlineData("""{ "Schedule": { "Enabled": { "On": true } } }""", "Schedule:Enabled: is a section; it must be a single true or false")]
     [InlineData("""{ "Schedule": { "Jobs": { "first": { "Workload": "gemm" } } } }""", "Schedule:Jobs:first: 'first' is not a list position; Schedule:Jobs is a list (in JSON [ ... ]; in a variable __0__, __1__, ...)")]
-    [InlineData("""{ "Schedul": { "Enabled": false } }""", "Schedul: unknown section; known sections: Advise, Calibration, Kestrel, Logging, Metrics, Plugins, Samplers, Schedule")]
-    [InlineData("""{ "Plugin": { "Directory": "plugins" } }""", "Plugin: unknown section; known sections: Advise, Calibration, Kestrel, Logging, Metrics, Plugins, Samplers, Schedule")]
+    [InlineData("""{ "Schedul": { "Enabled": false } }""", "Schedul: unknown section; known sections: Advise, Calibration, Kestrel, Logging, Metrics, Plugins, Samplers, Schedule, Workers")]
+    [InlineData("""{ "Plugin": { "Directory": "plugins" } }""", "Plugin: unknown section; known sections: Advise, Calibration, Kestrel, Logging, Metrics, Plugins, Samplers, Schedule, Workers")]
     [InlineData("""{ "Metrics": { "Promethus": { } } }""", "Metrics:Promethus: unknown section; known parts of Metrics: Otlp, Prometheus")]
     [InlineData("""{ "Kestrel": { "Endpoints": { "Http": { "Url": "http://127.0.0.1:5000" } } } }""",
         "Kestrel:Endpoints: the agent listens where --urls says; remove Kestrel:Endpoints and pass the addresses with --urls (a certificate may stay under Kestrel:Certificates)")]

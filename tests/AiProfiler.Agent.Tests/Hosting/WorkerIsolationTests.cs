@@ -74,8 +74,8 @@ public sealed partial class WorkerIsolationTests : IDisposable
         Logged("worker exited: stack overflow");
         Logged("worker exited: unhandled exception on a plugin thread: System.InvalidOperationException: from a plugin thread");
         Logged("timed out after 3 s; the worker was killed");
-        Logged("[size=4] did not complete: InvalidOperationException: plugin bug");
-        Logged("[size=4] did not complete: OutOfMemoryException");
+        Logged("[size=4] did not complete: measuring failed: plugin bug");
+        Logged("[size=4] did not complete: measuring failed: out of memory: the sizes need more than the process can allocate; choose smaller sizes");
         NotLogged("Plugin Bad.throws quarantined");
         Logged("Plugin Bad.ctorblocks skipped: loading it did not finish within 8 s");
         Logged("Plugin Bad.ctorfailfast skipped: loading it ended the probe process (worker exited: Environment.FailFast: at load)");

@@ -108,6 +108,17 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_IterationRunsOutOfMemory_SaysSoWithoutTheExceptionName()
+    {
+        var workload = new FakeWorkload { Iteration = _ => throw new OutOfMemoryException() };
+
+        var result = await Run(workload, new RunOptions());
+
+        Assert.Equal(RunOutcome.Failed, result.Outcome);
+        Assert.Equal("warm-up failed: out of memory: the sizes need more than the process can allocate; choose smaller sizes", result.Error);
+    }
+
+    [Fact]
     public async Task RunAsync_IterationThrows_FailedAndBuffersReleased()
     {
         var workload = new FakeWorkload { Iteration = _ => throw new InvalidOperationException("kernel fault") };

@@ -7,6 +7,7 @@ using AiProfiler.Workloads.Inference.Llama;
 
 namespace AiProfiler.Workloads.Inference.Tests.Llama;
 
+[Collection(TestDevices.SharedOpenClCollection)]
 public sealed class LlamaInferenceTests
 {
     private readonly InferenceWorkload _workload = new();
