@@ -21,6 +21,12 @@ internal sealed record GemmShape(int M, int N, int K, int Batch, bool TransposeA
     /// </summary>
     public long StagingElements => Type == DataType.Float32 ? 0 : Math.Max(ElementsA, Math.Max(ElementsB, ElementsC)) * Batch;
 
+    /// <summary>
+    /// Host bytes beside the device buffers: the fp32 copies of A, B (and the original C when beta is not 0) kept for
+    /// the reference, and the fp32 read-back of C in verification.
+    /// </summary>
+    public long HostBytes => (ElementsA + ElementsB + ElementsC + (Beta != 0 ? ElementsC : 0)) * Batch * sizeof(float);
+
     /// <summary>Device bytes: A, B and C at the element size, and the fp32 staging buffer.</summary>
     public long DeviceBytes => ((ElementsA + ElementsB + ElementsC) * ElementBytes * Batch) + (StagingElements * sizeof(float));
 

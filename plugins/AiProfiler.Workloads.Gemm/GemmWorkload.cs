@@ -39,6 +39,13 @@ public sealed class GemmWorkload : IWorkload
     }
 
     /// <inheritdoc />
+    public long EstimateHostMemoryBytes(ParameterSet parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        return GemmShape.From(parameters).HostBytes;
+    }
+
+    /// <inheritdoc />
     public IPreparedWorkload Prepare(IDevice device, ParameterSet parameters)
     {
         ArgumentNullException.ThrowIfNull(device);

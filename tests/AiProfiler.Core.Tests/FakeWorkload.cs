@@ -31,6 +31,11 @@ internal sealed class FakeWorkload : IWorkload
 
     public long EstimateMemoryBytes(ParameterSet parameters) => Footprint;
 
+    /// <summary>Host bytes beside the device buffers; 0 leaves the interface's default in place.</summary>
+    public long HostFootprint { get; init; }
+
+    long IWorkload.EstimateHostMemoryBytes(ParameterSet parameters) => HostFootprint;
+
     public IPreparedWorkload Prepare(IDevice device, ParameterSet parameters) => new Prepared(this);
 
     private sealed class Prepared(FakeWorkload owner) : IPreparedWorkload

@@ -1,5 +1,4 @@
 using AiProfiler.Abstractions.Workloads;
-using AiProfiler.Testing;
 using Xunit;
 
 namespace AiProfiler.Workloads.FineTune.Tests;

@@ -111,6 +111,15 @@ public sealed class GemmWorkloadTests : IDisposable
     }
 
     [Fact]
+    public void EstimateHostMemoryBytes_Batch64Of4096_CountsTheFp32CopiesAndTheReadBack()
+    {
+        // The case that passed the device check with 12 GiB and then grew to 21 GB RSS: A and B kept for the reference
+        // and C read back in verification are another 12 GiB of the same host memory.
+        Assert.Equal(12L << 30, _gemm.EstimateHostMemoryBytes(Parse("m=4096,n=4096,k=4096,batch=64")));
+        Assert.Equal(4L * ((1000 * 10) + (10 * 2000) + (2 * 1000 * 2000)) * 3, _gemm.EstimateHostMemoryBytes(Parse("m=1000,n=2000,k=10,batch=3,beta=0.5,precision=bf16")));
+    }
+
+    [Fact]
     public void EstimateMemoryBytes_Bf16_CountsHalfBuffersAndTheFp32Staging()
     {
         Assert.Equal((2L * ((1000 * 10) + (10 * 2000) + (1000 * 2000)) * 3) + (4L * 1000 * 2000 * 3), _gemm.EstimateMemoryBytes(Parse("m=1000,n=2000,k=10,batch=3,precision=bf16")));

@@ -1,6 +1,5 @@
 using AiProfiler.Abstractions.Parameters;
 using AiProfiler.Abstractions.Workloads;
-using AiProfiler.Testing;
 
 namespace AiProfiler.Workloads.Inference.Tests;
 

@@ -27,6 +27,15 @@ public interface IWorkload
     long EstimateMemoryBytes(ParameterSet parameters);
 
     /// <summary>
+    /// The host memory, in bytes, that the prepared workload holds beside its device buffers: inputs kept on the host
+    /// for the reference, read-back arrays of <see cref="IPreparedWorkload.Verify"/>. On a CPU device, whose buffers
+    /// live in the same memory, the host adds it to <see cref="EstimateMemoryBytes"/> before comparing with what is
+    /// free; on any other device it compares it with the host's free memory. Zero unless a workload says otherwise,
+    /// so plugins written before it still load.
+    /// </summary>
+    long EstimateHostMemoryBytes(ParameterSet parameters) => 0;
+
+    /// <summary>
     /// Allocates buffers, fills inputs (deterministically, from a fixed seed) and compiles anything needed on
     /// <paramref name="device"/>. Throws <see cref="NotSupportedException"/> with a one-line reason when the device
     /// cannot run this configuration (for example an unsupported precision).

@@ -29,5 +29,7 @@ internal sealed class SnapshotWorkload : IWorkload
 
     public long EstimateMemoryBytes(ParameterSet parameters) => _inner.EstimateMemoryBytes(parameters);
 
+    public long EstimateHostMemoryBytes(ParameterSet parameters) => _inner.EstimateHostMemoryBytes(parameters);
+
     public IPreparedWorkload Prepare(IDevice device, ParameterSet parameters) => _inner.Prepare(device, parameters);
 }

@@ -5,6 +5,7 @@ using AiProfiler.Abstractions.Parameters;
 using AiProfiler.Abstractions.Workloads;
 using AiProfiler.Core.Calibration;
 using AiProfiler.Core.Roofline;
+using AiProfiler.Shared;
 
 namespace AiProfiler.Core.Running;
 
@@ -20,14 +21,16 @@ public sealed class Runner
     private static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(3);
     private readonly TimeProvider _time;
     private readonly CalibrationCache? _calibration;
+    private readonly Func<long> _hostAvailableBytes;
 
     /// <summary>
     /// Creates a runner reading the clock from <paramref name="time"/>; results are placed against the calibrated
     /// peaks of <paramref name="calibration"/> where the device has been calibrated.
     /// </summary>
-    public Runner(TimeProvider? time = null, CalibrationCache? calibration = null)
+    public Runner(TimeProvider? time = null, CalibrationCache? calibration = null, Func<long>? hostAvailableBytes = null)
     {
         _time = time ?? TimeProvider.System;
+        _hostAvailableBytes = hostAvailableBytes ?? HostMemoryReader.System.AvailableBytes;
         _calibration = calibration;
     }
 
@@ -89,12 +92,9 @@ public sealed class Runner
                 threaded.Threads = threads;
             }
 
-            var footprint = workload.EstimateMemoryBytes(parameters);
-            var available = device.AvailableMemoryBytes;
-            if (footprint > available)
+            if (MemoryRefusal(workload, device, parameters) is { } refusal)
             {
-                return Failure(workload, device, parameters, started, RunOutcome.Refused,
-                    new InsufficientDeviceMemoryException(device.Info.Id, footprint, available).Message);
+                return Failure(workload, device, parameters, started, RunOutcome.Refused, refusal);
             }
 
             phase = "preparing";
@@ -250,6 +250,42 @@ public sealed class Runner
         Threads = (device as IThreadedDevice)?.Threads,
         Error = error,
     };
+
+    /// <summary>
+    /// Why the run cannot fit, or null: the device buffers against the device's free memory, and the workload's host
+    /// copies with them on a CPU device (the same memory) or against the host's free memory on any other.
+    /// </summary>
+    private string? MemoryRefusal(IWorkload workload, IDevice device, ParameterSet parameters)
+    {
+        var onDevice = workload.EstimateMemoryBytes(parameters);
+        var onHost = workload.EstimateHostMemoryBytes(parameters);
+        var available = device.AvailableMemoryBytes;
+        var id = device.Info.Id;
+        if (device.Info.Kind == DeviceKind.Cpu)
+        {
+            if (onHost <= 0)
+            {
+                return onDevice > available ? new InsufficientDeviceMemoryException(id, onDevice, available).Message : null;
+            }
+
+            var total = onDevice + onHost;
+            return total > available
+                ? $"needs {Bytes(total)} ({Bytes(onDevice)} of buffers and {Bytes(onHost)} of host copies for the reference and the check) but device '{id}' has {Bytes(available)} free; choose smaller sizes"
+                : null;
+        }
+
+        if (onDevice > available)
+        {
+            return new InsufficientDeviceMemoryException(id, onDevice, available).Message;
+        }
+
+        var host = _hostAvailableBytes();
+        return onHost > host
+            ? $"needs {Bytes(onHost)} of host memory beside {Bytes(onDevice)} on device '{id}' (copies for the reference and the check) but the host has {Bytes(host)} free; choose smaller sizes"
+            : null;
+    }
+
+    private static string Bytes(long bytes) => InsufficientDeviceMemoryException.FormatBytes(bytes);
 
     /// <summary>
     /// The exception's message as one line, without its class name (users read it); running out of memory, or a

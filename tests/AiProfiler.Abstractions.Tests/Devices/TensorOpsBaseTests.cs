@@ -1,5 +1,4 @@
 using AiProfiler.Abstractions.Devices;
-using AiProfiler.Testing;
 
 namespace AiProfiler.Abstractions.Tests.Devices;
 

@@ -27,6 +27,25 @@ public sealed class PluginCatalogTests : IDisposable
     }
 
     [Fact]
+    public void LoadAll_PluginsWithAndWithoutAHostMemoryEstimate_TheCatalogsWorkloadPassesItOnOrSaysZero()
+    {
+        var withEstimate = PluginCompiler.WorkloadSource("copies").Replace(
+            "public long EstimateMemoryBytes(ParameterSet parameters) => 0;",
+            "public long EstimateMemoryBytes(ParameterSet parameters) => 0; public long EstimateHostMemoryBytes(ParameterSet parameters) => 12345;",
+            StringComparison.Ordinal);
+        PluginCompiler.CompileTo(_plugins.File("Copies"), "Copies", withEstimate);
+        PluginCompiler.CompileTo(_plugins.File("Older"), "Older", PluginCompiler.WorkloadSource("older"));
+        using var catalog = Create();
+
+        catalog.LoadAll();
+
+        var copies = catalog.FindWorkload("copies")!;
+        var older = catalog.FindWorkload("older")!;
+        Assert.Equal(12345, copies.EstimateHostMemoryBytes(Abstractions.Parameters.ParameterSet.Create("copies", copies.Parameters)));
+        Assert.Equal(0, older.EstimateHostMemoryBytes(Abstractions.Parameters.ParameterSet.Create("older", older.Parameters)));
+    }
+
+    [Fact]
     public void LoadAll_EachKindOfBadPlugin_IsSkippedWithOneLineWhileTheGoodOneLoads()
     {
         PluginCompiler.CompileTo(_plugins.File("Good"), "Good", PluginCompiler.WorkloadSource("good"));

@@ -108,6 +108,35 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_BuffersFitButNotWithTheHostCopiesOnTheCpu_RefusedNamingBoth()
+    {
+        const long MiB = 1024 * 1024;
+        using var cpu = TestDevices.Cpu(hostAvailableBytes: 1280 * MiB); // 1 GiB after the 256 MiB the CPU device keeps free
+        var workload = new FakeWorkload { Footprint = 600 * MiB, HostFootprint = 600 * MiB };
+
+        var result = await new Runner().RunAsync(workload, cpu, Parameters(workload), new RunOptions());
+
+        Assert.Equal(RunOutcome.Refused, result.Outcome);
+        Assert.Equal("needs 1.17 GiB (600 MiB of buffers and 600 MiB of host copies for the reference and the check) but device 'cpu' has 1 GiB free; choose smaller sizes", result.Error);
+        Assert.Equal(0, workload.Iterations);
+    }
+
+    [Fact]
+    public async Task RunAsync_HostCopiesLargerThanTheHostOnAnAccelerator_RefusedNamingTheHost()
+    {
+        const long MiB = 1024 * 1024;
+        using var accelerator = new AcceleratorStandIn(TestDevices.Cpu(hostAvailableBytes: 8192 * MiB));
+        var workload = new FakeWorkload { Footprint = 600 * MiB, HostFootprint = 600 * MiB };
+
+        var refused = await new Runner(hostAvailableBytes: () => 512 * MiB).RunAsync(workload, accelerator, Parameters(workload), new RunOptions());
+        var fits = await new Runner(hostAvailableBytes: () => 1024 * MiB).RunAsync(workload, accelerator, Parameters(workload), new RunOptions());
+
+        Assert.Equal(RunOutcome.Refused, refused.Outcome);
+        Assert.Equal("needs 600 MiB of host memory beside 600 MiB on device 'cuda:0' (copies for the reference and the check) but the host has 512 MiB free; choose smaller sizes", refused.Error);
+        Assert.Equal(RunOutcome.Passed, fits.Outcome);
+    }
+
+    [Fact]
     public async Task RunAsync_IterationRunsOutOfMemory_SaysSoWithoutTheExceptionName()
     {
         var workload = new FakeWorkload { Iteration = _ => throw new OutOfMemoryException() };
@@ -215,6 +244,32 @@ public sealed class RunnerTests : IDisposable
 
     private Task<RunResult> Run(FakeWorkload workload, RunOptions options) =>
         new Runner().RunAsync(workload, _cpu, Parameters(workload), options);
+
+    /// <summary>A CPU device that says it is an accelerator, so device and host memory are told apart.</summary>
+    private sealed class AcceleratorStandIn(AiProfiler.Abstractions.Devices.IDevice inner) : AiProfiler.Abstractions.Devices.IDevice
+    {
+        public AiProfiler.Abstractions.Devices.DeviceInfo Info { get; } = inner.Info with { Id = "cuda:0", Kind = AiProfiler.Abstractions.Devices.DeviceKind.Cuda };
+
+        public long AvailableMemoryBytes => inner.AvailableMemoryBytes;
+
+        public AiProfiler.Abstractions.Devices.ITensorOps Ops => inner.Ops;
+
+        public AiProfiler.Abstractions.Kernels.IKernelCompiler? Kernels => inner.Kernels;
+
+        public AiProfiler.Abstractions.Devices.IDeviceBuffer Allocate(long length, AiProfiler.Abstractions.Devices.DataType type = AiProfiler.Abstractions.Devices.DataType.Float32) => inner.Allocate(length, type);
+
+        public void Write<T>(AiProfiler.Abstractions.Devices.IDeviceBuffer destination, ReadOnlySpan<T> source, long offset = 0)
+            where T : unmanaged => inner.Write(destination, source, offset);
+
+        public void Read<T>(AiProfiler.Abstractions.Devices.IDeviceBuffer source, Span<T> destination, long offset = 0)
+            where T : unmanaged => inner.Read(source, destination, offset);
+
+        public AiProfiler.Abstractions.Devices.IDeviceTimer CreateTimer() => inner.CreateTimer();
+
+        public void Synchronize() => inner.Synchronize();
+
+        public void Dispose() => inner.Dispose();
+    }
 
     /// <summary>Collects progress on the reporting thread (Progress&lt;T&gt; would post to the thread pool and lose the order).</summary>
     private sealed class SynchronousProgress(List<RunProgress> reports) : IProgress<RunProgress>
