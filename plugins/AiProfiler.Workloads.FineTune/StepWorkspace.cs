@@ -10,8 +10,8 @@ internal sealed class StepWorkspace
 {
     public StepWorkspace(DeviceArena arena, FineTuneConfig config)
     {
-        long td = (long)config.Tokens * config.DModel;
-        long tf = (long)config.Tokens * config.Hidden;
+        var td = (long)config.Tokens * config.DModel;
+        var tf = (long)config.Tokens * config.Hidden;
         Tokens = arena.Allocate(td);
         HeadsA = arena.Allocate(td);
         HeadsB = arena.Allocate(td);

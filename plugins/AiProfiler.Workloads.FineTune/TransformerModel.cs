@@ -42,7 +42,7 @@ internal sealed class TransformerModel
         var init = new ParameterInitializer(config.Seed, perturbedInitialization);
         var full = config.Mode == FineTuneMode.Full;
         int t = config.Tokens, d = config.DModel;
-        long td = (long)t * d;
+        var td = (long)t * d;
 
         _workspace = new StepWorkspace(arena, config);
         _tokenEmbedding = ParameterTensor.Create(arena, "token_embedding", init.Normal((long)config.Vocab * d, 1.0), full, gradientAccumulates: true);

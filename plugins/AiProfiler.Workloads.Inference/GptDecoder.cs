@@ -234,7 +234,7 @@ internal sealed class GptDecoder : IDecoder
         var d = _config.DModel;
         var headDim = _config.HeadDim;
         var qkv = _mlp;
-        long slots = (long)_config.Context * headDim;
+        var slots = (long)_config.Context * headDim;
         _ops.Gemm(new GemmDescriptor { M = sequences, N = 3 * d, K = d }, _h, w.QkvWeight, qkv);
         _ops.AddBias(qkv, w.QkvBias, sequences, 3 * d);
         if (sequences == 1)
@@ -280,7 +280,7 @@ internal sealed class GptDecoder : IDecoder
         var d = _config.DModel;
         var headDim = _config.HeadDim;
         var heads = _config.Heads;
-        long slots = (long)_config.Context * headDim;
+        var slots = (long)_config.Context * headDim;
         for (var sequence = 0; sequence < sequences; sequence++)
         {
             var product = new GemmDescriptor

@@ -111,6 +111,8 @@ public sealed class CpuDevice : DeviceBase, IThreadedDevice
         {
             buffer.Dispose();
         }
+
+        base.Dispose(disposing);
     }
 
     internal void Release(CpuBuffer buffer)

@@ -226,7 +226,7 @@ internal static unsafe class RowVectorGemm
         for (var i = 0; i < quarter; i++)
         {
             var p = p0 + i;
-            long gap = (long)quarter * ldb;
+            var gap = (long)quarter * ldb;
             float* r0 = b + ((long)p * ldb), r1 = r0 + gap, r2 = r1 + gap, r3 = r2 + gap;
             float s0 = x[p], s1 = x[p + quarter], s2 = x[p + (2 * quarter)], s3 = x[p + (3 * quarter)];
             Vector256<float> x0 = Vector256.Create(s0), x1 = Vector256.Create(s1), x2 = Vector256.Create(s2), x3 = Vector256.Create(s3);

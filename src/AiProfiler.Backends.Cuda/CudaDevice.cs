@@ -149,6 +149,7 @@ internal sealed unsafe class CudaDevice : DeviceBase
         _cublas?.Dispose();
         _stream.Dispose();
         Context.Dispose();
+        base.Dispose(disposing);
     }
 
     internal void MakeCurrent()

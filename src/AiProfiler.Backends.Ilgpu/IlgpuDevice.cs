@@ -129,6 +129,7 @@ internal sealed unsafe class IlgpuDevice : DeviceBase, IIlgpuDevice
         (_gemm as IDisposable)?.Dispose();
         Accelerator.Dispose();
         _context.Dispose();
+        base.Dispose(disposing);
     }
 
     internal void OnReleased(long bytes) => Interlocked.Add(ref _allocatedBytes, -bytes);

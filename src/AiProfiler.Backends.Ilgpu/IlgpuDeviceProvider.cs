@@ -4,10 +4,10 @@ using AiProfiler.Backends.Ilgpu.Gemm;
 using ILGPU;
 using ILGPU.Algorithms;
 using ILGPU.Runtime;
-using IDevice = AiProfiler.Abstractions.Devices.IDevice;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
 using ILGPU.Runtime.OpenCL;
+using IDevice = AiProfiler.Abstractions.Devices.IDevice;
 
 namespace AiProfiler.Backends.Ilgpu;
 

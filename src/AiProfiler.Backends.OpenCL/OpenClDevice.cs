@@ -166,6 +166,7 @@ internal sealed unsafe class OpenClDevice : DeviceBase
         _clblast?.Dispose();
         _queue.Dispose();
         _context.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <summary>The OpenCL buffer behind <paramref name="buffer"/>, which must be a live buffer of this device.</summary>

@@ -45,7 +45,7 @@ public static class OtlpPushMeterProviderBuilderExtensions
 
         return deferredBuilder.Configure((services, deferred) =>
         {
-            OtlpPushOptions options = services.GetRequiredService<IOptions<OtlpPushOptions>>().Value;
+            var options = services.GetRequiredService<IOptions<OtlpPushOptions>>().Value;
             if (options.Enabled)
             {
                 deferred.AddReader(CreateReader(options));

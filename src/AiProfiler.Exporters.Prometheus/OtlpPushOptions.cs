@@ -36,7 +36,7 @@ public sealed class OtlpPushOptions : IValidatableObject
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!string.IsNullOrWhiteSpace(Endpoint)
-            && (!Uri.TryCreate(Endpoint, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+            && (!Uri.TryCreate(Endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
         {
             yield return new ValidationResult(
                 $"{nameof(Endpoint)} '{Endpoint}' is not an absolute http:// or https:// address; use e.g. http://collector:4317.",
@@ -47,7 +47,7 @@ public sealed class OtlpPushOptions : IValidatableObject
     /// <summary>The address the OTLP exporter is given, with the protocol's default and path applied.</summary>
     internal Uri ResolveEndpoint()
     {
-        bool http = Protocol == HttpProtobufProtocol;
+        var http = Protocol == HttpProtobufProtocol;
         var endpoint = new Uri(string.IsNullOrWhiteSpace(Endpoint) ? (http ? "http://localhost:4318" : "http://localhost:4317") : Endpoint);
         if (http && endpoint.AbsolutePath == "/")
         {

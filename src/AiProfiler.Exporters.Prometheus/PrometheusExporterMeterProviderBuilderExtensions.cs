@@ -22,7 +22,7 @@ public static class PrometheusExporterMeterProviderBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.ConfigureServices(services =>
         {
-            OptionsBuilder<PrometheusExporterOptions> options = services.AddOptions<PrometheusExporterOptions>();
+            var options = services.AddOptions<PrometheusExporterOptions>();
             if (configure is not null)
             {
                 options.Configure(configure);

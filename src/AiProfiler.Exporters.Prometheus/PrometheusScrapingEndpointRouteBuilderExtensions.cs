@@ -21,14 +21,14 @@ public static class PrometheusScrapingEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        IServiceProvider services = endpoints.ServiceProvider;
-        PrometheusPullMetricReader reader = services.GetService<PrometheusPullMetricReader>()
+        var services = endpoints.ServiceProvider;
+        var reader = services.GetService<PrometheusPullMetricReader>()
             ?? throw new InvalidOperationException(
                 "No Prometheus pull exporter is registered in the application's services: call AddPrometheusPullExporter() on a MeterProvider built from the application's IServiceCollection before MapPrometheusScrapingEndpoint().");
 
         // AddOpenTelemetry().WithMetrics(...) builds the provider when the host starts; without it, the first scrape builds it,
         // since an unattached reader has nothing to collect.
-        bool providerBuilt = false;
+        var providerBuilt = false;
         return endpoints.MapMethods(path, [HttpMethods.Get, HttpMethods.Head], context =>
         {
             if (!Volatile.Read(ref providerBuilt))

@@ -1,8 +1,8 @@
-using AiProfiler.Abstractions.Devices;
 using System.Text.RegularExpressions;
+using AiProfiler.Abstractions.Devices;
 using AiProfiler.Abstractions.Kernels;
-using AiProfiler.Kernels;
 using AiProfiler.Backends.Cuda.Tests.FakeCuda;
+using AiProfiler.Kernels;
 
 namespace AiProfiler.Backends.Cuda.Tests;
 

@@ -4,7 +4,7 @@ using AiProfiler.Kernels.Tests;
 namespace AiProfiler.Backends.OpenCL.Tests;
 
 /// <summary>CLBlast through the hand-written bindings, on the same GEMM cases as the tiled kernel.</summary>
-[Collection(OpenClCollection.Name)]
+[Collection(OpenClDeviceGroup.Name)]
 public sealed class ClBlastGemmEngineTests
 {
     private readonly OpenClFixture _fixture;

@@ -2,7 +2,7 @@ using AiProfiler.Abstractions.Devices;
 
 namespace AiProfiler.Backends.OpenCL.Tests;
 
-[Collection(OpenClCollection.Name)]
+[Collection(OpenClDeviceGroup.Name)]
 public sealed class OpenClDeviceProviderTests
 {
     private readonly OpenClFixture _fixture;

@@ -3,7 +3,7 @@ using AiProfiler.Abstractions.Kernels;
 
 namespace AiProfiler.Backends.OpenCL.Tests;
 
-[Collection(OpenClCollection.Name)]
+[Collection(OpenClDeviceGroup.Name)]
 public sealed class OpenClDeviceTests
 {
     private readonly OpenClFixture _fixture;

@@ -37,7 +37,7 @@ public sealed class OpenClFixture : IDisposable
 }
 
 [CollectionDefinition(Name)]
-public sealed class OpenClCollection : ICollectionFixture<OpenClFixture>
+public sealed class OpenClDeviceGroup : ICollectionFixture<OpenClFixture>
 {
     public const string Name = "OpenCL device";
 }

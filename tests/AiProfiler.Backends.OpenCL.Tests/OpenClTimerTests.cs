@@ -3,7 +3,7 @@ using AiProfiler.Kernels.Tests;
 
 namespace AiProfiler.Backends.OpenCL.Tests;
 
-[Collection(OpenClCollection.Name)]
+[Collection(OpenClDeviceGroup.Name)]
 public sealed class OpenClTimerTests
 {
     private readonly OpenClFixture _fixture;

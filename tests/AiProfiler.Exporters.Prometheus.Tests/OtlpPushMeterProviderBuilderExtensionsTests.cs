@@ -21,7 +21,7 @@ public sealed class OtlpPushMeterProviderBuilderExtensionsTests
         await using var receiver = await OtlpReceiver.StartAsync();
         using var meter = new Meter("AiProfiler.Tests." + Guid.NewGuid().ToString("N"));
         var options = new OtlpPushOptions { Enabled = true, Protocol = "http/protobuf", Endpoint = receiver.Address, IntervalSeconds = 3600 };
-        using (MeterProvider provider = Sdk.CreateMeterProviderBuilder().AddMeter(meter.Name).AddOtlpPushExporter(options).Build())
+        using (var provider = Sdk.CreateMeterProviderBuilder().AddMeter(meter.Name).AddOtlpPushExporter(options).Build())
         {
             meter.CreateCounter<long>("test_pushed_runs", description: "Pushed.").Add(1);
             Assert.True(provider.ForceFlush(10_000));
@@ -29,7 +29,7 @@ public sealed class OtlpPushMeterProviderBuilderExtensionsTests
 
         // The flush pushes once; disposing the provider pushes a final time.
         Assert.NotEmpty(receiver.Requests);
-        OtlpReceiver.Request request = receiver.Requests.First();
+        var request = receiver.Requests.First();
         Assert.Equal("/v1/metrics", request.Path);
         Assert.Equal("application/x-protobuf", request.ContentType);
         Assert.Contains("test_pushed_runs", System.Text.Encoding.UTF8.GetString(request.Body), StringComparison.Ordinal);
@@ -41,7 +41,7 @@ public sealed class OtlpPushMeterProviderBuilderExtensionsTests
         await using var receiver = await OtlpReceiver.StartAsync();
         using var meter = new Meter("AiProfiler.Tests." + Guid.NewGuid().ToString("N"));
         var options = new OtlpPushOptions { Enabled = false, Protocol = "http/protobuf", Endpoint = receiver.Address };
-        using (MeterProvider provider = Sdk.CreateMeterProviderBuilder().AddMeter(meter.Name).AddOtlpPushExporter(options).Build())
+        using (var provider = Sdk.CreateMeterProviderBuilder().AddMeter(meter.Name).AddOtlpPushExporter(options).Build())
         {
             meter.CreateCounter<long>("test_not_pushed", description: "Not pushed.").Add(1);
             provider.ForceFlush(10_000);
@@ -65,9 +65,9 @@ public sealed class OtlpPushMeterProviderBuilderExtensionsTests
         services.AddSingleton(configuration);
         services.AddOptions<OtlpPushOptions>().Bind(configuration.GetSection("Metrics:Otlp"));
         services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddOtlpPushExporter());
-        using ServiceProvider provider = services.BuildServiceProvider();
+        using var provider = services.BuildServiceProvider();
 
-        OptionsValidationException error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<MeterProvider>());
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<MeterProvider>());
 
         Assert.Equal(
             "Metrics:Otlp:Protocol must be 'grpc' or 'http/protobuf'. Metrics:Otlp:IntervalSeconds must be between 1 and 86400 seconds.",
@@ -88,9 +88,9 @@ public sealed class OtlpPushMeterProviderBuilderExtensionsTests
             o.Endpoint = receiver.Address;
         });
         services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(meter.Name).AddOtlpPushExporter());
-        using (ServiceProvider provider = services.BuildServiceProvider())
+        using (var provider = services.BuildServiceProvider())
         {
-            MeterProvider meterProvider = provider.GetRequiredService<MeterProvider>();
+            var meterProvider = provider.GetRequiredService<MeterProvider>();
             meter.CreateCounter<long>("test_pushed_from_services", description: "Pushed.").Add(1);
             Assert.True(meterProvider.ForceFlush(10_000));
         }
@@ -105,7 +105,7 @@ public sealed class OtlpPushMeterProviderBuilderExtensionsTests
     {
         var options = new OtlpPushOptions { Endpoint = endpoint };
 
-        OptionsValidationException error = Assert.Throws<OptionsValidationException>(() => Sdk.CreateMeterProviderBuilder().AddOtlpPushExporter(options));
+        var error = Assert.Throws<OptionsValidationException>(() => Sdk.CreateMeterProviderBuilder().AddOtlpPushExporter(options));
 
         Assert.Equal(expected, error.Message);
     }
@@ -126,11 +126,11 @@ public sealed class OtlpPushMeterProviderBuilderExtensionsTests
     /// <summary>A minimal OTLP/HTTP receiver on 127.0.0.1 that records what it is sent.</summary>
     private sealed class OtlpReceiver : IAsyncDisposable
     {
-        private readonly WebApplication app;
+        private readonly WebApplication _app;
 
         private OtlpReceiver(WebApplication app)
         {
-            this.app = app;
+            _app = app;
             Address = app.Urls.Single();
         }
 
@@ -140,10 +140,10 @@ public sealed class OtlpPushMeterProviderBuilderExtensionsTests
 
         public static async Task<OtlpReceiver> StartAsync()
         {
-            WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+            var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
-            WebApplication app = builder.Build();
+            var app = builder.Build();
             OtlpReceiver? receiver = null;
             app.MapPost("/{**path}", async context =>
             {
@@ -160,8 +160,8 @@ public sealed class OtlpPushMeterProviderBuilderExtensionsTests
 
         public async ValueTask DisposeAsync()
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
+            await _app.StopAsync();
+            await _app.DisposeAsync();
         }
 
         public sealed record Request(string Path, string? ContentType, byte[] Body);

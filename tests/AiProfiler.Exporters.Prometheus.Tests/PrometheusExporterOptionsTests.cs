@@ -20,15 +20,15 @@ public sealed class PrometheusExporterOptionsTests
     [Fact]
     public void AddPrometheusPullExporter_InvalidOptions_FailsWhenTheProviderIsBuiltWithOneLineMessage()
     {
-        ServiceCollection services = HostLikeServices();
+        var services = HostLikeServices();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusPullExporter(o =>
         {
             o.ScrapeResponseCacheMilliseconds = -1;
             o.MaxSeriesPerMetric = 0;
         }));
-        using ServiceProvider provider = services.BuildServiceProvider();
+        using var provider = services.BuildServiceProvider();
 
-        OptionsValidationException error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<MeterProvider>());
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<MeterProvider>());
 
         Assert.Equal(
             "Metrics:Prometheus:ScrapeResponseCacheMilliseconds must be between 0 and 60000 milliseconds; a few hundred keeps /metrics cheap under load. "
@@ -39,10 +39,10 @@ public sealed class PrometheusExporterOptionsTests
     [Fact]
     public void AddPrometheusPullExporter_BoundFromConfiguration_UsesConfiguredValues()
     {
-        ServiceCollection services = HostLikeServices();
+        var services = HostLikeServices();
         services.Configure<PrometheusExporterOptions>(o => o.MaxSeriesPerMetric = 42);
         services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusPullExporter());
-        using ServiceProvider provider = services.BuildServiceProvider();
+        using var provider = services.BuildServiceProvider();
 
         Assert.Equal(42, provider.GetRequiredService<IOptions<PrometheusExporterOptions>>().Value.MaxSeriesPerMetric);
     }

@@ -9,7 +9,7 @@ public sealed class RunDurationBucketsTests
     [Fact]
     public void Seconds_SpanMicrosecondsToTenMinutesAscending()
     {
-        double[] bounds = RunDurationBuckets.Seconds;
+        var bounds = RunDurationBuckets.Seconds;
 
         Assert.Equal(1e-6, bounds[0]);
         Assert.Equal(600, bounds[^1]);
@@ -22,7 +22,7 @@ public sealed class RunDurationBucketsTests
         using var harness = new MeterHarness(metrics => metrics.AddRunDurationBuckets());
         harness.Meter.CreateHistogram<double>(RunDurationBuckets.InstrumentName, "s", "Duration of one workload run.").Record(0.0000032);
 
-        string text = await harness.ScrapeAsync(PrometheusFormat.Text);
+        var text = await harness.ScrapeAsync(PrometheusFormat.Text);
 
         string[] bucketBounds = [.. text.Split('\n')
             .Where(l => l.StartsWith("aiprofiler_run_duration_seconds_bucket{", StringComparison.Ordinal))

@@ -212,7 +212,7 @@ internal sealed class LlamaDecoder : IDecoder
             source = _heads;
         }
 
-        long run = (long)length * c.HeadDim;
+        var run = (long)length * c.HeadDim;
         for (var head = 0; head < sequences * c.KeyHeads; head++)
         {
             _ops.Copy(source, head * run, cache, (((long)head * _capacity) + start) * c.HeadDim, run);

@@ -20,6 +20,8 @@ public enum DataType
     /// <summary>Signed 32-bit integer (token ids, targets).</summary>
     Int32,
 
+    // The ggml names (Q8_0, Q4_K, ...) are what users read in model files and llama.cpp; CA1707 would rename them.
+#pragma warning disable CA1707
     /// <summary>ggml Q8_0: blocks of 32 values, an fp16 scale d then 32 int8 q; value = d·q (34 bytes per block).</summary>
     Q8_0,
 
@@ -40,4 +42,5 @@ public enum DataType
     /// and an fp16 d; value = d·scale·(q − 32) (210 bytes per super-block).
     /// </summary>
     Q6_K,
+#pragma warning restore CA1707
 }

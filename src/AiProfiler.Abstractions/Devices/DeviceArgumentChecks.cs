@@ -62,6 +62,7 @@ internal static class DeviceArgumentChecks
         }
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2208:Instantiate argument exceptions correctly", Justification = "'attention' is the descriptor parameter of ITensorOps.Attention, the name the caller knows.")]
     public static void Attention(in AttentionDescriptor a, int maxHeadDim)
     {
         NonNegative(a.Batch, nameof(a.Batch));

@@ -12,6 +12,7 @@ public sealed partial class IterationContext
     private readonly Dictionary<string, List<double>> _measurements;
 
     /// <summary>Creates a context whose recorded values go into <paramref name="measurements"/>.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1068:CancellationToken parameters must come last", Justification = "Plugins call this constructor in Verify(); reordering it would break the contract for a style rule.")]
     public IterationContext(CancellationToken cancellationToken, Dictionary<string, List<double>> measurements, bool isWarmup)
     {
         CancellationToken = cancellationToken;

@@ -112,7 +112,7 @@ internal static class AdviseCommand
             }
 
             var cache = environment.Get<CalibrationCache>();
-            var calibration = cache.GetOrCalibrate(false, id => error.WriteLine($"calibrating {id} (once per machine; cached in {cache.FilePath}) ..."), out _);
+            var calibration = cache.GetOrCalibrate(false, id => error.WriteLine($"calibrating {id} (once per machine; cached in {cache.FilePath}) ..."), out _, cancellationToken);
             var devices = new List<AdviceDevice>();
             foreach (var id in ids)
             {

@@ -42,7 +42,7 @@ internal static class BenchCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             IReadOnlyList<IReadOnlyDictionary<string, string>> combinations;
-            IReadOnlyList<int?> threadCounts;
+            List<int?> threadCounts;
             try
             {
                 combinations = ParameterSweep.Expand(parse.GetValue(parameters) ?? []);
@@ -149,7 +149,7 @@ internal static class BenchCommand
             : [.. combinations[0].Keys.Where(k => combinations.Any(c => c[k] != combinations[0][k]))];
 
     /// <summary><c>--threads</c>: absent (null, the device's own count) or a list of counts within the host's cores.</summary>
-    private static IReadOnlyList<int?> ParseThreads(string? text)
+    private static List<int?> ParseThreads(string? text)
     {
         if (text is null)
         {

@@ -37,7 +37,8 @@ internal static partial class RunCommand
                 }
                 catch (IOException ex) when (ex.InnerException is SocketException || ex.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
                 {
-                    LogStartFailed(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RunCommand).FullName!), ex);
+                    var startLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RunCommand).FullName!);
+                    LogStartFailed(startLog, ex);
                     await error.WriteLineAsync($"aiprofiler: cannot listen on {parse.GetValue(urls)}: {ex.GetBaseException().Message}; stop the other process or pass another --urls").ConfigureAwait(false);
                     return AgentCli.Failure;
                 }
@@ -48,7 +49,8 @@ internal static partial class RunCommand
                 catch (Exception ex)
                 {
                     // The command line prints the one line that matters; the stack is there for whoever turns on debug logging.
-                    LogStartFailed(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RunCommand).FullName!), ex);
+                    var startLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RunCommand).FullName!);
+                    LogStartFailed(startLog, ex);
                     throw;
                 }
 
@@ -58,7 +60,7 @@ internal static partial class RunCommand
                 using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
                 {
                     context.Cancel = true;
-                    log.LogInformation("SIGHUP ignored: plugins reload when their folder changes; restart the agent to apply configuration changes");
+                    LogHangupIgnored(log);
                 });
                 await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
                 await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
@@ -78,4 +80,7 @@ internal static partial class RunCommand
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "The agent could not start")]
     private static partial void LogStartFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SIGHUP ignored: plugins reload when their folder changes; restart the agent to apply configuration changes")]
+    private static partial void LogHangupIgnored(ILogger logger);
 }

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using AiProfiler.Abstractions.Devices;
-using AiProfiler.Backends.Cpu;
 using AiProfiler.Agent.Hosting;
+using AiProfiler.Backends.Cpu;
 using AiProfiler.Core.Devices;
 using AiProfiler.Core.Workers;
 using Microsoft.Extensions.Logging.Abstractions;

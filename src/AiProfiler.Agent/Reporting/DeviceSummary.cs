@@ -25,5 +25,5 @@ internal sealed record DeviceSummary(
 {
     /// <summary>The FLOP/s ceiling for <paramref name="precision"/>, falling back to fp32 as the runner does.</summary>
     public double PeakFor(string precision) =>
-        (Compute.FirstOrDefault(c => c.Precision == precision) ?? Compute.FirstOrDefault())?.Effective ?? 0;
+        (Compute.FirstOrDefault(c => c.Precision == precision) ?? (Compute.Count > 0 ? Compute[0] : null))?.Effective ?? 0;
 }

@@ -159,7 +159,7 @@ internal static class RooflinePlot
         _ => HtmlText.Invariant($"<circle cx=\"{x:0.#}\" cy=\"{y:0.#}\" r=\"{r:0.#}\"/>"),
     };
 
-    private static void RenderLegend(StringBuilder html, IReadOnlyList<DeviceSummary> devices, IReadOnlyList<Roof> roofs, IReadOnlyList<string> workloads)
+    private static void RenderLegend(StringBuilder html, IReadOnlyList<DeviceSummary> devices, IReadOnlyList<Roof> roofs, List<string> workloads)
     {
         html.Append("<ul class=\"legend\">");
         foreach (var roof in roofs)

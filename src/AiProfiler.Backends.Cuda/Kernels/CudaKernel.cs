@@ -21,10 +21,10 @@ internal sealed unsafe class CudaKernel(CudaDevice device, string name, nint fun
             return;
         }
 
-        Span<ulong> slots = arguments.Length <= StackArguments ? stackalloc ulong[StackArguments] : new ulong[arguments.Length];
+        var slots = arguments.Length <= StackArguments ? stackalloc ulong[StackArguments] : new ulong[arguments.Length];
         KernelParameterBlock.Pack(arguments, slots, (buffer, index) => CudaBuffer.Of(buffer, device, $"argument {index} of kernel '{Name}'").DevicePointer);
 
-        Span<nint> pointers = arguments.Length <= StackArguments ? stackalloc nint[StackArguments] : new nint[arguments.Length];
+        var pointers = arguments.Length <= StackArguments ? stackalloc nint[StackArguments] : new nint[arguments.Length];
         fixed (ulong* values = slots)
         fixed (nint* parameters = pointers)
         {

@@ -194,7 +194,7 @@ internal static class CpuFmaBenchmark
     }
 
     // Publishing the result keeps the JIT from removing the loop as dead code.
-    private static void Keep(float value) => Volatile.Write(ref s_sink, value);
+    private static void Keep(float value) => Volatile.Write(ref _sink, value);
 
-    private static float s_sink;
+    private static float _sink;
 }

@@ -70,7 +70,7 @@ public sealed partial class DeviceRegistry : IDisposable
         {
             if (!_open.TryGetValue(normalized, out var device))
             {
-                TryParse(normalized, out var prefix, out var index);
+                _ = TryParse(normalized, out var prefix, out var index);
                 device = _providers.First(p => p.Prefix == prefix).Open(index);
                 _open[normalized] = device;
             }
@@ -127,7 +127,7 @@ public sealed partial class DeviceRegistry : IDisposable
     /// <summary>The canonical id: <c>cpu</c> and <c>ilgpu-cpu</c> for the CPUs, <c>prefix:N</c> otherwise.</summary>
     public static string Normalize(string id)
     {
-        TryParse(id, out var prefix, out var index);
+        _ = TryParse(id, out var prefix, out var index);
         return prefix is "cpu" or "ilgpu-cpu" ? prefix : $"{prefix}:{index}";
     }
 

@@ -143,9 +143,10 @@ public sealed partial class PluginCatalog : IDisposable
                     ? new PluginRecord { Name = name, Folder = folder, Status = PluginStatus.Skipped, Error = problem }
                     : RefuseDuplicates(LoadFolder(name, folder));
                 _plugins = _plugins.Add(record).Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-                if (record.Status == PluginStatus.Loaded)
+                if (record.Status == PluginStatus.Loaded && _logger.IsEnabled(LogLevel.Information))
                 {
-                    LogLoaded(record.Name, string.Join(", ", record.Workloads.Select(w => w.Name).Concat(record.SamplerTypes.Select(t => t.Name))));
+                    var provides = string.Join(", ", record.Workloads.Select(w => w.Name).Concat(record.SamplerTypes.Select(t => t.Name)));
+                    LogLoaded(record.Name, provides);
                 }
                 else
                 {
@@ -317,7 +318,7 @@ public sealed partial class PluginCatalog : IDisposable
         }
     }
 
-    private static IEnumerable<Type> ExportedTypes(Assembly assembly)
+    private static Type[] ExportedTypes(Assembly assembly)
     {
         try
         {

@@ -56,7 +56,7 @@ public sealed class Runner
         {
             // Give the run's thread a moment to leave native code (OpenBLAS, a GPU driver): a process that exits while a
             // thread is inside such a library can crash in the library's exit handlers instead of stopping cleanly.
-            await Task.WhenAny(run, Task.Delay(CancelGrace, _time)).ConfigureAwait(false);
+            await Task.WhenAny(run, Task.Delay(CancelGrace, _time, CancellationToken.None)).ConfigureAwait(false);
             throw;
         }
         catch (TimeoutException)

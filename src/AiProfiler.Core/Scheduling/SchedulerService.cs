@@ -118,7 +118,11 @@ public sealed partial class SchedulerService : BackgroundService
             _metrics.Record(result);
             if (result.Measured)
             {
-                LogRun(result.Workload, result.Device.Id, result.Parameters, result.Latency!.Mean * 1e3, result.FlopsPerSecond / 1e9, result.Outcome.ToString());
+                if (_logger.IsEnabled(LogLevel.Information))
+                {
+                    var outcome = result.Outcome.ToString();
+                    LogRun(result.Workload, result.Device.Id, result.Parameters, result.Latency!.Mean * 1e3, result.FlopsPerSecond / 1e9, outcome);
+                }
             }
             else
             {

@@ -120,7 +120,7 @@ public sealed class WorkerServer : IDisposable
 
         if (workload is null)
         {
-            var record = catalog.Plugins.FirstOrDefault();
+            var record = catalog.Plugins.Count > 0 ? catalog.Plugins[0] : null;
             return Reply(Fail(record?.Error ?? $"the plugin in {request.PluginFolder} no longer offers workload '{request.Workload}'"));
         }
 
@@ -174,7 +174,7 @@ public sealed class WorkerServer : IDisposable
             _plugins[folder] = catalog;
         }
 
-        return catalog.Plugins.FirstOrDefault() ?? new PluginRecord { Name = Path.GetFileName(folder), Folder = folder, Status = PluginStatus.Skipped, Error = $"{folder} does not exist" };
+        return catalog.Plugins.Count > 0 ? catalog.Plugins[0] : new PluginRecord { Name = Path.GetFileName(folder), Folder = folder, Status = PluginStatus.Skipped, Error = $"{folder} does not exist" };
     }
 
     private void Send(WorkerReply reply)

@@ -14,56 +14,56 @@ namespace AiProfiler.Exporters.Prometheus.Collection;
 /// </summary>
 internal sealed class PrometheusPullExporter : BaseExporter<Metric>
 {
-    private readonly PrometheusSeriesGuard guard;
-    private readonly StringBuilder buffer = new(64 * 1024);
-    private readonly Lock gate = new();
-    private IReadOnlyList<KeyValuePair<string, object>>? resourceAttributes;
-    private PrometheusScrapeSnapshot? latest;
+    private readonly PrometheusSeriesGuard _guard;
+    private readonly StringBuilder _buffer = new(64 * 1024);
+    private readonly Lock _gate = new();
+    private IReadOnlyList<KeyValuePair<string, object>>? _resourceAttributes;
+    private PrometheusScrapeSnapshot? _latest;
 
     public PrometheusPullExporter(PrometheusSeriesGuard guard)
     {
-        this.guard = guard;
+        _guard = guard;
     }
 
     public override ExportResult Export(in Batch<Metric> batch)
     {
         var metrics = new List<Metric>((int)Math.Min(batch.Count, 4096));
-        foreach (Metric metric in batch)
+        foreach (var metric in batch)
         {
             metrics.Add(metric);
         }
 
-        Volatile.Write(ref latest, Serialize(metrics));
+        Volatile.Write(ref _latest, Serialize(metrics));
         return ExportResult.Success;
     }
 
     /// <summary>Hands over the snapshot of the latest collection, once.</summary>
-    public PrometheusScrapeSnapshot? TakeLatest() => Interlocked.Exchange(ref latest, null);
+    public PrometheusScrapeSnapshot? TakeLatest() => Interlocked.Exchange(ref _latest, null);
 
     /// <summary>Writes the given metrics in both formats.</summary>
     public PrometheusScrapeSnapshot Serialize(IReadOnlyList<Metric> metrics)
     {
-        lock (gate)
+        lock (_gate)
         {
-            List<PrometheusMetricFamily> families = PrometheusMetricFamily.Group(metrics, guard.MaxSeriesPerMetric);
-            var exposition = new PrometheusExposition(families, ResourceAttributes(), guard.Observe(families), guard.MaxSeriesPerMetric);
+            var families = PrometheusMetricFamily.Group(metrics, _guard.MaxSeriesPerMetric);
+            var exposition = new PrometheusExposition(families, ResourceAttributes(), _guard.Observe(families), _guard.MaxSeriesPerMetric);
             return new PrometheusScrapeSnapshot(Render(exposition, PrometheusFormat.Text), Render(exposition, PrometheusFormat.OpenMetrics));
         }
     }
 
     private byte[] Render(PrometheusExposition exposition, PrometheusFormat format)
     {
-        buffer.Clear();
-        PrometheusTextSerializer.Write(buffer, exposition, format);
-        return PrometheusTextSerializer.ToUtf8(buffer);
+        _buffer.Clear();
+        PrometheusTextSerializer.Write(_buffer, exposition, format);
+        return PrometheusTextSerializer.ToUtf8(_buffer);
     }
 
     // The resource is fixed once the provider is built; read it on the first collection that has one.
     private IReadOnlyList<KeyValuePair<string, object>> ResourceAttributes()
     {
-        if (resourceAttributes is not null)
+        if (_resourceAttributes is not null)
         {
-            return resourceAttributes;
+            return _resourceAttributes;
         }
 
         if (ParentProvider is null)
@@ -71,7 +71,7 @@ internal sealed class PrometheusPullExporter : BaseExporter<Metric>
             return [];
         }
 
-        resourceAttributes = [.. ParentProvider.GetResource().Attributes];
-        return resourceAttributes;
+        _resourceAttributes = [.. ParentProvider.GetResource().Attributes];
+        return _resourceAttributes;
     }
 }

@@ -8,7 +8,7 @@ namespace AiProfiler.Exporters.Prometheus.Collection;
 /// </summary>
 internal sealed class PrometheusPullMetricReader : BaseExportingMetricReader
 {
-    private readonly PrometheusPullExporter pullExporter;
+    private readonly PrometheusPullExporter _pullExporter;
 
     public PrometheusPullMetricReader(PrometheusExporterOptions options, TimeProvider timeProvider)
         : this(new PrometheusPullExporter(new PrometheusSeriesGuard(options.MaxSeriesPerMetric, timeProvider)), options, timeProvider)
@@ -18,7 +18,7 @@ internal sealed class PrometheusPullMetricReader : BaseExportingMetricReader
     private PrometheusPullMetricReader(PrometheusPullExporter exporter, PrometheusExporterOptions options, TimeProvider timeProvider)
         : base(exporter)
     {
-        pullExporter = exporter;
+        _pullExporter = exporter;
         TemporalityPreference = MetricReaderTemporalityPreference.Cumulative;
         Cache = new PrometheusScrapeCache(CollectSnapshot, TimeSpan.FromMilliseconds(options.ScrapeResponseCacheMilliseconds), timeProvider);
     }
@@ -28,13 +28,13 @@ internal sealed class PrometheusPullMetricReader : BaseExportingMetricReader
 
     private PrometheusScrapeSnapshot CollectSnapshot()
     {
-        pullExporter.TakeLatest();
+        _pullExporter.TakeLatest();
         if (!Collect())
         {
             throw new InvalidOperationException("The MeterProvider did not collect: it is not built yet, or it has been disposed.");
         }
 
         // The SDK skips the export when no instrument is enabled; the scrape still gets target_info.
-        return pullExporter.TakeLatest() ?? pullExporter.Serialize([]);
+        return _pullExporter.TakeLatest() ?? _pullExporter.Serialize([]);
     }
 }

@@ -9,37 +9,37 @@ namespace AiProfiler.Exporters.Prometheus.Collection;
 /// </summary>
 internal sealed class PrometheusScrapeCache
 {
-    private readonly Func<PrometheusScrapeSnapshot> collect;
-    private readonly TimeSpan cacheDuration;
-    private readonly TimeProvider timeProvider;
-    private readonly Lock gate = new();
-    private Task<PrometheusScrapeSnapshot>? cached;
-    private long cachedAt;
-    private Task<PrometheusScrapeSnapshot>? inFlight;
+    private readonly Func<PrometheusScrapeSnapshot> _collect;
+    private readonly TimeSpan _cacheDuration;
+    private readonly TimeProvider _timeProvider;
+    private readonly Lock _gate = new();
+    private Task<PrometheusScrapeSnapshot>? _cached;
+    private long _cachedAt;
+    private Task<PrometheusScrapeSnapshot>? _inFlight;
 
     public PrometheusScrapeCache(Func<PrometheusScrapeSnapshot> collect, TimeSpan cacheDuration, TimeProvider timeProvider)
     {
-        this.collect = collect;
-        this.cacheDuration = cacheDuration;
-        this.timeProvider = timeProvider;
+        _collect = collect;
+        _cacheDuration = cacheDuration;
+        _timeProvider = timeProvider;
     }
 
     /// <summary>The latest snapshot if it is fresh, else the one the running (or a new) collection produces.</summary>
     public Task<PrometheusScrapeSnapshot> GetSnapshotAsync()
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (cached is not null)
+            if (_cached is not null)
             {
-                TimeSpan age = timeProvider.GetElapsedTime(cachedAt);
-                if (age < cacheDuration || (inFlight is not null && age < cacheDuration * 2))
+                var age = _timeProvider.GetElapsedTime(_cachedAt);
+                if (age < _cacheDuration || (_inFlight is not null && age < _cacheDuration * 2))
                 {
-                    return cached;
+                    return _cached;
                 }
             }
 
             // Collection blocks on instrument callbacks; keep it off the request's thread.
-            return inFlight ??= Task.Run(CollectAndRemember);
+            return _inFlight ??= Task.Run(CollectAndRemember);
         }
     }
 
@@ -47,22 +47,22 @@ internal sealed class PrometheusScrapeCache
     {
         try
         {
-            PrometheusScrapeSnapshot snapshot = collect();
-            lock (gate)
+            var snapshot = _collect();
+            lock (_gate)
             {
                 // Kept as a completed task, so a cache hit allocates nothing.
-                cached = Task.FromResult(snapshot);
-                cachedAt = timeProvider.GetTimestamp();
-                inFlight = null;
+                _cached = Task.FromResult(snapshot);
+                _cachedAt = _timeProvider.GetTimestamp();
+                _inFlight = null;
             }
 
             return snapshot;
         }
         catch
         {
-            lock (gate)
+            lock (_gate)
             {
-                inFlight = null;
+                _inFlight = null;
             }
 
             throw;

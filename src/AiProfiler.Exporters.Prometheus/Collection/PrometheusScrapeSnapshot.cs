@@ -9,26 +9,26 @@ namespace AiProfiler.Exporters.Prometheus.Collection;
 /// </summary>
 internal sealed class PrometheusScrapeSnapshot
 {
-    private readonly byte[] text;
-    private readonly byte[] openMetrics;
-    private readonly Lazy<byte[]> gzipText;
-    private readonly Lazy<byte[]> gzipOpenMetrics;
+    private readonly byte[] _text;
+    private readonly byte[] _openMetrics;
+    private readonly Lazy<byte[]> _gzipText;
+    private readonly Lazy<byte[]> _gzipOpenMetrics;
 
     public PrometheusScrapeSnapshot(byte[] text, byte[] openMetrics)
     {
-        this.text = text;
-        this.openMetrics = openMetrics;
-        gzipText = new Lazy<byte[]>(() => Gzip(text), LazyThreadSafetyMode.ExecutionAndPublication);
-        gzipOpenMetrics = new Lazy<byte[]>(() => Gzip(openMetrics), LazyThreadSafetyMode.ExecutionAndPublication);
+        _text = text;
+        _openMetrics = openMetrics;
+        _gzipText = new Lazy<byte[]>(() => Gzip(_text), LazyThreadSafetyMode.ExecutionAndPublication);
+        _gzipOpenMetrics = new Lazy<byte[]>(() => Gzip(_openMetrics), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The response body for a format, gzip-compressed when asked.</summary>
     public byte[] Body(PrometheusFormat format, bool gzip) => (format, gzip) switch
     {
-        (PrometheusFormat.OpenMetrics, true) => gzipOpenMetrics.Value,
-        (PrometheusFormat.OpenMetrics, false) => openMetrics,
-        (_, true) => gzipText.Value,
-        _ => text,
+        (PrometheusFormat.OpenMetrics, true) => _gzipOpenMetrics.Value,
+        (PrometheusFormat.OpenMetrics, false) => _openMetrics,
+        (_, true) => _gzipText.Value,
+        _ => _text,
     };
 
     private static byte[] Gzip(byte[] body)

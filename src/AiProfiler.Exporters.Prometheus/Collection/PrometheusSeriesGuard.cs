@@ -9,44 +9,44 @@ namespace AiProfiler.Exporters.Prometheus.Collection;
 /// </summary>
 internal sealed class PrometheusSeriesGuard
 {
-    private readonly int maxSeriesPerMetric;
-    private readonly TimeProvider timeProvider;
-    private readonly Dictionary<string, DroppedSeries> dropped = new(StringComparer.Ordinal);
-    private readonly Lock gate = new();
+    private readonly int _maxSeriesPerMetric;
+    private readonly TimeProvider _timeProvider;
+    private readonly Dictionary<string, DroppedSeries> _dropped = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
 
     public PrometheusSeriesGuard(int maxSeriesPerMetric, TimeProvider timeProvider)
     {
-        this.maxSeriesPerMetric = maxSeriesPerMetric;
-        this.timeProvider = timeProvider;
+        _maxSeriesPerMetric = maxSeriesPerMetric;
+        _timeProvider = timeProvider;
     }
 
-    public int MaxSeriesPerMetric => maxSeriesPerMetric;
+    public int MaxSeriesPerMetric => _maxSeriesPerMetric;
 
     /// <summary>Records this collection's overflow and returns every family's dropped count so far.</summary>
     public IReadOnlyList<DroppedSeries> Observe(IReadOnlyList<PrometheusMetricFamily> families)
     {
-        lock (gate)
+        lock (_gate)
         {
-            foreach (PrometheusMetricFamily family in families)
+            foreach (var family in families)
             {
-                long over = family.SeriesCount - (long)maxSeriesPerMetric;
+                var over = family.SeriesCount - (long)_maxSeriesPerMetric;
                 if (over <= 0)
                 {
                     continue;
                 }
 
-                string name = family.Name.BaseName;
-                if (!dropped.TryGetValue(name, out DroppedSeries? entry))
+                var name = family.Name.BaseName;
+                if (!_dropped.TryGetValue(name, out var entry))
                 {
-                    dropped.Add(name, new DroppedSeries(name, over, timeProvider.GetUtcNow()));
+                    _dropped.Add(name, new DroppedSeries(name, over, _timeProvider.GetUtcNow()));
                 }
                 else if (over > entry.Count)
                 {
-                    dropped[name] = entry with { Count = over };
+                    _dropped[name] = entry with { Count = over };
                 }
             }
 
-            return [.. dropped.Values];
+            return [.. _dropped.Values];
         }
     }
 }

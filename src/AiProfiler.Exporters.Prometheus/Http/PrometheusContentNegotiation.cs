@@ -23,10 +23,10 @@ internal static class PrometheusContentNegotiation
 
         double openMetricsQuality = 0;
         double textQuality = 0;
-        bool openMetricsFirst = false;
-        foreach (string range in accept.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var openMetricsFirst = false;
+        foreach (var range in accept.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!TryParseRange(range, out string mediaType, out string? version, out double quality) || quality <= 0)
+            if (!TryParseRange(range, out var mediaType, out var version, out var quality) || quality <= 0)
             {
                 continue;
             }
@@ -46,7 +46,7 @@ internal static class PrometheusContentNegotiation
             }
         }
 
-        bool openMetrics = openMetricsQuality > textQuality || (openMetricsQuality > 0 && openMetricsQuality == textQuality && openMetricsFirst);
+        var openMetrics = openMetricsQuality > textQuality || (openMetricsQuality > 0 && openMetricsQuality == textQuality && openMetricsFirst);
         return openMetrics ? PrometheusFormat.OpenMetrics : PrometheusFormat.Text;
     }
 
@@ -58,9 +58,9 @@ internal static class PrometheusContentNegotiation
             return false;
         }
 
-        foreach (string coding in acceptEncoding.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var coding in acceptEncoding.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (TryParseRange(coding, out string name, out _, out double quality) && quality > 0 && name is "gzip" or "*")
+            if (TryParseRange(coding, out var name, out _, out var quality) && quality > 0 && name is "gzip" or "*")
             {
                 return true;
             }
@@ -73,14 +73,14 @@ internal static class PrometheusContentNegotiation
     {
         version = null;
         quality = 1;
-        string[] parts = range.Split(';', StringSplitOptions.TrimEntries);
+        var parts = range.Split(';', StringSplitOptions.TrimEntries);
         value = parts[0].ToLowerInvariant();
         if (value.Length == 0)
         {
             return false;
         }
 
-        for (int i = 1; i < parts.Length; i++)
+        for (var i = 1; i < parts.Length; i++)
         {
             if (parts[i].Length == 0)
             {
@@ -88,14 +88,14 @@ internal static class PrometheusContentNegotiation
             }
 
             // A parameter without a value makes the whole range unreadable: skip it rather than guess.
-            int equals = parts[i].IndexOf('=', StringComparison.Ordinal);
+            var equals = parts[i].IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0)
             {
                 return false;
             }
 
-            string key = parts[i][..equals].Trim().ToLowerInvariant();
-            string parameter = parts[i][(equals + 1)..].Trim().Trim('"');
+            var key = parts[i][..equals].Trim().ToLowerInvariant();
+            var parameter = parts[i][(equals + 1)..].Trim().Trim('"');
             if (key == "q")
             {
                 if (!double.TryParse(parameter, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out quality) || quality > 1)

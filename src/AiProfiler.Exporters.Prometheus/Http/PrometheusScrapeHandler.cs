@@ -10,15 +10,15 @@ internal static class PrometheusScrapeHandler
 {
     public static async Task HandleAsync(HttpContext context, PrometheusPullMetricReader reader)
     {
-        HttpRequest request = context.Request;
-        HttpResponse response = context.Response;
-        PrometheusFormat format = PrometheusContentNegotiation.SelectFormat(request.Headers.Accept.ToString());
-        bool gzip = PrometheusContentNegotiation.AcceptsGzip(request.Headers.AcceptEncoding.ToString());
+        var request = context.Request;
+        var response = context.Response;
+        var format = PrometheusContentNegotiation.SelectFormat(request.Headers.Accept.ToString());
+        var gzip = PrometheusContentNegotiation.AcceptsGzip(request.Headers.AcceptEncoding.ToString());
 
         PrometheusScrapeSnapshot snapshot;
         try
         {
-            Task<PrometheusScrapeSnapshot> pending = reader.Cache.GetSnapshotAsync();
+            var pending = reader.Cache.GetSnapshotAsync();
             snapshot = pending.IsCompletedSuccessfully ? pending.Result : await pending.WaitAsync(context.RequestAborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -33,7 +33,7 @@ internal static class PrometheusScrapeHandler
             return;
         }
 
-        byte[] body = snapshot.Body(format, gzip);
+        var body = snapshot.Body(format, gzip);
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = format == PrometheusFormat.OpenMetrics ? PrometheusTextSerializer.OpenMetricsContentType : PrometheusTextSerializer.TextContentType;
         response.Headers[HeaderNames.Vary] = "Accept, Accept-Encoding";

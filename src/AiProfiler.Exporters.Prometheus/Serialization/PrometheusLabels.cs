@@ -23,7 +23,7 @@ internal static class PrometheusLabels
         }
 
         var list = new List<KeyValuePair<string, object?>>(tags.Count);
-        foreach (KeyValuePair<string, object?> tag in tags)
+        foreach (var tag in tags)
         {
             list.Add(tag);
         }
@@ -38,11 +38,11 @@ internal static class PrometheusLabels
     public static string Format(List<KeyValuePair<string, object?>> tags)
     {
         var labels = new List<(string Name, string Key, string Value)>(tags.Count);
-        bool collision = false;
-        foreach (KeyValuePair<string, object?> tag in tags)
+        var collision = false;
+        foreach (var tag in tags)
         {
-            string name = LabelName(tag.Key);
-            foreach ((string Name, string Key, string Value) existing in labels)
+            var name = LabelName(tag.Key);
+            foreach (var existing in labels)
             {
                 collision |= existing.Name == name;
             }
@@ -56,7 +56,7 @@ internal static class PrometheusLabels
         }
 
         var builder = new StringBuilder();
-        foreach ((string Name, string Key, string Value) label in labels)
+        foreach (var label in labels)
         {
             if (builder.Length > 0)
             {
@@ -74,9 +74,9 @@ internal static class PrometheusLabels
     private static List<(string Name, string Key, string Value)> MergeCollisions(List<(string Name, string Key, string Value)> labels)
     {
         var merged = new List<(string Name, string Key, string Value)>(labels.Count);
-        foreach (IGrouping<string, (string Name, string Key, string Value)> group in labels.GroupBy(l => l.Name, StringComparer.Ordinal))
+        foreach (var group in labels.GroupBy(l => l.Name, StringComparer.Ordinal))
         {
-            string value = string.Join(';', group.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Value));
+            var value = string.Join(';', group.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Value));
             merged.Add((group.Key, group.First().Key, value));
         }
 
@@ -85,7 +85,7 @@ internal static class PrometheusLabels
 
     private static string LabelName(string key)
     {
-        if (LabelNames.TryGetValue(key, out string? name))
+        if (LabelNames.TryGetValue(key, out var name))
         {
             return name;
         }
@@ -121,7 +121,7 @@ internal static class PrometheusLabels
             return;
         }
 
-        foreach (char c in text)
+        foreach (var c in text)
         {
             switch (c)
             {

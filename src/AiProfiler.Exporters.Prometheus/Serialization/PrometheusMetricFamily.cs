@@ -40,14 +40,14 @@ internal sealed class PrometheusMetricFamily
     {
         var families = new List<PrometheusMetricFamily>();
         var byName = new Dictionary<string, PrometheusMetricFamily>(StringComparer.Ordinal);
-        foreach (Metric metric in metrics)
+        foreach (var metric in metrics)
         {
             if (NameOf(metric) is not { } name)
             {
                 continue;
             }
 
-            if (!byName.TryGetValue(name.BaseName, out PrometheusMetricFamily? family))
+            if (!byName.TryGetValue(name.BaseName, out var family))
             {
                 family = new PrometheusMetricFamily(name, NullIfEmpty(metric.Description));
                 byName.Add(name.BaseName, family);
@@ -60,7 +60,7 @@ internal sealed class PrometheusMetricFamily
 
             family.Help ??= NullIfEmpty(metric.Description);
             family.Metrics.Add(metric);
-            foreach (ref readonly MetricPoint point in metric.GetMetricPoints())
+            foreach (ref readonly var point in metric.GetMetricPoints())
             {
                 if (family.SeriesCount++ < maxSeriesPerMetric)
                 {

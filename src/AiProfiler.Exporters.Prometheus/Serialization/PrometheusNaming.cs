@@ -67,13 +67,13 @@ internal static class PrometheusNaming
             return null;
         }
 
-        string name = SanitizeMetricName(instrumentName);
+        var name = SanitizeMetricName(instrumentName);
         if (kind == PrometheusMetricKind.Counter && name.EndsWith(TotalSuffix, StringComparison.Ordinal) && name.Length > TotalSuffix.Length)
         {
             name = name[..^TotalSuffix.Length];
         }
 
-        string? unitWord = UnitWord(unit, isGauge: type is MetricType.LongGauge or MetricType.DoubleGauge);
+        var unitWord = UnitWord(unit, isGauge: type is MetricType.LongGauge or MetricType.DoubleGauge);
         if (unitWord is not null && !name.EndsWith("_" + unitWord, StringComparison.Ordinal) && name != unitWord)
         {
             name = name + "_" + unitWord;
@@ -107,7 +107,7 @@ internal static class PrometheusNaming
             return null;
         }
 
-        string bare = RemoveAnnotations(unit).Trim();
+        var bare = RemoveAnnotations(unit).Trim();
         if (bare.Length == 0)
         {
             return null;
@@ -118,16 +118,16 @@ internal static class PrometheusNaming
             return isGauge ? "ratio" : null;
         }
 
-        int slash = bare.IndexOf('/', StringComparison.Ordinal);
+        var slash = bare.IndexOf('/', StringComparison.Ordinal);
         if (slash < 0)
         {
             return Word(bare, UnitWords);
         }
 
-        string numerator = bare[..slash].Trim();
-        string denominator = bare[(slash + 1)..].Trim();
-        string? perWord = Word(denominator, PerUnitWords) ?? Word(denominator, UnitWords);
-        string? numeratorWord = numerator is "" or "1" ? null : Word(numerator, UnitWords);
+        var numerator = bare[..slash].Trim();
+        var denominator = bare[(slash + 1)..].Trim();
+        var perWord = Word(denominator, PerUnitWords) ?? Word(denominator, UnitWords);
+        var numeratorWord = numerator is "" or "1" ? null : Word(numerator, UnitWords);
         if (perWord is null)
         {
             return numeratorWord;
@@ -148,9 +148,9 @@ internal static class PrometheusNaming
         }
 
         var builder = new StringBuilder(name.Length + 1);
-        foreach (char c in name)
+        foreach (var c in name)
         {
-            char mapped = IsNameChar(c) ? c : '_';
+            var mapped = IsNameChar(c) ? c : '_';
             if (mapped == '_' && builder.Length > 0 && builder[^1] == '_')
             {
                 continue;
@@ -179,7 +179,7 @@ internal static class PrometheusNaming
         }
 
         var builder = new StringBuilder(key.Length + 4);
-        foreach (char c in key)
+        foreach (var c in key)
         {
             builder.Append(IsNameChar(c) ? c : '_');
         }
@@ -199,12 +199,12 @@ internal static class PrometheusNaming
             return null;
         }
 
-        if (words.TryGetValue(unit, out string? word))
+        if (words.TryGetValue(unit, out var word))
         {
             return word;
         }
 
-        string sanitized = SanitizeMetricName(unit).Trim('_');
+        var sanitized = SanitizeMetricName(unit).Trim('_');
         return sanitized.Length == 0 ? null : sanitized;
     }
 
@@ -216,8 +216,8 @@ internal static class PrometheusNaming
         }
 
         var builder = new StringBuilder(unit.Length);
-        int depth = 0;
-        foreach (char c in unit)
+        var depth = 0;
+        foreach (var c in unit)
         {
             if (c == '{')
             {
@@ -243,7 +243,7 @@ internal static class PrometheusNaming
             return false;
         }
 
-        foreach (char c in name)
+        foreach (var c in name)
         {
             if (!IsNameChar(c))
             {

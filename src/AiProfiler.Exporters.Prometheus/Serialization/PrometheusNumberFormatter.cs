@@ -33,7 +33,7 @@ internal static class PrometheusNumberFormatter
         }
 
         Span<char> buffer = stackalloc char[40];
-        int length = FormatFinite(value, buffer);
+        var length = FormatFinite(value, buffer);
         output.Append(buffer[..length]);
 
         // OpenMetrics' canonical numbers mark a float as a float: 5.0, not 5.
@@ -47,7 +47,7 @@ internal static class PrometheusNumberFormatter
     public static void AppendLong(StringBuilder output, long value)
     {
         Span<char> buffer = stackalloc char[24];
-        value.TryFormat(buffer, out int written, provider: CultureInfo.InvariantCulture);
+        value.TryFormat(buffer, out var written, provider: CultureInfo.InvariantCulture);
         output.Append(buffer[..written]);
     }
 
@@ -67,7 +67,7 @@ internal static class PrometheusNumberFormatter
             return 1;
         }
 
-        int at = 0;
+        var at = 0;
         if (value < 0)
         {
             output[at++] = '-';
@@ -76,18 +76,18 @@ internal static class PrometheusNumberFormatter
 
         // .NET's "R" gives the shortest round-trip digits; only their layout differs from Go's, so re-lay them out.
         Span<char> text = stackalloc char[32];
-        value.TryFormat(text, out int length, "R", CultureInfo.InvariantCulture);
+        value.TryFormat(text, out var length, "R", CultureInfo.InvariantCulture);
         text = text[..length];
 
-        int exponentAt = text.IndexOf('E');
-        int exponent = exponentAt < 0 ? 0 : int.Parse(text[(exponentAt + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        var exponentAt = text.IndexOf('E');
+        var exponent = exponentAt < 0 ? 0 : int.Parse(text[(exponentAt + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
         ReadOnlySpan<char> mantissa = exponentAt < 0 ? text : text[..exponentAt];
 
         Span<char> digits = stackalloc char[32];
-        int digitCount = 0;
-        int pointAt = mantissa.IndexOf('.');
-        int integerDigits = pointAt < 0 ? mantissa.Length : pointAt;
-        foreach (char c in mantissa)
+        var digitCount = 0;
+        var pointAt = mantissa.IndexOf('.');
+        var integerDigits = pointAt < 0 ? mantissa.Length : pointAt;
+        foreach (var c in mantissa)
         {
             if (c != '.')
             {
@@ -96,22 +96,22 @@ internal static class PrometheusNumberFormatter
         }
 
         // decimalPoint: how many digits stand before the decimal point once the exponent is applied.
-        int decimalPoint = integerDigits + exponent;
-        int first = 0;
+        var decimalPoint = integerDigits + exponent;
+        var first = 0;
         while (first < digitCount - 1 && digits[first] == '0')
         {
             first++;
             decimalPoint--;
         }
 
-        int last = digitCount;
+        var last = digitCount;
         while (last > first + 1 && digits[last - 1] == '0')
         {
             last--;
         }
 
         ReadOnlySpan<char> significant = digits[first..last];
-        int decimalExponent = decimalPoint - 1;
+        var decimalExponent = decimalPoint - 1;
         if (decimalExponent < -4 || decimalExponent >= 6)
         {
             output[at++] = significant[0];
@@ -123,13 +123,13 @@ internal static class PrometheusNumberFormatter
 
             output[at++] = 'e';
             output[at++] = decimalExponent < 0 ? '-' : '+';
-            int magnitude = Math.Abs(decimalExponent);
+            var magnitude = Math.Abs(decimalExponent);
             if (magnitude < 10)
             {
                 output[at++] = '0';
             }
 
-            magnitude.TryFormat(output[at..], out int written, provider: CultureInfo.InvariantCulture);
+            magnitude.TryFormat(output[at..], out var written, provider: CultureInfo.InvariantCulture);
             return at + written;
         }
 

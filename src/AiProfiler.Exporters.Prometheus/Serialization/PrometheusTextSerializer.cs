@@ -27,7 +27,7 @@ internal static class PrometheusTextSerializer
     public static void Write(StringBuilder output, PrometheusExposition exposition, PrometheusFormat format)
     {
         WriteTargetInfo(output, exposition.ResourceAttributes, format);
-        foreach (PrometheusMetricFamily family in exposition.Families)
+        foreach (var family in exposition.Families)
         {
             WriteFamily(output, family, exposition.MaxSeriesPerMetric, format);
         }
@@ -42,15 +42,15 @@ internal static class PrometheusTextSerializer
     /// <summary>Encodes the written text as UTF-8 without an intermediate string.</summary>
     public static byte[] ToUtf8(StringBuilder text)
     {
-        int length = 0;
-        foreach (ReadOnlyMemory<char> chunk in text.GetChunks())
+        var length = 0;
+        foreach (var chunk in text.GetChunks())
         {
             length += Encoding.UTF8.GetByteCount(chunk.Span);
         }
 
-        byte[] bytes = new byte[length];
-        int at = 0;
-        foreach (ReadOnlyMemory<char> chunk in text.GetChunks())
+        var bytes = new byte[length];
+        var at = 0;
+        foreach (var chunk in text.GetChunks())
         {
             at += Encoding.UTF8.GetBytes(chunk.Span, bytes.AsSpan(at));
         }
@@ -65,9 +65,9 @@ internal static class PrometheusTextSerializer
             return;
         }
 
-        PrometheusMetricName name = family.Name;
-        string familyName = name.FamilyName(format);
-        string type = name.Kind switch
+        var name = family.Name;
+        var familyName = name.FamilyName(format);
+        var type = name.Kind switch
         {
             PrometheusMetricKind.Counter => "counter",
             PrometheusMetricKind.Histogram => "histogram",
@@ -79,17 +79,17 @@ internal static class PrometheusTextSerializer
             output.Append("# UNIT ").Append(familyName).Append(' ').Append(name.UnitWord).Append('\n');
         }
 
-        int written = 0;
-        foreach (Metric metric in family.Metrics)
+        var written = 0;
+        foreach (var metric in family.Metrics)
         {
-            foreach (ref readonly MetricPoint point in metric.GetMetricPoints())
+            foreach (ref readonly var point in metric.GetMetricPoints())
             {
                 if (written == maxSeries)
                 {
                     return;
                 }
 
-                string labels = family.SeriesLabels[written++];
+                var labels = family.SeriesLabels[written++];
                 switch (name.Kind)
                 {
                     case PrometheusMetricKind.Counter:
@@ -146,9 +146,9 @@ internal static class PrometheusTextSerializer
 
     private static void WriteHistogramPoint(StringBuilder output, PrometheusMetricName name, in MetricPoint point, string labels, PrometheusFormat format)
     {
-        string bucketName = name.BaseName + "_bucket";
+        var bucketName = name.BaseName + "_bucket";
         long cumulative = 0;
-        foreach (HistogramBucket bucket in point.GetHistogramBuckets())
+        foreach (var bucket in point.GetHistogramBuckets())
         {
             cumulative += bucket.BucketCount;
             StartSample(output, bucketName, labels, BucketBound(bucket.ExplicitBound, format));
@@ -195,7 +195,7 @@ internal static class PrometheusTextSerializer
         }
 
         var tags = new List<KeyValuePair<string, object?>>(attributes.Count);
-        foreach (KeyValuePair<string, object> attribute in attributes)
+        foreach (var attribute in attributes)
         {
             tags.Add(new KeyValuePair<string, object?>(attribute.Key, attribute.Value));
         }
@@ -213,11 +213,11 @@ internal static class PrometheusTextSerializer
 
         var name = new PrometheusMetricName(DroppedSeriesBaseName, PrometheusMetricKind.Counter, null);
         WriteMetadata(output, name.FamilyName(format), "counter", DroppedSeriesHelp, format);
-        foreach (DroppedSeries entry in dropped)
+        foreach (var entry in dropped)
         {
             var labels = new StringBuilder("metric=\"");
             PrometheusLabels.AppendEscaped(labels, entry.MetricName, escapeQuotes: true);
-            string labelText = labels.Append('"').ToString();
+            var labelText = labels.Append('"').ToString();
             StartSample(output, name.SampleName, labelText, null);
             PrometheusNumberFormatter.AppendLong(output, entry.Count);
             output.Append('\n');
@@ -261,7 +261,7 @@ internal static class PrometheusTextSerializer
 
     private static string BucketBound(double bound, PrometheusFormat format)
     {
-        if (BucketBounds.TryGetValue((bound, format), out string? text))
+        if (BucketBounds.TryGetValue((bound, format), out var text))
         {
             return text;
         }

@@ -133,7 +133,9 @@ internal sealed partial class SamplerHost : BackgroundService
                 {
                     reason = slot.Sampler.Start();
                 }
+#pragma warning disable CA1031 // A sampler (a plugin's, or a native library's) may throw anything; it is reported unavailable.
                 catch (Exception ex)
+#pragma warning restore CA1031
                 {
                     reason = $"start failed: {ex.GetType().Name}: {ex.Message}";
                 }
@@ -192,7 +194,9 @@ internal sealed partial class SamplerHost : BackgroundService
         {
             slot.Sampler.Collect(writer);
         }
+#pragma warning disable CA1031 // A failing Collect is logged and retried on its interval; telemetry keeps going.
         catch (Exception ex)
+#pragma warning restore CA1031
         {
             failure = ex;
         }

@@ -12,8 +12,8 @@ internal static class NvmlLibrary
     public const string ImportName = "aiprofiler-nvml";
 
     private static readonly Lock Gate = new();
-    private static nint s_handle;
-    private static bool s_resolverInstalled;
+    private static nint _handle;
+    private static bool _resolverInstalled;
 
     /// <summary>The names tried, in order: the driver installs the library on the loader path on Linux and in System32 or NVSMI on Windows.</summary>
     public static string[] DefaultCandidates =>
@@ -26,38 +26,38 @@ internal static class NvmlLibrary
     {
         lock (Gate)
         {
-            if (s_handle == 0)
+            if (_handle == 0)
             {
                 foreach (var candidate in candidates)
                 {
                     if (NativeLibrary.TryLoad(candidate, out var handle))
                     {
-                        s_handle = handle;
+                        _handle = handle;
                         break;
                     }
                 }
             }
 
-            if (s_handle == 0)
+            if (_handle == 0)
             {
                 reason = $"{candidates[0]} not found (no NVIDIA driver)";
                 return 0;
             }
 
-            if (!s_resolverInstalled)
+            if (!_resolverInstalled)
             {
                 // One resolver per assembly is allowed; it only answers for NVML's import name.
                 NativeLibrary.SetDllImportResolver(typeof(NvmlLibrary).Assembly, Resolve);
-                s_resolverInstalled = true;
+                _resolverInstalled = true;
             }
 
             reason = null;
-            return s_handle;
+            return _handle;
         }
     }
 
     public static bool HasExport(nint handle, string symbol) => NativeLibrary.TryGetExport(handle, symbol, out _);
 
     private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) =>
-        libraryName == ImportName ? s_handle : 0;
+        libraryName == ImportName ? _handle : 0;
 }

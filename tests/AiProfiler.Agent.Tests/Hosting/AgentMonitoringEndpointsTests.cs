@@ -28,13 +28,13 @@ public sealed class AgentMonitoringEndpointsTests : IDisposable
         using var agent = AgentProcess.Start(_config);
 
         Assert.Equal("ok\n", await agent.WaitForAsync("/healthz"));
-        string text = await agent.WaitForAsync("/metrics", body => body.Contains("aiprofiler_runs_total{", StringComparison.Ordinal));
+        var text = await agent.WaitForAsync("/metrics", body => body.Contains("aiprofiler_runs_total{", StringComparison.Ordinal));
         Assert.Equal("ready\n", await agent.WaitForAsync("/readyz"));
         using var http = new HttpClient { BaseAddress = agent.BaseAddress };
         using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
         request.Headers.TryAddWithoutValidation("Accept", PrometheusAccept);
-        using HttpResponseMessage response = await http.SendAsync(request);
-        string openMetrics = await response.Content.ReadAsStringAsync();
+        using var response = await http.SendAsync(request);
+        var openMetrics = await response.Content.ReadAsStringAsync();
 
         Assert.Contains("aiprofiler_run_duration_seconds_bucket{", text, StringComparison.Ordinal);
         Assert.Contains("aiprofiler_build_info{", text, StringComparison.Ordinal);
@@ -58,9 +58,9 @@ public sealed class AgentMonitoringEndpointsTests : IDisposable
             """);
         using var agent = AgentProcess.Start(_config);
         await agent.WaitForAsync("/metrics", body => body.Contains("aiprofiler_runs_total{", StringComparison.Ordinal));
-        string directory = Directory.CreateTempSubdirectory("aiprofiler-prometheus-").FullName;
-        int port = FreePort.Next();
-        string prometheusConfig = Path.Combine(directory, "prometheus.yml");
+        var directory = Directory.CreateTempSubdirectory("aiprofiler-prometheus-").FullName;
+        var port = FreePort.Next();
+        var prometheusConfig = Path.Combine(directory, "prometheus.yml");
         File.WriteAllText(prometheusConfig, $"""
             global:
               scrape_interval: 1s
@@ -71,7 +71,7 @@ public sealed class AgentMonitoringEndpointsTests : IDisposable
                   - targets: ['127.0.0.1:{agent.Port}']
             """);
         var info = new ProcessStartInfo(Prometheus) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in new[] { "--config.file=" + prometheusConfig, "--storage.tsdb.path=" + Path.Combine(directory, "data"), $"--web.listen-address=127.0.0.1:{port}", "--log.level=error" })
+        foreach (var argument in new[] { "--config.file=" + prometheusConfig, "--storage.tsdb.path=" + Path.Combine(directory, "data"), $"--web.listen-address=127.0.0.1:{port}", "--log.level=error" })
         {
             info.ArgumentList.Add(argument);
         }
@@ -85,9 +85,9 @@ public sealed class AgentMonitoringEndpointsTests : IDisposable
         try
         {
             // Prometheus starts scraping about 6 s after it starts; rate() needs two scrapes.
-            double? quantile = await PollScalarAsync(api, "histogram_quantile(0.9, sum by (le) (rate(aiprofiler_run_duration_seconds_bucket[30s])))", TimeSpan.FromSeconds(45));
-            double? created = await PollScalarAsync(api, "max(aiprofiler_runs_created)", TimeSpan.FromSeconds(5));
-            double? gemmFlops = await PollScalarAsync(api, "max(aiprofiler_run_flops_per_second{workload=\"gemm\",device=\"cpu\",impl=~\".+\"})", TimeSpan.FromSeconds(5));
+            var quantile = await PollScalarAsync(api, "histogram_quantile(0.9, sum by (le) (rate(aiprofiler_run_duration_seconds_bucket[30s])))", TimeSpan.FromSeconds(45));
+            var created = await PollScalarAsync(api, "max(aiprofiler_runs_created)", TimeSpan.FromSeconds(5));
+            var gemmFlops = await PollScalarAsync(api, "max(aiprofiler_run_flops_per_second{workload=\"gemm\",device=\"cpu\",impl=~\".+\"})", TimeSpan.FromSeconds(5));
 
             Assert.True(quantile is > 0 and < 10, $"no plausible p90 run duration from Prometheus (got {quantile}); agent log:\n{agent.Log}");
             Assert.True(created > 1e9, "Prometheus has no _created series, so it did not negotiate OpenMetrics.");
@@ -123,9 +123,9 @@ public sealed class AgentMonitoringEndpointsTests : IDisposable
         {
             try
             {
-                using JsonDocument json = JsonDocument.Parse(await api.GetStringAsync("/api/v1/query?query=" + Uri.EscapeDataString(query)));
-                JsonElement result = json.RootElement.GetProperty("data").GetProperty("result");
-                if (result.GetArrayLength() > 0 && double.TryParse(result[0].GetProperty("value")[1].GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value))
+                using var json = JsonDocument.Parse(await api.GetStringAsync("/api/v1/query?query=" + Uri.EscapeDataString(query)));
+                var result = json.RootElement.GetProperty("data").GetProperty("result");
+                if (result.GetArrayLength() > 0 && double.TryParse(result[0].GetProperty("value")[1].GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
                 {
                     return value;
                 }
@@ -149,10 +149,10 @@ public sealed class AgentMonitoringEndpointsTests : IDisposable
     /// </summary>
     private static async Task<(int ExitCode, string Output)> ParseOpenMetricsAsync(string openMetrics)
     {
-        string directory = Directory.CreateTempSubdirectory("aiprofiler-om-").FullName;
+        var directory = Directory.CreateTempSubdirectory("aiprofiler-om-").FullName;
         try
         {
-            string input = Path.Combine(directory, "metrics.om");
+            var input = Path.Combine(directory, "metrics.om");
             await File.WriteAllTextAsync(input, string.Concat(openMetrics.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.StartsWith('#') ? l + "\n" : l + " 1700000000\n")));
             return await RunAsync(Promtool, ["tsdb", "create-blocks-from", "openmetrics", input, Path.Combine(directory, "blocks")], null);
         }
@@ -165,15 +165,15 @@ public sealed class AgentMonitoringEndpointsTests : IDisposable
     private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] arguments, string? stdin)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in arguments)
+        foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
 
         using var process = Process.Start(info)!;
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        Task<string> output = process.StandardOutput.ReadToEndAsync(deadline.Token);
-        Task<string> error = process.StandardError.ReadToEndAsync(deadline.Token);
+        var output = process.StandardOutput.ReadToEndAsync(deadline.Token);
+        var error = process.StandardError.ReadToEndAsync(deadline.Token);
         if (stdin is not null)
         {
             await process.StandardInput.WriteAsync(stdin.AsMemory(), deadline.Token);

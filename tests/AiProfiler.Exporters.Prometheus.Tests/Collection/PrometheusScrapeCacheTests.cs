@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Time.Testing;
 using AiProfiler.Exporters.Prometheus.Collection;
 using AiProfiler.Exporters.Prometheus.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace AiProfiler.Exporters.Prometheus.Tests.Collection;
@@ -13,12 +13,12 @@ public sealed class PrometheusScrapeCacheTests
     public async Task GetSnapshotAsync_WithinCacheDuration_ReusesTheCollection()
     {
         var clock = new FakeTimeProvider();
-        int collections = 0;
+        var collections = 0;
         var cache = new PrometheusScrapeCache(() => NewSnapshot(Interlocked.Increment(ref collections)), CacheDuration, clock);
 
-        PrometheusScrapeSnapshot first = await cache.GetSnapshotAsync();
+        var first = await cache.GetSnapshotAsync();
         clock.Advance(TimeSpan.FromMilliseconds(249));
-        PrometheusScrapeSnapshot second = await cache.GetSnapshotAsync();
+        var second = await cache.GetSnapshotAsync();
 
         Assert.Same(first, second);
         Assert.Equal(1, collections);
@@ -28,12 +28,12 @@ public sealed class PrometheusScrapeCacheTests
     public async Task GetSnapshotAsync_AfterCacheDuration_CollectsAgain()
     {
         var clock = new FakeTimeProvider();
-        int collections = 0;
+        var collections = 0;
         var cache = new PrometheusScrapeCache(() => NewSnapshot(Interlocked.Increment(ref collections)), CacheDuration, clock);
 
-        PrometheusScrapeSnapshot first = await cache.GetSnapshotAsync();
+        var first = await cache.GetSnapshotAsync();
         clock.Advance(CacheDuration);
-        PrometheusScrapeSnapshot second = await cache.GetSnapshotAsync();
+        var second = await cache.GetSnapshotAsync();
 
         Assert.NotSame(first, second);
         Assert.Equal(2, collections);
@@ -43,7 +43,7 @@ public sealed class PrometheusScrapeCacheTests
     public async Task GetSnapshotAsync_ConcurrentScrapesDuringCollection_JoinOneCollection()
     {
         var clock = new FakeTimeProvider();
-        int collections = 0;
+        var collections = 0;
         using var release = new ManualResetEventSlim();
         var cache = new PrometheusScrapeCache(
             () =>
@@ -57,7 +57,7 @@ public sealed class PrometheusScrapeCacheTests
 
         Task<PrometheusScrapeSnapshot>[] scrapes = [.. Enumerable.Range(0, 8).Select(_ => cache.GetSnapshotAsync())];
         release.Set();
-        PrometheusScrapeSnapshot[] results = await Task.WhenAll(scrapes);
+        var results = await Task.WhenAll(scrapes);
 
         Assert.Equal(1, collections);
         Assert.All(results, r => Assert.Same(results[0], r));
@@ -67,23 +67,23 @@ public sealed class PrometheusScrapeCacheTests
     public async Task GetSnapshotAsync_SlightlyStaleDuringCollection_AnswersWithPreviousWithoutWaiting()
     {
         var clock = new FakeTimeProvider();
-        int collections = 0;
+        var collections = 0;
         using var release = new ManualResetEventSlim(initialState: true);
         var cache = new PrometheusScrapeCache(
             () =>
             {
-                int id = Interlocked.Increment(ref collections);
+                var id = Interlocked.Increment(ref collections);
                 release.Wait(TimeSpan.FromSeconds(30));
                 return NewSnapshot(id);
             },
             CacheDuration,
             clock);
-        PrometheusScrapeSnapshot previous = await cache.GetSnapshotAsync();
+        var previous = await cache.GetSnapshotAsync();
         release.Reset();
         clock.Advance(CacheDuration + TimeSpan.FromMilliseconds(100));
 
-        Task<PrometheusScrapeSnapshot> refreshing = cache.GetSnapshotAsync();
-        Task<PrometheusScrapeSnapshot> meanwhile = cache.GetSnapshotAsync();
+        var refreshing = cache.GetSnapshotAsync();
+        var meanwhile = cache.GetSnapshotAsync();
 
         Assert.True(meanwhile.IsCompletedSuccessfully);
         Assert.Same(previous, await meanwhile);
@@ -96,23 +96,23 @@ public sealed class PrometheusScrapeCacheTests
     public async Task GetSnapshotAsync_LongStaleDuringCollection_WaitsForTheFreshCollection()
     {
         var clock = new FakeTimeProvider();
-        int collections = 0;
+        var collections = 0;
         using var release = new ManualResetEventSlim(initialState: true);
         var cache = new PrometheusScrapeCache(
             () =>
             {
-                int id = Interlocked.Increment(ref collections);
+                var id = Interlocked.Increment(ref collections);
                 release.Wait(TimeSpan.FromSeconds(30));
                 return NewSnapshot(id);
             },
             CacheDuration,
             clock);
-        PrometheusScrapeSnapshot previous = await cache.GetSnapshotAsync();
+        var previous = await cache.GetSnapshotAsync();
         release.Reset();
         clock.Advance(TimeSpan.FromSeconds(15));
 
-        Task<PrometheusScrapeSnapshot> refreshing = cache.GetSnapshotAsync();
-        Task<PrometheusScrapeSnapshot> meanwhile = cache.GetSnapshotAsync();
+        var refreshing = cache.GetSnapshotAsync();
+        var meanwhile = cache.GetSnapshotAsync();
         release.Set();
 
         Assert.Same(await refreshing, await meanwhile);
@@ -124,14 +124,14 @@ public sealed class PrometheusScrapeCacheTests
     public async Task GetSnapshotAsync_CollectionFails_NextScrapeTriesAgain()
     {
         var clock = new FakeTimeProvider();
-        int calls = 0;
+        var calls = 0;
         var cache = new PrometheusScrapeCache(
             () => Interlocked.Increment(ref calls) == 1 ? throw new InvalidOperationException("first fails") : NewSnapshot(calls),
             CacheDuration,
             clock);
 
         await Assert.ThrowsAsync<InvalidOperationException>(cache.GetSnapshotAsync);
-        PrometheusScrapeSnapshot snapshot = await cache.GetSnapshotAsync();
+        var snapshot = await cache.GetSnapshotAsync();
 
         Assert.NotNull(snapshot);
         Assert.Equal(2, calls);

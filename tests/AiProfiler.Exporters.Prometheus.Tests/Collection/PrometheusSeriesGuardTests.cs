@@ -11,19 +11,19 @@ public sealed class PrometheusSeriesGuardTests
     public async Task Observe_MetricOverLimit_ShowsLimitAndCountsDistinctDroppedSeries()
     {
         using var harness = new MeterHarness(options: new PrometheusExporterOptions { ScrapeResponseCacheMilliseconds = 0, MaxSeriesPerMetric = 3 });
-        Counter<long> requests = harness.Meter.CreateCounter<long>("test_guarded", description: "Guarded.");
-        Counter<long> small = harness.Meter.CreateCounter<long>("test_small", description: "Under the limit.");
-        for (int i = 0; i < 5; i++)
+        var requests = harness.Meter.CreateCounter<long>("test_guarded", description: "Guarded.");
+        var small = harness.Meter.CreateCounter<long>("test_small", description: "Under the limit.");
+        for (var i = 0; i < 5; i++)
         {
             requests.Add(1, new KeyValuePair<string, object?>("id", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
         small.Add(1);
 
-        string first = await harness.ScrapeAsync(PrometheusFormat.Text);
-        string again = await harness.ScrapeAsync(PrometheusFormat.Text);
+        var first = await harness.ScrapeAsync(PrometheusFormat.Text);
+        var again = await harness.ScrapeAsync(PrometheusFormat.Text);
         requests.Add(1, new KeyValuePair<string, object?>("id", "5"));
-        string afterNewSeries = await harness.ScrapeAsync(PrometheusFormat.Text);
+        var afterNewSeries = await harness.ScrapeAsync(PrometheusFormat.Text);
 
         Assert.Equal(3, first.Split('\n').Count(l => l.StartsWith("test_guarded_total{", StringComparison.Ordinal)));
         Assert.Contains("test_small_total 1\n", first, StringComparison.Ordinal);
@@ -40,7 +40,7 @@ public sealed class PrometheusSeriesGuardTests
         using var harness = new MeterHarness();
         harness.Meter.CreateCounter<long>("test_quiet", description: "Quiet.").Add(1);
 
-        string text = await harness.ScrapeAsync(PrometheusFormat.Text);
+        var text = await harness.ScrapeAsync(PrometheusFormat.Text);
 
         Assert.DoesNotContain("aiprofiler_metrics_dropped_series", text, StringComparison.Ordinal);
     }
@@ -49,11 +49,11 @@ public sealed class PrometheusSeriesGuardTests
     public async Task Observe_HistogramOverLimit_DropsWholeSeriesWithAllTheirBuckets()
     {
         using var harness = new MeterHarness(options: new PrometheusExporterOptions { ScrapeResponseCacheMilliseconds = 0, MaxSeriesPerMetric = 1 });
-        Histogram<double> duration = harness.Meter.CreateHistogram<double>("test_guarded_duration", "s", "Guarded histogram.");
+        var duration = harness.Meter.CreateHistogram<double>("test_guarded_duration", "s", "Guarded histogram.");
         duration.Record(0.1, new KeyValuePair<string, object?>("device", "a"));
         duration.Record(0.2, new KeyValuePair<string, object?>("device", "b"));
 
-        string openMetrics = await harness.ScrapeAsync(PrometheusFormat.OpenMetrics);
+        var openMetrics = await harness.ScrapeAsync(PrometheusFormat.OpenMetrics);
 
         Assert.Contains("test_guarded_duration_seconds_count{device=\"a\"} 1\n", openMetrics, StringComparison.Ordinal);
         Assert.DoesNotContain("device=\"b\"", openMetrics, StringComparison.Ordinal);

@@ -11,21 +11,21 @@ namespace AiProfiler.Exporters.Prometheus.Tests.Http;
 public sealed class PrometheusScrapingEndpointTests : IAsyncLifetime
 {
     private const string PrometheusAccept = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
-    private MetricsTestServer server = null!;
+    private MetricsTestServer _server = null!;
 
     public async ValueTask InitializeAsync()
     {
-        server = await MetricsTestServer.StartAsync(metrics => metrics.AddRunDurationBuckets(TestInstruments.RunDuration));
-        TestInstruments.Register(server.Meter);
+        _server = await MetricsTestServer.StartAsync(metrics => metrics.AddRunDurationBuckets(TestInstruments.RunDuration));
+        TestInstruments.Register(_server.Meter);
     }
 
-    public async ValueTask DisposeAsync() => await server.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task Scrape_PrometheusAcceptHeader_ServesOpenMetrics()
     {
-        using HttpResponseMessage response = await ScrapeAsync(PrometheusAccept);
-        string body = await response.Content.ReadAsStringAsync();
+        using var response = await ScrapeAsync(PrometheusAccept);
+        var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/openmetrics-text; version=1.0.0; charset=utf-8", response.Content.Headers.ContentType?.ToString());
@@ -36,8 +36,8 @@ public sealed class PrometheusScrapingEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Scrape_NoAcceptHeader_ServesText()
     {
-        using HttpResponseMessage response = await ScrapeAsync(null);
-        string body = await response.Content.ReadAsStringAsync();
+        using var response = await ScrapeAsync(null);
+        var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
@@ -54,7 +54,7 @@ public sealed class PrometheusScrapingEndpointTests : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
         request.Headers.TryAddWithoutValidation("Accept", accept);
-        using HttpResponseMessage response = await server.Client.SendAsync(request);
+        using var response = await _server.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
@@ -64,15 +64,15 @@ public sealed class PrometheusScrapingEndpointTests : IAsyncLifetime
     public async Task Scrape_GzipAccepted_ServesGzipOfTheSameBody()
     {
         using var plainRequest = new HttpRequestMessage(HttpMethod.Get, "/metrics");
-        using HttpResponseMessage plain = await server.Client.SendAsync(plainRequest);
+        using var plain = await _server.Client.SendAsync(plainRequest);
         using var gzipRequest = new HttpRequestMessage(HttpMethod.Get, "/metrics");
         gzipRequest.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
-        using HttpResponseMessage compressed = await server.Client.SendAsync(gzipRequest);
+        using var compressed = await _server.Client.SendAsync(gzipRequest);
 
         Assert.Equal(["gzip"], compressed.Content.Headers.ContentEncoding);
         await using var gzip = new GZipStream(await compressed.Content.ReadAsStreamAsync(), CompressionMode.Decompress);
         using var reader = new StreamReader(gzip, Encoding.UTF8);
-        string decompressed = await reader.ReadToEndAsync();
+        var decompressed = await reader.ReadToEndAsync();
         Assert.Contains("# TYPE test_run_duration_seconds histogram\n", decompressed, StringComparison.Ordinal);
         Assert.Empty(plain.Content.Headers.ContentEncoding);
     }
@@ -81,7 +81,7 @@ public sealed class PrometheusScrapingEndpointTests : IAsyncLifetime
     public async Task Scrape_Head_AnswersHeadersWithoutBody()
     {
         using var request = new HttpRequestMessage(HttpMethod.Head, "/metrics");
-        using HttpResponseMessage response = await server.Client.SendAsync(request);
+        using var response = await _server.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True(response.Content.Headers.ContentLength > 0);
@@ -91,10 +91,10 @@ public sealed class PrometheusScrapingEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Scrape_TextFormat_PassesPromtoolCheckMetrics()
     {
-        using HttpResponseMessage response = await ScrapeAsync("text/plain;version=0.0.4");
-        string body = await response.Content.ReadAsStringAsync();
+        using var response = await ScrapeAsync("text/plain;version=0.0.4");
+        var body = await response.Content.ReadAsStringAsync();
 
-        ExternalTool.Result lint = await ExternalTool.RunAsync(ExternalTool.Require("/usr/bin/promtool"), ["check", "metrics"], body, TimeSpan.FromSeconds(30));
+        var lint = await ExternalTool.RunAsync(ExternalTool.Require("/usr/bin/promtool"), ["check", "metrics"], body, TimeSpan.FromSeconds(30));
 
         Assert.Contains("test_run_duration_seconds_bucket{device=\"cpu0\",le=\"1e-06\"} 0\n", body, StringComparison.Ordinal);
         Assert.Equal(string.Empty, lint.Output + lint.Error);
@@ -110,15 +110,15 @@ public sealed class PrometheusScrapingEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Scrape_OpenMetricsFormat_ParsesWithPrometheusOpenMetricsParser()
     {
-        using HttpResponseMessage response = await ScrapeAsync(PrometheusAccept);
-        string body = await response.Content.ReadAsStringAsync();
-        string directory = Directory.CreateTempSubdirectory("aiprofiler-om-").FullName;
+        using var response = await ScrapeAsync(PrometheusAccept);
+        var body = await response.Content.ReadAsStringAsync();
+        var directory = Directory.CreateTempSubdirectory("aiprofiler-om-").FullName;
         try
         {
-            string input = Path.Combine(directory, "metrics.om");
+            var input = Path.Combine(directory, "metrics.om");
             await File.WriteAllTextAsync(input, string.Concat(body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.StartsWith('#') ? l + "\n" : l + " 1700000000\n")));
 
-            ExternalTool.Result parse = await ExternalTool.RunAsync(
+            var parse = await ExternalTool.RunAsync(
                 ExternalTool.Require("/usr/bin/promtool"),
                 ["tsdb", "create-blocks-from", "openmetrics", input, Path.Combine(directory, "blocks")],
                 null,
@@ -137,10 +137,10 @@ public sealed class PrometheusScrapingEndpointTests : IAsyncLifetime
     [Fact]
     public async Task MapPrometheusScrapingEndpoint_NoExporterRegistered_ThrowsNamingTheFix()
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        await using WebApplication app = builder.Build();
+        var builder = WebApplication.CreateSlimBuilder();
+        await using var app = builder.Build();
 
-        InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => app.MapPrometheusScrapingEndpoint());
+        var error = Assert.Throws<InvalidOperationException>(() => app.MapPrometheusScrapingEndpoint());
 
         Assert.Equal(
             "No Prometheus pull exporter is registered in the application's services: call AddPrometheusPullExporter() on a MeterProvider built from the application's IServiceCollection before MapPrometheusScrapingEndpoint().",
@@ -155,6 +155,6 @@ public sealed class PrometheusScrapingEndpointTests : IAsyncLifetime
             request.Headers.TryAddWithoutValidation("Accept", accept);
         }
 
-        return await server.Client.SendAsync(request);
+        return await _server.Client.SendAsync(request);
     }
 }

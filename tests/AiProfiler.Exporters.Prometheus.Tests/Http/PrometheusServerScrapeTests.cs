@@ -20,12 +20,12 @@ public sealed class PrometheusServerScrapeTests
     [Fact]
     public async Task Scrape_RealPrometheus_NegotiatesOpenMetricsAndAnswersHistogramQuantile()
     {
-        string prometheus = ExternalTool.Require("/usr/bin/prometheus");
-        await using MetricsTestServer server = await MetricsTestServer.StartAsync(metrics => metrics.AddRunDurationBuckets(TestInstruments.RunDuration));
-        Histogram<double> duration = TestInstruments.Register(server.Meter);
-        string directory = Directory.CreateTempSubdirectory("aiprofiler-prometheus-").FullName;
-        int port = FreeLoopbackPort();
-        string config = Path.Combine(directory, "prometheus.yml");
+        var prometheus = ExternalTool.Require("/usr/bin/prometheus");
+        await using var server = await MetricsTestServer.StartAsync(metrics => metrics.AddRunDurationBuckets(TestInstruments.RunDuration));
+        var duration = TestInstruments.Register(server.Meter);
+        var directory = Directory.CreateTempSubdirectory("aiprofiler-prometheus-").FullName;
+        var port = FreeLoopbackPort();
+        var config = Path.Combine(directory, "prometheus.yml");
         await File.WriteAllTextAsync(config, $"""
             global:
               scrape_interval: 1s
@@ -46,7 +46,7 @@ public sealed class PrometheusServerScrapeTests
         start.ArgumentList.Add("--storage.tsdb.path=" + Path.Combine(directory, "data"));
         start.ArgumentList.Add($"--web.listen-address=127.0.0.1:{port}");
         start.ArgumentList.Add("--log.level=error");
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + prometheus);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + prometheus);
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
@@ -60,7 +60,7 @@ public sealed class PrometheusServerScrapeTests
             while (quantile is null && clock.Elapsed < Deadline)
             {
                 // Runs keep finishing while Prometheus scrapes, so the rate over the window is not zero.
-                for (int i = 0; i < 9; i++)
+                for (var i = 0; i < 9; i++)
                 {
                     duration.Record(0.002);
                 }
@@ -75,7 +75,7 @@ public sealed class PrometheusServerScrapeTests
 
             Assert.True(quantile is not null, $"Prometheus returned no quantile within {Deadline.TotalSeconds} s.");
             Assert.InRange(quantile.Value, 0.001, 0.05);
-            string prometheusContentType = server.ContentTypeByUserAgent.Single(p => p.Key.StartsWith("Prometheus/", StringComparison.Ordinal)).Value;
+            var prometheusContentType = server.ContentTypeByUserAgent.Single(p => p.Key.StartsWith("Prometheus/", StringComparison.Ordinal)).Value;
             Assert.StartsWith("application/openmetrics-text; version=1.0.0", prometheusContentType, StringComparison.Ordinal);
             Assert.Equal(string.Empty, await TargetLastErrorAsync(api));
         }
@@ -95,14 +95,14 @@ public sealed class PrometheusServerScrapeTests
     {
         try
         {
-            using JsonDocument json = JsonDocument.Parse(await api.GetStringAsync("/api/v1/query?query=" + Uri.EscapeDataString(query)));
-            JsonElement result = json.RootElement.GetProperty("data").GetProperty("result");
+            using var json = JsonDocument.Parse(await api.GetStringAsync("/api/v1/query?query=" + Uri.EscapeDataString(query)));
+            var result = json.RootElement.GetProperty("data").GetProperty("result");
             if (result.GetArrayLength() == 0)
             {
                 return null;
             }
 
-            double value = double.Parse(result[0].GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture);
+            var value = double.Parse(result[0].GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture);
             return double.IsFinite(value) ? value : null;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
@@ -114,8 +114,8 @@ public sealed class PrometheusServerScrapeTests
 
     private static async Task<string> TargetLastErrorAsync(HttpClient api)
     {
-        using JsonDocument json = JsonDocument.Parse(await api.GetStringAsync("/api/v1/targets"));
-        JsonElement target = json.RootElement.GetProperty("data").GetProperty("activeTargets")[0];
+        using var json = JsonDocument.Parse(await api.GetStringAsync("/api/v1/targets"));
+        var target = json.RootElement.GetProperty("data").GetProperty("activeTargets")[0];
         Assert.Equal("up", target.GetProperty("health").GetString());
         return target.GetProperty("lastError").GetString() ?? string.Empty;
     }

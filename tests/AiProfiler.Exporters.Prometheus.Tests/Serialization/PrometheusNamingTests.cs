@@ -30,7 +30,7 @@ public sealed class PrometheusNamingTests
     [InlineData("weird--name//x", "tok", MetricType.DoubleGauge, "weird_name_x_tok")]
     public void ForMetric_InstrumentNameUnitAndType_FollowsTheNamingConvention(string instrument, string unit, MetricType type, string expectedSampleName)
     {
-        PrometheusMetricName? name = PrometheusNaming.ForMetric(instrument, unit, type);
+        var name = PrometheusNaming.ForMetric(instrument, unit, type);
 
         Assert.NotNull(name);
         Assert.Equal(expectedSampleName, name.SampleName);

@@ -37,7 +37,7 @@ public sealed class PrometheusNumberFormatterTests
     [InlineData(4.35e15)]
     public void Format_FiniteValue_ParsesBackToTheSameDouble(double value)
     {
-        string text = PrometheusNumberFormatter.Format(value, PrometheusFormat.Text);
+        var text = PrometheusNumberFormatter.Format(value, PrometheusFormat.Text);
 
         Assert.Equal(value, double.Parse(text, System.Globalization.CultureInfo.InvariantCulture));
     }

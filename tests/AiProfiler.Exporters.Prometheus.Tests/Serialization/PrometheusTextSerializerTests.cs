@@ -17,8 +17,8 @@ public sealed class PrometheusTextSerializerTests
     public async Task Write_Counters_ExposeTotalsWithUnitSuffixAndCreated()
     {
         using var harness = new MeterHarness();
-        Counter<long> runs = harness.Meter.CreateCounter<long>("test_runs", "{run}", "Workload runs finished.");
-        Counter<double> cpu = harness.Meter.CreateCounter<double>("test_host_cpu", "s", "CPU time used by the host.");
+        var runs = harness.Meter.CreateCounter<long>("test_runs", "{run}", "Workload runs finished.");
+        var cpu = harness.Meter.CreateCounter<double>("test_host_cpu", "s", "CPU time used by the host.");
         runs.Add(3, new KeyValuePair<string, object?>("workload", "gemm"), new KeyValuePair<string, object?>("device", "cpu0"));
         runs.Add(1, new KeyValuePair<string, object?>("workload", "attention"), new KeyValuePair<string, object?>("device", "cpu0"));
         cpu.Add(12.5);
@@ -30,8 +30,8 @@ public sealed class PrometheusTextSerializerTests
     public async Task Write_UpDownCounter_ExposesGaugeWithoutTotal()
     {
         using var harness = new MeterHarness();
-        UpDownCounter<long> queued = harness.Meter.CreateUpDownCounter<long>("test_queued_runs", "{run}", "Runs waiting for a device.");
-        UpDownCounter<double> memory = harness.Meter.CreateUpDownCounter<double>("test_reserved_memory", "By", "Device memory reserved by workloads.");
+        var queued = harness.Meter.CreateUpDownCounter<long>("test_queued_runs", "{run}", "Runs waiting for a device.");
+        var memory = harness.Meter.CreateUpDownCounter<double>("test_reserved_memory", "By", "Device memory reserved by workloads.");
         queued.Add(5);
         queued.Add(-2);
         memory.Add(1.5e9, new KeyValuePair<string, object?>("device", "gpu0"));
@@ -43,8 +43,8 @@ public sealed class PrometheusTextSerializerTests
     public async Task Write_Gauges_ExposeLastValueAndRatioSuffix()
     {
         using var harness = new MeterHarness();
-        Gauge<double> power = harness.Meter.CreateGauge<double>("test_gpu_power", "W", "Board power draw.");
-        Gauge<long> clock = harness.Meter.CreateGauge<long>("test_gpu_clock", "Hz", "SM clock.");
+        var power = harness.Meter.CreateGauge<double>("test_gpu_power", "W", "Board power draw.");
+        var clock = harness.Meter.CreateGauge<long>("test_gpu_clock", "Hz", "SM clock.");
         power.Record(250.5, new KeyValuePair<string, object?>("gpu", "0"));
         power.Record(180, new KeyValuePair<string, object?>("gpu", "0"));
         clock.Record(1_410_000_000);
@@ -77,9 +77,9 @@ public sealed class PrometheusTextSerializerTests
     public async Task Write_Histogram_ExposesCumulativeBucketsSumCountAndInf()
     {
         using var harness = new MeterHarness(b => b.AddView("test_step_duration", new ExplicitBucketHistogramConfiguration { Boundaries = [0.001, 0.01, 0.1, 1] }));
-        Histogram<double> duration = harness.Meter.CreateHistogram<double>("test_step_duration", "s", "Time of one training step.");
+        var duration = harness.Meter.CreateHistogram<double>("test_step_duration", "s", "Time of one training step.");
         var cpu = new KeyValuePair<string, object?>("device", "cpu0");
-        foreach (double seconds in new[] { 0.0005, 0.002, 0.003, 0.05, 0.5, 2, 30 })
+        foreach (var seconds in new[] { 0.0005, 0.002, 0.003, 0.05, 0.5, 2, 30 })
         {
             duration.Record(seconds, cpu);
         }
@@ -114,7 +114,7 @@ public sealed class PrometheusTextSerializerTests
     public async Task Write_EscapingAndLabelNames_EscapesValuesAndSanitisesKeys()
     {
         using var harness = new MeterHarness();
-        Counter<long> events = harness.Meter.CreateCounter<long>("test.escape-events", description: "Help with a \\ backslash,\na newline and \"quotes\".");
+        var events = harness.Meter.CreateCounter<long>("test.escape-events", description: "Help with a \\ backslash,\na newline and \"quotes\".");
         events.Add(
             1,
             new KeyValuePair<string, object?>("path", "C:\\models\\llama"),
@@ -138,7 +138,7 @@ public sealed class PrometheusTextSerializerTests
     public async Task Write_UnitMapping_AppendsUnitWordsOnce()
     {
         using var harness = new MeterHarness();
-        Meter meter = harness.Meter;
+        var meter = harness.Meter;
         meter.CreateObservableGauge("test_vram_used", () => 1024L, "By", "VRAM in use.");
         meter.CreateObservableGauge("test_memory_bandwidth", () => 2.5e11, "By/s", "Memory bandwidth achieved.");
         meter.CreateObservableGauge("test_achieved", () => 1.2e12, "FLOP/s", "Compute throughput achieved.");
@@ -155,7 +155,7 @@ public sealed class PrometheusTextSerializerTests
     [Fact]
     public async Task Write_ResourceAttributes_ExposedAsTargetInfo()
     {
-        ResourceBuilder resource = ResourceBuilder.CreateEmpty()
+        var resource = ResourceBuilder.CreateEmpty()
             .AddService("aiprofiler", serviceVersion: "0.1.0", autoGenerateServiceInstanceId: false)
             .AddAttributes([new KeyValuePair<string, object>("host.name", "node-1"), new KeyValuePair<string, object>("deployment.environment", "lab \"A\"")]);
         using var harness = new MeterHarness(resource: resource);
@@ -167,15 +167,15 @@ public sealed class PrometheusTextSerializerTests
     [Fact]
     public async Task Write_OpenMetricsCreated_IsTheProviderStartTimeInSeconds()
     {
-        double before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
         using var harness = new MeterHarness();
         harness.Meter.CreateCounter<long>("test_created_check", description: "Created check.").Add(1);
 
-        string openMetrics = await harness.ScrapeAsync(PrometheusFormat.OpenMetrics);
-        double after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+        var openMetrics = await harness.ScrapeAsync(PrometheusFormat.OpenMetrics);
+        var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
 
-        string line = openMetrics.Split('\n').Single(l => l.StartsWith("test_created_check_created ", StringComparison.Ordinal));
-        double created = double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        var line = openMetrics.Split('\n').Single(l => l.StartsWith("test_created_check_created ", StringComparison.Ordinal));
+        var created = double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(created, before - 1, after + 1);
     }
 
@@ -187,7 +187,7 @@ public sealed class PrometheusTextSerializerTests
         harness.Meter.CreateCounter<long>("test_shared", description: "Shared.").Add(1, new KeyValuePair<string, object?>("meter", "first"));
         second.CreateCounter<long>("test_shared", description: "Shared.").Add(2, new KeyValuePair<string, object?>("meter", "second"));
 
-        string text = await harness.ScrapeAsync(PrometheusFormat.Text);
+        var text = await harness.ScrapeAsync(PrometheusFormat.Text);
 
         Assert.Equal(1, text.Split('\n').Count(l => l == "# TYPE test_shared_total counter"));
         Assert.Contains("test_shared_total{meter=\"first\"} 1\n", text, StringComparison.Ordinal);

@@ -19,15 +19,15 @@ internal static class ExternalTool
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in arguments)
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + file);
         using var deadline = new CancellationTokenSource(timeout);
-        Task<string> output = process.StandardOutput.ReadToEndAsync(deadline.Token);
-        Task<string> error = process.StandardError.ReadToEndAsync(deadline.Token);
+        var output = process.StandardOutput.ReadToEndAsync(deadline.Token);
+        var error = process.StandardError.ReadToEndAsync(deadline.Token);
         if (stdin is not null)
         {
             await process.StandardInput.WriteAsync(stdin.AsMemory(), deadline.Token);

@@ -22,7 +22,7 @@ internal sealed class MeterHarness : IDisposable
     {
         Meter = new Meter("AiProfiler.Tests." + Guid.NewGuid().ToString("N"));
         Reader = new PrometheusPullMetricReader(options ?? new PrometheusExporterOptions { ScrapeResponseCacheMilliseconds = 0 }, timeProvider ?? TimeProvider.System);
-        MeterProviderBuilder builder = Sdk.CreateMeterProviderBuilder()
+        var builder = Sdk.CreateMeterProviderBuilder()
             .AddMeter(Meter.Name)
             .SetResourceBuilder(resource ?? ResourceBuilder.CreateEmpty())
             .AddReader(Reader);
@@ -38,7 +38,7 @@ internal sealed class MeterHarness : IDisposable
 
     public async Task<string> ScrapeAsync(PrometheusFormat format)
     {
-        PrometheusScrapeSnapshot snapshot = await Reader.Cache.GetSnapshotAsync();
+        var snapshot = await Reader.Cache.GetSnapshotAsync();
         return Encoding.UTF8.GetString(snapshot.Body(format, gzip: false));
     }
 

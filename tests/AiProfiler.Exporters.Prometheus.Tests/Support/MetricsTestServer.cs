@@ -17,11 +17,11 @@ namespace AiProfiler.Exporters.Prometheus.Tests.Support;
 /// </summary>
 internal sealed class MetricsTestServer : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private readonly WebApplication _app;
 
     private MetricsTestServer(WebApplication app, Meter meter, Uri address)
     {
-        this.app = app;
+        _app = app;
         Meter = meter;
         Address = address;
         Client = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.None }) { BaseAddress = address };
@@ -38,7 +38,7 @@ internal sealed class MetricsTestServer : IAsyncDisposable
     public static async Task<MetricsTestServer> StartAsync(Action<MeterProviderBuilder>? configure = null, Action<PrometheusExporterOptions>? options = null)
     {
         var meter = new Meter("AiProfiler.Tests." + Guid.NewGuid().ToString("N"));
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
@@ -49,25 +49,25 @@ internal sealed class MetricsTestServer : IAsyncDisposable
             configure?.Invoke(metrics);
         });
 
-        WebApplication app = builder.Build();
+        var _app = builder.Build();
         MetricsTestServer? server = null;
-        app.Use(async (context, next) =>
+        _app.Use(async (context, next) =>
         {
             await next(context);
             server?.ContentTypeByUserAgent[context.Request.Headers.UserAgent.ToString()] = context.Response.ContentType ?? string.Empty;
         });
-        app.MapPrometheusScrapingEndpoint();
-        await app.StartAsync();
-        var address = new Uri(app.Urls.Single());
-        server = new MetricsTestServer(app, meter, address);
+        _app.MapPrometheusScrapingEndpoint();
+        await _app.StartAsync();
+        var address = new Uri(_app.Urls.Single());
+        server = new MetricsTestServer(_app, meter, address);
         return server;
     }
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await app.StopAsync();
-        await app.DisposeAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
         Meter.Dispose();
     }
 }

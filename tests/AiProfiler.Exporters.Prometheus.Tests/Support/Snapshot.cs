@@ -18,14 +18,14 @@ internal static partial class Snapshot
 
     public static void Matches(string fileName, string actual, [CallerFilePath] string callerPath = "")
     {
-        string sourceFile = Path.Combine(SourceDirectory(callerPath), "Snapshots", fileName);
+        var sourceFile = Path.Combine(SourceDirectory(callerPath), "Snapshots", fileName);
         if (Environment.GetEnvironmentVariable("AIPROFILER_UPDATE_SNAPSHOTS") == "1")
         {
             File.WriteAllText(sourceFile, actual);
             return;
         }
 
-        string expectedPath = Path.Combine(AppContext.BaseDirectory, "Snapshots", fileName);
+        var expectedPath = Path.Combine(AppContext.BaseDirectory, "Snapshots", fileName);
         Assert.True(File.Exists(expectedPath), $"Missing snapshot {fileName}; run the tests with AIPROFILER_UPDATE_SNAPSHOTS=1 to create it.");
         Assert.Equal(File.ReadAllText(expectedPath), actual);
     }
@@ -33,7 +33,7 @@ internal static partial class Snapshot
     // The test project's root: the caller sits in a subfolder of it.
     private static string SourceDirectory(string callerPath)
     {
-        string? directory = Path.GetDirectoryName(callerPath);
+        var directory = Path.GetDirectoryName(callerPath);
         while (directory is not null && !File.Exists(Path.Combine(directory, "AiProfiler.Exporters.Prometheus.Tests.csproj")))
         {
             directory = Path.GetDirectoryName(directory);

@@ -20,8 +20,8 @@ internal static class TestInstruments
         meter.CreateObservableUpDownCounter("test_loaded_plugins", () => 4, "{plugin}", "Plugins currently loaded.");
         meter.CreateCounter<long>("test_escaped", description: "Label values that need escaping.")
             .Add(1, new KeyValuePair<string, object?>("path", "C:\\x \"y\"\nz"), new KeyValuePair<string, object?>("http.method", "GET"));
-        Histogram<double> duration = meter.CreateHistogram<double>(RunDuration, "s", "Duration of one workload run.");
-        foreach (double seconds in new[] { 0.000004, 0.0003, 0.002, 0.04, 1.5 })
+        var duration = meter.CreateHistogram<double>(RunDuration, "s", "Duration of one workload run.");
+        foreach (var seconds in new[] { 0.000004, 0.0003, 0.002, 0.04, 1.5 })
         {
             duration.Record(seconds, cpu);
         }

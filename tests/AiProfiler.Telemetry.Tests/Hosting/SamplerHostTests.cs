@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Time.Testing;
 using AiProfiler.Abstractions.Sampling;
 using AiProfiler.Telemetry.Nvml;
 using AiProfiler.Telemetry.Tests.Support;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AiProfiler.Telemetry.Tests.Hosting;
 

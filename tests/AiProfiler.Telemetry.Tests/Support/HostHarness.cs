@@ -1,10 +1,10 @@
-using Microsoft.Extensions.Time.Testing;
 using System.Diagnostics.Metrics;
 using AiProfiler.Abstractions.Sampling;
 using AiProfiler.Telemetry.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AiProfiler.Telemetry.Tests.Support;
 
