@@ -23,6 +23,9 @@ internal sealed class FakeWorkload : IWorkload
 
     public bool VerifyPasses { get; init; } = true;
 
+    /// <summary>When set, the prepared workload's Dispose throws with this message.</summary>
+    public string? DisposeError { get; init; }
+
     public int Iterations { get; private set; }
 
     public bool Disposed { get; private set; }
@@ -54,6 +57,13 @@ internal sealed class FakeWorkload : IWorkload
 
         public VerificationResult Verify() => owner.VerifyPasses ? VerificationResult.Pass(0, "ok") : VerificationResult.Fail(1, "off by one");
 
-        public void Dispose() => owner.Disposed = true;
+        public void Dispose()
+        {
+            owner.Disposed = true;
+            if (owner.DisposeError is { } message)
+            {
+                throw new InvalidOperationException(message);
+            }
+        }
     }
 }

@@ -159,7 +159,7 @@ public sealed class Runner
             }
 
             var latency = RunStatistics.From(samples);
-            return new RunResult
+            var result = new RunResult
             {
                 Workload = workload.Name,
                 Device = info,
@@ -180,6 +180,13 @@ public sealed class Runner
                 Error = verification is { Passed: false } v ? $"verification failed: {v.Detail}" : null,
                 Notes = notes,
             };
+
+            // Released here, not in finally, so a Dispose that throws fails the run with its message.
+            phase = "releasing";
+            var done = prepared;
+            prepared = null;
+            done.Dispose();
+            return result;
         }
         catch (OperationCanceledException) when (callerToken.IsCancellationRequested)
         {
@@ -205,7 +212,16 @@ public sealed class Runner
         }
         finally
         {
-            prepared?.Dispose();
+            try
+            {
+                prepared?.Dispose();
+            }
+#pragma warning disable CA1031 // The run has already failed; its own error is the one to report, not a failing cleanup after it.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+
             if (threaded is not null && deviceThreads is { } restore)
             {
                 threaded.Threads = restore;

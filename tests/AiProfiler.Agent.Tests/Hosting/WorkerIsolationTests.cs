@@ -23,6 +23,7 @@ public sealed partial class WorkerIsolationTests : IDisposable
     [
         ("throws", "throw new InvalidOperationException(\"plugin bug\");"),
         ("oom", "var keep = new List<byte[]>(); while (true) { keep.Add(new byte[64 << 20]); }"),
+        ("disposethrows", "DisposeThrows = true;"),
     ];
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "aiprofiler-isolation-" + Guid.NewGuid().ToString("N"));
@@ -43,6 +44,10 @@ public sealed partial class WorkerIsolationTests : IDisposable
         PluginCompiler.CompileTo(Path.Combine(plugins, "Bad.ctorfailfast"), "Bad.ctorfailfast", PluginCompiler.WorkloadSource("ctorfailfast", "Environment.FailFast(\"at load\");"));
         PluginCompiler.CompileTo(Path.Combine(plugins, "Bad.duplicate"), "Bad.duplicate", PluginCompiler.WorkloadSource("GEMM"));
         PluginCompiler.CompileTo(Path.Combine(plugins, "Bad.deps"), "Bad.deps", PluginCompiler.WorkloadSource("deps"));
+        PluginCompiler.CompileTo(Path.Combine(plugins, "Bad.namethrows"), "Bad.namethrows", RunningWorkload("namethrows", "").Replace(
+            "public string Name => \"namethrows\";", "public string Name => throw new InvalidOperationException(\"no name\");", StringComparison.Ordinal));
+        PluginCompiler.CompileTo(Path.Combine(plugins, "Bad.paramsthrow"), "Bad.paramsthrow", RunningWorkload("paramsthrow", "").Replace(
+            "public IReadOnlyList<ParameterDescriptor> Parameters { get; } = new[]", "public IReadOnlyList<ParameterDescriptor> Parameters => throw new InvalidOperationException(\"no parameters\"); private static readonly ParameterDescriptor[] Unused =", StringComparison.Ordinal));
         await File.WriteAllTextAsync(Path.Combine(plugins, "Bad.deps", "Bad.deps.deps.json"), "{ \"runtimeTarget\": ");
 
         var jobs = Crashers.Concat(Failers).Select(c => $$"""{ "Workload": "{{c.Name}}", "Devices": ["cpu"], "IntervalSeconds": 1, "Iterations": 1, "WarmupIterations": 0, "TimeoutSeconds": 3 }""")
@@ -81,6 +86,9 @@ public sealed partial class WorkerIsolationTests : IDisposable
         Logged("Plugin Bad.ctorfailfast skipped: loading it ended the probe process (worker exited: Environment.FailFast: at load)");
         Logged("Plugin Bad.duplicate skipped: workload 'GEMM' is already offered by " + Path.Combine(plugins, "AiProfiler.Workloads.Gemm"));
         Logged("Plugin Bad.deps skipped:");
+        Logged("[size=4] did not complete: releasing failed: dispose bug");
+        Logged("Plugin Bad.namethrows skipped:");
+        Logged("Plugin Bad.paramsthrow skipped:");
     }
 
     private static string RunningWorkload(string name, string runBody) => $$"""
@@ -103,7 +111,8 @@ public sealed partial class WorkerIsolationTests : IDisposable
                 public WorkloadCost Cost => new(1, 1, 1, "items");
                 public void Run(IterationContext context) { {{runBody}} }
                 public VerificationResult Verify() => VerificationResult.Pass(0, "ok");
-                public void Dispose() { }
+                public void Dispose() { if (DisposeThrows) throw new InvalidOperationException("dispose bug"); }
+                private static bool DisposeThrows;
                 private static int Recurse(int depth) => Recurse(depth + 1) + 1;
             }
         }

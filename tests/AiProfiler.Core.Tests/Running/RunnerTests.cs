@@ -137,6 +137,30 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_DisposeThrowsAfterAGoodRun_FailsNamingTheCleanup()
+    {
+        var workload = new FakeWorkload { DisposeError = "leaked a handle" };
+
+        var result = await Run(workload, new RunOptions { WarmupIterations = 0, Iterations = 2 });
+
+        Assert.Equal(RunOutcome.Failed, result.Outcome);
+        Assert.Equal("releasing failed: leaked a handle", result.Error);
+        Assert.Equal(2, workload.Iterations);
+    }
+
+    [Fact]
+    public async Task RunAsync_DisposeThrowsAfterAFailedIteration_ReportsTheIterationsError()
+    {
+        var workload = new FakeWorkload { DisposeError = "leaked a handle", Iteration = _ => throw new InvalidOperationException("kernel fault") };
+
+        var result = await Run(workload, new RunOptions { WarmupIterations = 0, Iterations = 2 });
+
+        Assert.Equal(RunOutcome.Failed, result.Outcome);
+        Assert.Equal("measuring failed: kernel fault", result.Error);
+        Assert.True(workload.Disposed);
+    }
+
+    [Fact]
     public async Task RunAsync_IterationRunsOutOfMemory_SaysSoWithoutTheExceptionName()
     {
         var workload = new FakeWorkload { Iteration = _ => throw new OutOfMemoryException() };

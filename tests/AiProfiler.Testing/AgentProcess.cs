@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace AiProfiler.Deployment.Tests.Support;
+namespace AiProfiler.Testing;
 
 /// <summary>The real agent (<c>dotnet aiprofiler.dll run</c>) on a free loopback port, killed on dispose if still running.</summary>
-internal sealed partial class AgentProcess : IDisposable
+public sealed partial class AgentProcess : IDisposable
 {
     private const int SigTerm = 15;
 
@@ -59,7 +59,12 @@ internal sealed partial class AgentProcess : IDisposable
         return Path.Combine(directory, Path.GetFileName(Repository.AgentDll));
     }
 
-    public static AgentProcess Start(string? configFile = null, IReadOnlyDictionary<string, string>? environment = null, string? agentDll = null)
+    /// <summary>
+    /// Starts <c>dotnet aiprofiler.dll run</c> (or <paramref name="agentDll"/>) on a free port with the repository's
+    /// plugins (or <paramref name="pluginsDirectory"/>), <paramref name="configFile"/> as --config, and
+    /// <paramref name="environment"/> on top of an environment without an inherited systemd socket.
+    /// </summary>
+    public static AgentProcess Start(string? configFile = null, IReadOnlyDictionary<string, string>? environment = null, string? pluginsDirectory = null, string? agentDll = null)
     {
         var port = FreePort.Next();
         var info = new ProcessStartInfo("dotnet")
@@ -69,7 +74,7 @@ internal sealed partial class AgentProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = Repository.Root,
         };
-        foreach (var argument in new[] { agentDll ?? Repository.AgentDll, "run", "--urls", $"http://127.0.0.1:{port}", "--plugins", Repository.Plugins })
+        foreach (var argument in new[] { agentDll ?? Repository.AgentDll, "run", "--urls", $"http://127.0.0.1:{port}", "--plugins", pluginsDirectory ?? Repository.Plugins })
         {
             info.ArgumentList.Add(argument);
         }
