@@ -143,10 +143,13 @@ public sealed partial class PluginCatalog : IDisposable
                     ? new PluginRecord { Name = name, Folder = folder, Status = PluginStatus.Skipped, Error = problem }
                     : RefuseDuplicates(LoadFolder(name, folder));
                 _plugins = _plugins.Add(record).Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-                if (record.Status == PluginStatus.Loaded && _logger.IsEnabled(LogLevel.Information))
+                if (record.Status == PluginStatus.Loaded)
                 {
-                    var provides = string.Join(", ", record.Workloads.Select(w => w.Name).Concat(record.SamplerTypes.Select(t => t.Name)));
-                    LogLoaded(record.Name, provides);
+                    if (_logger.IsEnabled(LogLevel.Information))
+                    {
+                        var provides = string.Join(", ", record.Workloads.Select(w => w.Name).Concat(record.SamplerTypes.Select(t => t.Name)));
+                        LogLoaded(record.Name, provides);
+                    }
                 }
                 else
                 {
