@@ -9,7 +9,8 @@ namespace AiProfiler.Telemetry.Hosting;
 /// <summary>
 /// Runs every enabled sampler on its own interval from one background thread, times each collection, and keeps each
 /// sampler's latest values for the instruments of the "AiProfiler.Telemetry" meter. A sampler with no source here
-/// (Start returned a reason) is logged once and never collected; a failing one is logged once per failure streak.
+/// (Start returned a reason) is logged once and never collected; a failing one is logged once per failure streak; one
+/// whose Collect hangs is reported as failing and skipped until that call returns, so it cannot freeze the others.
 /// </summary>
 internal sealed partial class SamplerHost : BackgroundService
 {
@@ -170,6 +171,18 @@ internal sealed partial class SamplerHost : BackgroundService
                     continue;
                 }
 
+                if (slot.Overrunning is { } call)
+                {
+                    if (!call.IsCompleted)
+                    {
+                        // Still stuck: no second call is stacked on the first; the slot waits for its next turn.
+                        slot.NextDue = now + slot.IntervalTicks;
+                        continue;
+                    }
+
+                    slot.Overrunning = null;
+                }
+
                 Collect(slot);
                 collected++;
 
@@ -185,20 +198,39 @@ internal sealed partial class SamplerHost : BackgroundService
         }
     }
 
+    /// <summary>
+    /// How long one Collect may take before the sampler counts as hung: its interval, but at least 2 s and at most
+    /// 10 s. A hung Collect is left to return on its own thread (a thread cannot be aborted) while the other samplers
+    /// keep their cadence.
+    /// </summary>
+    internal TimeSpan CollectTimeout(SamplerSlot slot) =>
+        TimeSpan.FromSeconds(Math.Clamp(slot.IntervalTicks / (double)_time.TimestampFrequency, 2, 10));
+
     private void Collect(SamplerSlot slot)
     {
         var writer = new SnapshotWriter();
         var start = _time.GetTimestamp();
         Exception? failure = null;
+        var call = Task.Run(() => slot.Sampler.Collect(writer));
+        var timeout = CollectTimeout(slot);
         try
         {
-            slot.Sampler.Collect(writer);
+            if (!call.Wait(timeout))
+            {
+                // Observe its exception, if it ever throws, so it does not surface as an unobserved task exception.
+                _ = call.ContinueWith(static t => t.Exception, TaskScheduler.Default);
+                slot.Overrunning = call;
+                slot.Latest = MetricSnapshot.Empty;
+                slot.Success = 0;
+                slot.LastDurationSeconds = timeout.TotalSeconds;
+                slot.FailureLogged = true;
+                LogHung(slot.Name, timeout.TotalSeconds);
+                return;
+            }
         }
-#pragma warning disable CA1031 // A failing Collect is logged and retried on its interval; telemetry keeps going.
-        catch (Exception ex)
-#pragma warning restore CA1031
+        catch (AggregateException ex)
         {
-            failure = ex;
+            failure = ex.InnerException ?? ex;
         }
 
         slot.LastDurationSeconds = _time.GetElapsedTime(start).TotalSeconds;
@@ -311,6 +343,9 @@ internal sealed partial class SamplerHost : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "sampler {Sampler} failed: {Reason}; it is retried on its interval and logged again only after it recovers")]
     private partial void LogFailed(Exception exception, string sampler, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "sampler {Sampler} hung: Collect did not return within {Seconds} s; its values are dropped and it is not called again until that call returns")]
+    private partial void LogHung(string sampler, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "sampler {Sampler} recovered")]
     private partial void LogRecovered(string sampler);

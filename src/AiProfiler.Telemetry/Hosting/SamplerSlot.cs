@@ -22,6 +22,9 @@ internal sealed class SamplerSlot(ISampler sampler, long intervalTicks)
 
     public long NextDue { get; set; }
 
+    /// <summary>A Collect call that overran its time and has not returned yet; the sampler is skipped until it does.</summary>
+    public Task? Overrunning { get; set; }
+
     /// <summary>True while the sampler is failing and that has been logged, so a failure streak logs once.</summary>
     public bool FailureLogged { get; set; }
 

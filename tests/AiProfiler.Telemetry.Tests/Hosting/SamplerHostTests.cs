@@ -124,6 +124,49 @@ public sealed class SamplerHostTests
     }
 
     [Fact]
+    public void Collect_SamplerHangs_TheOthersKeepTheirCadenceAndItFailsUntilTheCallReturns()
+    {
+        using var release = new ManualResetEventSlim();
+        var first = true;
+        var stuck = new DelegateSampler("stuck", w =>
+        {
+            if (first)
+            {
+                first = false;
+                release.Wait(TimeSpan.FromSeconds(60));
+            }
+
+            w.Gauge("stuck_value", string.Empty, "test", 3);
+        });
+        var healthy = new DelegateSampler("healthy", w => w.Gauge("healthy_value", string.Empty, "test", 1));
+        using var harness = new HostHarness([stuck, healthy]);
+        harness.Host.StartSamplers();
+
+        harness.Host.CollectDue(); // stuck overruns its 2 s (real time) and is left behind
+        harness.Tick(1);
+        harness.Tick(1);
+        var during = harness.Scrape();
+        var healthyCollections = healthy.Collections;
+        release.Set();
+        var recovered = during;
+        for (var i = 0; i < 50 && !recovered.Any(p => p.Name == "aiprofiler_stuck_value"); i++)
+        {
+            Thread.Sleep(20);
+            harness.Tick(1);
+            recovered = harness.Scrape();
+        }
+
+        Assert.Equal(3, healthyCollections);
+        Assert.Equal(0, Assert.Single(during, p => p.Name == "aiprofiler_sampler_success" && p.Has(("sampler", "stuck"))).Value);
+        Assert.Equal(1, Assert.Single(during, p => p.Name == "aiprofiler_sampler_success" && p.Has(("sampler", "healthy"))).Value);
+        Assert.DoesNotContain(during, p => p.Name == "aiprofiler_stuck_value");
+        Assert.Equal(3, Assert.Single(recovered, p => p.Name == "aiprofiler_stuck_value").Value);
+        Assert.Equal(
+            ["sampler stuck hung: Collect did not return within 2 s; its values are dropped and it is not called again until that call returns", "sampler stuck recovered"],
+            harness.Logger.Messages);
+    }
+
+    [Fact]
     public void Collect_SamplerThrows_ReportsFailureLogsOnceAndRecovers()
     {
         var failing = true;
