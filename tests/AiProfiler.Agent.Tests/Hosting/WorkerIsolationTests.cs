@@ -26,6 +26,12 @@ public sealed partial class WorkerIsolationTests : IDisposable
         ("disposethrows", "DisposeThrows = true;"),
     ];
 
+    /// <summary>Plugins whose runs pass but misbehave otherwise.</summary>
+    private static readonly (string Name, string RunBody)[] Passers =
+    [
+        ("flood", "for (var i = 0; i < 1200; i++) { context.Record(\"flood_\" + i, i); }"),
+    ];
+
     private readonly string _root = Path.Combine(Path.GetTempPath(), "aiprofiler-isolation-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
@@ -35,7 +41,7 @@ public sealed partial class WorkerIsolationTests : IDisposable
     {
         var plugins = Path.Combine(_root, "plugins");
         CopyFolder(Path.Combine(Repository.Plugins, "AiProfiler.Workloads.Gemm"), Path.Combine(plugins, "AiProfiler.Workloads.Gemm"));
-        foreach (var (name, body) in Crashers.Concat(Failers))
+        foreach (var (name, body) in Crashers.Concat(Failers).Concat(Passers))
         {
             PluginCompiler.CompileTo(Path.Combine(plugins, "Bad." + name), "Bad." + name, RunningWorkload(name, body));
         }
@@ -44,13 +50,23 @@ public sealed partial class WorkerIsolationTests : IDisposable
         PluginCompiler.CompileTo(Path.Combine(plugins, "Bad.ctorfailfast"), "Bad.ctorfailfast", PluginCompiler.WorkloadSource("ctorfailfast", "Environment.FailFast(\"at load\");"));
         PluginCompiler.CompileTo(Path.Combine(plugins, "Bad.duplicate"), "Bad.duplicate", PluginCompiler.WorkloadSource("GEMM"));
         PluginCompiler.CompileTo(Path.Combine(plugins, "Bad.deps"), "Bad.deps", PluginCompiler.WorkloadSource("deps"));
+        PluginCompiler.CompileTo(Path.Combine(plugins, "Bad.samplerhang"), "Bad.samplerhang", """
+            using AiProfiler.Abstractions.Sampling;
+            public sealed class StuckProbe : ISampler
+            {
+                public string Name => "stuck_probe";
+                public string? Start() => null;
+                public void Collect(IMetricWriter writer) => System.Threading.Thread.Sleep(System.Threading.Timeout.Infinite);
+                public void Dispose() { }
+            }
+            """);
         PluginCompiler.CompileTo(Path.Combine(plugins, "Bad.namethrows"), "Bad.namethrows", RunningWorkload("namethrows", "").Replace(
             "public string Name => \"namethrows\";", "public string Name => throw new InvalidOperationException(\"no name\");", StringComparison.Ordinal));
         PluginCompiler.CompileTo(Path.Combine(plugins, "Bad.paramsthrow"), "Bad.paramsthrow", RunningWorkload("paramsthrow", "").Replace(
             "public IReadOnlyList<ParameterDescriptor> Parameters { get; } = new[]", "public IReadOnlyList<ParameterDescriptor> Parameters => throw new InvalidOperationException(\"no parameters\"); private static readonly ParameterDescriptor[] Unused =", StringComparison.Ordinal));
         await File.WriteAllTextAsync(Path.Combine(plugins, "Bad.deps", "Bad.deps.deps.json"), "{ \"runtimeTarget\": ");
 
-        var jobs = Crashers.Concat(Failers).Select(c => $$"""{ "Workload": "{{c.Name}}", "Devices": ["cpu"], "IntervalSeconds": 1, "Iterations": 1, "WarmupIterations": 0, "TimeoutSeconds": 3 }""")
+        var jobs = Crashers.Concat(Failers).Concat(Passers).Select(c => $$"""{ "Workload": "{{c.Name}}", "Devices": ["cpu"], "IntervalSeconds": 1, "Iterations": 1, "WarmupIterations": 0, "TimeoutSeconds": 3 }""")
             .Prepend("""{ "Workload": "gemm", "Devices": ["cpu"], "Parameters": { "m": "64", "n": "64", "k": "64" }, "IntervalSeconds": 1, "Iterations": 2 }""");
         var config = Path.Combine(_root, "config.json");
         await File.WriteAllTextAsync(config, $$"""
@@ -89,6 +105,10 @@ public sealed partial class WorkerIsolationTests : IDisposable
         Logged("[size=4] did not complete: releasing failed: dispose bug");
         Logged("Plugin Bad.namethrows skipped:");
         Logged("Plugin Bad.paramsthrow skipped:");
+        Logged("sampler stuck_probe hung: Collect did not return within 2 s");
+        Logged("Workload flood records more than 32 distinct measurement names");
+        Assert.Contains("aiprofiler_sampler_success{sampler=\"stuck_probe\"} 0", metrics, StringComparison.Ordinal);
+        Assert.Contains("aiprofiler_sampler_success{sampler=\"cpu\"} 1", metrics, StringComparison.Ordinal);
     }
 
     private static string RunningWorkload(string name, string runBody) => $$"""
