@@ -1,0 +1,129 @@
+using System.Runtime.Intrinsics.X86;
+using AiProfiler.Abstractions.Devices;
+
+namespace AiProfiler.Backends.Cpu.Tests;
+
+// Fused attention: key cache, causal mask and offsets, tile shapes and the AVX-512 path, against a double-precision reference.
+public sealed partial class CpuTensorOpsTests
+{
+    [Fact]
+    public void Attention_FusedWithCacheCausalAndOffset_MatchesNaiveReference()
+    {
+        var desc = new AttentionDescriptor { Batch = 2, Heads = 3, QueryLength = 4, KeyLength = 9, HeadDim = 5, KeyCapacity = 12, Causal = true };
+
+        AssertAttentionMatchesReference(_device, desc, 1e-5);
+    }
+
+    public static TheoryData<string, int, int, int, int, int, int, bool, int?> AttentionTileShapes()
+    {
+        var data = new TheoryData<string, int, int, int, int, int, int, bool, int?>();
+        foreach (var engine in new[] { "simd", "openblas" })
+        {
+            // Query blocks and key tiles with ragged ends, large enough to run in parallel.
+            data.Add(engine, 1, 2, 300, 300, 300, 16, false, null);
+            data.Add(engine, 2, 1, 300, 300, 310, 16, true, null);
+            // Causal with an explicit offset: keys past the last query's position are never seen.
+            data.Add(engine, 1, 4, 150, 400, 420, 16, true, 200);
+            // Decode: one query against a long cache, more than one key tile.
+            data.Add(engine, 2, 2, 1, 1100, 1200, 32, true, null);
+            // A negative offset: the first queries see no key at all and give zeros.
+            data.Add(engine, 1, 2, 140, 140, 140, 8, true, -3);
+        }
+
+        // Head sizes that are whole multiples of 64 with a prompt's worth of queries take the AVX-512 kernel: ragged
+        // query blocks (100 = 96 + 4) and key tiles (200 keys, not a multiple of 64), a capacity past the keys, a
+        // prefill chunk against a cache (offset 260), fewer keys than one kernel column, and rows that see no key.
+        data.Add("openblas", 1, 2, 100, 200, 200, 64, false, null);
+        data.Add("openblas", 1, 2, 100, 200, 210, 64, true, null);
+        data.Add("openblas", 2, 1, 40, 300, 320, 128, true, 260);
+        data.Add("openblas", 1, 3, 33, 33, 33, 64, false, null);
+        data.Add("openblas", 1, 1, 64, 64, 64, 64, true, -10);
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(AttentionTileShapes))]
+    public void Attention_ManyTilesCausalOffsetAndDecode_MatchesDoubleReference(string engine, int batch, int heads, int nq, int nk, int capacity, int d, bool causal, int? offset)
+    {
+        using var device = (CpuDevice)(engine == "simd" ? Provider : OpenBlasProvider).Open(0);
+        var desc = new AttentionDescriptor { Batch = batch, Heads = heads, QueryLength = nq, KeyLength = nk, HeadDim = d, KeyCapacity = capacity, Causal = causal, QueryOffset = offset };
+
+        AssertAttentionMatchesReference(device, desc, 1e-5);
+    }
+
+    [Fact]
+    public void Attention_Avx512KernelTakesPromptShapesOnly()
+    {
+        var prompt = new AttentionDescriptor { Batch = 1, Heads = 2, QueryLength = 100, KeyLength = 200, HeadDim = 64 };
+
+        Assert.Equal(Avx512F.IsSupported, Avx512Attention.Supports(prompt));
+        Assert.False(Avx512Attention.Supports(prompt with { QueryLength = 1 }));
+        Assert.False(Avx512Attention.Supports(prompt with { HeadDim = 48 }));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Attention_PeakedScores_StayFiniteAndMatchDoubleReference(bool causal)
+    {
+        // Scores spread over hundreds of units: most probabilities underflow and the running maximum jumps between
+        // tiles, which is where an exponent of −∞ or a stale correction would show as NaN or a wrong row.
+        var desc = new AttentionDescriptor { Batch = 1, Heads = 2, QueryLength = 130, KeyLength = 300, HeadDim = 64, Causal = causal, QueryOffset = causal ? 170 : null };
+
+        AssertAttentionMatchesReference(_device, desc, 1e-5, queryScale: 40f);
+    }
+    private static void AssertAttentionMatchesReference(CpuDevice device, AttentionDescriptor desc, double tolerance, float queryScale = 1f)
+    {
+        int heads = desc.Batch * desc.Heads, nq = desc.QueryLength, nk = desc.KeyLength, cap = desc.EffectiveKeyCapacity, d = desc.HeadDim;
+        var q = Reference.Random(heads * nq * d, 14).Select(x => x * queryScale).ToArray();
+        var k = Reference.Random(heads * cap * d, 15);
+        var v = Reference.Random(heads * cap * d, 16);
+        using var dq = device.Allocate(q.Length);
+        using var dk = device.Allocate(k.Length);
+        using var dv = device.Allocate(v.Length);
+        using var o = device.Allocate(q.Length);
+        device.Write<float>(dq, q);
+        device.Write<float>(dk, k);
+        device.Write<float>(dv, v);
+        device.Ops.Fill(o, float.NaN, 0, q.Length);
+
+        device.Ops.Attention(desc, dq, dk, dv, o);
+
+        var expected = new double[q.Length];
+        var scale = 1 / Math.Sqrt(d);
+        for (var head = 0; head < heads; head++)
+        {
+            for (var i = 0; i < nq; i++)
+            {
+                var visible = desc.Causal ? Math.Clamp(desc.EffectiveQueryOffset + i + 1, 0, nk) : nk;
+                if (visible == 0)
+                {
+                    continue;
+                }
+
+                var scores = new double[visible];
+                for (var j = 0; j < visible; j++)
+                {
+                    for (var t = 0; t < d; t++)
+                    {
+                        scores[j] += (double)q[(((head * nq) + i) * d) + t] * k[(((head * cap) + j) * d) + t] * scale;
+                    }
+                }
+
+                var p = Reference.Softmax(scores);
+                for (var j = 0; j < visible; j++)
+                {
+                    for (var t = 0; t < d; t++)
+                    {
+                        expected[(((head * nq) + i) * d) + t] += p[j] * v[(((head * cap) + j) * d) + t];
+                    }
+                }
+            }
+        }
+
+        var actual = new float[q.Length];
+        device.Read<float>(o, actual);
+        Reference.Close(expected, actual, tolerance);
+    }
+}
