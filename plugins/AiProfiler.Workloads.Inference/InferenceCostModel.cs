@@ -47,7 +47,7 @@ internal static class InferenceCostModel
     {
         if (s.Llama is { } llama)
         {
-            return WeightBytes(llama, s.Precision) + (KvRowBytes(s) * s.Prompt);
+            return (s.LoadedWeightBytes ?? WeightBytes(llama, s.Precision)) + (KvRowBytes(s) * s.Prompt);
         }
 
         var c = s.Config;
@@ -76,7 +76,7 @@ internal static class InferenceCostModel
     {
         if (s.Llama is { } llama)
         {
-            return WeightBytes(llama, s.Precision) + (KvRowBytes(s) * (position + 2.0));
+            return (s.LoadedWeightBytes ?? WeightBytes(llama, s.Precision)) + (KvRowBytes(s) * (position + 2.0));
         }
 
         var c = s.Config;

@@ -21,6 +21,13 @@ internal sealed record InferenceSettings(string Preset, ModelConfig Config, int 
     /// <summary>The type seeded Llama weights are stored in.</summary>
     public DataType Precision { get; init; } = DataType.Float32;
 
+    /// <summary>
+    /// Bytes of the weights as loaded on the device, once they are: a weight file keeps its own types (a Q8_0 GGUF
+    /// is read as Q8_0 whatever <see cref="Precision"/> says), so the cost model counts these instead. Null before
+    /// loading and for the GPT-2 path.
+    /// </summary>
+    public double? LoadedWeightBytes { get; init; }
+
     /// <summary>Explicit prompt token ids (every sequence gets them), or empty for seeded prompts.</summary>
     public IReadOnlyList<int> PromptIds { get; init; } = [];
 

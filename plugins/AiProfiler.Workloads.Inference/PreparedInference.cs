@@ -79,7 +79,7 @@ internal sealed class PreparedInference : IPreparedWorkload
                     ? GgufLlamaWeights.Open(settings.WeightsPath)
                     : SafetensorsLlamaWeights.Open(settings.WeightsPath, llama);
             var decoder = LlamaDecoder.Create(device, llama, settings.Batch, InferenceCostModel.ActivationRows(settings), settings.CacheCapacity, InferenceCostModel.LogitRows(settings), source);
-            return Build(device, settings, decoder, source.Description);
+            return Build(device, settings with { LoadedWeightBytes = decoder.WeightBytes }, decoder, source.Description);
         }
 
         IWeightSource weights = settings.WeightsPath.Length == 0

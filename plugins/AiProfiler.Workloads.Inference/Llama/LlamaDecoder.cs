@@ -58,9 +58,9 @@ internal sealed class LlamaDecoder : IDecoder
                 }
 
                 // Norms and biases are added and multiplied element-wise, so they are widened to fp32 once.
-                var buffer = LlamaTensors.IsMatrix(spec) || tensor.Type == DataType.Float32
-                    ? Upload(tensor)
-                    : UploadWidened(tensor, spec.Elements);
+                var stored = LlamaTensors.IsMatrix(spec) || tensor.Type == DataType.Float32;
+                var buffer = stored ? Upload(tensor) : UploadWidened(tensor, spec.Elements);
+                WeightBytes += stored ? tensor.Bytes.Length : spec.Elements * sizeof(float);
                 _weights[spec.Name] = buffer;
             }
 
@@ -96,6 +96,12 @@ internal sealed class LlamaDecoder : IDecoder
     }
 
     public int LogitRows { get; }
+
+    /// <summary>
+    /// Bytes of the weights as the device holds them (matrices as stored in the source, Q8_0 or Q4_K included; norms
+    /// widened to fp32): what every forward pass reads, whatever the <c>precision</c> parameter said.
+    /// </summary>
+    public double WeightBytes { get; }
 
     /// <summary>Uploads the weights and allocates a cache of <paramref name="capacity"/> positions per sequence.</summary>
     public static LlamaDecoder Create(IDevice device, LlamaConfig config, int batch, int rows, int capacity, int logitRows, ILlamaWeightSource weights) =>
