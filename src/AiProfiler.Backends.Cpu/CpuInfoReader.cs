@@ -44,6 +44,7 @@ internal static class CpuInfoReader
             PeakBandwidthBytesPerSecond = bandwidth,
             PeakSource = string.Create(CultureInfo.InvariantCulture,
                 $"flops: {physical} physical cores x {clockHz / 1e9:0.###} GHz x {lanes} fp32 lanes x 2 (FMA) x 2 FMA pipes; bandwidth: STREAM triad measured at start-up"),
+            SharesHostMemory = true,
         };
     }
 

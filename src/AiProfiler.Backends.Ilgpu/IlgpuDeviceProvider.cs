@@ -233,6 +233,7 @@ public sealed class IlgpuDeviceProvider : IDeviceProvider
                     Vendor = "ILGPU",
                     MemoryBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
                     IsEmulator = true,
+                    SharesHostMemory = true,
                     PeakSource = "emulator: runs kernels on OS threads to check them, so no peak is estimated and its timings say nothing about hardware",
                 };
         }

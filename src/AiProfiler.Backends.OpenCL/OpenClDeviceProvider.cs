@@ -163,6 +163,7 @@ public sealed class OpenClDeviceProvider : IDeviceProvider
             PeakFlopsPerSecond = flops,
             PeakBandwidthBytesPerSecond = 0,
             PeakSource = source,
+            SharesHostMemory = device.IsCpu,
         };
     }
 }

@@ -29,6 +29,7 @@ public sealed class OpenClDeviceProviderTests
         Assert.True(pocl.PeakFlopsPerSecond >= pocl.ComputeUnits * pocl.ClockHz * 2, "at least one FMA lane per unit");
         Assert.Contains("CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT", pocl.PeakSource, StringComparison.Ordinal);
         Assert.Contains("bandwidth is not reported by OpenCL", pocl.PeakSource, StringComparison.Ordinal);
+        Assert.True(pocl.SharesHostMemory, "PoCL's buffers are host memory: the memory check must add a run's host copies to them");
     }
 
     [Fact]

@@ -45,6 +45,12 @@ public sealed record DeviceInfo
     /// </summary>
     public bool IsEmulator { get; init; }
 
+    /// <summary>
+    /// Whether the device's buffers live in the host's memory (the CPU, an OpenCL CPU device such as PoCL, ILGPU's
+    /// CPU accelerator): a run's device buffers and its host copies then compete for the same free memory.
+    /// </summary>
+    public bool SharesHostMemory { get; init; }
+
     /// <summary>How the peaks were estimated, so a user can judge them.</summary>
     public string PeakSource { get; init; } = "";
 

@@ -269,7 +269,8 @@ public sealed class Runner
 
     /// <summary>
     /// Why the run cannot fit, or null: the device buffers against the device's free memory, and the workload's host
-    /// copies with them on a CPU device (the same memory) or against the host's free memory on any other.
+    /// copies with them on a device whose buffers live in host memory (the CPU, PoCL) or against the host's free memory
+    /// on any other.
     /// </summary>
     private string? MemoryRefusal(IWorkload workload, IDevice device, ParameterSet parameters)
     {
@@ -277,7 +278,7 @@ public sealed class Runner
         var onHost = workload.EstimateHostMemoryBytes(parameters);
         var available = device.AvailableMemoryBytes;
         var id = device.Info.Id;
-        if (device.Info.Kind == DeviceKind.Cpu)
+        if (device.Info.Kind == DeviceKind.Cpu || device.Info.SharesHostMemory)
         {
             if (onHost <= 0)
             {

@@ -161,6 +161,19 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_OpenClDeviceInHostMemory_CountsBuffersAndHostCopiesTogether()
+    {
+        const long MiB = 1024 * 1024;
+        using var pocl = new AcceleratorStandIn(TestDevices.Cpu(hostAvailableBytes: 1280 * MiB), sharesHostMemory: true);
+        var workload = new FakeWorkload { Footprint = 600 * MiB, HostFootprint = 600 * MiB };
+
+        var result = await new Runner(hostAvailableBytes: () => 8192 * MiB).RunAsync(workload, pocl, Parameters(workload), new RunOptions());
+
+        Assert.Equal(RunOutcome.Refused, result.Outcome);
+        Assert.Equal("needs 1.17 GiB (600 MiB of buffers and 600 MiB of host copies for the reference and the check) but device 'opencl:0' has 1 GiB free; choose smaller sizes", result.Error);
+    }
+
+    [Fact]
     public async Task RunAsync_IterationRunsOutOfMemory_SaysSoWithoutTheExceptionName()
     {
         var workload = new FakeWorkload { Iteration = _ => throw new OutOfMemoryException() };
@@ -270,9 +283,11 @@ public sealed class RunnerTests : IDisposable
         new Runner().RunAsync(workload, _cpu, Parameters(workload), options);
 
     /// <summary>A CPU device that says it is an accelerator, so device and host memory are told apart.</summary>
-    private sealed class AcceleratorStandIn(AiProfiler.Abstractions.Devices.IDevice inner) : AiProfiler.Abstractions.Devices.IDevice
+    private sealed class AcceleratorStandIn(AiProfiler.Abstractions.Devices.IDevice inner, bool sharesHostMemory = false) : AiProfiler.Abstractions.Devices.IDevice
     {
-        public AiProfiler.Abstractions.Devices.DeviceInfo Info { get; } = inner.Info with { Id = "cuda:0", Kind = AiProfiler.Abstractions.Devices.DeviceKind.Cuda };
+        public AiProfiler.Abstractions.Devices.DeviceInfo Info { get; } = sharesHostMemory
+            ? inner.Info with { Id = "opencl:0", Kind = AiProfiler.Abstractions.Devices.DeviceKind.OpenCL, SharesHostMemory = true }
+            : inner.Info with { Id = "cuda:0", Kind = AiProfiler.Abstractions.Devices.DeviceKind.Cuda, SharesHostMemory = false };
 
         public long AvailableMemoryBytes => inner.AvailableMemoryBytes;
 
