@@ -62,16 +62,19 @@ internal sealed class GptDecoder : IDecoder
                 (splits, var bytes) = GptStoredWeights.Load(device, _config, file, _weights, Allocate);
                 WeightBytes = bytes;
             }
-
-            foreach (var spec in weights is null ? [] : GptTensors.For(c))
+            else if (weights is not null)
             {
-                var host = weights!.Load(spec);
-                var buffer = Allocate(host.Length);
-                _device.Write<float>(buffer, host);
-                _weights[spec.Name] = buffer;
+                foreach (var spec in GptTensors.For(c))
+                {
+                    var host = weights.Load(spec);
+                    var buffer = Allocate(host.Length);
+                    _device.Write<float>(buffer, host);
+                    _weights[spec.Name] = buffer;
+                }
             }
 
-            _head = _weights[file?.OutputHead() is null ? GptTensors.TokenEmbedding : GptStoredWeights.OutputHead];
+            // A GGUF file's untied output head is among the weights; otherwise the head is the token embedding.
+            _head = _weights.GetValueOrDefault(GptStoredWeights.OutputHead) ?? _weights[GptTensors.TokenEmbedding];
             for (var l = 0; l < c.Layers; l++)
             {
                 _layers[l] = new LayerWeights(
