@@ -19,6 +19,7 @@ internal sealed unsafe class CudaDevice : DeviceBase
     private readonly CudaStreamHandle _stream;
     private readonly NvrtcKernelCompiler _compiler;
     private readonly CublasGemmEngine? _cublas;
+    private readonly KernelTensorOps _ops;
 
     private CudaDevice(DeviceInfo info, CudaDeviceProperties properties, CudaPrimaryContextHandle context, CudaStreamHandle stream,
         int architecture, CudaGemmChoice gemm)
@@ -29,7 +30,7 @@ internal sealed unsafe class CudaDevice : DeviceBase
         _stream = stream;
         _compiler = new NvrtcKernelCompiler(this, architecture);
         _cublas = gemm == CudaGemmChoice.TiledKernel ? null : CublasGemmEngine.Create(this, tf32: gemm == CudaGemmChoice.CublasTf32);
-        Ops = new KernelTensorOps(this, _compiler, _cublas ?? (IGemmEngine)new TiledGemmEngine(_compiler));
+        _ops = new KernelTensorOps(this, _compiler, _cublas ?? (IGemmEngine)new TiledGemmEngine(_compiler));
     }
 
     public override DeviceInfo Info { get; }
@@ -44,7 +45,7 @@ internal sealed unsafe class CudaDevice : DeviceBase
         }
     }
 
-    public override ITensorOps Ops { get; }
+    public override ITensorOps Ops => _ops;
 
     public override IKernelCompiler? Kernels => _compiler;
 
@@ -145,6 +146,7 @@ internal sealed unsafe class CudaDevice : DeviceBase
             CudaDriverApi.cuStreamSynchronize(Stream);
         }
 
+        _ops.Dispose();
         _compiler.Dispose();
         _cublas?.Dispose();
         _stream.Dispose();

@@ -19,6 +19,7 @@ internal sealed unsafe class OpenClDevice : DeviceBase
     private readonly ClCommandQueueHandle _queue;
     private readonly OpenClKernelCompiler _compiler;
     private readonly ClBlastGemmEngine? _clblast;
+    private readonly KernelTensorOps _ops;
     private long _allocatedBytes;
 
     public OpenClDevice(DeviceInfo info, OpenClDeviceHandles handles, OpenClOptions options)
@@ -40,7 +41,7 @@ internal sealed unsafe class OpenClDevice : DeviceBase
         _compiler = new OpenClKernelCompiler(this);
         var tiled = new TiledGemmEngine(_compiler);
         _clblast = !options.ForceTiledGemm && OpenClLibrary.IsClBlastAvailable() ? new ClBlastGemmEngine(this, tiled) : null;
-        Ops = new KernelTensorOps(this, _compiler, _clblast ?? (IGemmEngine)tiled);
+        _ops = new KernelTensorOps(this, _compiler, _clblast ?? (IGemmEngine)tiled);
     }
 
     public override DeviceInfo Info { get; }
@@ -58,7 +59,7 @@ internal sealed unsafe class OpenClDevice : DeviceBase
         }
     }
 
-    public override ITensorOps Ops { get; }
+    public override ITensorOps Ops => _ops;
 
     public override IKernelCompiler? Kernels => _compiler;
 
@@ -162,6 +163,7 @@ internal sealed unsafe class OpenClDevice : DeviceBase
             _ = OpenClNative.clFinish(_queue);
         }
 
+        _ops.Dispose();
         _compiler.Dispose();
         _clblast?.Dispose();
         _queue.Dispose();

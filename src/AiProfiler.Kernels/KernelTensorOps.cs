@@ -10,7 +10,7 @@ namespace AiProfiler.Kernels;
 /// does not check bounds, so bad input must throw an <see cref="ArgumentException"/> naming the buffer before it
 /// reaches memory it does not own.
 /// </summary>
-public sealed class KernelTensorOps : TensorOpsBase
+public sealed partial class KernelTensorOps : TensorOpsBase, IDisposable
 {
     /// <summary>Work-group size of the row and element-wise kernels (AIP_GROUP in the sources).</summary>
     private const int Group = 256;
@@ -27,6 +27,7 @@ public sealed class KernelTensorOps : TensorOpsBase
     /// <summary>Element-wise kernels stride over their range, so more groups than this add nothing but launch cost.</summary>
     private const long MaxElementGroups = 4096;
 
+    private readonly IDevice _device;
     private readonly IKernelCompiler _compiler;
     private readonly IGemmEngine _gemm;
     private readonly Dictionary<string, IKernel> _kernels = new(StringComparer.Ordinal);
@@ -40,6 +41,7 @@ public sealed class KernelTensorOps : TensorOpsBase
     {
         ArgumentNullException.ThrowIfNull(compiler);
         ArgumentNullException.ThrowIfNull(gemm);
+        _device = device;
         _compiler = compiler;
         _gemm = gemm;
     }
@@ -186,10 +188,14 @@ public sealed class KernelTensorOps : TensorOpsBase
     public override bool SupportsWeights(DataType type) => type is DataType.Float32 or DataType.Float16 or DataType.BFloat16 || type.IsBlockQuantized();
 
     /// <inheritdoc />
-    /// <remarks>One work group per (output, row) decodes W on the fly; x stays fp32.</remarks>
+    /// <remarks>
+    /// Below <see cref="PrefillRows"/> rows one work group per (output, row) decodes W on the fly; x stays fp32. From
+    /// there on W goes through the GEMM engine: fp32 directly, fp16/bf16 directly when the engine takes half inputs
+    /// (cuBLAS), any other type decoded slice by slice into fp32 scratch.
+    /// </remarks>
     protected override void LinearWeightsCore(IDeviceBuffer x, IDeviceBuffer weights, IDeviceBuffer y, int rows, int outputs, int inputs, float beta)
     {
-        if (rows == 0 || outputs == 0)
+        if (rows == 0 || outputs == 0 || TryLinearAsGemm(x, weights, y, rows, outputs, inputs, beta))
         {
             return;
         }

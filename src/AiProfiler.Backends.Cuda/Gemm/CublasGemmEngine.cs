@@ -10,9 +10,11 @@ namespace AiProfiler.Backends.Cuda.Gemm;
 /// with cublasGemmEx / cublasGemmStridedBatchedEx (CUBLAS_COMPUTE_32F: fp32 accumulation, output in the input type).
 /// With TF32 on, fp32 GEMMs go through cublasGemmEx with CUBLAS_COMPUTE_32F_FAST_TF32, which lets tensor cores round
 /// inputs to TF32 (10 mantissa bits); the handle itself stays in CUBLAS_DEFAULT_MATH so plain fp32 stays fp32.
+/// Half inputs with an fp32 C (prefill with fp16/bf16 weights) go through cublasGemmEx with A/B in CUDA_R_16F or
+/// CUDA_R_16BF, C in CUDA_R_32F and CUBLAS_COMPUTE_32F, a combination cuBLAS's GemmEx table lists.
 /// Row-major requests are mapped onto column-major cuBLAS by <see cref="ColumnMajorGemm"/>.
 /// </summary>
-internal sealed unsafe class CublasGemmEngine : IGemmEngine, IDisposable
+internal sealed unsafe class CublasGemmEngine : IGemmEngine, IHalfInputGemmEngine, IDisposable
 {
     private readonly CudaDevice _device;
     private readonly CublasHandle _handle;
@@ -131,6 +133,41 @@ internal sealed unsafe class CublasGemmEngine : IGemmEngine, IDisposable
                     result, type, call.Ldc, call.StrideC, call.BatchCount, compute, CublasGemmAlgo.Default),
                 nameof(CublasApi.cublasGemmStridedBatchedEx));
         }
+    }
+
+    public bool SupportsHalfInputs(DataType type) => type is DataType.Float16 || (type is DataType.BFloat16 && _bf16);
+
+    public void GemmHalfInputs(in GemmDescriptor gemm, IDeviceBuffer a, IDeviceBuffer b, IDeviceBuffer c)
+    {
+        if (!SupportsHalfInputs(gemm.Type) || gemm.BatchCount != 1)
+        {
+            throw new NotSupportedException(
+                $"cuBLAS half-input GEMM on '{_device.Info.Id}' takes one fp16{(_bf16 ? " or bf16" : "")} product, not {gemm.BatchCount} of {gemm.Type.ShortName()}");
+        }
+
+        var bufferA = CudaBuffer.Of(a, _device, "gemm A");
+        var bufferB = CudaBuffer.Of(b, _device, "gemm B");
+        var bufferC = CudaBuffer.Of(c, _device, "gemm C");
+        var call = ColumnMajorGemm.FromRowMajor(gemm);
+        if (call.M == 0 || call.N == 0)
+        {
+            return;
+        }
+
+        // cuBLAS's first operand is the caller's B and its second the caller's A (see ColumnMajorGemm); C is fp32.
+        var half = (ulong)gemm.Type.SizeInBytes();
+        var first = (void*)(bufferB.DevicePointer + ((ulong)call.OffsetA * half));
+        var second = (void*)(bufferA.DevicePointer + ((ulong)call.OffsetB * half));
+        var result = (void*)(bufferC.DevicePointer + ((ulong)call.OffsetC * sizeof(float)));
+        var type = gemm.Type == DataType.Float16 ? CudaDataType.R16F : CudaDataType.R16BF;
+        var alpha = gemm.Alpha;
+        var beta = gemm.Beta;
+        _device.MakeCurrent();
+        CudaCheck.Cublas(
+            CublasApi.cublasGemmEx(_handle.DangerousGetHandle(), call.TransA, call.TransB, call.M, call.N, call.K, &alpha,
+                first, type, call.Lda, second, type, call.Ldb, &beta, result, CudaDataType.R32F, call.Ldc,
+                CublasComputeType.Compute32F, CublasGemmAlgo.Default),
+            nameof(CublasApi.cublasGemmEx));
     }
 
     public void Dispose() => _handle.Dispose();

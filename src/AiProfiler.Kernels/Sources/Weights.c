@@ -102,6 +102,28 @@ KERNEL void linear_weights(const GLOBAL float* x, const GLOBAL unsigned char* w,
     }
 }
 
+/*
+ * Prefill: rows [first, first + count / inputs) of W decoded into fp32 `out` (count values, row-major), one item
+ * per value, so the device's GEMM engine can multiply many rows of x by the slice.
+ */
+KERNEL void dequantize_weight_rows(const GLOBAL unsigned char* w, GLOBAL float* out, INT64 count, int inputs,
+    int first, INT64 rowBytes, int type)
+{
+    AIP_FOR_EACH(i, count) {
+        INT64 n = first + i / inputs;
+        out[i] = aip_weight(w + n * rowBytes, (int)(i % inputs), type);
+    }
+}
+
+/* Prefill on cuBLAS: count values of x from `offset` rounded to fp16 or bf16 (`type`), for a half-input GEMM. */
+KERNEL void linear_input_to_half(const GLOBAL float* x, INT64 offset, GLOBAL unsigned short* h, INT64 count, int type)
+{
+    AIP_FOR_EACH(i, count) {
+        float v = x[offset + i];
+        h[i] = (unsigned short)(type == AIP_FP16 ? aip_f32_to_f16_bits(v) : aip_f32_to_bf16_bits(v));
+    }
+}
+
 /* y[i, :] = decoded row ids[i] of a weight table; ids outside the table give zeros. */
 KERNEL void embedding_gather_weights(const GLOBAL unsigned char* table, const GLOBAL int* ids, GLOBAL float* y,
     INT64 total, int dim, int tableRows, INT64 rowBytes, int type)

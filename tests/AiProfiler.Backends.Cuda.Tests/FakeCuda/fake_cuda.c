@@ -1,8 +1,9 @@
 /*
  * A stand-in for libcuda, libnvrtc and libcublas, so the backend's real P/Invoke paths run without a GPU.
  * Prototypes use the types of CUDA 12.6's cuda.h, nvrtc.h and cublas_api.h, so the C compiler's view of each
- * parameter (width, pointer or value) is the header's. "Device" memory is host memory; the kernel named "scale"
- * and the GEMMs really compute, with BLAS's column-major definition. Built by the tests with gcc -shared.
+ * parameter (width, pointer or value) is the header's. "Device" memory is host memory; the kernels named "scale" and
+ * "linear_input_to_half" and the GEMMs really compute, with BLAS's column-major definition. Built by the tests with
+ * gcc -shared (gcc 12 or later, for _Float16).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
@@ -201,6 +202,19 @@ CUresult cuLaunchKernel(CUfunction f, unsigned int gridDimX, unsigned int gridDi
         unsigned long long threads = (unsigned long long)gridDimX * blockDimX;
         for (unsigned long long i = 0; i < threads; i++)
             if ((long long)i < n) x[i] *= a;
+    } else if (strcmp((const char *)f, "linear_input_to_half") == 0) {
+        /* KERNEL void linear_input_to_half(const GLOBAL float* x, INT64 offset, GLOBAL unsigned short* h, INT64 count, int type) */
+        const float *x = *(const float **)kernelParams[0] + *(long long *)kernelParams[1];
+        uint16_t *h = *(uint16_t **)kernelParams[2];
+        long long count = *(long long *)kernelParams[3];
+        int type = *(int *)kernelParams[4];
+        for (long long i = 0; i < count; i++) {
+            _Float16 half = (_Float16)x[i];
+            uint32_t bits;
+            memcpy(&bits, &x[i], sizeof bits);
+            if (type == 1) memcpy(&h[i], &half, sizeof half);
+            else h[i] = (uint16_t)((bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16); /* bf16, nearest even; tests pass no NaN */
+        }
     }
     return 0;
 }
@@ -290,21 +304,40 @@ cublasStatus_t cublasSetStream_v2(cublasHandle_t handle, cudaStream_t streamId) 
 cublasStatus_t cublasSetMathMode(cublasHandle_t handle, cublasMath_t mode) { if (mode != 0) return 7; ((struct blas *)handle)->math = mode; return 0; }
 const char *cublasGetStatusName(cublasStatus_t status) { return status == 7 ? "CUBLAS_STATUS_INVALID_VALUE" : "CUBLAS_STATUS_UNKNOWN"; }
 
-/* C = alpha·op(A)·op(B) + beta·C, column-major: element (r, c) of X is X[r + c·ld]. */
-static void sgemm(int ta, int tb, int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
-                  float beta, float *C, int ldc)
+/* Element i of a GEMM operand of CUDA data type t: CUDA_R_32F (0), CUDA_R_16F (2) or CUDA_R_16BF (14). */
+static float element(const void *p, long i, cudaDataType t)
+{
+    if (t == 2) return (float)((const _Float16 *)p)[i];
+    if (t == 14) {
+        uint32_t bits = (uint32_t)((const uint16_t *)p)[i] << 16;
+        float value;
+        memcpy(&value, &bits, sizeof value);
+        return value;
+    }
+    return ((const float *)p)[i];
+}
+
+/* C = alpha·op(A)·op(B) + beta·C, column-major: element (r, c) of X is X[r + c·ld]; A and B of type ab, C fp32. */
+static void gemm(int ta, int tb, int m, int n, int k, float alpha, const void *A, int lda, const void *B, int ldb,
+                 cudaDataType ab, float beta, float *C, int ldc)
 {
     for (int col = 0; col < n; col++)
         for (int row = 0; row < m; row++) {
             float sum = 0;
             for (int p = 0; p < k; p++) {
-                float a = ta ? A[p + (long)row * lda] : A[row + (long)p * lda];
-                float b = tb ? B[col + (long)p * ldb] : B[p + (long)col * ldb];
+                float a = element(A, ta ? p + (long)row * lda : row + (long)p * lda, ab);
+                float b = element(B, tb ? col + (long)p * ldb : p + (long)col * ldb, ab);
                 sum += a * b;
             }
             float *c = &C[row + (long)col * ldc];
             *c = alpha * sum + (beta == 0 ? 0 : beta * *c);
         }
+}
+
+static void sgemm(int ta, int tb, int m, int n, int k, float alpha, const float *A, int lda, const float *B, int ldb,
+                  float beta, float *C, int ldc)
+{
+    gemm(ta, tb, m, n, k, alpha, A, lda, B, ldb, 0, beta, C, ldc);
 }
 
 static int bad_args(cublasHandle_t h, int ta, int tb, int m, int n, int k, int lda, int ldb, int ldc)
@@ -339,13 +372,19 @@ static int not_tf32(cudaDataType at, cudaDataType bt, cudaDataType ct, cublasCom
     return at != 0 || bt != 0 || ct != 0 || compute != 77 || algo != -1;
 }
 
+/* GemmEx also takes fp16 or bf16 A and B with fp32 C, CUBLAS_COMPUTE_32F (68) and CUBLAS_GEMM_DEFAULT. */
+static int not_half_inputs(cudaDataType at, cudaDataType bt, cudaDataType ct, cublasComputeType_t compute, cublasGemmAlgo_t algo)
+{
+    return (at != 2 && at != 14) || bt != at || ct != 0 || compute != 68 || algo != -1;
+}
+
 cublasStatus_t cublasGemmEx(cublasHandle_t handle, cublasOperation_t transa, cublasOperation_t transb, int m, int n, int k,
                             const void *alpha, const void *A, cudaDataType Atype, int lda, const void *B, cudaDataType Btype, int ldb,
                             const void *beta, void *C, cudaDataType Ctype, int ldc, cublasComputeType_t computeType, cublasGemmAlgo_t algo)
 {
     if (bad_args(handle, transa, transb, m, n, k, lda, ldb, ldc)) return 7;
-    if (not_tf32(Atype, Btype, Ctype, computeType, algo)) return 15;
-    sgemm(transa, transb, m, n, k, *(const float *)alpha, A, lda, B, ldb, *(const float *)beta, C, ldc);
+    if (not_tf32(Atype, Btype, Ctype, computeType, algo) && not_half_inputs(Atype, Btype, Ctype, computeType, algo)) return 15;
+    gemm(transa, transb, m, n, k, *(const float *)alpha, A, lda, B, ldb, Atype, *(const float *)beta, C, ldc);
     return 0;
 }
 
