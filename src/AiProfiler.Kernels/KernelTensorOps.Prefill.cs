@@ -16,14 +16,14 @@ public sealed partial class KernelTensorOps
     /// Q4_0. 16 is past that for every type and keeps decode batches of up to 16 sequences on the fused kernel, where
     /// the GEMM engine's tiles would be mostly empty.
     /// </summary>
-    internal const int PrefillRows = 16;
+    public const int PrefillRows = 16;
 
     /// <summary>
     /// Bound of the device-internal scratch (the decoded slice of W, or x rounded to a half type): 16 MiB, which the
     /// workloads' memory estimates do not count, so it is kept small against any device that runs a model. It still
     /// holds 2048 decoded rows of a 2048-wide W, so each GEMM is large enough to run near the engine's speed.
     /// </summary>
-    internal const long ScratchBytes = 16L << 20;
+    public const long ScratchBytes = 16L << 20;
 
     private IDeviceBuffer? _scratch;
 
