@@ -124,6 +124,7 @@ public sealed partial class PortableKernelsTests
             "layer_norm_forward", "layer_norm_backward_input", "layer_norm_backward_params",
             "rms_norm_forward", "rms_norm_backward_input", "rms_norm_backward_params",
             "attention_forward", "gemm_tiled", "linear_weights", "embedding_gather_weights", "rotary",
+            "dequantize_weight_rows", "linear_input_to_half",
         ];
 
         var declared = KernelDeclaration().Matches(PortableKernels.Source).Select(m => m.Groups[1].Value);
