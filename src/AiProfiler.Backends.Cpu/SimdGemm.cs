@@ -12,7 +12,7 @@ namespace AiProfiler.Backends.Cpu;
 /// </summary>
 internal static unsafe class SimdGemm
 {
-    // Below this many FLOPs per product the thread pool costs more than the second core gives.
+    // Below this many FLOPs per product waking other threads costs more than the second core gives.
     private const long ParallelFlops = 1L << 22;
 
     // Packed blocks are 64-byte aligned so each vector load of B touches one cache line.
@@ -81,16 +81,17 @@ internal static unsafe class SimdGemm
             return;
         }
 
-        // Equal k-blocks (1024 = 4×256, not 3×272 + 208): a short last block pays a tile's load and store of C for
+        // Equal k-blocks (K = 1100 as 3×367, not 2×512 + 76): a short last block pays a tile's load and store of C for
         // little work. The B block keeps its share of L2 (Kc×Nc values) whatever the depth.
         var kc = EvenBlock(k, blocking.Kc, 1);
         var ncLimit = Math.Max(nr, (int)((long)blocking.Kc * blocking.Nc / kc) / nr * nr);
         int aPanels = Ceil(m, mr), bPanels = Ceil(n, nr);
-        if (workers > 1 && aPanels >= 4 * workers)
+        if (workers > 1 && aPanels >= 8 * workers)
         {
-            // Rows split: each part packs and multiplies its own row panels, and all of them pack one shared B block
-            // (a share each) and meet at a barrier once per block. Two B buffers alternate, so passing the barrier
-            // of one block also says that every part has finished with the block before it.
+            // Rows split (at least 8 panels a part, so whole panels share out within an eighth): each part packs and
+            // multiplies its own row panels, and all of them pack one shared B block (a share each) and meet at a
+            // barrier once per block. Two B buffers alternate, so passing the barrier of one block also says that
+            // every part has finished with the block before it.
             var panelsPerPart = Ceil(aPanels, workers);
             var mc = Math.Min(blocking.Mc, panelsPerPart * mr);
             var nc = EvenBlock(n, ncLimit, nr);
@@ -115,7 +116,8 @@ internal static unsafe class SimdGemm
         }
         else if (workers > 1 && bPanels > 1)
         {
-            // Few rows (a short prompt): the columns are split instead, and each part packs its own copy of the small A.
+            // Few rows (a short prompt): the columns are split instead, evenly to a panel, and each part packs its own
+            // copy of the small A; no part waits for another.
             var parts = Math.Min(workers, bPanels);
             var mc = Math.Min(blocking.Mc, aPanels * mr);
             if (GemmTeam.TryRun(parts, part =>

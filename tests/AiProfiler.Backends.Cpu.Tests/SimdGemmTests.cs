@@ -99,7 +99,7 @@ public sealed unsafe class SimdGemmTests
         // each); one panel and a bit splits the columns. Both are large enough to be worth two threads, with ragged edges.
         var g = fewRows
             ? new GemmDescriptor { M = mr + 1, N = (40 * nr) + 5, K = 1600, TransposeB = true, Beta = 0.5f }
-            : new GemmDescriptor { M = (9 * mr) + 5, N = (13 * nr) + 5, K = 400, TransposeA = true, Alpha = 1.5f, Beta = 1 };
+            : new GemmDescriptor { M = (17 * mr) + 5, N = (13 * nr) + 5, K = 400, TransposeA = true, Alpha = 1.5f, Beta = 1 };
 
         CheckAgainstReference(kernel, g with { LdA = g.TransposeA ? g.M : g.K, LdB = g.TransposeB ? g.K : g.N, LdC = g.N }, new GemmBlocking(16, 2 * nr, 2 * mr), threads: 2, fewRows ? "columns split" : "rows split");
     }
