@@ -15,13 +15,46 @@ internal static unsafe class HalfDot
     // Bytes ahead of the current position to prefetch within a row.
     private const int Ahead = 1024;
 
+    // Rows of W one core reads at once at batch 1.
+    private const int Streams = 4;
+
     public static bool Handles(DataType type) => type is DataType.Float16 or DataType.BFloat16;
 
     /// <summary>y[r, n] = x[r]·W[n] + beta·y[r, n] for n in [n0, n1), with W's rows from <paramref name="w"/> (row n0).</summary>
     public static void Rows(DotPath path, DataType type, float* x, byte* w, float* y, int rows, int n0, int n1, int outputs, int inputs, long rowBytes, float beta)
     {
+        var n = n0;
+        if (rows == 1 && path == DotPath.Avx512 && inputs % 16 == 0)
+        {
+            // One row of x (decode at batch 1): four rows of W at once, a quarter of the range apart, so that one core
+            // keeps enough DRAM reads in flight (each 4 KiB page is a new stream for the hardware prefetcher).
+            var quarter = (n1 - n0) / Streams;
+            var dots = stackalloc float[Streams];
+            for (var i = 0; i < quarter; i++)
+            {
+                var first = (ushort*)(w + (i * rowBytes));
+                var gap = quarter * rowBytes / sizeof(ushort);
+                if (type == DataType.Float16)
+                {
+                    Row4<Fp16>(first, gap, x, inputs, dots);
+                }
+                else
+                {
+                    Row4<Bf16>(first, gap, x, inputs, dots);
+                }
+
+                for (var s = 0; s < Streams; s++)
+                {
+                    Store(y + n0 + i + (s * quarter), dots[s], beta);
+                }
+            }
+
+            n = n0 + (Streams * quarter);
+            w += Streams * quarter * rowBytes;
+        }
+
         var sums = stackalloc float[rows];
-        for (var n = n0; n < n1; n++, w += rowBytes)
+        for (; n < n1; n++, w += rowBytes)
         {
             if (Sse.IsSupported && n + 1 < n1)
             {
@@ -51,10 +84,41 @@ internal static unsafe class HalfDot
 
             for (var r = 0; r < rows; r++)
             {
-                var target = y + ((long)r * outputs) + n;
-                *target = beta == 0 ? sums[r] : sums[r] + (beta * *target);
+                Store(y + ((long)r * outputs) + n, sums[r], beta);
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* target, float value, float beta) => *target = beta == 0 ? value : value + (beta * *target);
+
+    /// <summary>dots[s] = x·W[row s·gap] for the four streams (16 | inputs); x is loaded once for all four.</summary>
+    private static void Row4<T>(ushort* w, long gap, float* x, int inputs, float* dots)
+        where T : struct, IHalfWidening
+    {
+        ushort* w0 = w, w1 = w + gap, w2 = w1 + gap, w3 = w2 + gap;
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        for (var k = 0; k < inputs; k += 16)
+        {
+            if ((k & 31) == 0)
+            {
+                Sse.Prefetch0((byte*)(w0 + k) + Ahead);
+                Sse.Prefetch0((byte*)(w1 + k) + Ahead);
+                Sse.Prefetch0((byte*)(w2 + k) + Ahead);
+                Sse.Prefetch0((byte*)(w3 + k) + Ahead);
+            }
+
+            var xv = Vector512.Load(x + k);
+            a0 = Vector512.FusedMultiplyAdd(T.Widen(w0 + k), xv, a0);
+            a1 = Vector512.FusedMultiplyAdd(T.Widen(w1 + k), xv, a1);
+            a2 = Vector512.FusedMultiplyAdd(T.Widen(w2 + k), xv, a2);
+            a3 = Vector512.FusedMultiplyAdd(T.Widen(w3 + k), xv, a3);
+        }
+
+        dots[0] = Vector512.Sum(a0);
+        dots[1] = Vector512.Sum(a1);
+        dots[2] = Vector512.Sum(a2);
+        dots[3] = Vector512.Sum(a3);
     }
 
     private static int Clear(float* sums, int rows)

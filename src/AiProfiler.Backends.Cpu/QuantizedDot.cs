@@ -19,6 +19,9 @@ internal static unsafe class QuantizedDot
     // Bytes ahead of the current block to prefetch within a row: the next row's start is prefetched by the caller.
     private const int Ahead = 512;
 
+    // Rows of W one core reads at once at batch 1.
+    private const int Streams = 4;
+
     // fp16 scale bits to fp32: one load per block instead of a software conversion; scales repeat, so the used
     // entries stay in L1.
     private static readonly nint HalfTable = BuildHalfTable();
@@ -28,8 +31,46 @@ internal static unsafe class QuantizedDot
     /// <summary>y[r, n] = x[r]·W[n] + beta·y[r, n] for n in [n0, n1), with W's rows from <paramref name="w"/> (row n0).</summary>
     public static void Rows(DotPath path, DataType type, Int8Activations x, byte* w, float* y, int rows, int n0, int n1, int outputs, long rowBytes, float beta)
     {
+        var n = n0;
+        if (rows == 1 && path != DotPath.Portable)
+        {
+            // One row of x (decode at batch 1): four rows of W at once, a quarter of the range apart, so that one core
+            // keeps enough DRAM reads in flight (each 4 KiB page is a new stream for the hardware prefetcher).
+            var quarter = (n1 - n0) / Streams;
+            var dots = stackalloc float[Streams];
+            for (var i = 0; i < quarter; i++)
+            {
+                var first = w + (i * rowBytes);
+                var gap = quarter * rowBytes;
+                switch (path, type)
+                {
+                    case (DotPath.AvxVnni, DataType.Q8_0):
+                        Row4<Q8Block, VnniDot>(first, gap, x, dots);
+                        break;
+                    case (DotPath.AvxVnni, _):
+                        Row4<Q4Block, VnniDot>(first, gap, x, dots);
+                        break;
+                    case (_, DataType.Q8_0):
+                        Row4<Q8Block, Avx2Dot>(first, gap, x, dots);
+                        break;
+                    default:
+                        Row4<Q4Block, Avx2Dot>(first, gap, x, dots);
+                        break;
+                }
+
+                for (var s = 0; s < Streams; s++)
+                {
+                    Store(y + n0 + i + (s * quarter), dots[s], beta);
+                }
+            }
+
+            // The rows a quarter could not take.
+            n = n0 + (Streams * quarter);
+            w += (Streams * quarter) * rowBytes;
+        }
+
         var sums = stackalloc float[rows];
-        for (var n = n0; n < n1; n++, w += rowBytes)
+        for (; n < n1; n++, w += rowBytes)
         {
             if (Sse.IsSupported && n + 1 < n1)
             {
@@ -58,10 +99,44 @@ internal static unsafe class QuantizedDot
 
             for (var r = 0; r < rows; r++)
             {
-                var target = y + ((long)r * outputs) + n;
-                *target = beta == 0 ? sums[r] : sums[r] + (beta * *target);
+                Store(y + ((long)r * outputs) + n, sums[r], beta);
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* target, float value, float beta) => *target = beta == 0 ? value : value + (beta * *target);
+
+    /// <summary>dots[s] = x·W[row s·gap] for the four streams; x's block is loaded once for all four.</summary>
+    private static void Row4<TBlock, TDot>(byte* w, long gap, Int8Activations x, float* dots)
+        where TBlock : struct, IWeightBlock
+        where TDot : struct, IInt8Dot
+    {
+        byte* w0 = w, w1 = w + gap, w2 = w1 + gap, w3 = w2 + gap;
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        for (var b = 0; b < x.Blocks; b++)
+        {
+            var offset = b * TBlock.Bytes;
+            if ((b & 1) == 0)
+            {
+                Sse.Prefetch0(w0 + offset + Ahead);
+                Sse.Prefetch0(w1 + offset + Ahead);
+                Sse.Prefetch0(w2 + offset + Ahead);
+                Sse.Prefetch0(w3 + offset + Ahead);
+            }
+
+            var xq = Vector256.Load(x.Values + (b * 32));
+            var dx = x.Scales[b];
+            a0 = Block<TBlock, TDot>(w0 + offset, xq, dx, a0);
+            a1 = Block<TBlock, TDot>(w1 + offset, xq, dx, a1);
+            a2 = Block<TBlock, TDot>(w2 + offset, xq, dx, a2);
+            a3 = Block<TBlock, TDot>(w3 + offset, xq, dx, a3);
+        }
+
+        dots[0] = Vector256.Sum(a0);
+        dots[1] = Vector256.Sum(a1);
+        dots[2] = Vector256.Sum(a2);
+        dots[3] = Vector256.Sum(a3);
     }
 
     private static void Row<TBlock, TDot>(byte* w, Int8Activations x, int rows, float* sums)
@@ -78,13 +153,13 @@ internal static unsafe class QuantizedDot
             {
                 var p = w + (b * TBlock.Bytes);
                 Sse.Prefetch0(p + Ahead);
-                a0 = Block<TBlock, TDot>(p, x.Values + (b * 32), x.Scales[b], a0);
-                a1 = Block<TBlock, TDot>(p + TBlock.Bytes, x.Values + (b * 32) + 32, x.Scales[b + 1], a1);
+                a0 = Block<TBlock, TDot>(p, Vector256.Load(x.Values + (b * 32)), x.Scales[b], a0);
+                a1 = Block<TBlock, TDot>(p + TBlock.Bytes, Vector256.Load(x.Values + (b * 32) + 32), x.Scales[b + 1], a1);
             }
 
             if (b < blocks)
             {
-                a0 = Block<TBlock, TDot>(w + (b * TBlock.Bytes), x.Values + (b * 32), x.Scales[b], a0);
+                a0 = Block<TBlock, TDot>(w + (b * TBlock.Bytes), Vector256.Load(x.Values + (b * 32)), x.Scales[b], a0);
             }
 
             sums[0] = Vector256.Sum(a0 + a1);
@@ -120,12 +195,12 @@ internal static unsafe class QuantizedDot
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Block<TBlock, TDot>(byte* p, sbyte* xq, float dx, Vector256<float> acc)
+    private static Vector256<float> Block<TBlock, TDot>(byte* p, Vector256<sbyte> xq, float dx, Vector256<float> acc)
         where TBlock : struct, IWeightBlock
         where TDot : struct, IInt8Dot
     {
         var q = TBlock.Load(p);
-        var dot = TDot.Dot(Avx2.Abs(q), Avx2.Sign(Vector256.Load(xq), q));
+        var dot = TDot.Dot(Avx2.Abs(q), Avx2.Sign(xq, q));
         return Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(dot), Vector256.Create(Scale(p) * dx), acc);
     }
 

@@ -8,8 +8,9 @@ namespace AiProfiler.Backends.Cpu.Tests;
 /// </summary>
 public sealed unsafe class WeightLinearDecodeTests
 {
-    // 11 blocks of 32 per row (an odd count: the kernels take blocks in pairs) and 360 = 22·16 + 8 for fp16/bf16 (a
-    // tail after the 16- and 32-wide loops); 750 rows of W so that two threads split them.
+    // 11 blocks of 32 per row (an odd count: the kernels take blocks in pairs) and for fp16/bf16 also 360 = 22·16 + 8
+    // (a tail after the 16- and 32-wide loops); 750 rows of W so that two threads split them, 375 each: 93 for each of
+    // the four streams at batch 1 and 3 rows left.
     private const int Outputs = 750, QuantizedInputs = 352, HalfInputs = 360;
 
     private const double U = 1.0 / (1 << 24);
@@ -31,16 +32,16 @@ public sealed unsafe class WeightLinearDecodeTests
         return cases;
     }
 
-    public static TheoryData<string, DataType, int> HalfCases()
+    public static TheoryData<string, DataType, int, int> HalfCases()
     {
-        var cases = new TheoryData<string, DataType, int>();
+        var cases = new TheoryData<string, DataType, int, int>();
         foreach (var path in new[] { DotPath.Avx512, DotPath.Avx2, DotPath.Portable })
         {
             foreach (var type in new[] { DataType.Float16, DataType.BFloat16 })
             {
-                foreach (var rows in new[] { 1, 5 })
+                foreach (var (rows, inputs) in new[] { (1, HalfInputs), (1, QuantizedInputs), (5, HalfInputs) })
                 {
-                    cases.Add(path.ToString(), type, rows);
+                    cases.Add(path.ToString(), type, rows, inputs);
                 }
             }
         }
@@ -95,19 +96,19 @@ public sealed unsafe class WeightLinearDecodeTests
 
     [Theory]
     [MemberData(nameof(HalfCases))]
-    public void Decode_HalfPath_EqualsDequantizedProductWithinFp32Rounding(string pathName, DataType type, int rows)
+    public void Decode_HalfPath_EqualsDequantizedProductWithinFp32Rounding(string pathName, DataType type, int rows, int inputs)
     {
         var path = Enum.Parse<DotPath>(pathName);
         Assert.SkipUnless(DotPaths.IsSupported(path), $"this CPU lacks the instructions of the {path} path");
-        var x = EdgeActivations(rows, HalfInputs);
-        var values = Reference.Random(Outputs * HalfInputs, 11, 2);
+        var x = EdgeActivations(rows, inputs);
+        var values = Reference.Random(Outputs * inputs, 11, 2);
         // Values at the ends of fp16's range: the largest finite, the smallest normal and a subnormal, zeros of both signs.
         values[0] = 65504f;
         values[1] = -6.1035156e-5f;
         values[2] = 5.9604645e-8f;
         values[3] = -0f;
         var stored = QuantizedBlocks.Quantize(type, values);
-        var y = Run(path, type, stored, x, rows, HalfInputs, out var previous);
+        var y = Run(path, type, stored, x, rows, inputs, out var previous);
         var w = new float[values.Length];
         QuantizedBlocks.Dequantize(type, stored, w);
 
@@ -116,14 +117,14 @@ public sealed unsafe class WeightLinearDecodeTests
             for (var n = 0; n < Outputs; n++)
             {
                 double exact = 0.5 * previous[(r * Outputs) + n], magnitude = Math.Abs(exact);
-                for (var k = 0; k < HalfInputs; k++)
+                for (var k = 0; k < inputs; k++)
                 {
-                    var product = (double)x[(r * HalfInputs) + k] * w[(n * HalfInputs) + k];
+                    var product = (double)x[(r * inputs) + k] * w[(n * inputs) + k];
                     exact += product;
                     magnitude += Math.Abs(product);
                 }
 
-                var bound = 4.0 * HalfInputs * U * magnitude;
+                var bound = 4.0 * inputs * U * magnitude;
                 var actual = y[(r * Outputs) + n];
                 Assert.True(Math.Abs(actual - exact) <= bound, $"{path} {type.ShortName()} row {r} output {n}: {actual} vs {exact} (bound {bound:e2})");
             }
