@@ -12,8 +12,8 @@ internal static class DotPaths
     /// </remarks>
     public static DotPath Int8 { get; } = IsSupported(DotPath.AvxVnni) ? DotPath.AvxVnni : IsSupported(DotPath.Avx2) ? DotPath.Avx2 : DotPath.Portable;
 
-    /// <summary>The fp16/bf16 path.</summary>
-    public static DotPath Half { get; } = IsSupported(DotPath.Avx512) ? DotPath.Avx512 : IsSupported(DotPath.Avx2) ? DotPath.Avx2 : DotPath.Portable;
+    /// <summary>The fp32/fp16/bf16 path.</summary>
+    public static DotPath Float { get; } = IsSupported(DotPath.Avx512) ? DotPath.Avx512 : IsSupported(DotPath.Avx2) ? DotPath.Avx2 : DotPath.Portable;
 
     public static bool IsSupported(DotPath path) => path switch
     {

@@ -29,6 +29,7 @@ internal static unsafe class QuantizedDot
     public static bool Handles(DataType type) => type is DataType.Q8_0 or DataType.Q4_0;
 
     /// <summary>y[r, n] = x[r]·W[n] + beta·y[r, n] for n in [n0, n1), with W's rows from <paramref name="w"/> (row n0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rows(DotPath path, DataType type, Int8Activations x, byte* w, float* y, int rows, int n0, int n1, int outputs, long rowBytes, float beta)
     {
         var n = n0;
@@ -108,6 +109,7 @@ internal static unsafe class QuantizedDot
     private static void Store(float* target, float value, float beta) => *target = beta == 0 ? value : value + (beta * *target);
 
     /// <summary>dots[s] = x·W[row s·gap] for the four streams; x's block is loaded once for all four.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Row4<TBlock, TDot>(byte* w, long gap, Int8Activations x, float* dots)
         where TBlock : struct, IWeightBlock
         where TDot : struct, IInt8Dot
@@ -139,6 +141,7 @@ internal static unsafe class QuantizedDot
         dots[3] = Vector256.Sum(a3);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Row<TBlock, TDot>(byte* w, Int8Activations x, int rows, float* sums)
         where TBlock : struct, IWeightBlock
         where TDot : struct, IInt8Dot
@@ -204,6 +207,7 @@ internal static unsafe class QuantizedDot
         return Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(dot), Vector256.Create(Scale(p) * dx), acc);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PortableRow(DataType type, byte* w, Int8Activations x, int rows, float* sums)
     {
         var bytes = type == DataType.Q8_0 ? Q8Block.Bytes : Q4Block.Bytes;

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using AiProfiler.Abstractions.Devices;
@@ -8,10 +9,10 @@ namespace AiProfiler.Backends.Cpu;
 /// <summary>
 /// <c>y = x·Wᵀ + beta·y</c> with W stored in a weight type (<see cref="ITensorOps.LinearWeights"/>). A few rows of x
 /// (decode) stream W once, the cores splitting W's rows: Q8_0 and Q4_0 with int8 dot products against x quantized
-/// per block (<see cref="QuantizedDot"/>, as llama.cpp does), fp16 and bf16 widened in registers
-/// (<see cref="HalfDot"/>), Q4_K and Q6_K decoded a piece of a row at a time into L1 and dotted with every row of x.
+/// per block (<see cref="QuantizedDot"/>, as llama.cpp does), fp32, fp16 and bf16 loaded (and widened) in registers
+/// (<see cref="FloatDot"/>), Q4_K and Q6_K decoded a piece of a row at a time into L1 and dotted with every row of x.
 /// Many rows (prefill) turn it into GEMM: each task decodes a tile of W's rows into an fp32 scratch that stays in L2
-/// and multiplies it with the calling thread's GEMM, so prefill runs at GEMM speed whatever the weight type. fp32
+/// and multiplies it with the calling thread's GEMM, so prefill runs at GEMM speed whatever the weight type; fp32
 /// weights go straight to the GEMM engine.
 /// </summary>
 internal static unsafe class WeightLinear
@@ -30,6 +31,12 @@ internal static unsafe class WeightLinear
 
     public static void Run(CpuGemmEngine gemm, ParallelOptions parallel, DataType type, float* x, byte* w, float* y, int rows, int outputs, int inputs, float beta)
     {
+        if (rows <= DotRows)
+        {
+            Decode(QuantizedDot.Handles(type) ? DotPaths.Int8 : DotPaths.Float, type, x, w, y, rows, outputs, inputs, beta, parallel.MaxDegreeOfParallelism);
+            return;
+        }
+
         if (type == DataType.Float32)
         {
             gemm.Gemm(new GemmDescriptor { M = rows, N = outputs, K = inputs, TransposeB = true, Beta = beta }, x, (float*)w, y, parallel.MaxDegreeOfParallelism);
@@ -37,12 +44,6 @@ internal static unsafe class WeightLinear
         }
 
         var rowBytes = type.StorageBytes(inputs);
-        if (rows <= DotRows)
-        {
-            Decode(QuantizedDot.Handles(type) ? DotPaths.Int8 : DotPaths.Half, type, x, w, y, rows, outputs, inputs, beta, parallel.MaxDegreeOfParallelism);
-            return;
-        }
-
         // Q8_0/Q4_0 multiply x as decode does, quantized to int8 per block (here expanded back to fp32 for the GEMM),
         // so a prefill and the decode steps after it compute the same function, as in llama.cpp.
         using var quantized = QuantizedDot.Handles(type) ? new Int8Activations(x, rows, inputs) : null;
@@ -79,7 +80,7 @@ internal static unsafe class WeightLinear
 
     /// <summary>
     /// Decode: the cores split W's rows; Q8_0/Q4_0 rows go through <see cref="QuantizedDot"/> on
-    /// <paramref name="path"/> (x quantized once here), fp16/bf16 through <see cref="HalfDot"/>, Q4_K/Q6_K through
+    /// <paramref name="path"/> (x quantized once here), fp32/fp16/bf16 through <see cref="FloatDot"/>, Q4_K/Q6_K through
     /// <see cref="Dots"/>.
     /// </summary>
     internal static void Decode(DotPath path, DataType type, float* x, byte* w, float* y, int rows, int outputs, int inputs, float beta, int threads)
@@ -96,9 +97,9 @@ internal static unsafe class WeightLinear
             {
                 QuantizedDot.Rows(path, type, quantized, rowsOfW, (float*)py, rows, n0, n1, outputs, rowBytes, beta);
             }
-            else if (HalfDot.Handles(type))
+            else if (FloatDot.Handles(type))
             {
-                HalfDot.Rows(path, type, (float*)px, rowsOfW, (float*)py, rows, n0, n1, outputs, inputs, rowBytes, beta);
+                FloatDot.Rows(path, type, (float*)px, rowsOfW, (float*)py, rows, n0, n1, outputs, inputs, rowBytes, beta);
             }
             else
             {
@@ -108,6 +109,9 @@ internal static unsafe class WeightLinear
     }
 
     /// <summary>y[r, n] for n in [n0, n1): each row of W decoded piece by piece, each piece dotted with every row of x.</summary>
+    // Compiled optimized at once: tiered compilation would run the first few dozen calls (a whole short decode for
+    // rarely called shapes such as the LM head) as unoptimized tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dots(DataType type, float* x, byte* w, float* y, int rows, int n0, int n1, int outputs, int inputs, long rowBytes, float beta)
     {
         var piece = stackalloc float[Piece];

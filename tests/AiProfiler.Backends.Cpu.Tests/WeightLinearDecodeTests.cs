@@ -32,12 +32,12 @@ public sealed unsafe class WeightLinearDecodeTests
         return cases;
     }
 
-    public static TheoryData<string, DataType, int, int> HalfCases()
+    public static TheoryData<string, DataType, int, int> FloatCases()
     {
         var cases = new TheoryData<string, DataType, int, int>();
         foreach (var path in new[] { DotPath.Avx512, DotPath.Avx2, DotPath.Portable })
         {
-            foreach (var type in new[] { DataType.Float16, DataType.BFloat16 })
+            foreach (var type in new[] { DataType.Float32, DataType.Float16, DataType.BFloat16 })
             {
                 foreach (var (rows, inputs) in new[] { (1, HalfInputs), (1, QuantizedInputs), (5, HalfInputs) })
                 {
@@ -95,8 +95,8 @@ public sealed unsafe class WeightLinearDecodeTests
     }
 
     [Theory]
-    [MemberData(nameof(HalfCases))]
-    public void Decode_HalfPath_EqualsDequantizedProductWithinFp32Rounding(string pathName, DataType type, int rows, int inputs)
+    [MemberData(nameof(FloatCases))]
+    public void Decode_FloatPath_EqualsDequantizedProductWithinFp32Rounding(string pathName, DataType type, int rows, int inputs)
     {
         var path = Enum.Parse<DotPath>(pathName);
         Assert.SkipUnless(DotPaths.IsSupported(path), $"this CPU lacks the instructions of the {path} path");
