@@ -30,10 +30,10 @@ internal sealed class PreparedInference : IPreparedWorkload
     private readonly float[] _logits;
 
     /// <summary>
-    /// The CPU multiplies Q8_0/Q4_0 weights with x quantized to int8 per block of 32 (step d = max|x|/127), in prefill
-    /// and decode alike, so the two paths compute the same function; but where their x differ by rounding, a value
-    /// near a rounding boundary lands on the neighbouring code, a difference of one step (1/127 of its block's
-    /// largest value), and the residual stream carries that to the logits. Each of the L blocks may add one such step.
+    /// The CPU multiplies Q8_0/Q4_0 weights in decode with x quantized to int8 per block of 32 (step d = max|x|/127,
+    /// so each x moves by up to half a step, 1/254 of its block's largest value) but in prefill, a GEMM on decoded
+    /// tiles, with fp32 x; the residual stream carries each block's difference to the logits, so the tolerance is one
+    /// step per block: L/127.
     /// </summary>
     private readonly double _tolerance;
 
@@ -61,8 +61,8 @@ internal sealed class PreparedInference : IPreparedWorkload
         _next = new int[b];
         _logits = new float[(long)_decoder.LogitRows * vocab];
         Cost = InferenceCostModel.IterationCost(settings);
-        var int8 = device.Info.Kind == DeviceKind.Cpu && decoder is LlamaDecoder { HasInt8DotWeights: true };
-        _tolerance = int8 ? Math.Max(Tolerance, settings.Llama!.Layers / 127.0) : Tolerance;
+        var int8 = device.Info.Kind == DeviceKind.Cpu && decoder.HasInt8DotWeights;
+        _tolerance = int8 ? Math.Max(Tolerance, (settings.Llama?.Layers ?? settings.Config.Layers) / 127.0) : Tolerance;
     }
 
     public string Shape => _settings.Describe(_weights);

@@ -19,7 +19,6 @@ internal sealed unsafe class Int8Activations : IDisposable
     /// <summary>Quantizes <paramref name="rows"/> rows of <paramref name="inputs"/> values (a multiple of <see cref="Block"/>).</summary>
     public Int8Activations(float* x, int rows, int inputs)
     {
-        Rows = rows;
         Inputs = inputs;
         Blocks = inputs / Block;
         var values = (long)rows * inputs;
@@ -32,9 +31,6 @@ internal sealed unsafe class Int8Activations : IDisposable
         }
     }
 
-    /// <summary>Rows of x.</summary>
-    public int Rows { get; }
-
     /// <summary>Values per row.</summary>
     public int Inputs { get; }
 
@@ -46,15 +42,6 @@ internal sealed unsafe class Int8Activations : IDisposable
 
     /// <summary>Each block's scale d, row after row.</summary>
     public float* Scales { get; }
-
-    /// <summary>Writes d·q for every value: x as the integer dot products see it.</summary>
-    public void Expand(float* destination)
-    {
-        for (long i = 0; i < (long)Rows * Inputs; i++)
-        {
-            destination[i] = Scales[i / Block] * Values[i];
-        }
-    }
 
     public void Dispose()
     {

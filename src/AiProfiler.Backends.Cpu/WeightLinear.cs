@@ -44,15 +44,7 @@ internal static unsafe class WeightLinear
         }
 
         var rowBytes = type.StorageBytes(inputs);
-        // Q8_0/Q4_0 multiply x as decode does, quantized to int8 per block (here expanded back to fp32 for the GEMM),
-        // so a prefill and the decode steps after it compute the same function, as in llama.cpp.
-        using var quantized = QuantizedDot.Handles(type) ? new Int8Activations(x, rows, inputs) : null;
-        var expanded = quantized is null ? null : new float[(long)rows * inputs];
-        fixed (float* xq = expanded)
-        {
-            quantized?.Expand(xq);
-            Tiles(gemm, parallel, type, xq == null ? x : xq, w, y, rows, outputs, inputs, rowBytes, beta);
-        }
+        Tiles(gemm, parallel, type, x, w, y, rows, outputs, inputs, rowBytes, beta);
     }
 
     private static void Tiles(CpuGemmEngine gemm, ParallelOptions parallel, DataType type, float* x, byte* w, float* y, int rows, int outputs, int inputs, long rowBytes, float beta)

@@ -103,7 +103,6 @@ internal sealed class LlamaDecoder : IDecoder
     /// </summary>
     public double WeightBytes { get; }
 
-    /// <summary>Whether a matrix is stored as Q8_0 or Q4_0, which the CPU multiplies with int8-quantized activations.</summary>
     public bool HasInt8DotWeights => _weights.Values.Any(w => w.Type is DataType.Q8_0 or DataType.Q4_0);
 
     /// <summary>Uploads the weights and allocates a cache of <paramref name="capacity"/> positions per sequence.</summary>
