@@ -7,8 +7,9 @@ internal static class DotPaths
 {
     /// <summary>The int8 path for Q8_0 and Q4_0 weights.</summary>
     /// <remarks>
-    /// .NET 10 exposes <c>vpdpbusd</c> at 256 bits (<see cref="AvxVnni"/>) and at 512 bits only through AVX10; a Zen 5
-    /// reports AVX512_VNNI but not AVX10, so the 256-bit form is the widest one reachable there.
+    /// .NET 10 exposes <c>vpdpbusd</c> at 256 bits (<see cref="AvxVnni"/>); its only 512-bit int8 dot products are
+    /// AVX10.2's (<see cref="AvxVnniInt8.V512"/>), not AVX512_VNNI's, so on a Zen 5 (AVX512_VNNI, no AVX10) the 256-bit
+    /// form is the widest reachable.
     /// </remarks>
     public static DotPath Int8 { get; } = IsSupported(DotPath.AvxVnni) ? DotPath.AvxVnni : IsSupported(DotPath.Avx2) ? DotPath.Avx2 : DotPath.Portable;
 

@@ -12,7 +12,7 @@ namespace AiProfiler.Backends.Cpu;
 /// registers and multiplied with x's block as u8·s8 (|w| times x with w's sign: <c>vpsignb</c>), summed to int32
 /// (<c>vpdpbusd</c> with AVX-VNNI, <c>vpmaddubsw</c> + <c>vpmaddwd</c> with AVX2, whose 16-bit pair sums cannot
 /// saturate since |w| ≤ 128 and |x| ≤ 127), and only then scaled by d_w·d_x in fp32. Nothing goes through memory
-/// but the weights and x's 8-bit blocks, so one core reads the weights about as fast as DRAM delivers them.
+/// but the weights and x's 8-bit blocks, so decode is bound by reading the weights rather than by arithmetic.
 /// </summary>
 internal static unsafe class QuantizedDot
 {
