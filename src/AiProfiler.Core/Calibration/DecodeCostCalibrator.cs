@@ -92,14 +92,15 @@ internal static class DecodeCostCalibrator
 
     /// <summary>
     /// The fixed cost of one decode GEMV call: GEMVs through distinct 1024 × 1024 weights, as many as
-    /// <see cref="GemvBytes"/> holds (so each comes from DRAM, as a layer's does), timed as a sweep; each call's time
-    /// minus its bytes at the 128 MiB GEMV's <paramref name="bandwidth"/> is what a call costs beyond its bytes.
+    /// <see cref="GemvBytes"/> holds (so each comes from DRAM, as a layer's does), timed as a sweep, and right after it
+    /// one GEMV through a single weight of the same total size. The sweep's time minus the single GEMV's is what the
+    /// sweep's extra calls cost; the two alternate, so a busy machine slows both alike.
     /// </summary>
-    public static WorkloadCeiling CallLatency(IDevice device, CalibrationSettings settings, double bandwidth)
+    public static WorkloadCeiling CallLatency(IDevice device, CalibrationSettings settings)
     {
         const long elements = (long)LayerWidth * LayerWidth;
         var count = (int)(GemvBytes / (elements * sizeof(float)));
-        var weights = new List<IDeviceBuffer>(count);
+        var weights = new List<IDeviceBuffer>(count + 1);
         try
         {
             for (var i = 0; i < count; i++)
@@ -108,21 +109,34 @@ internal static class DecodeCostCalibrator
                 device.Ops.Fill(weights[i], 0.25f, 0, elements);
             }
 
-            using var x = device.Allocate(LayerWidth);
+            var whole = device.Allocate(elements * count);
+            weights.Add(whole);
+            device.Ops.Fill(whole, 0.25f, 0, elements * count);
+            using var x = device.Allocate(LayerWidth * count);
             using var y = device.Allocate(LayerWidth);
-            device.Ops.Fill(x, 0.5f, 0, LayerWidth);
-            var gemv = new GemmDescriptor { M = 1, N = LayerWidth, K = LayerWidth };
-            var sweeps = SweepSeconds(device, settings.Repetitions, () =>
+            device.Ops.Fill(x, 0.5f, 0, LayerWidth * count);
+            var layer = new GemmDescriptor { M = 1, N = LayerWidth, K = LayerWidth };
+            var single = new GemmDescriptor { M = 1, N = LayerWidth, K = LayerWidth * count };
+            var latencies = new List<double>(settings.Repetitions);
+            for (var r = 0; r <= settings.Repetitions; r++)
             {
-                foreach (var w in weights)
+                var sweep = Seconds(device, () =>
                 {
-                    device.Ops.Gemm(gemv, x, w, y);
+                    for (var i = 0; i < count; i++)
+                    {
+                        device.Ops.Gemm(layer, x, weights[i], y);
+                    }
+                });
+                var once = Seconds(device, () => device.Ops.Gemm(single, x, whole, y));
+                // The first round warms both up.
+                if (r > 0)
+                {
+                    latencies.Add(Math.Max(0, (sweep - once) / (count - 1)));
                 }
-            });
-            var streaming = elements * sizeof(float) / Math.Max(bandwidth, 1);
-            var latencies = sweeps.Select(s => Math.Max(0, (s / count) - streaming)).ToArray();
+            }
+
             return new WorkloadCeiling("call-latency", "fp32", MeasuredRate.FromSamples(latencies),
-                Invariant($"{count} device GEMVs 1x{LayerWidth}x{LayerWidth} from DRAM, time per call beyond its bytes at the decode bandwidth"));
+                Invariant($"{count} device GEMVs 1x{LayerWidth}x{LayerWidth} against one 1x{LayerWidth}x{LayerWidth * count} over the same bytes, alternating: time per extra call"));
         }
         finally
         {
@@ -158,18 +172,23 @@ internal static class DecodeCostCalibrator
     /// <summary>Wall seconds of <paramref name="sweep"/> and a synchronize, after one untimed sweep, <paramref name="repetitions"/> times.</summary>
     private static List<double> SweepSeconds(IDevice device, int repetitions, Action sweep)
     {
-        sweep();
-        device.Synchronize();
+        Seconds(device, sweep);
         var seconds = new List<double>(repetitions);
         for (var r = 0; r < repetitions; r++)
         {
-            var start = System.Diagnostics.Stopwatch.GetTimestamp();
-            sweep();
-            device.Synchronize();
-            seconds.Add(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds);
+            seconds.Add(Seconds(device, sweep));
         }
 
         return seconds;
+    }
+
+    /// <summary>Wall seconds of <paramref name="work"/> and a synchronize.</summary>
+    private static double Seconds(IDevice device, Action work)
+    {
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        work();
+        device.Synchronize();
+        return System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -53,7 +53,7 @@ internal static class DeviceCalibrator
         List<WorkloadCeiling> ceilings = [PrefillGemm(device, settings), decode];
         ceilings.AddRange(DecodeCostCalibrator.QuantizedDecode(device, settings, cancellationToken));
         cancellationToken.ThrowIfCancellationRequested();
-        ceilings.Add(DecodeCostCalibrator.CallLatency(device, settings, decode.Rate.Median));
+        ceilings.Add(DecodeCostCalibrator.CallLatency(device, settings));
         ceilings.Add(DecodeCostCalibrator.OpLatency(device, settings));
         return ceilings;
     }
