@@ -1,15 +1,17 @@
 using AiProfiler.Abstractions.Devices;
+using AiProfiler.Workloads.Inference.Llama;
 
 namespace AiProfiler.Workloads.Inference;
 
 /// <summary>
 /// A GPT-2-style decoder on one device, written only against <see cref="ITensorOps"/>: pre-LayerNorm blocks with
 /// causal multi-head attention and a GELU MLP, a final LayerNorm and an LM head tied to the token embedding. K and V
-/// live in a per-layer cache <c>[B, H, C, d]</c>.
+/// live in a per-layer cache <c>[B, H, C, d]</c>. Seeded and safetensors weights are fp32 <c>[in, out]</c> and go through
+/// <see cref="ITensorOps.Gemm"/>; a GGUF file's stay in their stored types (fp16 to Q4_K) and go through
+/// <see cref="ITensorOps.LinearWeights"/>, with c_attn split into Q, K and V matrices at load.
 /// </summary>
 internal sealed class GptDecoder : IDecoder
 {
-    private const float NormEpsilon = 1e-5f;
 
     private readonly IDevice _device;
     private readonly ITensorOps _ops;
@@ -32,11 +34,13 @@ internal sealed class GptDecoder : IDecoder
     private readonly IDeviceBuffer _positions;
     private readonly IDeviceBuffer _selected;
     private readonly IDeviceBuffer _logits;
+    private readonly IDeviceBuffer _head;
+    private readonly bool _stored;
     private readonly int[] _hostPositions;
     private readonly int _logitRows;
     private readonly int _batch;
 
-    private GptDecoder(IDevice device, InferenceSettings settings, IWeightSource weights)
+    private GptDecoder(IDevice device, InferenceSettings settings, IWeightSource? weights, GgufGptWeights? file)
     {
         _device = device;
         _ops = device.Ops;
@@ -49,16 +53,28 @@ internal sealed class GptDecoder : IDecoder
         _layers = new LayerWeights[c.Layers];
         _keys = new IDeviceBuffer[c.Layers];
         _values = new IDeviceBuffer[c.Layers];
+        _stored = file is not null;
         try
         {
-            foreach (var spec in GptTensors.For(c))
+            SplitQkv[]? splits = null;
+            if (file is not null)
             {
-                var host = weights.Load(spec);
-                var buffer = Allocate(host.Length);
-                _device.Write<float>(buffer, host);
-                _weights[spec.Name] = buffer;
+                (splits, var bytes) = GptStoredWeights.Load(device, _config, file, _weights, Allocate);
+                WeightBytes = bytes;
+            }
+            else if (weights is not null)
+            {
+                foreach (var spec in GptTensors.For(c))
+                {
+                    var host = weights.Load(spec);
+                    var buffer = Allocate(host.Length);
+                    _device.Write<float>(buffer, host);
+                    _weights[spec.Name] = buffer;
+                }
             }
 
+            // A GGUF file's untied output head is among the weights; otherwise the head is the token embedding.
+            _head = _weights.GetValueOrDefault(GptStoredWeights.OutputHead) ?? _weights[GptTensors.TokenEmbedding];
             for (var l = 0; l < c.Layers; l++)
             {
                 _layers[l] = new LayerWeights(
@@ -73,7 +89,7 @@ internal sealed class GptDecoder : IDecoder
                     _weights[GptTensors.MlpUpWeight(l)],
                     _weights[GptTensors.MlpUpBias(l)],
                     _weights[GptTensors.MlpDownWeight(l)],
-                    _weights[GptTensors.MlpDownBias(l)]);
+                    _weights[GptTensors.MlpDownBias(l)]) { Split = splits?[l] };
                 _keys[l] = Allocate(InferenceCostModel.CacheElements(settings));
                 _values[l] = Allocate(InferenceCostModel.CacheElements(settings));
             }
@@ -108,8 +124,17 @@ internal sealed class GptDecoder : IDecoder
     /// <summary>Rows of logits one <see cref="Logits"/> call can compute.</summary>
     public int LogitRows => _logitRows;
 
-    /// <summary>Uploads the weights and allocates the cache and activations for <paramref name="settings"/>.</summary>
-    public static GptDecoder Create(IDevice device, InferenceSettings settings, IWeightSource weights) => new(device, settings, weights);
+    /// <summary>
+    /// Bytes of the weights as the device holds them, but the position table (one row per token is read): what a
+    /// forward pass reads. Null for fp32 weights, which the cost model counts from the shape.
+    /// </summary>
+    public double? WeightBytes { get; }
+
+    /// <summary>Uploads fp32 weights and allocates the cache and activations for <paramref name="settings"/>.</summary>
+    public static GptDecoder Create(IDevice device, InferenceSettings settings, IWeightSource weights) => new(device, settings, weights, null);
+
+    /// <summary>Uploads a GGUF file's weights in their stored types and allocates the cache and activations.</summary>
+    public static GptDecoder Create(IDevice device, InferenceSettings settings, GgufGptWeights file) => new(device, settings, null, file);
 
     /// <summary>
     /// Runs <paramref name="sequences"/> prompts of <paramref name="length"/> tokens (row-major, one sequence after
@@ -130,8 +155,16 @@ internal sealed class GptDecoder : IDecoder
         var count = rows.Length;
         _device.Write(_selected, rows);
         _ops.EmbeddingGather(_x, _selected, _h, count, d);
-        _ops.LayerNorm(_h, _weights[GptTensors.FinalNormGain], _weights[GptTensors.FinalNormBias], _q, _mean, _rstd, count, d, NormEpsilon);
-        _ops.Gemm(new GemmDescriptor { M = count, N = _config.Vocab, K = d, TransposeB = true }, _q, _weights[GptTensors.TokenEmbedding], _logits);
+        _ops.LayerNorm(_h, _weights[GptTensors.FinalNormGain], _weights[GptTensors.FinalNormBias], _q, _mean, _rstd, count, d, _config.NormEpsilon);
+        if (_stored)
+        {
+            _ops.LinearWeights(_q, _head, _logits, count, _config.Vocab, d, 0f);
+        }
+        else
+        {
+            _ops.Gemm(new GemmDescriptor { M = count, N = _config.Vocab, K = d, TransposeB = true }, _q, _head, _logits);
+        }
+
         _device.Read<float>(_logits, destination[..(count * _config.Vocab)]);
     }
 
@@ -170,9 +203,13 @@ internal sealed class GptDecoder : IDecoder
         var w = _layers[l];
         var d = _config.DModel;
         var rows = sequences * length;
-        _ops.LayerNorm(_x, w.Norm1Gain, w.Norm1Bias, _h, _mean, _rstd, rows, d, NormEpsilon);
+        _ops.LayerNorm(_x, w.Norm1Gain, w.Norm1Bias, _h, _mean, _rstd, rows, d, _config.NormEpsilon);
 
-        if (length == 1)
+        if (w.Split is { } split)
+        {
+            ProjectSplit(w, split, l, sequences, length, start);
+        }
+        else if (length == 1)
         {
             ProjectOneToken(w, l, sequences, start);
         }
@@ -211,16 +248,63 @@ internal sealed class GptDecoder : IDecoder
         }
 
         // Residual adds ride on the GEMMs: x = x + context·W (Beta 1), then the bias.
-        _ops.Gemm(new GemmDescriptor { M = rows, N = d, K = d, Beta = 1f }, context, w.ProjectionWeight, _x);
+        Linear(context, w.ProjectionWeight, _x, rows, d, d, 1f);
         _ops.AddBias(_x, w.ProjectionBias, rows, d);
 
-        _ops.LayerNorm(_x, w.Norm2Gain, w.Norm2Bias, _h, _mean, _rstd, rows, d, NormEpsilon);
-        _ops.Gemm(new GemmDescriptor { M = rows, N = 4 * d, K = d }, _h, w.MlpUpWeight, _mlp);
+        _ops.LayerNorm(_x, w.Norm2Gain, w.Norm2Bias, _h, _mean, _rstd, rows, d, _config.NormEpsilon);
+        Linear(_h, w.MlpUpWeight, _mlp, rows, 4 * d, d, 0f);
         _ops.AddBias(_mlp, w.MlpUpBias, rows, 4 * d);
         _ops.Activation(ActivationKind.Gelu, _mlp, _mlp, 4L * rows * d);
-        _ops.Gemm(new GemmDescriptor { M = rows, N = d, K = 4 * d, Beta = 1f }, _mlp, w.MlpDownWeight, _x);
+        Linear(_mlp, w.MlpDownWeight, _x, rows, d, 4 * d, 1f);
         _ops.AddBias(_x, w.MlpDownBias, rows, d);
     }
+
+    /// <summary><c>y = x·W + beta·y</c>: fp32 <c>[in, out]</c> weights by GEMM, stored-type <c>[out, in]</c> ones by LinearWeights.</summary>
+    private void Linear(IDeviceBuffer x, IDeviceBuffer weights, IDeviceBuffer y, int rows, int outputs, int inputs, float beta)
+    {
+        if (_stored)
+        {
+            _ops.LinearWeights(x, weights, y, rows, outputs, inputs, beta);
+        }
+        else
+        {
+            _ops.Gemm(new GemmDescriptor { M = rows, N = outputs, K = inputs, Beta = beta }, x, weights, y);
+        }
+    }
+
+    /// <summary>
+    /// Stored-type weights: Q, K and V each by LinearWeights plus bias (Q into <c>_q</c>, K and V through free
+    /// activation buffers), then K and V rows <c>[B, length, H, d]</c> into the cache <c>[B, H, C, d]</c> at
+    /// <paramref name="start"/>: heads first (one SwapAxes; a single token already has them), then one contiguous copy
+    /// per (sequence, head).
+    /// </summary>
+    private void ProjectSplit(LayerWeights w, SplitQkv split, int layer, int sequences, int length, int start)
+    {
+        var d = _config.DModel;
+        var rows = sequences * length;
+        _ops.LinearWeights(_h, w.QkvWeight, _q, rows, d, d, 0f);
+        _ops.AddBias(_q, w.QkvBias, rows, d);
+        _ops.LinearWeights(_h, split.Key, _attention, rows, d, d, 0f);
+        _ops.AddBias(_attention, split.KeyBias, rows, d);
+        _ops.LinearWeights(_h, split.Value, _mlp, rows, d, d, 0f);
+        _ops.AddBias(_mlp, split.ValueBias, rows, d);
+        foreach (var (projected, cache) in new[] { (_attention, _keys[layer]), (_mlp, _values[layer]) })
+        {
+            var source = projected;
+            if (length > 1)
+            {
+                _ops.SwapAxes(projected, _h, sequences, length, _config.Heads, _config.HeadDim);
+                source = _h;
+            }
+
+            var run = (long)length * _config.HeadDim;
+            for (var head = 0; head < sequences * _config.Heads; head++)
+            {
+                _ops.Copy(source, head * run, cache, (((long)head * _config.Context) + start) * _config.HeadDim, run);
+            }
+        }
+    }
+
 
     /// <summary>
     /// Decode: one GEMM reads all of c_attn contiguously (a weight read by head-sized column slices streams far slower

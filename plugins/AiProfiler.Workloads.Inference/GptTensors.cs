@@ -35,6 +35,47 @@ internal static class GptTensors
 
     public static string MlpDownBias(int layer) => $"h.{layer}.mlp.c_proj.bias";
 
+    /// <summary>
+    /// The name llama.cpp's converter gives a tensor in a GGUF <c>gpt2</c> file: <c>token_embd</c>,
+    /// <c>position_embd</c>, <c>blk.N.attn_norm</c>, <c>.attn_qkv</c>, <c>.attn_output</c>, <c>.ffn_norm</c>,
+    /// <c>.ffn_up</c>, <c>.ffn_down</c> (each <c>.weight</c> and <c>.bias</c>), <c>output_norm</c>.
+    /// </summary>
+    public static string GgufName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        switch (name)
+        {
+            case TokenEmbedding:
+                return "token_embd.weight";
+            case PositionEmbedding:
+                return "position_embd.weight";
+            case FinalNormGain:
+                return "output_norm.weight";
+            case FinalNormBias:
+                return "output_norm.bias";
+        }
+
+        // h.{layer}.{module}.{weight|bias}, the module one part (ln_1) or two (attn.c_attn).
+        var parts = name.Split('.');
+        var module = string.Join('.', parts[2..^1]) switch
+        {
+            "ln_1" => "attn_norm",
+            "attn.c_attn" => "attn_qkv",
+            "attn.c_proj" => "attn_output",
+            "ln_2" => "ffn_norm",
+            "mlp.c_fc" => "ffn_up",
+            _ => "ffn_down",
+        };
+        return $"blk.{parts[1]}.{module}.{parts[^1]}";
+    }
+
+    /// <summary>Whether the tensor is a Conv1D matrix (<c>[in, out]</c> here, <c>[out, in]</c> in GGUF files).</summary>
+    public static bool IsConv1D(TensorSpec spec) =>
+        spec is { Role: TensorRole.Weight or TensorRole.ResidualWeight, Shape.Length: 2 };
+
+    /// <summary>The tensor's shape row-major as a GGUF file holds it: Conv1D matrices transposed.</summary>
+    public static int[] GgufShape(TensorSpec spec) => IsConv1D(spec) ? [spec.Shape[1], spec.Shape[0]] : spec.Shape;
+
     /// <summary>Every tensor the model needs, in load order.</summary>
     public static IReadOnlyList<TensorSpec> For(ModelConfig config)
     {

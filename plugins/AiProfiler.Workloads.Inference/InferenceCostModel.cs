@@ -51,7 +51,7 @@ internal static class InferenceCostModel
         }
 
         var c = s.Config;
-        return WeightBytes(c) + ((double)s.Prompt * c.DModel * FloatBytes) + KvRowBytes(s) * s.Prompt;
+        return (s.LoadedWeightBytes ?? WeightBytes(c)) + ((double)s.Prompt * c.DModel * FloatBytes) + KvRowBytes(s) * s.Prompt;
     }
 
     /// <summary>FLOPs of the decode step whose input token sits at <paramref name="position"/> (it attends to position+1 keys).</summary>
@@ -80,7 +80,7 @@ internal static class InferenceCostModel
         }
 
         var c = s.Config;
-        return WeightBytes(c) + ((double)c.DModel * FloatBytes) + (KvRowBytes(s) * (position + 2.0));
+        return (s.LoadedWeightBytes ?? WeightBytes(c)) + ((double)c.DModel * FloatBytes) + (KvRowBytes(s) * (position + 2.0));
     }
 
     /// <summary>One iteration: the prefill and G−1 decode steps; items are the B·G generated tokens.</summary>
@@ -128,14 +128,13 @@ internal static class InferenceCostModel
         var c = s.Config;
         long rows = ActivationRows(s);
         long logitRows = LogitRows(s);
-        var elements = c.ParameterCount
-            + (2L * c.Layers * CacheElements(s))
+        var elements = (2L * c.Layers * CacheElements(s))
             + (8L * rows * c.DModel)
             + (5L * rows)
             + logitRows
             + (logitRows * c.Vocab)
             + ((long)s.Batch * s.Batch);
-        return elements * FloatBytes;
+        return (s.FileWeightBytes ?? (c.ParameterCount * FloatBytes)) + (elements * FloatBytes);
     }
 
     // K and V rows of one token in every layer, for the whole batch.

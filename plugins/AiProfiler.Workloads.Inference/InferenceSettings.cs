@@ -24,12 +24,21 @@ internal sealed record InferenceSettings(string Preset, ModelConfig Config, int 
     /// <summary>
     /// Bytes of the weights as loaded on the device, once they are: a weight file keeps its own types (a Q8_0 GGUF
     /// is read as Q8_0 whatever <see cref="Precision"/> says), so the cost model counts these instead. Null before
-    /// loading and for the GPT-2 path.
+    /// loading and for fp32 GPT-2 weights (seeded or safetensors).
     /// </summary>
     public double? LoadedWeightBytes { get; init; }
 
+    /// <summary>
+    /// Device bytes of a GGUF <c>gpt2</c> file's weights as <see cref="GptDecoder"/> holds them (stored types, norms
+    /// and biases widened to fp32, an untied head included), known from the file's header; null for fp32 GPT-2 weights.
+    /// </summary>
+    public long? FileWeightBytes { get; init; }
+
     /// <summary>Explicit prompt token ids (every sequence gets them), or empty for seeded prompts.</summary>
     public IReadOnlyList<int> PromptIds { get; init; } = [];
+
+    /// <summary>Whether the weights come from a GGUF file (GPT-2 or Llama family), in its stored types.</summary>
+    public bool GgufWeights => WeightsPath.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Positions the KV cache holds per sequence: the longest sequence generation or verification builds.</summary>
     public int CacheCapacity => Prompt + Generate;
@@ -50,7 +59,14 @@ internal sealed record InferenceSettings(string Preset, ModelConfig Config, int 
         var promptIds = ParsePromptIds(parameters.GetString("prompt_ids"), workloadName);
         var prompt = promptIds.Count > 0 ? promptIds.Count : parameters.GetInt32("prompt");
         var llama = LlamaConfig.FromPreset(preset);
-        if (weightsPath.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
+        ModelConfig? fromFile = null;
+        long? fileBytes = null;
+        if (weightsPath.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase) && GgufGptWeights.IsGpt2(weightsPath))
+        {
+            using var file = GgufGptWeights.Open(weightsPath);
+            (llama, fromFile, fileBytes) = (null, file.Config, file.DeviceBytes);
+        }
+        else if (weightsPath.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
         {
             using var file = GgufLlamaWeights.Open(weightsPath);
             llama = file.Config;
@@ -65,7 +81,8 @@ internal sealed record InferenceSettings(string Preset, ModelConfig Config, int 
             return ForLlama(parameters, workloadName, preset, llama, precision, promptIds, prompt, weightsPath);
         }
 
-        if (precision != "fp32")
+        // A GGUF gpt2 file sets the shape and keeps its own types, whatever precision says (as Llama-family files do).
+        if (precision != "fp32" && fromFile is null)
         {
             throw new ParameterException($"precision '{precision}' of workload '{workloadName}' applies to Llama-family models (preset llama-tiny, qwen2-tiny, llama-1b or a .gguf file); GPT-2 presets run in fp32");
         }
@@ -76,8 +93,8 @@ internal sealed record InferenceSettings(string Preset, ModelConfig Config, int 
             parameters.GetInt32("heads"),
             parameters.GetInt32("vocab"),
             parameters.GetInt32("context"));
-        var config = custom;
-        if (preset != "custom")
+        var config = fromFile ?? custom;
+        if (preset != "custom" && fromFile is null)
         {
             config = ModelConfig.FromPreset(preset) ?? throw new ParameterException($"unknown preset '{preset}' for workload '{workloadName}'");
             CheckUnset(workloadName, preset, "layers", custom.Layers, ModelConfig.Tiny.Layers, config.Layers);
@@ -101,13 +118,13 @@ internal sealed record InferenceSettings(string Preset, ModelConfig Config, int 
         }
 
         var settings = new InferenceSettings(
-            preset,
+            fromFile is null ? preset : "file",
             config,
             parameters.GetInt32("batch"),
             prompt,
             parameters.GetInt32("gen"),
             parameters.GetInt64("seed"),
-            weightsPath) { PromptIds = promptIds };
+            weightsPath) { PromptIds = promptIds, FileWeightBytes = fileBytes };
         CheckPromptIds(settings, config.Vocab, workloadName);
         if (settings.Prompt + settings.Generate > config.Context)
         {
@@ -120,7 +137,7 @@ internal sealed record InferenceSettings(string Preset, ModelConfig Config, int 
 
     /// <summary>e.g. <c>small L=12 D=768 H=12 V=50257 C=1024 B=1 prompt=128 gen=32 fp32</c>.</summary>
     public string Describe(string weights) => string.Create(CultureInfo.InvariantCulture,
-        $"{Preset} {(Llama is { } llama ? llama.Describe() : Config.Describe())} B={Batch} prompt={Prompt} gen={Generate} {(Llama is null ? "fp32 " : string.Empty)}{weights}");
+        $"{Preset} {(Llama is { } llama ? llama.Describe() : Config.Describe())} B={Batch} prompt={Prompt} gen={Generate} {(Llama is null && !GgufWeights ? "fp32 " : string.Empty)}{weights}");
 
     private static InferenceSettings ForLlama(ParameterSet parameters, string workloadName, string preset, LlamaConfig llama, string precision, IReadOnlyList<int> promptIds, int prompt, string weightsPath)
     {

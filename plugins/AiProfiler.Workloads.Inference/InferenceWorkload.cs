@@ -29,7 +29,7 @@ public sealed class InferenceWorkload : IWorkload
         ParameterDescriptor.Integer("prompt", 16, 1, 32768, "prompt tokens per sequence"),
         ParameterDescriptor.Integer("gen", 16, 1, 32768, "tokens generated per sequence (the first by prefill)"),
         ParameterDescriptor.Integer("seed", 1234, 0, int.MaxValue, "seed of the prompts and of the weights when no file is given"),
-        ParameterDescriptor.Text("weights", "", "local .gguf file (llama or qwen2; F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K tensors; the file sets the shape) or GPT-2 .safetensors file (F32, F16 or BF16; shapes must match the preset); empty for seeded weights"),
+        ParameterDescriptor.Text("weights", "", "local .gguf file (llama, qwen2 or gpt2; F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K tensors; the file sets the shape) or GPT-2 .safetensors file (F32, F16 or BF16; shapes must match the preset); empty for seeded weights"),
         ParameterDescriptor.Text("precision", "fp32", "type of seeded Llama-family weight matrices: fp32, fp16, bf16, q8_0, q4_0, q4_k or q6_k (quantized as ggml's reference quantizers do); activations stay fp32"),
         ParameterDescriptor.Text("prompt_ids", "", "comma-separated prompt token ids given to every sequence (sets prompt); empty for seeded prompts. Verification reports sequence 0's generated ids"),
     ];

@@ -22,6 +22,9 @@ internal sealed record ModelConfig(int Layers, int DModel, int Heads, int Vocab,
     /// </summary>
     public static ModelConfig Medium { get; } = new(24, 1024, 16, 50257, 1024);
 
+    /// <summary>LayerNorm ε (GPT-2: 1e-5; a GGUF file's <c>gpt2.attention.layer_norm_epsilon</c>).</summary>
+    public float NormEpsilon { get; init; } = 1e-5f;
+
     /// <summary>Head size d = D / H.</summary>
     public int HeadDim => DModel / Heads;
 

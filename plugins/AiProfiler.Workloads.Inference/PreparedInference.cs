@@ -82,6 +82,13 @@ internal sealed class PreparedInference : IPreparedWorkload
             return Build(device, settings with { LoadedWeightBytes = decoder.WeightBytes }, decoder, source.Description);
         }
 
+        if (settings.GgufWeights)
+        {
+            using var file = GgufGptWeights.Open(settings.WeightsPath);
+            var decoder = GptDecoder.Create(device, settings, file);
+            return Build(device, settings with { LoadedWeightBytes = decoder.WeightBytes }, decoder, file.Description);
+        }
+
         IWeightSource weights = settings.WeightsPath.Length == 0
             ? new SeededWeightSource(settings.Config, settings.Seed)
             : SafetensorsWeightSource.Open(settings.WeightsPath, settings.Config);

@@ -22,10 +22,12 @@ public sealed class IlgpuDeviceProvider : IDeviceProvider
     public const string GemmEnvironmentVariable = "AIPROFILER_ILGPU_GEMM";
 
     /// <summary>
-    /// The emulator's shape: 4 threads per warp, 4 warps, one multiprocessor, so groups of up to 16 items on 16 OS
-    /// threads. ILGPU's default CPU device spawns far more threads for a 256-item group on this 2-core class of machine.
+    /// The emulator's shape: one warp of 2 threads on one multiprocessor, so every group is 2 items on 2 OS threads,
+    /// the fewest ILGPU allows. Each group barrier waits for all of a group's threads, and with more threads than cores
+    /// that wait dominates: the fine-tuning verification took 21 s with 2-item groups, 107 s with 4 and over 5 minutes
+    /// with 16 (2-core VM, busy).
     /// </summary>
-    private static readonly CPUDevice Emulator = new(4, 4, 1);
+    private static readonly CPUDevice Emulator = new(2, 1, 1);
 
     private readonly IlgpuTarget _target;
     private readonly IlgpuGemmChoice _gemm;

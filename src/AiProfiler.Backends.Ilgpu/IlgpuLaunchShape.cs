@@ -5,9 +5,9 @@ namespace AiProfiler.Backends.Ilgpu;
 
 /// <summary>
 /// Group sizes for one accelerator: 256-item groups and 16 × 16 GEMM groups on GPUs; on ILGPU's CPU emulator, whose
-/// group items are OS threads, as few as it allows (16 items, 4 × 4) and a single group per launch, which the kernels'
-/// strides over their rows, blocks and elements allow. Each emulated group costs milliseconds (measured: 16 groups
-/// 88 ms, one group 2 ms, on a loaded 2-core VM), which made a fine-tuning check take minutes.
+/// group items are OS threads, as few as it allows (2 items, a 1 × 1 GEMM group) and a single group per launch, which
+/// the kernels' strides over their rows, blocks and elements allow. Each emulated group costs milliseconds (measured:
+/// 16 groups 88 ms, one group 2 ms, on a loaded 2-core VM), and each barrier more the more threads wait at it.
 /// </summary>
 /// <param name="Group">Items of a row, column or element-wise group (a power of two).</param>
 /// <param name="ColumnsPerGroup">Columns a column-reduction group owns.</param>

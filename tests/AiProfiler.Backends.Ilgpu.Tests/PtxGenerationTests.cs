@@ -1,12 +1,4 @@
-using System.Reflection;
 using System.Text.RegularExpressions;
-using AiProfiler.Backends.Ilgpu.Kernels;
-using ILGPU;
-using ILGPU.Algorithms;
-using ILGPU.Backends.EntryPoints;
-using ILGPU.Backends.PTX;
-using ILGPU.Runtime;
-using ILGPU.Runtime.Cuda;
 
 namespace AiProfiler.Backends.Ilgpu.Tests;
 
@@ -16,17 +8,13 @@ namespace AiProfiler.Backends.Ilgpu.Tests;
 /// </summary>
 public sealed partial class PtxGenerationTests
 {
-    public static TheoryData<string> Kernels() => new(KernelMethods().Select(m => $"{m.DeclaringType!.Name}.{m.Name}"));
+    public static TheoryData<string> Kernels() => IlgpuPtx.KernelNames();
 
     [Theory]
     [MemberData(nameof(Kernels))]
     public void Kernel_CompilesToWellFormedPtxForSm80(string kernel)
     {
-        var method = KernelMethods().Single(m => $"{m.DeclaringType!.Name}.{m.Name}" == kernel);
-        using var context = Context.Create(builder => builder.EnableAlgorithms().Optimize(OptimizationLevel.O2));
-        using var backend = new PTXBackend(context, new CudaCapabilityContext(CudaArchitecture.SM_80), CudaArchitecture.SM_80, CudaInstructionSet.ISA_70, nvvmAPI: null);
-
-        var ptx = ((PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), default)).PTXAssembly;
+        var (ptx, _) = IlgpuPtx.Compile(kernel);
 
         Assert.Contains(".target sm_80", ptx, StringComparison.Ordinal);
         Assert.Contains(".address_size 64", ptx, StringComparison.Ordinal);
@@ -40,15 +28,10 @@ public sealed partial class PtxGenerationTests
     [Fact]
     public void KernelMethods_CoverEveryKernelClass()
     {
-        var names = KernelMethods().Select(m => m.DeclaringType!.Name).Distinct().Order(StringComparer.Ordinal);
+        var names = IlgpuPtx.KernelMethods().Select(m => m.DeclaringType!.Name).Distinct().Order(StringComparer.Ordinal);
 
         Assert.Equal(["AttentionKernels", "ColumnKernels", "ElementKernels", "GemmKernels", "RowKernels"], names);
     }
-
-    internal static IEnumerable<MethodInfo> KernelMethods() =>
-        typeof(GroupMath).Assembly.GetTypes()
-            .SelectMany(t => t.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
-            .Where(m => m.GetCustomAttribute<IlgpuKernelAttribute>() is not null);
 
     [GeneratedRegex(@"\.visible \.entry \w+\(")]
     private static partial Regex EntryPoint();

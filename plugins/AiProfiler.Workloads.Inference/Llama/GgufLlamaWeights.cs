@@ -76,7 +76,7 @@ internal sealed class GgufLlamaWeights : ILlamaWeightSource
         var arch = file.Text("general.architecture");
         if (arch is not ("llama" or "qwen2"))
         {
-            throw new InvalidDataException($"'{file.Path}' holds a '{arch}' model; supported GGUF architectures: llama, qwen2");
+            throw new InvalidDataException($"'{file.Path}' holds a '{arch}' model; supported GGUF architectures: llama, qwen2, gpt2");
         }
 
         var d = checked((int)file.Integer($"{arch}.embedding_length"));
@@ -107,9 +107,38 @@ internal sealed class GgufLlamaWeights : ILlamaWeightSource
             checked((int)file.Integer($"{arch}.vocab_size", vocab)),
             checked((int)file.Integer($"{arch}.context_length")),
             file.Float($"{arch}.rope.freq_base", 10000),
-            null,
+            ScalingOf(file, arch),
             (float)file.Float($"{arch}.attention.layer_norm_rms_epsilon"),
             !file.Tensors.ContainsKey(LlamaTensors.Output));
+    }
+
+    /// <summary>
+    /// <c>{arch}.rope.scaling.type</c> (llama.cpp's names): <c>none</c> or absent, or <c>linear</c> with
+    /// <c>.rope.scaling.factor</c> (older files: <c>.rope.scale_linear</c>). Llama 3's scaling is no type here: the
+    /// converter writes it as the <c>rope_freqs</c> tensor. Others (yarn, longrope) are refused.
+    /// </summary>
+    private static RopeScaling? ScalingOf(GgufFile file, string arch)
+    {
+        var typeKey = $"{arch}.rope.scaling.type";
+        var factorKey = $"{arch}.rope.scaling.factor";
+        var type = file.Metadata.ContainsKey(typeKey) ? file.Text(typeKey) : null;
+        if (type is null && file.Metadata.ContainsKey($"{arch}.rope.scale_linear"))
+        {
+            (type, factorKey) = ("linear", $"{arch}.rope.scale_linear");
+        }
+
+        switch (type)
+        {
+            case null or "none":
+                return null;
+            case "linear":
+                var factor = file.Float(factorKey);
+                return factor > 0 && double.IsFinite(factor)
+                    ? RopeScaling.LinearBy(factor)
+                    : throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"metadata key '{factorKey}' in '{file.Path}' is {factor}; expected a positive number"));
+            default:
+                throw new InvalidDataException($"metadata key '{typeKey}' in '{file.Path}' is '{type}'; supported: none, linear (Llama 3's scaling comes as the tensor '{LlamaTensors.RopeFactors}')");
+        }
     }
 
     private GgufTensor Find(TensorSpec spec)

@@ -43,7 +43,12 @@ internal static class GgufWriter
             tensors.Add((spec.Name, spec.Shape.Select(d => (long)d).ToArray(), GgmlType(tensor.Type), data));
         }
 
-        if (config.RopeScaling is not null)
+        if (config.RopeScaling is { IsLinear: true } linear)
+        {
+            metadata[$"{config.Architecture}.rope.scaling.type"] = "linear";
+            metadata[$"{config.Architecture}.rope.scaling.factor"] = (float)linear.Factor;
+        }
+        else if (config.RopeScaling is not null)
         {
             // llama.cpp stores Llama 3's scaling as per-pair divisors of the base frequencies.
             var plain = (config with { RopeScaling = null }).RopeFrequencies();
@@ -54,6 +59,63 @@ internal static class GgufWriter
 
         tamper?.Invoke(metadata, tensors);
         Write(path, metadata, tensors);
+    }
+
+    /// <summary>
+    /// Writes a GPT-2 model as llama.cpp's converter does (architecture <c>gpt2</c>, Conv1D matrices transposed to
+    /// <c>[out, in]</c>, c_attn kept fused as <c>attn_qkv</c>, no <c>output</c>: tied) from <paramref name="weights"/>,
+    /// matrices and the token embedding stored in <paramref name="matrixType"/>.
+    /// </summary>
+    public static void WriteGpt2(string path, ModelConfig config, IWeightSource weights, DataType matrixType, Action<Dictionary<string, object>, List<(string Name, long[] Shape, uint Type, byte[] Data)>>? tamper = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(weights);
+        var metadata = new Dictionary<string, object>
+        {
+            ["general.architecture"] = "gpt2",
+            ["gpt2.block_count"] = (uint)config.Layers,
+            ["gpt2.context_length"] = (uint)config.Context,
+            ["gpt2.embedding_length"] = (uint)config.DModel,
+            ["gpt2.feed_forward_length"] = (uint)(4 * config.DModel),
+            ["gpt2.attention.head_count"] = (uint)config.Heads,
+            ["gpt2.attention.layer_norm_epsilon"] = config.NormEpsilon,
+        };
+        var tensors = new List<(string Name, long[] Shape, uint Type, byte[] Data)>();
+        foreach (var spec in GptTensors.For(config))
+        {
+            var (shape, type, data) = StoredGpt2(spec, weights.Load(spec), matrixType);
+            tensors.Add((GptTensors.GgufName(spec.Name), shape, GgmlType(type), data));
+        }
+
+        tamper?.Invoke(metadata, tensors);
+        Write(path, metadata, tensors);
+    }
+
+    /// <summary>
+    /// A GPT-2 tensor as a GGUF file stores it: Conv1D matrices transposed to <c>[out, in]</c>; matrices and the token
+    /// embedding in <paramref name="matrixType"/>, the position table, norms and biases in F32.
+    /// </summary>
+    public static (long[] Shape, DataType Type, byte[] Data) StoredGpt2(TensorSpec spec, float[] values, DataType matrixType)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(values);
+        var shape = GptTensors.GgufShape(spec);
+        if (GptTensors.IsConv1D(spec))
+        {
+            var transposed = new float[values.Length];
+            for (var i = 0; i < spec.Shape[0]; i++)
+            {
+                for (var o = 0; o < spec.Shape[1]; o++)
+                {
+                    transposed[((long)o * spec.Shape[0]) + i] = values[((long)i * spec.Shape[1]) + o];
+                }
+            }
+
+            values = transposed;
+        }
+
+        var type = GptTensors.IsConv1D(spec) || spec.Role == TensorRole.TokenEmbedding ? matrixType : DataType.Float32;
+        return (shape.Select(d => (long)d).ToArray(), type, QuantizedBlocks.Quantize(type, values));
     }
 
     public static uint GgmlType(DataType type) => type switch

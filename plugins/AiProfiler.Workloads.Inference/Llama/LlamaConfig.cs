@@ -17,7 +17,7 @@ namespace AiProfiler.Workloads.Inference.Llama;
 /// <param name="Vocab">Vocabulary V.</param>
 /// <param name="Context">Trained context length (positions beyond it are refused).</param>
 /// <param name="RopeTheta">Rotary base θ.</param>
-/// <param name="RopeScaling">Llama 3's frequency scaling, or null.</param>
+/// <param name="RopeScaling">Llama 3's or linear frequency scaling, or null.</param>
 /// <param name="NormEpsilon">RMSNorm ε.</param>
 /// <param name="TiedHead">Whether the output head is the token embedding.</param>
 internal sealed record LlamaConfig(
@@ -74,7 +74,8 @@ internal sealed record LlamaConfig(
 
     /// <summary>
     /// The rotary frequency of each pair (radians per position): θ^(−2i/d), divided by Llama 3's scaling where it
-    /// applies, and by <paramref name="factors"/> (GGUF's <c>rope_freqs.weight</c>) when a file gives them.
+    /// applies, or by <paramref name="factors"/> (GGUF's <c>rope_freqs.weight</c>) when a file gives them, and by a
+    /// linear scaling's factor.
     /// </summary>
     public float[] RopeFrequencies(ReadOnlySpan<float> factors = default)
     {
@@ -87,7 +88,9 @@ internal sealed record LlamaConfig(
             {
                 frequency /= factors[i];
             }
-            else if (RopeScaling is { } scaling)
+
+            // A file's per-pair factors already are Llama 3's scaling; linear scaling applies on top, as in llama.cpp.
+            if (RopeScaling is { } scaling && (scaling.IsLinear || factors.IsEmpty))
             {
                 frequency = scaling.Scale(frequency);
             }

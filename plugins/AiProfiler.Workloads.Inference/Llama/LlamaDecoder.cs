@@ -59,7 +59,7 @@ internal sealed class LlamaDecoder : IDecoder
 
                 // Norms and biases are added and multiplied element-wise, so they are widened to fp32 once.
                 var stored = LlamaTensors.IsMatrix(spec) || tensor.Type == DataType.Float32;
-                var buffer = stored ? Upload(tensor) : UploadWidened(tensor, spec.Elements);
+                var buffer = stored ? WeightUpload.Stored(device, tensor, Allocate) : WeightUpload.Widened(device, tensor, spec.Elements, Allocate);
                 WeightBytes += stored ? tensor.Bytes.Length : spec.Elements * sizeof(float);
                 _weights[spec.Name] = buffer;
             }
@@ -222,39 +222,6 @@ internal sealed class LlamaDecoder : IDecoder
         for (var head = 0; head < sequences * c.KeyHeads; head++)
         {
             _ops.Copy(source, head * run, cache, (((long)head * _capacity) + start) * c.HeadDim, run);
-        }
-    }
-
-    private IDeviceBuffer Upload(WeightTensor tensor)
-    {
-        var buffer = Allocate(tensor.Bytes.Length / tensor.Type.SizeInBytes(), tensor.Type);
-        WriteBytes(buffer, tensor);
-        return buffer;
-    }
-
-    private IDeviceBuffer UploadWidened(WeightTensor tensor, long elements)
-    {
-        var values = new float[elements];
-        QuantizedBlocks.Dequantize(tensor.Type, tensor.Bytes.Span, values);
-        var buffer = Allocate(elements);
-        _device.Write<float>(buffer, values);
-        return buffer;
-    }
-
-    private void WriteBytes(IDeviceBuffer buffer, WeightTensor tensor)
-    {
-        var bytes = tensor.Bytes.Span;
-        switch (tensor.Type.SizeInBytes())
-        {
-            case 4:
-                _device.Write(buffer, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes));
-                break;
-            case 2:
-                _device.Write(buffer, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(bytes));
-                break;
-            default:
-                _device.Write(buffer, bytes);
-                break;
         }
     }
 

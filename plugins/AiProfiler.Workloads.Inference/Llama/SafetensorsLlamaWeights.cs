@@ -66,13 +66,19 @@ internal sealed unsafe class SafetensorsLlamaWeights : ILlamaWeightSource
         if (root.TryGetProperty("rope_scaling", out var rope) && rope.ValueKind == JsonValueKind.Object)
         {
             var type = rope.TryGetProperty("rope_type", out var t) || rope.TryGetProperty("type", out t) ? t.GetString() : null;
-            if (type != "llama3")
+            var factor = type is "llama3" or "linear" ? Number(rope, "factor", configPath) : 0;
+            if (!(factor > 0 && double.IsFinite(factor)) && type is "llama3" or "linear")
             {
-                throw new InvalidDataException($"'{configPath}' has rope_scaling type '{type}'; supported: llama3 (or none)");
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"'{configPath}' has rope_scaling factor {factor}; expected a positive number"));
             }
 
-            scaling = new RopeScaling(Number(rope, "factor", configPath), Number(rope, "low_freq_factor", configPath),
-                Number(rope, "high_freq_factor", configPath), Integer(rope, "original_max_position_embeddings", configPath));
+            scaling = type switch
+            {
+                "llama3" => new RopeScaling(factor, Number(rope, "low_freq_factor", configPath),
+                    Number(rope, "high_freq_factor", configPath), Integer(rope, "original_max_position_embeddings", configPath)),
+                "linear" => RopeScaling.LinearBy(factor),
+                _ => throw new InvalidDataException($"'{configPath}' has rope_scaling type '{type}'; supported: llama3, linear (or none)"),
+            };
         }
 
         return new LlamaConfig(

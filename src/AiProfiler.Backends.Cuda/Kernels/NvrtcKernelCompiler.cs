@@ -7,8 +7,8 @@ namespace AiProfiler.Backends.Cuda.Kernels;
 
 /// <summary>
 /// Compiles portable-dialect kernels with NVRTC to PTX for the device's compute capability and loads them with
-/// cuModuleLoadData (the driver JIT-compiles the PTX for the exact GPU). Modules are cached per source and options,
-/// kernels per module and name.
+/// cuModuleLoadData (the driver JIT-compiles the PTX for the exact GPU); PTX generated elsewhere takes the same load
+/// path. Modules are cached per source and options (or per PTX), kernels per module and name.
 /// </summary>
 internal sealed unsafe class NvrtcKernelCompiler : IKernelCompiler, IDisposable
 {
@@ -34,7 +34,32 @@ internal sealed unsafe class NvrtcKernelCompiler : IKernelCompiler, IDisposable
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentException.ThrowIfNullOrWhiteSpace(kernelName);
-        var key = $"{options}\n{source}";
+        return Kernel(
+            $"{options}\n{source}",
+            kernelName,
+            () => Translate(source, kernelName, options),
+            $"error: the source has no kernel named '{kernelName}' (declare it with KERNEL void {kernelName}(...))");
+    }
+
+    /// <summary>
+    /// Loads PTX that another compiler generated (ILGPU's PTX backend, for one) through the same module cache and
+    /// cuModuleLoadData call as compiled kernels, and returns its entry point <paramref name="entryName"/>.
+    /// </summary>
+    internal IKernel LoadPtx(string ptx, string entryName)
+    {
+        ArgumentNullException.ThrowIfNull(ptx);
+        ArgumentException.ThrowIfNullOrWhiteSpace(entryName);
+
+        // The NUL cannot occur in options or source text, so PTX never shares a cache key with a compiled source.
+        return Kernel(
+            $"\0ptx\n{ptx}",
+            entryName,
+            () => Encoding.UTF8.GetBytes(ptx + '\0'),
+            $"error: the PTX has no entry point named '{entryName}' (.entry {entryName}(...))");
+    }
+
+    private CudaKernel Kernel(string key, string kernelName, Func<byte[]> image, string notFound)
+    {
         lock (_lock)
         {
             if (_kernels.TryGetValue((key, kernelName), out var cached))
@@ -44,7 +69,7 @@ internal sealed unsafe class NvrtcKernelCompiler : IKernelCompiler, IDisposable
 
             if (!_modules.TryGetValue(key, out var module))
             {
-                module = Load(Translate(source, kernelName, options));
+                module = Load(image());
                 _modules.Add(key, module);
             }
 
@@ -52,7 +77,7 @@ internal sealed unsafe class NvrtcKernelCompiler : IKernelCompiler, IDisposable
             var result = CudaDriverApi.cuModuleGetFunction(out var function, module.DangerousGetHandle(), kernelName);
             if (result == CuResult.ErrorNotFound)
             {
-                throw new KernelCompilationException(kernelName, $"error: the source has no kernel named '{kernelName}' (declare it with KERNEL void {kernelName}(...))");
+                throw new KernelCompilationException(kernelName, notFound);
             }
 
             CudaCheck.Driver(result, nameof(CudaDriverApi.cuModuleGetFunction));

@@ -13,8 +13,12 @@ internal static class AttentionKernels
     /// <summary>The largest head size: the length of the shared query row.</summary>
     public const int MaxHeadDim = 256;
 
-    /// <summary>The smallest group the host launches with (the CPU emulator's): head dimensions per item at most.</summary>
-    public const int MinGroup = 16;
+    /// <summary>
+    /// The smallest group the host launches with (the CPU emulator's 2 items): it sizes each item's accumulators for
+    /// the head dimensions it owns. On GPUs (64-item attention groups) they sit in local memory and only HeadDim / 64
+    /// of them are used.
+    /// </summary>
+    public const int MinGroup = 2;
 
     private const int MaxDimsPerItem = MaxHeadDim / MinGroup;
 

@@ -6,7 +6,7 @@ namespace AiProfiler.Backends.Cuda.Tests.FakeCuda;
 /// <summary>
 /// fake_cuda.c built with gcc into one shared library that stands in for libcuda, libnvrtc and libcublas, and its
 /// test controls. The backend binds a library once per process, so every test that uses it runs in
-/// <see cref="FakeCudaCollection"/>, one at a time.
+/// <see cref="FakeCudaCollection"/>, one at a time. The ILGPU tests link this folder's files to load ILGPU's PTX.
 /// </summary>
 internal static unsafe class FakeCudaLibrary
 {

@@ -104,21 +104,84 @@ CUresult cuMemcpyHtoD_v2(CUdeviceptr dstDevice, const void *srcHost, size_t Byte
 CUresult cuMemcpyDtoH_v2(void *dstHost, CUdeviceptr srcDevice, size_t ByteCount) { memcpy(dstHost, (const void *)(uintptr_t)srcDevice, ByteCount); return 0; }
 CUresult cuMemsetD8_v2(CUdeviceptr dstDevice, unsigned char uc, size_t N) { memset((void *)(uintptr_t)dstDevice, uc, N); return 0; }
 
+/*
+ * A module is an image the fake NVRTC made ("//fake-ptx" and the CUDA source; kernels are "void NAME(") or PTX text
+ * (kernels are ".entry NAME("). Like the driver, an image whose first directive is not .version is no image it knows
+ * (CUDA_ERROR_INVALID_IMAGE, 200); PTX without its .target and a 64-bit .address_size fails the JIT
+ * (CUDA_ERROR_INVALID_PTX, 218), and PTX newer than ISA 8.5, the newest a CUDA 12.6 driver reads, is
+ * CUDA_ERROR_UNSUPPORTED_PTX_VERSION (222).
+ */
+struct module { int is_ptx; char *text; };
+
+static const char *skip_blank(const char *p)
+{
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') p++;
+        if (p[0] == '/' && p[1] == '/') { p = strchr(p, '\n'); if (p == NULL) return ""; }
+        else if (p[0] == '/' && p[1] == '*') { p = strstr(p + 2, "*/"); if (p == NULL) return ""; p += 2; }
+        else return p;
+    }
+}
+
+/* The directive `name` followed by blanks, or NULL when the text at p is something else. */
+static const char *directive(const char *p, const char *name)
+{
+    size_t n = strlen(name);
+    if (strncmp(p, name, n) != 0 || (p[n] != ' ' && p[n] != '\t')) return NULL;
+    p += n;
+    while (*p == ' ' || *p == '\t') p++;
+    return p;
+}
+
+static CUresult check_ptx(const char *text)
+{
+    const char *p = directive(skip_blank(text), ".version");
+    if (p == NULL) return 200;
+    int major, minor, used;
+    if (sscanf(p, "%d.%d%n", &major, &minor, &used) != 2) return 218;
+    if (major > 8 || (major == 8 && minor > 5)) return 222;
+    p = directive(skip_blank(p + used), ".target");
+    int sm;
+    if (p == NULL || sscanf(p, "sm_%d", &sm) != 1) return 218;
+    p = directive(skip_blank(strchr(p, '\n') != NULL ? strchr(p, '\n') : ""), ".address_size");
+    return p != NULL && strncmp(p, "64", 2) == 0 ? 0 : 218;
+}
+
 CUresult cuModuleLoadData(CUmodule *module, const void *image)
 {
-    if (strncmp((const char *)image, "//fake-ptx", 10) != 0) return 200;
-    *module = (CUmodule)strdup((const char *)image);
+    const char *text = (const char *)image;
+    int is_ptx = strncmp(text, "//fake-ptx", 10) != 0;
+    if (is_ptx) {
+        CUresult checked = check_ptx(text);
+        if (checked != 0) return checked;
+    }
+    struct module *m = malloc(sizeof *m);
+    m->is_ptx = is_ptx;
+    m->text = strdup(text);
+    *module = (CUmodule)m;
     live++;
     return 0;
 }
 
-CUresult cuModuleUnload(CUmodule hmod) { free(hmod); live--; return 0; }
+CUresult cuModuleUnload(CUmodule hmod) { struct module *m = (struct module *)hmod; free(m->text); free(m); live--; return 0; }
+
+/* Whether `text` declares `name` right after `prefix`, followed by optional blanks and "(". */
+static int declares(const char *text, const char *prefix, const char *name)
+{
+    size_t p = strlen(prefix), n = strlen(name);
+    for (const char *at = strstr(text, prefix); at != NULL; at = strstr(at + 1, prefix)) {
+        const char *end = at + p + n;
+        if (strncmp(at + p, name, n) != 0) continue;
+        while (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n') end++;
+        if (*end == '(') return 1;
+    }
+    return 0;
+}
 
 CUresult cuModuleGetFunction(CUfunction *hfunc, CUmodule hmod, const char *name)
 {
-    char pattern[256];
-    snprintf(pattern, sizeof pattern, "void %s(", name);
-    if (strstr((const char *)hmod, pattern) == NULL) return 500;
+    struct module *m = (struct module *)hmod;
+    if (!declares(m->text, m->is_ptx ? ".entry " : "void ", name)) return 500;
     *hfunc = (CUfunction)strdup(name); /* leaked on purpose: CUfunction handles are owned by their module */
     return 0;
 }

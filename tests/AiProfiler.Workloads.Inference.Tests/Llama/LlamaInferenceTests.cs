@@ -208,7 +208,7 @@ public sealed class LlamaInferenceTests
 
         var error = Assert.Throws<InvalidDataException>(() => _workload.EstimateMemoryBytes(Parameters(("weights", path))));
 
-        Assert.Equal($"'{path}' holds a 'falcon' model; supported GGUF architectures: llama, qwen2", error.Message);
+        Assert.Equal($"'{path}' holds a 'falcon' model; supported GGUF architectures: llama, qwen2, gpt2", error.Message);
     }
 
     [Fact]
