@@ -23,6 +23,15 @@ internal readonly unsafe struct Avx2MicroKernel : IGemmMicroKernel
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        // C is read and written only after the loop: asking for its lines now hides their latency (L3 or DRAM once
+        // C outgrows L2) behind the FMAs.
+        for (var r = 0; r < 6; r++)
+        {
+            var row = c + (r * ldc);
+            Sse.Prefetch0(row);
+            Sse.Prefetch0(row + 15);
+        }
+
         for (var p = 0; p < kc; p++)
         {
             var b0 = Vector256.Load(pb);

@@ -26,6 +26,16 @@ internal readonly unsafe struct Avx512MicroKernel : IGemmMicroKernel
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default;
         Vector512<float> c90 = default, c91 = default, ca0 = default, ca1 = default, cb0 = default, cb1 = default;
+        // C is read and written only after the loop: asking for its lines now hides their latency (L3 or DRAM once
+        // C outgrows L2) behind the FMAs.
+        for (var r = 0; r < 12; r++)
+        {
+            var row = c + (r * ldc);
+            Sse.Prefetch0(row);
+            Sse.Prefetch0(row + 16);
+            Sse.Prefetch0(row + 31);
+        }
+
         for (var p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(pb);

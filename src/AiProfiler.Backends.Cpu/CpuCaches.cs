@@ -5,7 +5,8 @@ namespace AiProfiler.Backends.Cpu;
 
 /// <summary>
 /// The per-core data cache sizes the GEMM blocks for: Linux sysfs first, else CPUID's deterministic cache leaf (leaf 4
-/// on Intel, 0x8000001D on AMD; VMs often hide sysfs cache entries but pass CPUID through), else typical sizes.
+/// on Intel, 0x8000001D on AMD; VMs often hide sysfs cache entries but pass CPUID through), else AMD's older leaves
+/// 0x80000005/0x80000006 (some hypervisors zero 0x8000001D but keep those), else typical sizes.
 /// </summary>
 internal sealed record CpuCaches(long L1DataBytes, long L2Bytes, long L3Bytes, string Source)
 {
@@ -63,8 +64,36 @@ internal sealed record CpuCaches(long L1DataBytes, long L2Bytes, long L3Bytes, s
         return (level, ways * partitions * line * sets);
     }
 
+    /// <summary>
+    /// Decodes AMD's leaf 0x80000005 ECX (L1 data KiB in bits 31:24) and leaf 0x80000006 ECX (L2 KiB in bits 31:16) and
+    /// EDX (L3 in 512 KiB units in bits 31:18); null when L1 or L2 reads 0.
+    /// </summary>
+    public static CpuCaches? DecodeAmdLegacyLeaves(int l1Ecx, int l2Ecx, int l3Edx)
+    {
+        long l1 = ((uint)l1Ecx >> 24) << 10, l2 = ((uint)l2Ecx >> 16) << 10, l3 = ((uint)l3Edx >> 18) * (512L << 10);
+        return l1 > 0 && l2 > 0 ? new CpuCaches(l1, l2, l3 > 0 ? l3 : l2, "cpuid 0x80000005/6") : null;
+    }
+
     private static CpuCaches Read() =>
-        FromSysfs("/sys/devices/system/cpu/cpu0/cache") ?? FromCpuid() ?? Typical;
+        FromSysfs("/sys/devices/system/cpu/cpu0/cache") ?? FromCpuid() ?? FromAmdLegacyCpuid() ?? Typical;
+
+    private static CpuCaches? FromAmdLegacyCpuid()
+    {
+        if (!X86Base.IsSupported || (uint)X86Base.CpuId(unchecked((int)0x80000000), 0).Eax < 0x80000006u)
+        {
+            return null;
+        }
+
+        var (_, vendorB, _, _) = X86Base.CpuId(0, 0);
+        if (vendorB != 0x68747541 && vendorB != 0x6F677948)
+        {
+            return null;
+        }
+
+        var (_, _, l1, _) = X86Base.CpuId(unchecked((int)0x80000005), 0);
+        var (_, _, l2, l3) = X86Base.CpuId(unchecked((int)0x80000006), 0);
+        return DecodeAmdLegacyLeaves(l1, l2, l3);
+    }
 
     private static CpuCaches? FromCpuid()
     {

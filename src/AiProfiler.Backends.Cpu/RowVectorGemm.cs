@@ -123,6 +123,7 @@ internal static unsafe class RowVectorGemm
     private static void Store(float* target, float value, float beta) => *target = beta == 0 ? value : value + (beta * *target);
 
     /// <summary>dots[s] = x · B[row + s·gap] for the four streams, prefetching each row's continuation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dot4(float* x, float* b, int ldb, int k, int row, int gap, float* dots)
     {
         float* r0 = b + ((long)row * ldb), r1 = r0 + ((long)gap * ldb), r2 = r1 + ((long)gap * ldb), r3 = r2 + ((long)gap * ldb);
@@ -218,6 +219,7 @@ internal static unsafe class RowVectorGemm
     }
 
     /// <summary>acc = Σ_{p in [p0, p1)} x[p]·B[p], four rows of B per pass over acc.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Accumulate(float* x, float* b, int ldb, float* acc, int n, int p0, int p1)
     {
         new Span<float>(acc, n).Clear();

@@ -12,7 +12,7 @@ namespace AiProfiler.Backends.Cpu;
 /// </summary>
 internal static unsafe class SimdGemm
 {
-    // Below this many FLOPs per product the thread pool costs more than the second core gives.
+    // Below this many FLOPs per product waking other threads costs more than the second core gives.
     private const long ParallelFlops = 1L << 22;
 
     // Packed blocks are 64-byte aligned so each vector load of B touches one cache line.
@@ -75,64 +75,127 @@ internal static unsafe class SimdGemm
         where TKernel : struct, IGemmMicroKernel
     {
         int m = g.M, n = g.N, k = g.K, mr = TKernel.Mr, nr = TKernel.Nr;
-        long ldc = g.EffectiveLdC;
         if (k == 0 || g.Alpha == 0)
         {
-            ScaleC(c, m, n, ldc, g.Beta);
+            ScaleC(c, m, n, g.EffectiveLdC, g.Beta);
             return;
         }
 
-        var kc = Math.Min(blocking.Kc, k);
-        var mc = Math.Min(blocking.Mc, RoundUp(m, mr));
-        var nc = Math.Min(blocking.Nc, RoundUp(n, nr));
-        var packedA = ArrayPool<float>.Shared.Rent((mc * kc) + AlignFloats);
-        var packedB = ArrayPool<float>.Shared.Rent((kc * nc) + AlignFloats);
+        // Equal k-blocks (K = 1100 as 3×367, not 2×512 + 76): a short last block pays a tile's load and store of C for
+        // little work. The B block keeps its share of L2 (Kc×Nc values) whatever the depth.
+        var kc = EvenBlock(k, blocking.Kc, 1);
+        var ncLimit = Math.Max(nr, (int)((long)blocking.Kc * blocking.Nc / kc) / nr * nr);
+        int aPanels = Ceil(m, mr), bPanels = Ceil(n, nr);
+        if (workers > 1 && aPanels >= 8 * workers)
+        {
+            // Rows split (at least 8 panels a part, so whole panels share out within an eighth): each part packs and
+            // multiplies its own row panels, and all of them pack one shared B block (a share each) and meet at a
+            // barrier once per block. Two B buffers alternate, so passing the barrier of one block also says that
+            // every part has finished with the block before it.
+            var panelsPerPart = Ceil(aPanels, workers);
+            var mc = Math.Min(blocking.Mc, panelsPerPart * mr);
+            var nc = EvenBlock(n, ncLimit, nr);
+            var bBuffer = ArrayPool<float>.Shared.Rent(2 * ((kc * nc) + AlignFloats));
+            try
+            {
+                fixed (float* rawB = bBuffer)
+                {
+                    using var barrier = new Barrier(workers);
+                    var shared = new SharedB(Align(rawB), kc * nc, barrier, workers);
+                    var rowBlocks = Ceil(panelsPerPart * mr, mc);
+                    if (GemmTeam.TryRun(workers, part => Part<TKernel>(g, a, b, c, kc, nc, mc, Math.Min(m, aPanels * part / workers * mr), Math.Min(m, aPanels * (part + 1) / workers * mr), 0, n, rowBlocks, shared, part)))
+                    {
+                        return;
+                    }
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(bBuffer);
+            }
+        }
+        else if (workers > 1 && bPanels > 1)
+        {
+            // Few rows (a short prompt): the columns are split instead, evenly to a panel, and each part packs its own
+            // copy of the small A; no part waits for another.
+            var parts = Math.Min(workers, bPanels);
+            var mc = Math.Min(blocking.Mc, aPanels * mr);
+            if (GemmTeam.TryRun(parts, part =>
+            {
+                int c0 = bPanels * part / parts * nr, c1 = Math.Min(n, bPanels * (part + 1) / parts * nr);
+                Part<TKernel>(g, a, b, c, kc, EvenBlock(c1 - c0, ncLimit, nr), mc, 0, m, c0, c1, Ceil(m, mc), null, part);
+            }))
+            {
+                return;
+            }
+        }
+
+        // One thread, or another GEMM holds the team: all of it here.
+        var mcOne = Math.Min(blocking.Mc, aPanels * mr);
+        Part<TKernel>(g, a, b, c, kc, EvenBlock(n, ncLimit, nr), mcOne, 0, m, 0, n, Ceil(m, mcOne), null, 0);
+    }
+
+    /// <summary>
+    /// C[r0..r1, c0..c1] by the BLIS loop nest: row blocks of mc, k-blocks of kc, column blocks of nc; per block a
+    /// row panel of A stays in L1 while the B panels of the block stream past it from L2. With <paramref name="shared"/>
+    /// this part packs only its share of each B block, and every part runs <paramref name="rowBlocks"/> row blocks
+    /// (empty ones included) so that all meet at the same barriers.
+    /// </summary>
+    private static void Part<TKernel>(GemmDescriptor g, float* a, float* b, float* c, int kc, int nc, int mc, int r0, int r1, int c0, int c1, int rowBlocks, SharedB? shared, int part)
+        where TKernel : struct, IGemmMicroKernel
+    {
+        int mr = TKernel.Mr, nr = TKernel.Nr;
+        long ldc = g.EffectiveLdC;
+        var aBuffer = ArrayPool<float>.Shared.Rent((mc * kc) + AlignFloats);
+        var bBuffer = shared is null ? ArrayPool<float>.Shared.Rent((kc * nc) + AlignFloats) : null;
         try
         {
-            fixed (float* rawA = packedA, rawB = packedB)
+            fixed (float* rawA = aBuffer, rawB = bBuffer)
             {
-                float* blockA = Align(rawA), blockB = Align(rawB);
-                var options = new ParallelOptions { MaxDegreeOfParallelism = workers };
-                for (var i0 = 0; i0 < m; i0 += mc)
+                var blockA = Align(rawA);
+                var step = 0;
+                for (var block = 0; block < rowBlocks; block++)
                 {
-                    var rows = Math.Min(mc, m - i0);
-                    var aPanels = (rows + mr - 1) / mr;
-                    for (var p0 = 0; p0 < k; p0 += kc)
+                    var i0 = r0 + (block * mc);
+                    var rows = Math.Max(0, Math.Min(mc, r1 - i0));
+                    for (var p0 = 0; p0 < g.K; p0 += kc)
                     {
-                        var depth = Math.Min(kc, k - p0);
+                        var depth = Math.Min(kc, g.K - p0);
                         var beta = p0 == 0 ? g.Beta : 1f;
-                        // Few row panels (a short prompt) leave cores idle, so their columns are split as well; then the
-                        // A panels are packed in a phase of their own, else by the task that first uses each one.
-                        var bGroups = Math.Max(1, Math.Min((nc + nr - 1) / nr, (4 * workers) / aPanels));
-                        if (bGroups > 1)
+                        for (var j0 = c0; j0 < c1; j0 += nc)
                         {
-                            Phase(workers, aPanels, options, panel => PackA(g, a, blockA + (panel * mr * depth), mr, i0 + (panel * mr), Math.Min(mr, rows - (panel * mr)), p0, depth));
-                        }
-
-                        for (var j0 = 0; j0 < n; j0 += nc)
-                        {
-                            var cols = Math.Min(nc, n - j0);
-                            var bPanels = (cols + nr - 1) / nr;
-                            var packA = bGroups == 1 && j0 == 0;
-                            Phase(workers, bPanels, options, panel => PackB(g, b, blockB + (panel * nr * depth), nr, j0 + (panel * nr), Math.Min(nr, cols - (panel * nr)), p0, depth));
-                            Phase(workers, aPanels * bGroups, options, task =>
+                            var cols = Math.Min(nc, c1 - j0);
+                            var bPanels = Ceil(cols, nr);
+                            float* blockB;
+                            if (shared is null)
                             {
-                                var panel = task / bGroups;
-                                var group = task % bGroups;
+                                blockB = Align(rawB);
+                                PackB(g, b, blockB, nr, j0, cols, 0, bPanels, p0, depth);
+                            }
+                            else
+                            {
+                                blockB = shared.Buffer(step);
+                                PackB(g, b, blockB, nr, j0, cols, bPanels * part / shared.Parts, bPanels * (part + 1) / shared.Parts, p0, depth);
+                                shared.Barrier.SignalAndWait();
+                            }
+
+                            step++;
+                            for (var panel = 0; panel * mr < rows; panel++)
+                            {
                                 var row = i0 + (panel * mr);
-                                var height = Math.Min(mr, m - row);
+                                var height = Math.Min(mr, r1 - row);
                                 var pa = blockA + (panel * mr * depth);
-                                if (packA)
+                                if (j0 == c0)
                                 {
-                                    PackA(g, a, pa, mr, row, height, p0, depth);
+                                    GemmPacking.PackA(g, a, pa, mr, row, height, p0, depth);
                                 }
 
-                                for (var jp = bPanels * group / bGroups; jp < bPanels * (group + 1) / bGroups; jp++)
+                                for (var jp = 0; jp < bPanels; jp++)
                                 {
                                     var col = j0 + (jp * nr);
-                                    Tile<TKernel>(depth, pa, blockB + (jp * nr * depth), c + (row * ldc) + col, ldc, height, Math.Min(nr, n - col), beta);
+                                    Tile<TKernel>(depth, pa, blockB + (jp * nr * depth), c + (row * ldc) + col, ldc, height, Math.Min(nr, c1 - col), beta);
                                 }
-                            });
+                            }
                         }
                     }
                 }
@@ -140,8 +203,20 @@ internal static unsafe class SimdGemm
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(packedA);
-            ArrayPool<float>.Shared.Return(packedB);
+            ArrayPool<float>.Shared.Return(aBuffer);
+            if (bBuffer is not null)
+            {
+                ArrayPool<float>.Shared.Return(bBuffer);
+            }
+        }
+    }
+
+    /// <summary>Packs B panels [first, last) of the block at columns j0..j0+cols.</summary>
+    private static void PackB(in GemmDescriptor g, float* b, float* blockB, int nr, int j0, int cols, int first, int last, int p0, int depth)
+    {
+        for (var panel = first; panel < last; panel++)
+        {
+            GemmPacking.PackB(g, b, blockB + (panel * nr * depth), nr, j0 + (panel * nr), Math.Min(nr, cols - (panel * nr)), p0, depth);
         }
     }
 
@@ -168,92 +243,6 @@ internal static unsafe class SimdGemm
         }
     }
 
-    /// <summary>Runs <paramref name="count"/> independent pieces of one phase, on the pool when there are workers to share them.</summary>
-    private static void Phase(int workers, int count, ParallelOptions options, Action<int> body)
-    {
-        if (workers == 1 || count == 1)
-        {
-            for (var i = 0; i < count; i++)
-            {
-                body(i);
-            }
-        }
-        else
-        {
-            Parallel.For(0, count, options, body);
-        }
-    }
-
-    /// <summary>Packs op(A)[i0..i0+rows, p0..p0+kc] × alpha into one panel: k-major, mr values per step, zero-padded.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackA(in GemmDescriptor g, float* a, float* dst, int mr, int i0, int rows, int p0, int kc)
-    {
-        var lda = (long)g.EffectiveLdA;
-        var alpha = g.Alpha;
-        if (rows < mr)
-        {
-            new Span<float>(dst, mr * kc).Clear();
-        }
-
-        if (g.TransposeA)
-        {
-            // A is stored K×M: each step's mr values are contiguous.
-            for (var p = 0; p < kc; p++)
-            {
-                var source = a + ((p0 + p) * lda) + i0;
-                var o = dst + (p * mr);
-                for (var r = 0; r < rows; r++)
-                {
-                    o[r] = alpha * source[r];
-                }
-            }
-
-            return;
-        }
-
-        for (var r = 0; r < rows; r++)
-        {
-            var source = a + ((i0 + r) * lda) + p0;
-            var o = dst + r;
-            for (var p = 0; p < kc; p++)
-            {
-                o[p * mr] = alpha * source[p];
-            }
-        }
-    }
-
-    /// <summary>Packs op(B)[p0..p0+kc, j0..j0+cols] into one panel: k-major, nr values per step, zero-padded.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackB(in GemmDescriptor g, float* b, float* dst, int nr, int j0, int cols, int p0, int kc)
-    {
-        var ldb = (long)g.EffectiveLdB;
-        if (cols < nr)
-        {
-            new Span<float>(dst, nr * kc).Clear();
-        }
-
-        if (g.TransposeB)
-        {
-            // B is stored N×K: each column of op(B) is a contiguous row.
-            for (var j = 0; j < cols; j++)
-            {
-                var source = b + ((j0 + j) * ldb) + p0;
-                var o = dst + j;
-                for (var p = 0; p < kc; p++)
-                {
-                    o[p * nr] = source[p];
-                }
-            }
-
-            return;
-        }
-
-        for (var p = 0; p < kc; p++)
-        {
-            new ReadOnlySpan<float>(b + ((p0 + p) * ldb) + j0, cols).CopyTo(new Span<float>(dst + (p * nr), cols));
-        }
-    }
-
     private static void ScaleC(float* c, int m, int n, long ldc, float beta)
     {
         for (var i = 0; i < m; i++)
@@ -270,7 +259,27 @@ internal static unsafe class SimdGemm
         }
     }
 
+
+    /// <summary>Splits <paramref name="total"/> into equal blocks of at most <paramref name="limit"/>, rounded up to <paramref name="multiple"/>.</summary>
+    private static int EvenBlock(int total, int limit, int multiple)
+    {
+        var blocks = Ceil(total, Math.Max(multiple, limit));
+        return Math.Max(multiple, RoundUp(Ceil(total, blocks), multiple));
+    }
+
     private static float* Align(float* p) => (float*)(((nint)p + (AlignFloats * sizeof(float)) - 1) & ~(nint)((AlignFloats * sizeof(float)) - 1));
 
-    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+    private static int Ceil(int value, int divisor) => (value + divisor - 1) / divisor;
+
+    private static int RoundUp(int value, int multiple) => Ceil(value, multiple) * multiple;
+
+    /// <summary>The B block the parts of a row-split GEMM pack together: two alternating buffers and their barrier.</summary>
+    private sealed class SharedB(float* buffers, int blockFloats, Barrier barrier, int parts)
+    {
+        public Barrier Barrier => barrier;
+
+        public int Parts => parts;
+
+        public float* Buffer(int step) => buffers + ((step & 1) * RoundUp(blockFloats, AlignFloats));
+    }
 }

@@ -185,7 +185,7 @@ internal static unsafe class WeightDecoder
     /// scaled by 2^112 (0x77800000 as fp32) handle normals, subnormals and zero in one multiply; infinities and NaNs get the all-ones exponent.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> HalfToSingle(Vector512<uint> h)
+    internal static Vector512<float> HalfToSingle(Vector512<uint> h)
     {
         var magnitude = h & Vector512.Create(0x7fffu);
         var scaled = Vector512.ShiftLeft(magnitude, 13).AsSingle() * Vector512.Create(0x77800000u).AsSingle();
@@ -195,7 +195,7 @@ internal static unsafe class WeightDecoder
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> HalfToSingle(Vector256<uint> h)
+    internal static Vector256<float> HalfToSingle(Vector256<uint> h)
     {
         var magnitude = h & Vector256.Create(0x7fffu);
         var scaled = Vector256.ShiftLeft(magnitude, 13).AsSingle() * Vector256.Create(0x77800000u).AsSingle();

@@ -29,6 +29,20 @@ public sealed class CpuCachesTests : IDisposable
         Assert.Null(CpuCaches.DecodeCacheLeaf(2 | (1 << 5), (7 << 22) | 63, 63));
 
     [Fact]
+    public void DecodeAmdLegacyLeaves_Zen5Guest_Gives48KiBAnd1MiB()
+    {
+        // As a Zen 5 guest whose 0x8000001D reads zero reports them: 48 KiB L1D, 1 MiB L2, 1016 × 512 KiB L3.
+        var caches = CpuCaches.DecodeAmdLegacyLeaves(0x300c0140, 0x04006140, 0x0fe09140);
+
+        Assert.NotNull(caches);
+        Assert.Equal((48L << 10, 1L << 20, 1016L * (512 << 10)), (caches.L1DataBytes, caches.L2Bytes, caches.L3Bytes));
+    }
+
+    [Fact]
+    public void DecodeAmdLegacyLeaves_ZeroL1_IsNull() =>
+        Assert.Null(CpuCaches.DecodeAmdLegacyLeaves(0, 0x04006140, 0x0fe09140));
+
+    [Fact]
     public void FromSysfs_DataAndUnifiedCaches_ReadsEachLevelAndSkipsInstructions()
     {
         Index(0, 1, "Data", "48K");

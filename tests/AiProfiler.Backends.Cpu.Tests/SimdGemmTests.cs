@@ -85,6 +85,25 @@ public sealed unsafe class SimdGemmTests
         Assert.Equal(c0.Select(v => beta == 0 ? 0f : beta * v), c);
     }
 
+    [Theory]
+    [InlineData("avx512", false)]
+    [InlineData("avx512", true)]
+    [InlineData("avx2", false)]
+    [InlineData("avx2", true)]
+    [InlineData("portable", false)]
+    [InlineData("portable", true)]
+    public void Run_OnTwoThreadsWithSmallBlocks_MatchesFloat64Reference(string kernel, bool fewRows)
+    {
+        var (mr, nr) = Tile(kernel);
+        // Many row panels split the rows (the threads pack B blocks together and meet at barriers, several row blocks
+        // each); one panel and a bit splits the columns. Both are large enough to be worth two threads, with ragged edges.
+        var g = fewRows
+            ? new GemmDescriptor { M = mr + 1, N = (40 * nr) + 5, K = 1600, TransposeB = true, Beta = 0.5f }
+            : new GemmDescriptor { M = (17 * mr) + 5, N = (13 * nr) + 5, K = 400, TransposeA = true, Alpha = 1.5f, Beta = 1 };
+
+        CheckAgainstReference(kernel, g with { LdA = g.TransposeA ? g.M : g.K, LdB = g.TransposeB ? g.K : g.N, LdC = g.N }, new GemmBlocking(16, 2 * nr, 2 * mr), threads: 2, fewRows ? "columns split" : "rows split");
+    }
+
     [Fact]
     public void Run_OnTwoThreads_GivesTheSameBitsAsOnOne()
     {

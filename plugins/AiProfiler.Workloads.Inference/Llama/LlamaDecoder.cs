@@ -103,6 +103,8 @@ internal sealed class LlamaDecoder : IDecoder
     /// </summary>
     public double WeightBytes { get; }
 
+    public bool HasInt8DotWeights => _weights.Values.Any(w => w.Type is DataType.Q8_0 or DataType.Q4_0);
+
     /// <summary>Uploads the weights and allocates a cache of <paramref name="capacity"/> positions per sequence.</summary>
     public static LlamaDecoder Create(IDevice device, LlamaConfig config, int batch, int rows, int capacity, int logitRows, ILlamaWeightSource weights) =>
         new(device, config, batch, rows, capacity, logitRows, weights);

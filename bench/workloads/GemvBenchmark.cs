@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using AiProfiler.Abstractions.Devices;
+using AiProfiler.Backends.Cpu;
+
+namespace AiProfiler.Bench.Workloads;
+
+/// <summary>
+/// Decode's weight GEMVs (one row of x, <see cref="ITensorOps.LinearWeights"/>) on the CPU device for each weight type
+/// and for Llama-3.2-1B's shapes (attention, FFN up and down, the LM head), in GB/s of weights read, against a STREAM
+/// triad taking turns with them. Each shape has enough copies to exceed the last-level cache several times, read one
+/// after the other like a model's layers, so the figure is DRAM streaming, not cache.
+/// </summary>
+internal static class GemvBenchmark
+{
+    private static readonly (string Name, int Outputs, int Inputs)[] Shapes =
+    [
+        ("attn 2048x2048", 2048, 2048),
+        ("ffn_up 8192x2048", 8192, 2048),
+        ("ffn_down 2048x8192", 2048, 8192),
+        ("lm_head 32000x2048", 32000, 2048),
+    ];
+
+    public static void Run(CpuDeviceProvider provider, BenchOptions options)
+    {
+        var types = options.Get("types", "fp32,fp16,bf16,q8_0,q4_0,q4_k,q6_k").Split(',').Select(DataTypeExtensions.ParseShortName).ToArray();
+        var rounds = options.GetInt32("rounds", 9);
+        using var device = (CpuDevice)provider.Open(0);
+        device.Threads = options.GetInt32("threads", device.Threads);
+        using var triad = new StreamTriad(64 << 20);
+        var span = Math.Max(4L * CacheSize.LastLevelBytes(), 256L << 20);
+        Console.WriteLine($"gemv: batch 1, {device.Threads} thread(s), medians of {rounds} rounds, each round every copy once; triad passes take turns");
+        foreach (var type in types)
+        {
+            foreach (var (name, outputs, inputs) in Shapes)
+            {
+                var (gemv, triadRate) = Measure(device, triad, type, outputs, inputs, span, rounds);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {type.ShortName(),-5} {name,-20} {gemv / 1e9,6:0.0} GB/s  triad {triadRate / 1e9,5:0.0} GB/s  ratio {gemv / triadRate:0.00}"));
+            }
+        }
+    }
+
+    private static (double Gemv, double Triad) Measure(CpuDevice device, StreamTriad triad, DataType type, int outputs, int inputs, long span, int rounds)
+    {
+        // 64 quantized rows repeated: quantizing a whole LM head with the k-quant reference takes seconds.
+        var sample = QuantizedBlocks.Quantize(type, Random(64 * inputs, 1));
+        var bytes = type.StorageBytes((long)outputs * inputs);
+        var stored = new byte[bytes];
+        for (long offset = 0; offset < bytes; offset += sample.Length)
+        {
+            sample.AsSpan(0, (int)Math.Min(sample.Length, bytes - offset)).CopyTo(stored.AsSpan((int)offset));
+        }
+
+        var copies = (int)Math.Max(1, span / bytes);
+        var weights = new List<IDeviceBuffer>();
+        using var x = device.Allocate(inputs);
+        using var y = device.Allocate(outputs);
+        device.Write<float>(x, Random(inputs, 2));
+        try
+        {
+            for (var c = 0; c < copies; c++)
+            {
+                var buffer = device.Allocate(stored.Length / type.SizeInBytes(), type);
+                weights.Add(buffer);
+                Write(device, buffer, type, stored);
+            }
+
+            var gemvRates = new List<double>();
+            var triadRates = new List<double>();
+            foreach (var w in weights)
+            {
+                device.Ops.LinearWeights(x, w, y, 1, outputs, inputs, 0f);
+            }
+
+            for (var round = 0; round < rounds; round++)
+            {
+                triadRates.Add(triad.Pass());
+                var start = Stopwatch.GetTimestamp();
+                foreach (var w in weights)
+                {
+                    device.Ops.LinearWeights(x, w, y, 1, outputs, inputs, 0f);
+                }
+
+                gemvRates.Add(bytes * (double)copies / Stopwatch.GetElapsedTime(start).TotalSeconds);
+            }
+
+            return (Statistics.Percentile(gemvRates, 50), Statistics.Percentile(triadRates, 50));
+        }
+        finally
+        {
+            foreach (var w in weights)
+            {
+                w.Dispose();
+            }
+        }
+    }
+
+    private static void Write(CpuDevice device, IDeviceBuffer buffer, DataType type, byte[] stored)
+    {
+        switch (type.SizeInBytes())
+        {
+            case 4:
+                device.Write<float>(buffer, MemoryMarshal.Cast<byte, float>(stored));
+                break;
+            case 2:
+                device.Write<ushort>(buffer, MemoryMarshal.Cast<byte, ushort>(stored));
+                break;
+            default:
+                device.Write<byte>(buffer, stored);
+                break;
+        }
+    }
+
+    private static float[] Random(int count, int seed)
+    {
+        var random = new Random(seed);
+        return [.. Enumerable.Range(0, count).Select(_ => (float)((random.NextDouble() * 2) - 1))];
+    }
+}

@@ -1,0 +1,66 @@
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace AiProfiler.Backends.Cpu;
+
+/// <summary>
+/// Rows of x quantized once per call for the integer dot products of <see cref="QuantizedDot"/>, as llama.cpp does for
+/// decode: each block of 32 values gets the scale d = max|x|/127 and q = round(x/d) in [−127, 127] (a block of zeros
+/// gets d = 0, q = 0). So every x is d·q within d/2 (plus the rounding of 1/d), the error the tests bound.
+/// </summary>
+internal sealed unsafe class Int8Activations : IDisposable
+{
+    /// <summary>Values per block, the Q8_0 and Q4_0 block length.</summary>
+    public const int Block = 32;
+
+    private void* _memory;
+
+    /// <summary>Quantizes <paramref name="rows"/> rows of <paramref name="inputs"/> values (a multiple of <see cref="Block"/>).</summary>
+    public Int8Activations(float* x, int rows, int inputs)
+    {
+        Inputs = inputs;
+        Blocks = inputs / Block;
+        var values = (long)rows * inputs;
+        _memory = NativeMemory.AlignedAlloc((nuint)(values + ((long)rows * Blocks * sizeof(float))), 64);
+        Values = (sbyte*)_memory;
+        Scales = (float*)(Values + values);
+        for (long b = 0; b < (long)rows * Blocks; b++)
+        {
+            Scales[b] = QuantizeBlock(x + (b * Block), Values + (b * Block));
+        }
+    }
+
+    /// <summary>Values per row.</summary>
+    public int Inputs { get; }
+
+    /// <summary>Blocks per row.</summary>
+    public int Blocks { get; }
+
+    /// <summary>The rows' int8 values, row after row.</summary>
+    public sbyte* Values { get; }
+
+    /// <summary>Each block's scale d, row after row.</summary>
+    public float* Scales { get; }
+
+    public void Dispose()
+    {
+        NativeMemory.AlignedFree(_memory);
+        _memory = null;
+    }
+
+    private static float QuantizeBlock(float* x, sbyte* q)
+    {
+        var amax = MathF.Abs(TensorPrimitives.MaxMagnitude(new ReadOnlySpan<float>(x, Block)));
+        var d = amax / 127f;
+        var inverse = d == 0 ? 0f : 1f / d;
+        // Vector256 is emulated where the hardware lacks it, so every dot-product path sees the same quantized x.
+        var scale = Vector256.Create(inverse);
+        var q0 = Vector256.ConvertToInt32(Vector256.Round(Vector256.Load(x) * scale));
+        var q1 = Vector256.ConvertToInt32(Vector256.Round(Vector256.Load(x + 8) * scale));
+        var q2 = Vector256.ConvertToInt32(Vector256.Round(Vector256.Load(x + 16) * scale));
+        var q3 = Vector256.ConvertToInt32(Vector256.Round(Vector256.Load(x + 24) * scale));
+        Vector256.Narrow(Vector256.Narrow(q0, q1), Vector256.Narrow(q2, q3)).Store(q);
+        return d;
+    }
+}

@@ -1,0 +1,307 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using AiProfiler.Abstractions.Devices;
+
+namespace AiProfiler.Backends.Cpu;
+
+/// <summary>
+/// Decode (up to 8 rows of x) against Q8_0 or Q4_0 weights with integer dot products, as llama.cpp does: x comes
+/// quantized per block of 32 (<see cref="Int8Activations"/>), each weight block is loaded, unpacked to int8 in
+/// registers and multiplied with x's block as u8·s8 (|w| times x with w's sign: <c>vpsignb</c>), summed to int32
+/// (<c>vpdpbusd</c> with AVX-VNNI, <c>vpmaddubsw</c> + <c>vpmaddwd</c> with AVX2, whose 16-bit pair sums cannot
+/// saturate since |w| ≤ 128 and |x| ≤ 127), and only then scaled by d_w·d_x in fp32. Nothing goes through memory
+/// but the weights and x's 8-bit blocks, so decode is bound by reading the weights rather than by arithmetic.
+/// </summary>
+internal static unsafe class QuantizedDot
+{
+    // Bytes ahead of the current block to prefetch within a row: the next row's start is prefetched by the caller.
+    private const int Ahead = 512;
+
+    // Rows of W one core reads at once at batch 1.
+    private const int Streams = 4;
+
+    // fp16 scale bits to fp32: one load per block instead of a software conversion; scales repeat, so the used
+    // entries stay in L1.
+    private static readonly nint HalfTable = BuildHalfTable();
+
+    public static bool Handles(DataType type) => type is DataType.Q8_0 or DataType.Q4_0;
+
+    /// <summary>y[r, n] = x[r]·W[n] + beta·y[r, n] for n in [n0, n1), with W's rows from <paramref name="w"/> (row n0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Rows(DotPath path, DataType type, Int8Activations x, byte* w, float* y, int rows, int n0, int n1, int outputs, long rowBytes, float beta)
+    {
+        var n = n0;
+        if (rows == 1 && path != DotPath.Portable)
+        {
+            // One row of x (decode at batch 1): four rows of W at once, a quarter of the range apart, so that one core
+            // keeps enough DRAM reads in flight (each 4 KiB page is a new stream for the hardware prefetcher).
+            var quarter = (n1 - n0) / Streams;
+            var dots = stackalloc float[Streams];
+            for (var i = 0; i < quarter; i++)
+            {
+                var first = w + (i * rowBytes);
+                var gap = quarter * rowBytes;
+                switch (path, type)
+                {
+                    case (DotPath.AvxVnni, DataType.Q8_0):
+                        Row4<Q8Block, VnniDot>(first, gap, x, dots);
+                        break;
+                    case (DotPath.AvxVnni, _):
+                        Row4<Q4Block, VnniDot>(first, gap, x, dots);
+                        break;
+                    case (_, DataType.Q8_0):
+                        Row4<Q8Block, Avx2Dot>(first, gap, x, dots);
+                        break;
+                    default:
+                        Row4<Q4Block, Avx2Dot>(first, gap, x, dots);
+                        break;
+                }
+
+                for (var s = 0; s < Streams; s++)
+                {
+                    Store(y + n0 + i + (s * quarter), dots[s], beta);
+                }
+            }
+
+            // The rows a quarter could not take.
+            n = n0 + (Streams * quarter);
+            w += (Streams * quarter) * rowBytes;
+        }
+
+        var sums = stackalloc float[rows];
+        for (; n < n1; n++, w += rowBytes)
+        {
+            if (Sse.IsSupported && n + 1 < n1)
+            {
+                Sse.Prefetch0(w + rowBytes);
+                Sse.Prefetch0(w + rowBytes + 64);
+            }
+
+            switch (path, type)
+            {
+                case (DotPath.AvxVnni, DataType.Q8_0):
+                    Row<Q8Block, VnniDot>(w, x, rows, sums);
+                    break;
+                case (DotPath.AvxVnni, DataType.Q4_0):
+                    Row<Q4Block, VnniDot>(w, x, rows, sums);
+                    break;
+                case (DotPath.Avx2, DataType.Q8_0):
+                    Row<Q8Block, Avx2Dot>(w, x, rows, sums);
+                    break;
+                case (DotPath.Avx2, DataType.Q4_0):
+                    Row<Q4Block, Avx2Dot>(w, x, rows, sums);
+                    break;
+                default:
+                    PortableRow(type, w, x, rows, sums);
+                    break;
+            }
+
+            for (var r = 0; r < rows; r++)
+            {
+                Store(y + ((long)r * outputs) + n, sums[r], beta);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* target, float value, float beta) => *target = beta == 0 ? value : value + (beta * *target);
+
+    /// <summary>dots[s] = x·W[row s·gap] for the four streams; x's block is loaded once for all four.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Row4<TBlock, TDot>(byte* w, long gap, Int8Activations x, float* dots)
+        where TBlock : struct, IWeightBlock
+        where TDot : struct, IInt8Dot
+    {
+        byte* w0 = w, w1 = w + gap, w2 = w1 + gap, w3 = w2 + gap;
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        for (var b = 0; b < x.Blocks; b++)
+        {
+            var offset = b * TBlock.Bytes;
+            if ((b & 1) == 0)
+            {
+                Sse.Prefetch0(w0 + offset + Ahead);
+                Sse.Prefetch0(w1 + offset + Ahead);
+                Sse.Prefetch0(w2 + offset + Ahead);
+                Sse.Prefetch0(w3 + offset + Ahead);
+            }
+
+            var xq = Vector256.Load(x.Values + (b * 32));
+            var dx = x.Scales[b];
+            a0 = Block<TBlock, TDot>(w0 + offset, xq, dx, a0);
+            a1 = Block<TBlock, TDot>(w1 + offset, xq, dx, a1);
+            a2 = Block<TBlock, TDot>(w2 + offset, xq, dx, a2);
+            a3 = Block<TBlock, TDot>(w3 + offset, xq, dx, a3);
+        }
+
+        dots[0] = Vector256.Sum(a0);
+        dots[1] = Vector256.Sum(a1);
+        dots[2] = Vector256.Sum(a2);
+        dots[3] = Vector256.Sum(a3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Row<TBlock, TDot>(byte* w, Int8Activations x, int rows, float* sums)
+        where TBlock : struct, IWeightBlock
+        where TDot : struct, IInt8Dot
+    {
+        var blocks = x.Blocks;
+        if (rows == 1)
+        {
+            // Two accumulators: one FMA chain per block would wait on the FMA latency.
+            Vector256<float> a0 = default, a1 = default;
+            var b = 0;
+            for (; b + 2 <= blocks; b += 2)
+            {
+                var p = w + (b * TBlock.Bytes);
+                Sse.Prefetch0(p + Ahead);
+                a0 = Block<TBlock, TDot>(p, Vector256.Load(x.Values + (b * 32)), x.Scales[b], a0);
+                a1 = Block<TBlock, TDot>(p + TBlock.Bytes, Vector256.Load(x.Values + (b * 32) + 32), x.Scales[b + 1], a1);
+            }
+
+            if (b < blocks)
+            {
+                a0 = Block<TBlock, TDot>(w + (b * TBlock.Bytes), Vector256.Load(x.Values + (b * 32)), x.Scales[b], a0);
+            }
+
+            sums[0] = Vector256.Sum(a0 + a1);
+            return;
+        }
+
+        // More rows: each weight block is unpacked once and dotted with every row's block; the accumulators live in L1.
+        var acc = stackalloc Vector256<float>[rows];
+        for (var r = 0; r < rows; r++)
+        {
+            acc[r] = default;
+        }
+
+        for (var b = 0; b < blocks; b++)
+        {
+            var p = w + (b * TBlock.Bytes);
+            Sse.Prefetch0(p + Ahead);
+            var q = TBlock.Load(p);
+            var magnitude = Avx2.Abs(q);
+            var dw = Scale(p);
+            for (var r = 0; r < rows; r++)
+            {
+                var row = ((long)r * x.Blocks) + b;
+                var dot = TDot.Dot(magnitude, Avx2.Sign(Vector256.Load(x.Values + (row * 32)), q));
+                acc[r] = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(dot), Vector256.Create(dw * x.Scales[row]), acc[r]);
+            }
+        }
+
+        for (var r = 0; r < rows; r++)
+        {
+            sums[r] = Vector256.Sum(acc[r]);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Block<TBlock, TDot>(byte* p, Vector256<sbyte> xq, float dx, Vector256<float> acc)
+        where TBlock : struct, IWeightBlock
+        where TDot : struct, IInt8Dot
+    {
+        var q = TBlock.Load(p);
+        var dot = TDot.Dot(Avx2.Abs(q), Avx2.Sign(xq, q));
+        return Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(dot), Vector256.Create(Scale(p) * dx), acc);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PortableRow(DataType type, byte* w, Int8Activations x, int rows, float* sums)
+    {
+        var bytes = type == DataType.Q8_0 ? Q8Block.Bytes : Q4Block.Bytes;
+        var q = stackalloc sbyte[32];
+        new Span<float>(sums, rows).Clear();
+        for (var b = 0; b < x.Blocks; b++, w += bytes)
+        {
+            if (type == DataType.Q8_0)
+            {
+                new ReadOnlySpan<sbyte>(w + 2, 32).CopyTo(new Span<sbyte>(q, 32));
+            }
+            else
+            {
+                for (var i = 0; i < 16; i++)
+                {
+                    q[i] = (sbyte)((w[2 + i] & 0x0F) - 8);
+                    q[i + 16] = (sbyte)((w[2 + i] >> 4) - 8);
+                }
+            }
+
+            var dw = Scale(w);
+            for (var r = 0; r < rows; r++)
+            {
+                var row = ((long)r * x.Blocks) + b;
+                var xq = x.Values + (row * 32);
+                var dot = 0;
+                for (var i = 0; i < 32; i++)
+                {
+                    dot += q[i] * xq[i];
+                }
+
+                sums[r] += dw * x.Scales[row] * dot;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Scale(byte* block) => ((float*)HalfTable)[*(ushort*)block];
+
+    private static nint BuildHalfTable()
+    {
+        var table = (float*)NativeMemory.AlignedAlloc(65536 * sizeof(float), 64);
+        for (var bits = 0; bits < 65536; bits++)
+        {
+            table[bits] = (float)BitConverter.UInt16BitsToHalf((ushort)bits);
+        }
+
+        // Lives as long as the process, like the kernels that read it.
+        return (nint)table;
+    }
+
+    /// <summary>A ggml block of 32 weights: an fp16 scale, then the values, which <see cref="Load"/> unpacks to int8.</summary>
+    private interface IWeightBlock
+    {
+        static abstract int Bytes { get; }
+
+        static abstract Vector256<sbyte> Load(byte* block);
+    }
+
+    /// <summary>An int8 dot product: u8·s8 products summed in groups of four into the eight int32 lanes.</summary>
+    private interface IInt8Dot
+    {
+        static abstract Vector256<int> Dot(Vector256<byte> magnitude, Vector256<sbyte> signed);
+    }
+
+    private readonly struct Q8Block : IWeightBlock
+    {
+        public static int Bytes => 34;
+
+        public static Vector256<sbyte> Load(byte* block) => Vector256.Load((sbyte*)(block + 2));
+    }
+
+    private readonly struct Q4Block : IWeightBlock
+    {
+        public static int Bytes => 18;
+
+        // Byte j holds value j in its low nibble and value j + 16 in its high one; values are nibble − 8.
+        public static Vector256<sbyte> Load(byte* block)
+        {
+            var q = Vector128.Load(block + 2);
+            var nibbles = Vector256.Create(q & Vector128.Create((byte)0x0F), Vector128.ShiftRightLogical(q, 4));
+            return nibbles.AsSByte() - Vector256.Create((sbyte)8);
+        }
+    }
+
+    private readonly struct VnniDot : IInt8Dot
+    {
+        public static Vector256<int> Dot(Vector256<byte> magnitude, Vector256<sbyte> signed) =>
+            AvxVnni.MultiplyWideningAndAdd(Vector256<int>.Zero, magnitude, signed);
+    }
+
+    private readonly struct Avx2Dot : IInt8Dot
+    {
+        public static Vector256<int> Dot(Vector256<byte> magnitude, Vector256<sbyte> signed) =>
+            Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(magnitude, signed), Vector256.Create((short)1));
+    }
+}

@@ -1,0 +1,186 @@
+using AiProfiler.Abstractions.Devices;
+
+namespace AiProfiler.Backends.Cpu.Tests;
+
+/// <summary>
+/// The decode kernels (up to 8 rows of x) of <see cref="WeightLinear"/> on every instruction-set path the CPU has,
+/// against <see cref="QuantizedBlocks.Dequantize"/>'s values and a float64 product, on blocks with edge values.
+/// </summary>
+public sealed unsafe class WeightLinearDecodeTests
+{
+    // 11 blocks of 32 per row (an odd count: the kernels take blocks in pairs) and for fp16/bf16 also 360 = 22·16 + 8
+    // (a tail after the 16- and 32-wide loops); 750 rows of W so that two threads split them, 375 each: 93 for each of
+    // the four streams at batch 1 and 3 rows left.
+    private const int Outputs = 750, QuantizedInputs = 352, HalfInputs = 360;
+
+    private const double U = 1.0 / (1 << 24);
+
+    public static TheoryData<string, DataType, int> Int8Cases()
+    {
+        var cases = new TheoryData<string, DataType, int>();
+        foreach (var path in new[] { DotPath.AvxVnni, DotPath.Avx2, DotPath.Portable })
+        {
+            foreach (var type in new[] { DataType.Q8_0, DataType.Q4_0 })
+            {
+                foreach (var rows in new[] { 1, 3, 8 })
+                {
+                    cases.Add(path.ToString(), type, rows);
+                }
+            }
+        }
+
+        return cases;
+    }
+
+    public static TheoryData<string, DataType, int, int> FloatCases()
+    {
+        var cases = new TheoryData<string, DataType, int, int>();
+        foreach (var path in new[] { DotPath.Avx512, DotPath.Avx2, DotPath.Portable })
+        {
+            foreach (var type in new[] { DataType.Float32, DataType.Float16, DataType.BFloat16 })
+            {
+                foreach (var (rows, inputs) in new[] { (1, HalfInputs), (1, QuantizedInputs), (5, HalfInputs) })
+                {
+                    cases.Add(path.ToString(), type, rows, inputs);
+                }
+            }
+        }
+
+        return cases;
+    }
+
+    /// <summary>
+    /// x is quantized per block b of 32 to d_b·q with d_b = max|x|/127 and |x − d_b·q| ≤ d_b·(1/2 + 2⁻¹⁵) (half a
+    /// step, plus the rounding of x·(1/d_b) near 127), while the weights and the integer sums are exact; so the result
+    /// may differ from x·w by Σ_b d_b(1/2 + 2⁻¹⁵)·Σ_{k∈b}|w_k|, plus fp32 rounding of the scaled block sums
+    /// (4·K·u·Σ|w|·(|x| + d_b)).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Int8Cases))]
+    public void Decode_Int8Path_EqualsDequantizedProductWithinTheQuantizationOfX(string pathName, DataType type, int rows)
+    {
+        var path = Enum.Parse<DotPath>(pathName);
+        Assert.SkipUnless(DotPaths.IsSupported(path), $"this CPU lacks the instructions of the {path} path");
+        var x = EdgeActivations(rows, QuantizedInputs);
+        var stored = EdgeWeights(type, Outputs, QuantizedInputs);
+        var y = Run(path, type, stored, x, rows, QuantizedInputs, out var previous);
+        var w = new float[Outputs * QuantizedInputs];
+        QuantizedBlocks.Dequantize(type, stored, w);
+
+        var scales = new double[rows * (QuantizedInputs / 32)];
+        for (var b = 0; b < scales.Length; b++)
+        {
+            // The step the kernel uses: fp32 max|x| / 127 in fp32.
+            scales[b] = x.AsSpan(b * 32, 32).ToArray().Max(MathF.Abs) / 127f;
+        }
+
+        for (var r = 0; r < rows; r++)
+        {
+            for (var n = 0; n < Outputs; n++)
+            {
+                double exact = 0.5 * previous[(r * Outputs) + n], quantization = 0, magnitude = Math.Abs(exact);
+                for (var k = 0; k < QuantizedInputs; k++)
+                {
+                    double xk = x[(r * QuantizedInputs) + k], wk = w[(n * QuantizedInputs) + k], d = scales[(r * QuantizedInputs / 32) + (k / 32)];
+                    exact += xk * wk;
+                    quantization += d * (0.5 + Math.Pow(2, -15)) * Math.Abs(wk);
+                    magnitude += Math.Abs(wk) * (Math.Abs(xk) + d);
+                }
+
+                var bound = quantization + (4.0 * QuantizedInputs * U * magnitude);
+                var actual = y[(r * Outputs) + n];
+                Assert.True(Math.Abs(actual - exact) <= bound, $"{path} {type.ShortName()} row {r} output {n}: {actual} vs {exact} (bound {bound:e2})");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(FloatCases))]
+    public void Decode_FloatPath_EqualsDequantizedProductWithinFp32Rounding(string pathName, DataType type, int rows, int inputs)
+    {
+        var path = Enum.Parse<DotPath>(pathName);
+        Assert.SkipUnless(DotPaths.IsSupported(path), $"this CPU lacks the instructions of the {path} path");
+        var x = EdgeActivations(rows, inputs);
+        var values = Reference.Random(Outputs * inputs, 11, 2);
+        // Values at the ends of fp16's range: the largest finite, the smallest normal and a subnormal, zeros of both signs.
+        values[0] = 65504f;
+        values[1] = -6.1035156e-5f;
+        values[2] = 5.9604645e-8f;
+        values[3] = -0f;
+        var stored = QuantizedBlocks.Quantize(type, values);
+        var y = Run(path, type, stored, x, rows, inputs, out var previous);
+        var w = new float[values.Length];
+        QuantizedBlocks.Dequantize(type, stored, w);
+
+        for (var r = 0; r < rows; r++)
+        {
+            for (var n = 0; n < Outputs; n++)
+            {
+                double exact = 0.5 * previous[(r * Outputs) + n], magnitude = Math.Abs(exact);
+                for (var k = 0; k < inputs; k++)
+                {
+                    var product = (double)x[(r * inputs) + k] * w[(n * inputs) + k];
+                    exact += product;
+                    magnitude += Math.Abs(product);
+                }
+
+                var bound = 4.0 * inputs * U * magnitude;
+                var actual = y[(r * Outputs) + n];
+                Assert.True(Math.Abs(actual - exact) <= bound, $"{path} {type.ShortName()} row {r} output {n}: {actual} vs {exact} (bound {bound:e2})");
+            }
+        }
+    }
+
+    private static float[] Run(DotPath path, DataType type, byte[] stored, float[] x, int rows, int inputs, out float[] previous)
+    {
+        previous = Reference.Random(rows * Outputs, 12);
+        var y = previous.ToArray();
+        fixed (float* px = x, py = y)
+        fixed (byte* pw = stored)
+        {
+            WeightLinear.Decode(path, type, px, pw, py, rows, Outputs, inputs, 0.5f, threads: 2);
+        }
+
+        return y;
+    }
+
+    /// <summary>Random rows with edge blocks: all zeros, one large value among tiny ones, a negative maximum.</summary>
+    private static float[] EdgeActivations(int rows, int inputs)
+    {
+        var x = Reference.Random(rows * inputs, 10 + rows);
+        x.AsSpan(0, 32).Clear();
+        x[32] = 1000f;
+        for (var k = 33; k < 64; k++)
+        {
+            x[k] = 1e-3f * x[k];
+        }
+
+        x[64] = -3f;
+        return x;
+    }
+
+    /// <summary>Quantized random weights with edge blocks written by hand: the extreme codes and a zero scale.</summary>
+    private static byte[] EdgeWeights(DataType type, int outputs, int inputs)
+    {
+        var stored = QuantizedBlocks.Quantize(type, Reference.Random(outputs * inputs, 13));
+        var blockBytes = type.BlockBytes();
+        var half = BitConverter.HalfToUInt16Bits((Half)0.01f);
+        for (var i = 0; i < 32; i++)
+        {
+            if (type == DataType.Q8_0)
+            {
+                // -128 is outside what ggml's quantizer writes but a valid int8 a file may hold.
+                stored[2 + i] = unchecked((byte)(sbyte)(i % 2 == 0 ? -128 : 127));
+            }
+            else if (i < 16)
+            {
+                stored[2 + i] = (byte)(i % 2 == 0 ? 0xF0 : 0x0F);
+            }
+        }
+
+        BitConverter.TryWriteBytes(stored.AsSpan(0, 2), half);
+        stored[blockBytes] = 0;
+        stored[blockBytes + 1] = 0;
+        return stored;
+    }
+}
