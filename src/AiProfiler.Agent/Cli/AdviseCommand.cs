@@ -32,7 +32,7 @@ internal static class AdviseCommand
         var lora = new Option<int?>("--lora-rank") { Description = "fine-tune LoRA adapters of this rank instead of every weight", HelpName = "R" };
         var tokensPerStep = Positive("--tokens-per-step", "tokens per optimizer step (fine-tuning, training)", 2048);
         var device = new Option<string[]>("--device", "-d") { Description = "device id; repeat (default: every device found)", HelpName = "ID" };
-        var validate = new Option<bool>("--validate") { Description = "run the real inference workload on each device and print predicted against measured" };
+        var validate = new Option<bool>("--validate") { Description = "run the real inference (or, for --task finetune and train, finetune) workload on each device at a bounded size and print predicted against measured" };
         var format = AgentCli.FormatOption("table", "json", "markdown", "html");
         var outFile = new Option<string?>("--out") { Description = "write to this file instead of standard output", HelpName = "FILE" };
         var plugins = AgentCli.PluginsOption();

@@ -28,7 +28,15 @@ internal static class CalibrationFormatter
             Bandwidth(table, device.DeviceId, "device->host GB/s", device.DeviceToHost, 0, "read into a host array");
             foreach (var w in device.Workloads)
             {
-                var name = w.Kind == "decode-bandwidth" ? $"{w.Kind} GB/s" : $"{w.Kind} GFLOP/s";
+                if (w.Kind.EndsWith("-latency", StringComparison.Ordinal))
+                {
+                    var us = w.Rate;
+                    table.Add(device.DeviceId, $"{w.Kind} us", Micro(us.Median), $"{Micro(us.Low)}–{Micro(us.High)}", Units.Percent(us.RelativeSpread), "-", w.Source);
+                    continue;
+                }
+
+                var precision = w.Precision == "fp32" ? "" : $" {w.Precision}";
+                var name = w.Kind == "decode-bandwidth" ? $"{w.Kind}{precision} GB/s" : $"{w.Kind}{precision} GFLOP/s";
                 Bandwidth(table, device.DeviceId, name, w.Rate, 0, w.Source);
             }
         }
@@ -46,6 +54,8 @@ internal static class CalibrationFormatter
         table.Add(device, name, rate is null ? "-" : Units.Giga(rate.Median), rate is null ? "-" : $"{Units.Giga(rate.Low)}–{Units.Giga(rate.High)}",
             rate is null ? "-" : Units.Percent(rate.RelativeSpread), Datasheet(datasheet), method);
     }
+
+    private static string Micro(double seconds) => Units.Invariant($"{seconds * 1e6:0.##}");
 
     private static string Datasheet(double value) => value > 0 ? Units.Giga(value) : "-";
 }

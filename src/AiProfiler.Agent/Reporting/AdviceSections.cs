@@ -83,6 +83,13 @@ internal static class AdviceSections
 
             foreach (var w in d.Workloads)
             {
+                if (w.Kind.EndsWith("-latency", StringComparison.Ordinal))
+                {
+                    // Fixed costs are seconds, shown in microseconds.
+                    Row(w.Kind, new MeasuredRate(w.Rate.Median * 1e6, w.Rate.Low * 1e6, w.Rate.High * 1e6, w.Rate.Repetitions), 0, "µs", w.Source);
+                    continue;
+                }
+
                 var unit = w.Kind.Contains("bandwidth", StringComparison.Ordinal) ? "B/s" : "FLOP/s";
                 Row($"{w.Kind} {w.Precision}", w.Rate, 0, unit, w.Source);
             }

@@ -42,6 +42,19 @@ public static class Advisor
         return (predictor.PrefillSeconds(batch, prompt), step, predictor.Rates.Basis);
     }
 
+    /// <summary>
+    /// Predicted step time and memory of one run of the fine-tuning workload shaped like <paramref name="model"/>:
+    /// <paramref name="tokens"/> tokens per step in sequences of <paramref name="sequence"/>, all weights trained or LoRA
+    /// adapters of <paramref name="loraRank"/>; what <c>advise --validate --task finetune</c> compares with the run.
+    /// </summary>
+    public static (double StepSeconds, long RequiredBytes, string Basis) PredictTrainingRun(ModelArchitecture model, WeightPrecision precision, Calibration.DeviceCalibration device, int tokens, int sequence, int? loraRank)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var predictor = new TrainingPredictor(model, precision, DeviceRates.From(device, precision), loraRank);
+        var (seconds, _) = predictor.Step(tokens, sequence);
+        return (seconds, predictor.Memory(tokens, sequence, long.MaxValue).RequiredBytes, DeviceRates.From(device, precision).Basis);
+    }
+
     private static DevicePrediction Inference(AdviceScenario scenario, ModelArchitecture model, WeightPrecision precision, AdviceDevice device)
     {
         var calibration = device.Calibration;

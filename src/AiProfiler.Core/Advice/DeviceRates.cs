@@ -4,19 +4,34 @@ using AiProfiler.Core.Calibration;
 namespace AiProfiler.Core.Advice;
 
 /// <summary>
-/// The two rates the predictions rest on, from the calibration: the GEMM rate at a prefill shape (the device's own
-/// GEMM) and the decode GEMV's weight bandwidth, each falling back to the micro-benchmark ceiling when the
-/// workload-shaped one is missing.
+/// The rates and fixed costs the predictions rest on, from the calibration: the GEMM rate at a prefill shape (the
+/// device's own GEMM), the decode GEMV's weight bandwidth in the scenario's precision (else fp32's, else the
+/// micro-benchmark's), what a GEMV or attention call costs beyond its bytes, what one small operation costs, and the
+/// device-to-host rate the logits come back at.
 /// </summary>
 /// <param name="GemmFlopsPerSecond">FLOP/s a prefill-shaped GEMM reaches in the scenario's precision.</param>
-/// <param name="DecodeBytesPerSecond">Bytes/s a decode GEMV streams weights at.</param>
+/// <param name="DecodeBytesPerSecond">Bytes/s a decode GEMV streams weights at, in the scenario's precision.</param>
 /// <param name="Basis">Which calibration, and which figures, e.g. <c>cpu calibrated 2026-12-03T17:55Z: GEMM 181 GFLOP/s, decode 19.2 GB/s</c>.</param>
 internal sealed record DeviceRates(double GemmFlopsPerSecond, double DecodeBytesPerSecond, string Basis)
 {
+    /// <summary>Bytes/s the KV cache is read at in decode attention (fp32 activations: the fp32 GEMV's bandwidth).</summary>
+    public double CacheBytesPerSecond { get; init; } = DecodeBytesPerSecond;
+
+    /// <summary>Seconds a weight-streaming call (GEMV, attention) costs beyond its bytes; 0 when not calibrated.</summary>
+    public double CallSeconds { get; init; }
+
+    /// <summary>Seconds one small operation (norm, bias, activation, row copy) costs in a stream of them; 0 when not calibrated.</summary>
+    public double OpSeconds { get; init; }
+
+    /// <summary>Bytes/s results are read back to the host at: the measured copy rate, or memory bandwidth where the device is the host.</summary>
+    public double DeviceToHostBytesPerSecond { get; init; }
+
     public static DeviceRates From(DeviceCalibration device, WeightPrecision precision)
     {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(precision);
         var fp32 = device.ComputeFor("fp32");
-        var gemm = device.Workloads.FirstOrDefault(w => w.Kind == "prefill-gemm")?.Rate.Median ?? fp32?.Effective ?? 0;
+        var gemm = device.Workload("prefill-gemm")?.Rate.Median ?? fp32?.Effective ?? 0;
         // A half-precision tensor path is faster than fp32 by its datasheet ratio; on a CPU, halves and quantized
         // weights are widened and multiplied in fp32, so the fp32 GEMM rate holds.
         if (precision.Name is "fp16" or "bf16" && device.ComputeFor(precision.Name) is { } half && fp32 is { DatasheetFlopsPerSecond: > 0 } && device.Kind != "cpu")
@@ -24,9 +39,18 @@ internal sealed record DeviceRates(double GemmFlopsPerSecond, double DecodeBytes
             gemm *= half.Effective / fp32.DatasheetFlopsPerSecond;
         }
 
-        var decode = device.Workloads.FirstOrDefault(w => w.Kind == "decode-bandwidth")?.Rate.Median ?? device.EffectiveBandwidth;
+        var cache = device.Workload("decode-bandwidth")?.Rate.Median ?? device.EffectiveBandwidth;
+        var decode = device.Workload("decode-bandwidth", precision.Name)?.Rate.Median ?? cache;
+        var call = device.Workload("call-latency")?.Rate.Median ?? 0;
+        var op = device.Workload("op-latency")?.Rate.Median ?? 0;
         var basis = string.Create(CultureInfo.InvariantCulture,
-            $"{device.DeviceId} calibrated {device.MeasuredAt:yyyy-MM-dd'T'HH:mm'Z'}: GEMM {gemm / 1e9:0.#} GFLOP/s, decode {decode / 1e9:0.#} GB/s");
-        return new DeviceRates(gemm, decode, basis);
+            $"{device.DeviceId} calibrated {device.MeasuredAt:yyyy-MM-dd'T'HH:mm'Z'}: GEMM {gemm / 1e9:0.#} GFLOP/s, decode {decode / 1e9:0.#} GB/s{(precision.Name == "fp32" ? "" : " (" + precision.Name + ")")}, call {call * 1e6:0.#} us, op {op * 1e6:0.##} us");
+        return new DeviceRates(gemm, decode, basis)
+        {
+            CacheBytesPerSecond = cache,
+            CallSeconds = call,
+            OpSeconds = op,
+            DeviceToHostBytesPerSecond = device.DeviceToHost?.Median ?? device.EffectiveBandwidth,
+        };
     }
 }

@@ -3,7 +3,10 @@ namespace AiProfiler.Core.Advice;
 /// <summary>
 /// Prefill and decode times of one model at one precision on one device. Prefill is GEMM-bound (FLOPs over the
 /// calibrated GEMM rate) unless streaming the weights takes longer; a decode step is bandwidth-bound (weights touched
-/// plus the batch's KV cache over the calibrated decode bandwidth) unless its FLOPs take longer.
+/// over the calibrated decode bandwidth in the weights' precision, plus the batch's KV cache) unless its FLOPs take
+/// longer. Both add what the bandwidth and FLOPs miss, each from its own calibrated figure: the fixed cost of every
+/// weight- or cache-streaming call and of every small operation the forward pass issues (<see cref="ForwardOperations"/>),
+/// and reading the logits back to the host.
 /// </summary>
 internal sealed class InferencePredictor(ModelArchitecture model, WeightPrecision precision, DeviceRates rates)
 {
@@ -25,17 +28,29 @@ internal sealed class InferencePredictor(ModelArchitecture model, WeightPrecisio
         var flops = (2 * (_matmulPerToken - _lmHead) * tokens) + (2 * _lmHead * batch)
             + (tokens * ModelArithmetic.AttentionFlopsPerToken(model, prompt / 2.0));
         var bytes = (ModelArithmetic.MatmulParametersPerStep(model, batch * prompt) * precision.BytesPerWeight) + (tokens * _kvPerToken);
-        return Math.Max(flops / rates.GemmFlopsPerSecond, bytes / rates.DecodeBytesPerSecond);
+        return Math.Max(flops / rates.GemmFlopsPerSecond, bytes / rates.DecodeBytesPerSecond) + FixedSeconds(batch, prompt);
     }
 
     /// <summary>One decode step for <paramref name="batch"/> sequences whose caches hold <paramref name="context"/> tokens.</summary>
     public (double Seconds, bool ComputeBound) DecodeStep(int batch, double context)
     {
-        var bytes = (ModelArithmetic.MatmulParametersPerStep(model, batch) * precision.BytesPerWeight) + (batch * context * _kvPerToken);
+        var weights = ModelArithmetic.MatmulParametersPerStep(model, batch) * precision.BytesPerWeight;
         var flops = batch * ((2 * _matmulPerToken) + ModelArithmetic.AttentionFlopsPerToken(model, context));
-        var memory = bytes / rates.DecodeBytesPerSecond;
+        var memory = (weights / rates.DecodeBytesPerSecond) + (batch * context * _kvPerToken / rates.CacheBytesPerSecond);
         var compute = flops / rates.GemmFlopsPerSecond;
-        return (Math.Max(memory, compute), compute > memory);
+        return (Math.Max(memory, compute) + FixedSeconds(batch, 1), compute > memory);
+    }
+
+    /// <summary>
+    /// What one forward pass of <paramref name="length"/> tokens per sequence costs beyond its bytes and FLOPs: each
+    /// streaming call and small operation at its calibrated cost, and the <paramref name="batch"/> rows of fp32 logits
+    /// read back to the host for sampling.
+    /// </summary>
+    public double FixedSeconds(int batch, int length)
+    {
+        var operations = ForwardOperations.Count(model, batch, length);
+        var logits = rates.DeviceToHostBytesPerSecond > 0 ? batch * (double)model.Vocab * sizeof(float) / rates.DeviceToHostBytesPerSecond : 0;
+        return (operations.Calls * rates.CallSeconds) + (operations.SmallOps * rates.OpSeconds) + logits;
     }
 
     /// <summary>Bytes for the weights, the KV cache of <paramref name="concurrency"/> full requests, and one prefill's activations.</summary>

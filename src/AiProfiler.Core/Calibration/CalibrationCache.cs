@@ -18,6 +18,9 @@ public sealed partial class CalibrationCache
     /// <summary>The file name inside the state directory.</summary>
     public const string FileName = "calibration.json";
 
+    /// <summary>The workload ceilings every device of a usable calibration has.</summary>
+    public static readonly IReadOnlyList<string> RequiredWorkloadKinds = ["prefill-gemm", "decode-bandwidth", "call-latency", "op-latency"];
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     private readonly DeviceRegistry _devices;
@@ -175,6 +178,14 @@ public sealed partial class CalibrationCache
         if (stored?.Key != key)
         {
             reason = $"the machine changed since {FilePath} was written (was: {stored?.Key}; now: {key})";
+            return null;
+        }
+
+        // A file from before a ceiling was added lacks it; predicting without it would silently drop that term, so
+        // the file counts as missing and the devices are measured again.
+        if (stored.Devices.FirstOrDefault(d => RequiredWorkloadKinds.Any(k => d.Workload(k) is null)) is { } partial)
+        {
+            reason = $"{FilePath} has no {string.Join(" or ", RequiredWorkloadKinds.Where(k => partial.Workload(k) is null))} ceiling for {partial.DeviceId} (written by an older agent)";
             return null;
         }
 

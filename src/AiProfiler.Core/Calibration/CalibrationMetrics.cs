@@ -7,8 +7,9 @@ namespace AiProfiler.Core.Calibration;
 /// The calibrated ceilings as gauges on the <c>AiProfiler</c> meter, with their spread and the datasheet figure beside
 /// them: <c>aiprofiler_device_calibrated_flops_per_second{device,precision}</c>,
 /// <c>aiprofiler_device_calibrated_bandwidth_bytes_per_second{device,path}</c> (path: memory, host_to_device,
-/// device_to_host, decode_gemv), their <c>_spread_ratio</c> ((high − low) / median) and
-/// <c>aiprofiler_device_datasheet_flops_per_second{device,precision}</c>.
+/// device_to_host, decode_gemv, decode_gemv_q8_0 and the other weight types), their <c>_spread_ratio</c> ((high − low) /
+/// median), <c>aiprofiler_device_datasheet_flops_per_second{device,precision}</c> and
+/// <c>aiprofiler_device_calibrated_latency_seconds{device,op}</c> (op: gemv_call, small_op).
 /// </summary>
 public sealed class CalibrationMetrics : IDisposable
 {
@@ -26,8 +27,10 @@ public sealed class CalibrationMetrics : IDisposable
             (d, "memory", d.Bandwidth),
             (d, "host_to_device", d.HostToDevice),
             (d, "device_to_host", d.DeviceToHost),
-            (d, "decode_gemv", d.Workloads.FirstOrDefault(w => w.Kind == "decode-bandwidth")?.Rate),
-        }.Where(b => b.Item3 is not null).Select(b => (b.d, b.Item2, b.Item3!)));
+        }.Concat(d.Workloads.Where(w => w.Kind == "decode-bandwidth").Select(w => (d, w.Precision == "fp32" ? "decode_gemv" : $"decode_gemv_{w.Precision}", (MeasuredRate?)w.Rate)))
+        .Where(b => b.Item3 is not null).Select(b => (b.d, b.Item2, b.Item3!)));
+        IEnumerable<(DeviceCalibration Device, string Op, MeasuredRate Seconds)> Latencies() => Devices().SelectMany(d => d.Workloads
+            .Where(w => w.Kind is "call-latency" or "op-latency").Select(w => (d, w.Kind == "call-latency" ? "gemv_call" : "small_op", w.Rate)));
 
         _meter.CreateObservableGauge("aiprofiler_device_calibrated_flops_per_second",
             () => Compute().Where(p => p.Ceiling.Measured is not null).Select(p => Measure(p.Ceiling.Measured!.Median, p.Device, ("precision", p.Ceiling.Precision))),
@@ -44,6 +47,9 @@ public sealed class CalibrationMetrics : IDisposable
         _meter.CreateObservableGauge("aiprofiler_device_calibrated_bandwidth_spread_ratio",
             () => Bandwidths().Select(b => Measure(b.Rate.RelativeSpread, b.Device, ("path", b.Path))),
             "1", "(fastest - slowest) / median of the calibration's bandwidth passes.");
+        _meter.CreateObservableGauge("aiprofiler_device_calibrated_latency_seconds",
+            () => Latencies().Select(l => Measure(l.Seconds.Median, l.Device, ("op", l.Op))),
+            "s", "Measured fixed cost (median): a decode GEMV call beyond its bytes (gemv_call), one small operation in a stream (small_op).");
     }
 
     /// <inheritdoc />

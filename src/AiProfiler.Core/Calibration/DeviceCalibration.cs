@@ -46,6 +46,10 @@ public sealed record DeviceCalibration
     public ComputeCeiling? ComputeFor(string precision) =>
         Compute.FirstOrDefault(c => string.Equals(c.Precision, precision, StringComparison.Ordinal));
 
+    /// <summary>The workload ceiling of <paramref name="kind"/> measured in <paramref name="precision"/>, or null.</summary>
+    public WorkloadCeiling? Workload(string kind, string precision = "fp32") =>
+        Workloads.FirstOrDefault(w => string.Equals(w.Kind, kind, StringComparison.Ordinal) && string.Equals(w.Precision, precision, StringComparison.Ordinal));
+
     /// <summary>The bandwidth to use: the measured median, else the datasheet estimate.</summary>
     public double EffectiveBandwidth => Bandwidth?.Median ?? DatasheetBandwidthBytesPerSecond;
 }

@@ -38,9 +38,24 @@ internal static class DeviceCalibrator
             DatasheetBandwidthBytesPerSecond = isCpu ? 0 : info.PeakBandwidthBytesPerSecond,
             HostToDevice = isCpu ? null : Step(() => Transfer(device, elements, settings.Repetitions, toDevice: true)),
             DeviceToHost = isCpu ? null : Step(() => Transfer(device, elements, settings.Repetitions, toDevice: false)),
-            Workloads = [Step(() => PrefillGemm(device, settings)), Step(() => DecodeGemv(device, settings))],
+            Workloads = Step(() => WorkloadCeilings(device, settings, cancellationToken)),
             DatasheetSource = info.PeakSource,
         };
+    }
+
+    /// <summary>
+    /// The ceilings the advisor predicts inference from: the prefill GEMM rate, the decode GEMV's bandwidth (fp32 and
+    /// every other weight type the device multiplies), and the fixed costs of a decode step's calls and small operations.
+    /// </summary>
+    private static List<WorkloadCeiling> WorkloadCeilings(IDevice device, CalibrationSettings settings, CancellationToken cancellationToken)
+    {
+        var decode = DecodeGemv(device, settings);
+        List<WorkloadCeiling> ceilings = [PrefillGemm(device, settings), decode];
+        ceilings.AddRange(DecodeCostCalibrator.QuantizedDecode(device, settings, cancellationToken));
+        cancellationToken.ThrowIfCancellationRequested();
+        ceilings.Add(DecodeCostCalibrator.CallLatency(device, settings));
+        ceilings.Add(DecodeCostCalibrator.OpLatency(device, settings));
+        return ceilings;
     }
 
     /// <summary>
@@ -72,25 +87,7 @@ internal static class DeviceCalibrator
         using var c = device.Allocate((long)gemm.M * gemm.N);
         device.Ops.Fill(a, 0.5f, 0, (long)gemm.M * gemm.K);
         device.Ops.Fill(b, 0.25f, 0, (long)gemm.K * gemm.N);
-        using var timer = device.CreateTimer();
-        double Once()
-        {
-            timer.Start();
-            device.Ops.Gemm(gemm, a, b, c);
-            timer.Stop();
-            device.Synchronize();
-            return timer.ElapsedSeconds;
-        }
-
-        var first = Once();
-        var repetitions = (int)Math.Clamp(10 * settings.PassSeconds / Math.Max(first, 1e-6), 3, settings.Repetitions * 2);
-        var rates = new List<double>(repetitions);
-        for (var r = 0; r < repetitions; r++)
-        {
-            rates.Add(amount / Once());
-        }
-
-        return MeasuredRate.FromSamples(rates);
+        return DecodeCostCalibrator.TimeRate(device, settings, () => device.Ops.Gemm(gemm, a, b, c), amount);
     }
 
     private static string Units(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

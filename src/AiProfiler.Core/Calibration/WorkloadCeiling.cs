@@ -5,8 +5,12 @@ namespace AiProfiler.Core.Calibration;
 /// GEMV's bandwidth, attention's rate. The advisor prefers these when they exist, since they include what the kernels
 /// really reach.
 /// </summary>
-/// <param name="Kind">What it measures: <c>prefill-gemm</c> (FLOP/s), <c>decode-bandwidth</c> (bytes/s) or <c>attention</c> (FLOP/s).</param>
+/// <param name="Kind">
+/// What it measures: <c>prefill-gemm</c> (FLOP/s), <c>decode-bandwidth</c> (weight bytes/s, one per weight precision
+/// the device multiplies), or a fixed cost in seconds: <c>call-latency</c> (what a decode GEMV or attention call costs
+/// beyond its bytes) and <c>op-latency</c> (one small operation, e.g. a norm or a copy of one row).
+/// </param>
 /// <param name="Precision">The weights' precision it was measured in.</param>
-/// <param name="Rate">The measured rate.</param>
+/// <param name="Rate">The measured rate, or for the latency kinds the measured seconds.</param>
 /// <param name="Source">Which run it came from, e.g. <c>inference preset=medium batch=1, 2026-12-03T17:40Z</c>.</param>
 public sealed record WorkloadCeiling(string Kind, string Precision, MeasuredRate Rate, string Source);

@@ -8,20 +8,34 @@ public sealed class AdvisorTests
     private const long GiB = 1L << 30;
 
     [Fact]
-    public void Advise_DecodeOnBandwidth_TpotIsWeightAndCacheBytesOverTheDecodeBandwidth()
+    public void Advise_DecodeOnBandwidth_TpotIsBytesOverBandwidthPlusCallsOpsAndLogits()
     {
         var model = ModelCatalog.Find("llama-3.1-8b")!;
         var scenario = Scenario("llama-3.1-8b", "q4_k", ServiceLevelObjectives.MlperfServer) with { Concurrency = 1 };
+        var device = Device("cpu", gemm: 1e15, bandwidth: 50e9, memory: 64 * GiB);
+        device = device with
+        {
+            Calibration = device.Calibration with
+            {
+                Workloads = [.. device.Calibration.Workloads, Ceiling("call-latency", 40e-6), Ceiling("op-latency", 2e-6), Ceiling("decode-bandwidth", 20e9, "q4_k")],
+            },
+        };
 
-        var advice = Advisor.Advise(scenario, model, [Device("cpu", gemm: 1e15, bandwidth: 50e9, memory: 64 * GiB)]);
+        var advice = Advisor.Advise(scenario, model, [device]);
 
         var cpu = advice.Predictions.Single();
-        var bytes = (ModelArithmetic.MatmulParametersPerStep(model, 1) * 144.0 / 256) + (ModelArithmetic.KvBytesPerToken(model, 2) * (512 + 64));
-        var expected = bytes / 50e9;
-        Assert.True(Math.Abs(cpu.Tpot!.Value - expected) <= 1e-9 * expected, $"TPOT {cpu.Tpot.Value} s, expected {expected} s");
+        // Weights at Q4_K's 144/256 bytes over the q4_k GEMV's 20 GB/s; the fp16 KV cache at the mean context of 576
+        // tokens over the fp32 GEMV's 50 GB/s. Then, per llama block, 8 calls (Q, K, V, O, gate, up, down, attention) and
+        // 6 small operations plus a K and a V copy per KV head (8): 32 x 8 + 1 = 257 calls, 32 x 22 + 6 = 710 small
+        // operations; and 128256 fp32 logits read back at the memory bandwidth (50 GB/s).
+        var weights = ModelArithmetic.MatmulParametersPerStep(model, 1) * 144.0 / 256 / 20e9;
+        var cache = ModelArithmetic.KvBytesPerToken(model, 2) * (512 + 64) / 50e9;
+        var expected = weights + cache + (257 * 40e-6) + (710 * 2e-6) + (128256 * 4 / 50e9);
+        Assert.True(Math.Abs(cpu.Tpot!.Value - expected) <= 1e-12 * 16 * expected, $"TPOT {cpu.Tpot.Value} s, expected {expected} s");
         Assert.Equal("bandwidth", cpu.Bound);
         Assert.Equal(FigureOrigin.Predicted, cpu.Tpot.Origin);
         Assert.Contains("cpu calibrated", cpu.Tpot.Basis, StringComparison.Ordinal);
+        Assert.Contains("decode 20 GB/s (q4_k), call 40 us, op 2 us", cpu.Tpot.Basis, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -124,6 +138,9 @@ public sealed class AdvisorTests
         OutputTokens = 128,
         Slo = slo,
     };
+
+    private static WorkloadCeiling Ceiling(string kind, double value, string precision = "fp32") =>
+        new(kind, precision, new MeasuredRate(value, value, value, 1), "test");
 
     private static AdviceDevice Device(string id, double gemm, double bandwidth, long memory)
     {

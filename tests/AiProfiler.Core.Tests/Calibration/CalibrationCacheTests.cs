@@ -49,6 +49,38 @@ public sealed class CalibrationCacheTests
     }
 
     [Fact]
+    public void GetOrCalibrate_FileFromBeforeTheLatencyCeilings_CountsAsMissingAndMeasuresThem()
+    {
+        using var folder = new TemporaryDirectory();
+        using var registry = new DeviceRegistry([new CpuDeviceProvider()], NullLogger<DeviceRegistry>.Instance);
+        var cache = Cache(registry, folder.Path);
+        cache.GetOrCalibrate(false, null, out _);
+        // What an older agent wrote: the same key, but no call-latency or op-latency ceiling.
+        var json = JsonNode.Parse(File.ReadAllText(cache.FilePath))!;
+        foreach (var device in json["devices"]!.AsArray())
+        {
+            var workloads = device!["workloads"]!.AsArray();
+            foreach (var old in workloads.Where(w => w!["kind"]!.GetValue<string>().EndsWith("-latency", StringComparison.Ordinal)).ToArray())
+            {
+                workloads.Remove(old);
+            }
+        }
+
+        File.WriteAllText(cache.FilePath, json.ToJsonString());
+        var stale = Cache(registry, folder.Path);
+
+        Assert.Null(stale.Current);
+        var measuredAgain = false;
+        var calibration = stale.GetOrCalibrate(false, _ => measuredAgain = true, out var reason);
+
+        Assert.True(measuredAgain);
+        Assert.EndsWith("has no call-latency or op-latency ceiling for cpu (written by an older agent)", reason, StringComparison.Ordinal);
+        var cpu = calibration.For("cpu")!;
+        Assert.True(cpu.Workload("call-latency")!.Rate.Median >= 0);
+        Assert.True(cpu.Workload("op-latency")!.Rate.Median > 0);
+    }
+
+    [Fact]
     public void Apply_Calibrated_ReplacesThePeaksAndKeepsTheDatasheetInTheSource()
     {
         using var folder = new TemporaryDirectory();

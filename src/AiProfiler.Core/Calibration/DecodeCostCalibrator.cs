@@ -1,0 +1,195 @@
+using System.Globalization;
+using AiProfiler.Abstractions.Devices;
+
+namespace AiProfiler.Core.Calibration;
+
+/// <summary>
+/// The parts of a decode step that the weight bandwidth alone misses, measured through the device's own operations:
+/// the decode GEMV's bandwidth in every weight type the device multiplies (a quantized row is decoded as it is read,
+/// which can cost more than reading it), the fixed cost of one GEMV call beyond its bytes (spreading the work over
+/// the cores or launching the kernel, and starting the memory streams: a 4 MiB layer weight streams slower per byte
+/// than a 128 MiB one), and the cost of one small operation (a norm, a bias, a copy of one row) in a stream of them.
+/// </summary>
+internal static class DecodeCostCalibrator
+{
+    /// <summary>Weight bytes of one decode GEMV: several times any last-level cache, so the weights come from DRAM.</summary>
+    public const long GemvBytes = 128L << 20;
+
+    /// <summary>Width of a layer-sized weight (1024 × 1024 fp32, 4 MiB: GPT-2 medium's attention projection).</summary>
+    public const int LayerWidth = 1024;
+
+    /// <summary>Weight bytes of the first, shorter measurement of each weight type.</summary>
+    private const long ProbeBytes = 16L << 20;
+
+    private static readonly DataType[] WeightTypes = [DataType.Float16, DataType.BFloat16, DataType.Q8_0, DataType.Q4_0, DataType.Q4_K, DataType.Q6_K];
+
+    /// <summary>
+    /// Times <paramref name="call"/> (one operation and a synchronize) and returns <paramref name="amount"/> per second,
+    /// repeated for about ten compute passes' worth of time, at least 3 times.
+    /// </summary>
+    public static MeasuredRate TimeRate(IDevice device, CalibrationSettings settings, Action call, double amount)
+    {
+        using var timer = device.CreateTimer();
+        double Once()
+        {
+            timer.Start();
+            call();
+            timer.Stop();
+            device.Synchronize();
+            return timer.ElapsedSeconds;
+        }
+
+        var first = Once();
+        var repetitions = (int)Math.Clamp(10 * settings.PassSeconds / Math.Max(first, 1e-6), 3, settings.Repetitions * 2);
+        var rates = new List<double>(repetitions);
+        for (var r = 0; r < repetitions; r++)
+        {
+            rates.Add(amount / Once());
+        }
+
+        return MeasuredRate.FromSamples(rates);
+    }
+
+    /// <summary>
+    /// The decode GEMV's weight bandwidth through <see cref="ITensorOps.LinearWeights"/> for each half and quantized
+    /// type the device multiplies: one token through about <see cref="GemvBytes"/> of weights in that type.
+    /// </summary>
+    public static IEnumerable<WorkloadCeiling> QuantizedDecode(IDevice device, CalibrationSettings settings, CancellationToken cancellationToken)
+    {
+        foreach (var type in WeightTypes.Where(device.Ops.SupportsWeights))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            // A type whose kernel decodes less than ProbeBytes in 50 ms is bound by decoding, not by memory: a
+            // cache-sized weight measures it as well as a 128 MiB one, in an eighth of the time.
+            var probe = MeasureLinear(device, settings, type, ProbeBytes);
+            yield return probe.Rate.Median * 0.05 < ProbeBytes ? probe : MeasureLinear(device, settings, type, GemvBytes);
+        }
+    }
+
+    private static WorkloadCeiling MeasureLinear(IDevice device, CalibrationSettings settings, DataType type, long targetBytes)
+    {
+        const int inputs = 4096;
+        var outputs = (int)(targetBytes / type.StorageBytes(inputs));
+        var values = (long)outputs * inputs;
+        using var weights = device.Allocate(type.StorageLength(values), type);
+        // Zero blocks are valid in every format (zero scales); halves are written as 16-bit words.
+        if (type.SizeInBytes() == 2)
+        {
+            device.Write<ushort>(weights, new ushort[type.StorageLength(values)]);
+        }
+        else
+        {
+            device.Write<byte>(weights, new byte[type.StorageLength(values)]);
+        }
+
+        using var x = device.Allocate(inputs);
+        using var y = device.Allocate(outputs);
+        device.Ops.Fill(x, 0.5f, 0, inputs);
+        var rate = TimeRate(device, settings, () => device.Ops.LinearWeights(x, weights, y, 1, outputs, inputs, 0f), type.StorageBytes(values));
+        return new WorkloadCeiling("decode-bandwidth", type.ShortName(), rate,
+            Invariant($"device LinearWeights 1x{outputs}x{inputs} {type.ShortName()}, weight bytes per second"));
+    }
+
+    /// <summary>
+    /// The fixed cost of one decode GEMV call: GEMVs through distinct 1024 × 1024 weights, as many as
+    /// <see cref="GemvBytes"/> holds (so each comes from DRAM, as a layer's does), timed as a sweep, and right after it
+    /// one GEMV through a single weight of the same total size. The sweep's time minus the single GEMV's is what the
+    /// sweep's extra calls cost; the two alternate, so a busy machine slows both alike.
+    /// </summary>
+    public static WorkloadCeiling CallLatency(IDevice device, CalibrationSettings settings)
+    {
+        const long elements = (long)LayerWidth * LayerWidth;
+        var count = (int)(GemvBytes / (elements * sizeof(float)));
+        var weights = new List<IDeviceBuffer>(count + 1);
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                weights.Add(device.Allocate(elements));
+                device.Ops.Fill(weights[i], 0.25f, 0, elements);
+            }
+
+            var whole = device.Allocate(elements * count);
+            weights.Add(whole);
+            device.Ops.Fill(whole, 0.25f, 0, elements * count);
+            using var x = device.Allocate(LayerWidth * count);
+            using var y = device.Allocate(LayerWidth);
+            device.Ops.Fill(x, 0.5f, 0, LayerWidth * count);
+            var layer = new GemmDescriptor { M = 1, N = LayerWidth, K = LayerWidth };
+            var single = new GemmDescriptor { M = 1, N = LayerWidth, K = LayerWidth * count };
+            var latencies = new List<double>(settings.Repetitions);
+            for (var r = 0; r <= settings.Repetitions; r++)
+            {
+                var sweep = Seconds(device, () =>
+                {
+                    for (var i = 0; i < count; i++)
+                    {
+                        device.Ops.Gemm(layer, x, weights[i], y);
+                    }
+                });
+                var once = Seconds(device, () => device.Ops.Gemm(single, x, whole, y));
+                // The first round warms both up.
+                if (r > 0)
+                {
+                    latencies.Add(Math.Max(0, (sweep - once) / (count - 1)));
+                }
+            }
+
+            return new WorkloadCeiling("call-latency", "fp32", MeasuredRate.FromSamples(latencies),
+                Invariant($"{count} device GEMVs 1x{LayerWidth}x{LayerWidth} against one 1x{LayerWidth}x{LayerWidth * count} over the same bytes, alternating: time per extra call"));
+        }
+        finally
+        {
+            foreach (var w in weights)
+            {
+                w.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// One small operation in a stream of them, as a decode step issues norms, biases and cache copies: 64 element-wise
+    /// adds of one 256-value row, then one synchronize, per repetition.
+    /// </summary>
+    public static WorkloadCeiling OpLatency(IDevice device, CalibrationSettings settings)
+    {
+        const int row = 256, ops = 64;
+        using var a = device.Allocate(row);
+        using var b = device.Allocate(row);
+        device.Ops.Fill(a, 1f, 0, row);
+        device.Ops.Fill(b, 2f, 0, row);
+        var sweeps = SweepSeconds(device, settings.Repetitions * 2, () =>
+        {
+            for (var i = 0; i < ops; i++)
+            {
+                device.Ops.Elementwise(ElementwiseOp.Add, a, b, a, row);
+            }
+        });
+        return new WorkloadCeiling("op-latency", "fp32", MeasuredRate.FromSamples([.. sweeps.Select(s => s / ops)]),
+            Invariant($"{ops} device element-wise adds of {row} values, then one synchronize: time per operation"));
+    }
+
+    /// <summary>Wall seconds of <paramref name="sweep"/> and a synchronize, after one untimed sweep, <paramref name="repetitions"/> times.</summary>
+    private static List<double> SweepSeconds(IDevice device, int repetitions, Action sweep)
+    {
+        Seconds(device, sweep);
+        var seconds = new List<double>(repetitions);
+        for (var r = 0; r < repetitions; r++)
+        {
+            seconds.Add(Seconds(device, sweep));
+        }
+
+        return seconds;
+    }
+
+    /// <summary>Wall seconds of <paramref name="work"/> and a synchronize.</summary>
+    private static double Seconds(IDevice device, Action work)
+    {
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        work();
+        device.Synchronize();
+        return System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
