@@ -4,9 +4,9 @@ using AiProfiler.Abstractions.Sampling;
 namespace AiProfiler.Agent.Hosting;
 
 /// <summary>
-/// A plugin's sampler run on a thread of its own with a deadline, so a <c>Collect()</c> that hangs cannot freeze the
-/// other samplers: a collection that misses the deadline fails (<c>sampler_success 0</c>, the reason in the log), and
-/// while it is still stuck each later collection fails at once instead of starting another thread.
+/// A plugin's sampler whose <c>Start()</c> and <c>Dispose()</c> run on a thread of its own with a deadline, so one that
+/// hangs cannot freeze the agent's start or shutdown; while such a call is still stuck, later calls fail at once instead
+/// of starting another thread. <c>Collect()</c> gets its deadline from the sampler host, as every sampler does.
 /// </summary>
 internal sealed class DeadlineSampler : ISampler
 {
@@ -25,17 +25,11 @@ internal sealed class DeadlineSampler : ISampler
 
     public string? Start() => Within(() => _inner.Start(), "Start");
 
-    public void Collect(IMetricWriter writer)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        var buffer = new BufferingWriter();
-        Within(() =>
-        {
-            _inner.Collect(buffer);
-            return 0;
-        }, "Collect");
-        buffer.ReplayTo(writer);
-    }
+    /// <remarks>
+    /// Passed straight through: the sampler host already runs every Collect on a thread of its own with a deadline
+    /// (<c>sampler X hung</c>), and a second, equal deadline here would race it for the log line.
+    /// </remarks>
+    public void Collect(IMetricWriter writer) => _inner.Collect(writer);
 
     public void Dispose() => Within(() =>
     {
@@ -59,31 +53,5 @@ internal sealed class DeadlineSampler : ISampler
         }
 
         return task.GetAwaiter().GetResult();
-    }
-
-    /// <summary>Keeps what the plugin wrote on its own thread until the collection has finished in time.</summary>
-    private sealed class BufferingWriter : IMetricWriter
-    {
-        private readonly List<Action<IMetricWriter>> _writes = [];
-
-        public void Gauge(string name, string unit, string description, double value, params ReadOnlySpan<KeyValuePair<string, string>> labels)
-        {
-            var copy = labels.ToArray();
-            _writes.Add(w => w.Gauge(name, unit, description, value, copy));
-        }
-
-        public void Counter(string name, string unit, string description, double value, params ReadOnlySpan<KeyValuePair<string, string>> labels)
-        {
-            var copy = labels.ToArray();
-            _writes.Add(w => w.Counter(name, unit, description, value, copy));
-        }
-
-        public void ReplayTo(IMetricWriter writer)
-        {
-            foreach (var write in _writes)
-            {
-                write(writer);
-            }
-        }
     }
 }

@@ -12,7 +12,7 @@ namespace AiProfiler.Agent.Hosting;
 /// </summary>
 internal sealed partial class PluginSamplerSource(PluginCatalog catalog, ILogger<PluginSamplerSource> logger) : ISamplerSource
 {
-    /// <summary>How long one collection of a plugin's sampler may take.</summary>
+    /// <summary>How long a plugin sampler's Start() or Dispose() may take (Collect has the sampler host's deadline).</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(2);
 
     public IEnumerable<ISampler> CreateSamplers()
