@@ -5,9 +5,11 @@ using System.Runtime.Intrinsics;
 namespace AiProfiler.Backends.Cpu;
 
 /// <summary>
-/// Rows of x quantized once per call for the integer dot products of <see cref="QuantizedDot"/>, as llama.cpp does for
-/// decode: each block of 32 values gets the scale d = max|x|/127 and q = round(x/d) in [−127, 127] (a block of zeros
-/// gets d = 0, q = 0). So every x is d·q within d/2 (plus the rounding of 1/d), the error the tests bound.
+/// Rows of x quantized once per call for the integer dot products of <see cref="QuantizedDot"/> and
+/// <see cref="KQuantDot"/>, as llama.cpp does for decode: each block of 32 values gets the scale d = max|x|/127 and
+/// q = round(x/d) in [−127, 127] (a block of zeros gets d = 0, q = 0). So every x is d·q within d/2 (plus the rounding
+/// of 1/d), the error the tests bound. Each block also keeps d·Σq over its 32 values and over each half of 16: the
+/// k-quants' offsets (Q4_K's mins, Q6_K's −32) multiply these sums rather than every value.
 /// </summary>
 internal sealed unsafe class Int8Activations : IDisposable
 {
@@ -22,12 +24,18 @@ internal sealed unsafe class Int8Activations : IDisposable
         Inputs = inputs;
         Blocks = inputs / Block;
         var values = (long)rows * inputs;
-        _memory = NativeMemory.AlignedAlloc((nuint)(values + ((long)rows * Blocks * sizeof(float))), 64);
+        var blocks = (long)rows * Blocks;
+        _memory = NativeMemory.AlignedAlloc((nuint)(values + (4 * blocks * sizeof(float))), 64);
         Values = (sbyte*)_memory;
         Scales = (float*)(Values + values);
-        for (long b = 0; b < (long)rows * Blocks; b++)
+        Sums = Scales + blocks;
+        HalfSums = Sums + blocks;
+        for (long b = 0; b < blocks; b++)
         {
-            Scales[b] = QuantizeBlock(x + (b * Block), Values + (b * Block));
+            Scales[b] = QuantizeBlock(x + (b * Block), Values + (b * Block), out var first, out var second);
+            Sums[b] = Scales[b] * (first + second);
+            HalfSums[2 * b] = Scales[b] * first;
+            HalfSums[(2 * b) + 1] = Scales[b] * second;
         }
     }
 
@@ -43,13 +51,19 @@ internal sealed unsafe class Int8Activations : IDisposable
     /// <summary>Each block's scale d, row after row.</summary>
     public float* Scales { get; }
 
+    /// <summary>Each block's d·Σq over its 32 values, row after row.</summary>
+    public float* Sums { get; }
+
+    /// <summary>Each block's d·Σq over its first 16 values and over its last 16, row after row (two per block).</summary>
+    public float* HalfSums { get; }
+
     public void Dispose()
     {
         NativeMemory.AlignedFree(_memory);
         _memory = null;
     }
 
-    private static float QuantizeBlock(float* x, sbyte* q)
+    private static float QuantizeBlock(float* x, sbyte* q, out int first, out int second)
     {
         var amax = MathF.Abs(TensorPrimitives.MaxMagnitude(new ReadOnlySpan<float>(x, Block)));
         var d = amax / 127f;
@@ -61,6 +75,8 @@ internal sealed unsafe class Int8Activations : IDisposable
         var q2 = Vector256.ConvertToInt32(Vector256.Round(Vector256.Load(x + 16) * scale));
         var q3 = Vector256.ConvertToInt32(Vector256.Round(Vector256.Load(x + 24) * scale));
         Vector256.Narrow(Vector256.Narrow(q0, q1), Vector256.Narrow(q2, q3)).Store(q);
+        first = Vector256.Sum(q0 + q1);
+        second = Vector256.Sum(q2 + q3);
         return d;
     }
 }

@@ -106,7 +106,7 @@ internal static unsafe class QuantizedDot
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* target, float value, float beta) => *target = beta == 0 ? value : value + (beta * *target);
+    internal static void Store(float* target, float value, float beta) => *target = beta == 0 ? value : value + (beta * *target);
 
     /// <summary>dots[s] = x·W[row s·gap] for the four streams; x's block is loaded once for all four.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -244,8 +244,9 @@ internal static unsafe class QuantizedDot
         }
     }
 
+    /// <summary>The fp16 scale at <paramref name="block"/> as fp32.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Scale(byte* block) => ((float*)HalfTable)[*(ushort*)block];
+    internal static float Scale(byte* block) => ((float*)HalfTable)[*(ushort*)block];
 
     private static nint BuildHalfTable()
     {
@@ -268,7 +269,7 @@ internal static unsafe class QuantizedDot
     }
 
     /// <summary>An int8 dot product: u8·s8 products summed in groups of four into the eight int32 lanes.</summary>
-    private interface IInt8Dot
+    internal interface IInt8Dot
     {
         static abstract Vector256<int> Dot(Vector256<byte> magnitude, Vector256<sbyte> signed);
     }
@@ -293,13 +294,13 @@ internal static unsafe class QuantizedDot
         }
     }
 
-    private readonly struct VnniDot : IInt8Dot
+    internal readonly struct VnniDot : IInt8Dot
     {
         public static Vector256<int> Dot(Vector256<byte> magnitude, Vector256<sbyte> signed) =>
             AvxVnni.MultiplyWideningAndAdd(Vector256<int>.Zero, magnitude, signed);
     }
 
-    private readonly struct Avx2Dot : IInt8Dot
+    internal readonly struct Avx2Dot : IInt8Dot
     {
         public static Vector256<int> Dot(Vector256<byte> magnitude, Vector256<sbyte> signed) =>
             Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(magnitude, signed), Vector256.Create((short)1));

@@ -8,10 +8,10 @@ namespace AiProfiler.Backends.Cpu.Tests;
 /// </summary>
 public sealed unsafe class WeightLinearDecodeTests
 {
-    // 11 blocks of 32 per row (an odd count: the kernels take blocks in pairs) and for fp16/bf16 also 360 = 22·16 + 8
-    // (a tail after the 16- and 32-wide loops); 750 rows of W so that two threads split them, 375 each: 93 for each of
-    // the four streams at batch 1 and 3 rows left.
-    private const int Outputs = 750, QuantizedInputs = 352, HalfInputs = 360;
+    // 11 blocks of 32 per row (an odd count: the kernels take blocks in pairs), 3 super-blocks of 256 for Q4_K/Q6_K, and
+    // for fp16/bf16 also 360 = 22·16 + 8 (a tail after the 16- and 32-wide loops); 750 rows of W so that two threads
+    // split them, 375 each: 93 for each of the four streams at batch 1 and 3 rows left.
+    private const int Outputs = 750, QuantizedInputs = 352, KQuantInputs = 768, HalfInputs = 360;
 
     private const double U = 1.0 / (1 << 24);
 
@@ -20,7 +20,7 @@ public sealed unsafe class WeightLinearDecodeTests
         var cases = new TheoryData<string, DataType, int>();
         foreach (var path in new[] { DotPath.AvxVnni, DotPath.Avx2, DotPath.Portable })
         {
-            foreach (var type in new[] { DataType.Q8_0, DataType.Q4_0 })
+            foreach (var type in new[] { DataType.Q8_0, DataType.Q4_0, DataType.Q4_K, DataType.Q6_K })
             {
                 foreach (var rows in new[] { 1, 3, 8 })
                 {
@@ -53,7 +53,10 @@ public sealed unsafe class WeightLinearDecodeTests
     /// x is quantized per block b of 32 to d_b·q with d_b = max|x|/127 and |x − d_b·q| ≤ d_b·(1/2 + 2⁻¹⁵) (half a
     /// step, plus the rounding of x·(1/d_b) near 127), while the weights and the integer sums are exact; so the result
     /// may differ from x·w by Σ_b d_b(1/2 + 2⁻¹⁵)·Σ_{k∈b}|w_k|, plus fp32 rounding of the scaled block sums
-    /// (4·K·u·Σ|w|·(|x| + d_b)).
+    /// (4·K·u·Σ t·(|x| + d_b), where t is what the kernel sums for each weight before offsets cancel: |w| for Q8_0 and
+    /// Q4_0, |d·sc·q| + |dmin·m| for Q4_K, |d·sc|·(q + 32) for Q6_K). Against the product with x on its grid (d_b·q,
+    /// q rounded as the kernel rounds it) only that fp32 rounding remains, which pins a kernel's scales and offsets
+    /// closer than x's quantization can.
     /// </summary>
     [Theory]
     [MemberData(nameof(Int8Cases))]
@@ -61,13 +64,15 @@ public sealed unsafe class WeightLinearDecodeTests
     {
         var path = Enum.Parse<DotPath>(pathName);
         Assert.SkipUnless(DotPaths.IsSupported(path), $"this CPU lacks the instructions of the {path} path");
-        var x = EdgeActivations(rows, QuantizedInputs);
-        var stored = EdgeWeights(type, Outputs, QuantizedInputs);
-        var y = Run(path, type, stored, x, rows, QuantizedInputs, out var previous);
-        var w = new float[Outputs * QuantizedInputs];
+        var inputs = type.BlockValues() == 256 ? KQuantInputs : QuantizedInputs;
+        var x = EdgeActivations(rows, inputs);
+        var stored = type.BlockValues() == 256 ? KQuantWeights.Edge(type, Outputs, inputs) : EdgeWeights(type, Outputs, inputs);
+        var y = Run(path, type, stored, x, rows, inputs, out var previous);
+        var w = new float[Outputs * inputs];
         QuantizedBlocks.Dequantize(type, stored, w);
+        var terms = type.BlockValues() == 256 ? KQuantWeights.Terms(type, stored) : [.. w.Select(MathF.Abs)];
 
-        var scales = new double[rows * (QuantizedInputs / 32)];
+        var scales = new double[rows * (inputs / 32)];
         for (var b = 0; b < scales.Length; b++)
         {
             // The step the kernel uses: fp32 max|x| / 127 in fp32.
@@ -78,18 +83,21 @@ public sealed unsafe class WeightLinearDecodeTests
         {
             for (var n = 0; n < Outputs; n++)
             {
-                double exact = 0.5 * previous[(r * Outputs) + n], quantization = 0, magnitude = Math.Abs(exact);
-                for (var k = 0; k < QuantizedInputs; k++)
+                double exact = 0.5 * previous[(r * Outputs) + n], onGrid = exact, quantization = 0, magnitude = Math.Abs(exact);
+                for (var k = 0; k < inputs; k++)
                 {
-                    double xk = x[(r * QuantizedInputs) + k], wk = w[(n * QuantizedInputs) + k], d = scales[(r * QuantizedInputs / 32) + (k / 32)];
+                    double xk = x[(r * inputs) + k], wk = w[(n * inputs) + k], d = scales[(r * inputs / 32) + (k / 32)];
                     exact += xk * wk;
+                    onGrid += d * MathF.Round(x[(r * inputs) + k] * (d == 0 ? 0f : 1f / (float)d)) * wk;
                     quantization += d * (0.5 + Math.Pow(2, -15)) * Math.Abs(wk);
-                    magnitude += Math.Abs(wk) * (Math.Abs(xk) + d);
+                    magnitude += terms[(n * inputs) + k] * (Math.Abs(xk) + d);
                 }
 
-                var bound = quantization + (4.0 * QuantizedInputs * U * magnitude);
+                var bound = quantization + (4.0 * inputs * U * magnitude);
                 var actual = y[(r * Outputs) + n];
                 Assert.True(Math.Abs(actual - exact) <= bound, $"{path} {type.ShortName()} row {r} output {n}: {actual} vs {exact} (bound {bound:e2})");
+                var rounding = 4.0 * inputs * U * magnitude;
+                Assert.True(Math.Abs(actual - onGrid) <= rounding, $"{path} {type.ShortName()} row {r} output {n}: {actual} vs {onGrid} with x on its grid (bound {rounding:e2})");
             }
         }
     }

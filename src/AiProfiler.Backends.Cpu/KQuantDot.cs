@@ -1,0 +1,339 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using AiProfiler.Abstractions.Devices;
+
+namespace AiProfiler.Backends.Cpu;
+
+/// <summary>
+/// Decode (up to 8 rows of x) against Q4_K or Q6_K weights with integer dot products, like <see cref="QuantizedDot"/>:
+/// x comes quantized per block of 32 (<see cref="Int8Activations"/>), which is a Q4_K sub-block and two Q6_K groups of
+/// 16, so every 32 weights meet one x block. The weights' codes are unsigned (Q4_K's 0..15, Q6_K's 0..63) and go into
+/// the u8 side of <c>vpdpbusd</c> (AVX-VNNI) or <c>vpmaddubsw</c> + <c>vpmaddwd</c> (AVX2; a pair sum is at most
+/// 2·63·127, within int16) as they are. Their offsets are taken out once per group, on x's precomputed block sums:
+/// Q4_K's value d·sc·q − dmin·m gives Σ d·sc·d_x·Σ(q·x_q) − Σ dmin·m·(d_x·Σx_q), Q6_K's d·sc·(q − 32) gives
+/// Σ d·sc·d_x·Σ(q·x_q) − 32·Σ d·sc·(d_x·Σ₁₆x_q). A block's eight int32 lanes are converted to fp32 once and scaled by
+/// its coefficient (Q6_K: lanes 0-3 hold the first group of 16, lanes 4-7 the second, each with its scale).
+/// </summary>
+internal static unsafe class KQuantDot
+{
+    private const int SuperBlock = 256;
+
+    // Bytes ahead of the current super-block to prefetch within a row: the next row's start is prefetched by the caller.
+    private const int Ahead = 1024;
+
+    // Rows of W one core reads at once at batch 1.
+    private const int Streams = 4;
+
+    public static bool Handles(DataType type) => type is DataType.Q4_K or DataType.Q6_K;
+
+    /// <summary>y[r, n] = x[r]·W[n] + beta·y[r, n] for n in [n0, n1), with W's rows from <paramref name="w"/> (row n0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Rows(DotPath path, DataType type, Int8Activations x, byte* w, float* y, int rows, int n0, int n1, int outputs, long rowBytes, float beta)
+    {
+        var n = n0;
+        var scratch = stackalloc float[8];
+        if (rows == 1 && path != DotPath.Portable)
+        {
+            // One row of x (decode at batch 1): four rows of W at once, a quarter of the range apart, so that one core
+            // keeps enough DRAM reads in flight.
+            var quarter = (n1 - n0) / Streams;
+            var dots = stackalloc float[Streams];
+            for (var i = 0; i < quarter; i++)
+            {
+                var first = w + (i * rowBytes);
+                var gap = quarter * rowBytes;
+                switch (path, type)
+                {
+                    case (DotPath.AvxVnni, DataType.Q4_K):
+                        Row4<Q4K, QuantizedDot.VnniDot>(first, gap, x, dots, scratch);
+                        break;
+                    case (DotPath.AvxVnni, _):
+                        Row4<Q6K, QuantizedDot.VnniDot>(first, gap, x, dots, scratch);
+                        break;
+                    case (_, DataType.Q4_K):
+                        Row4<Q4K, QuantizedDot.Avx2Dot>(first, gap, x, dots, scratch);
+                        break;
+                    default:
+                        Row4<Q6K, QuantizedDot.Avx2Dot>(first, gap, x, dots, scratch);
+                        break;
+                }
+
+                for (var s = 0; s < Streams; s++)
+                {
+                    QuantizedDot.Store(y + n0 + i + (s * quarter), dots[s], beta);
+                }
+            }
+
+            n = n0 + (Streams * quarter);
+            w += (Streams * quarter) * rowBytes;
+        }
+
+        var sums = stackalloc float[rows];
+        for (; n < n1; n++, w += rowBytes)
+        {
+            if (Sse.IsSupported && n + 1 < n1)
+            {
+                Sse.Prefetch0(w + rowBytes);
+                Sse.Prefetch0(w + rowBytes + 64);
+            }
+
+            switch (path, type)
+            {
+                case (DotPath.AvxVnni, DataType.Q4_K):
+                    Row<Q4K, QuantizedDot.VnniDot>(w, x, rows, sums, scratch);
+                    break;
+                case (DotPath.AvxVnni, DataType.Q6_K):
+                    Row<Q6K, QuantizedDot.VnniDot>(w, x, rows, sums, scratch);
+                    break;
+                case (DotPath.Avx2, DataType.Q4_K):
+                    Row<Q4K, QuantizedDot.Avx2Dot>(w, x, rows, sums, scratch);
+                    break;
+                case (DotPath.Avx2, DataType.Q6_K):
+                    Row<Q6K, QuantizedDot.Avx2Dot>(w, x, rows, sums, scratch);
+                    break;
+                case (_, DataType.Q4_K):
+                    PortableQ4K(w, x, rows, sums);
+                    break;
+                default:
+                    PortableQ6K(w, x, rows, sums);
+                    break;
+            }
+
+            for (var r = 0; r < rows; r++)
+            {
+                QuantizedDot.Store(y + ((long)r * outputs) + n, sums[r], beta);
+            }
+        }
+    }
+
+    /// <summary>dots[s] = x·W[row s·gap] for the four streams, their super-blocks interleaved.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Row4<TBlock, TDot>(byte* w, long gap, Int8Activations x, float* dots, float* scratch)
+        where TBlock : struct, ISuperBlock
+        where TDot : struct, QuantizedDot.IInt8Dot
+    {
+        byte* w0 = w, w1 = w + gap, w2 = w1 + gap, w3 = w2 + gap;
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        for (var b = 0; b < x.Blocks; b += 8)
+        {
+            var offset = b / 8 * TBlock.Bytes;
+            for (var line = 0; line < TBlock.Bytes; line += 64)
+            {
+                Sse.Prefetch0(w0 + offset + Ahead + line);
+                Sse.Prefetch0(w1 + offset + Ahead + line);
+                Sse.Prefetch0(w2 + offset + Ahead + line);
+                Sse.Prefetch0(w3 + offset + Ahead + line);
+            }
+
+            a0 = TBlock.Dot<TDot>(w0 + offset, x, b, a0, scratch);
+            a1 = TBlock.Dot<TDot>(w1 + offset, x, b, a1, scratch);
+            a2 = TBlock.Dot<TDot>(w2 + offset, x, b, a2, scratch);
+            a3 = TBlock.Dot<TDot>(w3 + offset, x, b, a3, scratch);
+        }
+
+        dots[0] = Vector256.Sum(a0);
+        dots[1] = Vector256.Sum(a1);
+        dots[2] = Vector256.Sum(a2);
+        dots[3] = Vector256.Sum(a3);
+    }
+
+    /// <summary>sums[r] = x[r]·w for every row of x; each super-block is read from memory once and from L1 for the other rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Row<TBlock, TDot>(byte* w, Int8Activations x, int rows, float* sums, float* scratch)
+        where TBlock : struct, ISuperBlock
+        where TDot : struct, QuantizedDot.IInt8Dot
+    {
+        for (var r = 0; r < rows; r++)
+        {
+            var row = (long)r * x.Blocks;
+            Vector256<float> acc = default;
+            for (var b = 0; b < x.Blocks; b += 8)
+            {
+                var p = w + (b / 8 * TBlock.Bytes);
+                if (r == 0)
+                {
+                    for (var line = 0; line < TBlock.Bytes; line += 64)
+                    {
+                        Sse.Prefetch0(p + Ahead + line);
+                    }
+                }
+
+                acc = TBlock.Dot<TDot>(p, x, row + b, acc, scratch);
+            }
+
+            sums[r] = Vector256.Sum(acc);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PortableQ4K(byte* w, Int8Activations x, int rows, float* sums)
+    {
+        new Span<float>(sums, rows).Clear();
+        for (var s = 0; s < x.Blocks / 8; s++, w += Q4K.Bytes)
+        {
+            float d = QuantizedDot.Scale(w), dmin = QuantizedDot.Scale(w + 2);
+            for (var j = 0; j < 8; j++)
+            {
+                var (sc, m) = QuantizedBlocks.Q4KScaleMin(j, new ReadOnlySpan<byte>(w + 4, 12));
+                var q = w + 16 + (32 * (j / 2));
+                var shift = 4 * (j % 2);
+                for (var r = 0; r < rows; r++)
+                {
+                    var b = ((long)r * x.Blocks) + (8 * s) + j;
+                    var xq = x.Values + (b * Int8Activations.Block);
+                    var dot = 0;
+                    for (var i = 0; i < 32; i++)
+                    {
+                        dot += ((q[i] >> shift) & 0x0F) * xq[i];
+                    }
+
+                    sums[r] += (d * sc * x.Scales[b] * dot) - (dmin * m * x.Sums[b]);
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PortableQ6K(byte* w, Int8Activations x, int rows, float* sums)
+    {
+        new Span<float>(sums, rows).Clear();
+        var codes = stackalloc byte[SuperBlock];
+        for (var s = 0; s < x.Blocks / 8; s++, w += Q6K.Bytes)
+        {
+            for (var half = 0; half < 2; half++)
+            {
+                byte* ql = w + (64 * half), qh = w + 128 + (32 * half), c = codes + (128 * half);
+                for (var l = 0; l < 32; l++)
+                {
+                    c[l] = (byte)((ql[l] & 0x0F) | ((qh[l] & 3) << 4));
+                    c[l + 32] = (byte)((ql[l + 32] & 0x0F) | (((qh[l] >> 2) & 3) << 4));
+                    c[l + 64] = (byte)((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4));
+                    c[l + 96] = (byte)((ql[l + 32] >> 4) | ((qh[l] >> 6) << 4));
+                }
+            }
+
+            var d = QuantizedDot.Scale(w + 208);
+            for (var g = 0; g < 16; g++)
+            {
+                var scale = d * (sbyte)w[192 + g];
+                for (var r = 0; r < rows; r++)
+                {
+                    var b = ((long)r * x.Blocks) + (8 * s) + (g / 2);
+                    var xq = x.Values + (b * Int8Activations.Block) + (16 * (g % 2));
+                    var dot = 0;
+                    for (var i = 0; i < 16; i++)
+                    {
+                        dot += codes[(16 * g) + i] * xq[i];
+                    }
+
+                    sums[r] += scale * ((x.Scales[b] * dot) - (32 * x.HalfSums[(2 * b) + (g % 2)]));
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Widen(ulong bytes) =>
+        Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Vector128.CreateScalar(bytes).AsByte()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Block<TDot>(Vector256<byte> q, sbyte* xq, Vector256<float> coefficient, Vector256<float> acc)
+        where TDot : struct, QuantizedDot.IInt8Dot =>
+        Fma.MultiplyAdd(Avx.ConvertToVector256Single(TDot.Dot(q, Vector256.Load(xq))), coefficient, acc);
+
+    /// <summary>A ggml super-block of 256 weights dotted with x's 8 blocks from <c>block</c> (an index into x's blocks).</summary>
+    private interface ISuperBlock
+    {
+        static abstract int Bytes { get; }
+
+        static abstract Vector256<float> Dot<TDot>(byte* w, Int8Activations x, long block, Vector256<float> acc, float* scratch)
+            where TDot : struct, QuantizedDot.IInt8Dot;
+    }
+
+    /// <summary>
+    /// fp16 d and dmin, 12 bytes of 6-bit scales and mins, 128 bytes of nibbles: bytes 32j..32j+31 hold sub-block 2j in
+    /// their low nibbles and 2j+1 in their high ones.
+    /// </summary>
+    private readonly struct Q4K : ISuperBlock
+    {
+        public static int Bytes => 144;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> Dot<TDot>(byte* w, Int8Activations x, long block, Vector256<float> acc, float* scratch)
+            where TDot : struct, QuantizedDot.IInt8Dot
+        {
+            // The packing of QuantizedBlocks.Q4KScaleMin on all eight bytes at once: sub-blocks 0-3 keep the low 6 bits
+            // of bytes 0-3 (scales) and 4-7 (mins); 4-7 take the nibbles of bytes 8-11 and, as bits 4-5, the top 2 bits
+            // of bytes 0-3 (scales) and 4-7 (mins).
+            var packed = *(ulong*)(w + 4);
+            var high = *(uint*)(w + 12);
+            uint first = (uint)packed, second = (uint)(packed >> 32);
+            var scales = (first & 0x3f3f3f3fu) | ((ulong)((high & 0x0f0f0f0fu) | ((first >> 2) & 0x30303030u)) << 32);
+            var mins = (second & 0x3f3f3f3fu) | ((ulong)(((high >> 4) & 0x0f0f0f0fu) | ((second >> 2) & 0x30303030u)) << 32);
+
+            var dx = Vector256.Load(x.Scales + block);
+            (Widen(scales) * (dx * QuantizedDot.Scale(w))).Store(scratch);
+            acc = Fma.MultiplyAddNegated(Widen(mins) * QuantizedDot.Scale(w + 2), Vector256.Load(x.Sums + block), acc);
+
+            var xq = x.Values + (block * Int8Activations.Block);
+            var low = Vector256.Create((byte)0x0F);
+            for (var j = 0; j < 4; j++)
+            {
+                var q = Vector256.Load(w + 16 + (32 * j));
+                acc = Block<TDot>(q & low, xq + (64 * j), Vector256.Create(scratch[2 * j]), acc);
+                acc = Block<TDot>(Vector256.ShiftRightLogical(q.AsUInt16(), 4).AsByte() & low, xq + (64 * j) + 32, Vector256.Create(scratch[(2 * j) + 1]), acc);
+            }
+
+            return acc;
+        }
+    }
+
+    /// <summary>
+    /// 128 bytes of low nibbles, 64 of high 2-bit pairs, 16 int8 scales (one per 16 values), fp16 d. In each half of
+    /// 128 values, byte l of the 32 high bytes holds bits 4-5 of values l, l+32, l+64 and l+96.
+    /// </summary>
+    private readonly struct Q6K : ISuperBlock
+    {
+        public static int Bytes => 210;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> Dot<TDot>(byte* w, Int8Activations x, long block, Vector256<float> acc, float* scratch)
+            where TDot : struct, QuantizedDot.IInt8Dot
+        {
+            var d = QuantizedDot.Scale(w + 208);
+            var xq = x.Values + (block * Int8Activations.Block);
+            var low = Vector256.Create((byte)0x0F);
+            var bits45 = Vector256.Create((byte)0x30);
+            for (var half = 0; half < 2; half++)
+            {
+                // d·sc for the eight groups of 16 in this half, and each block's pair of them times its d_x.
+                var scales = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32((sbyte*)(w + 192 + (8 * half)))) * d;
+                var sums = Vector256.Load(x.HalfSums + (2 * (block + (4 * half))));
+                acc = Fma.MultiplyAddNegated(scales * 32f, sums, acc);
+                var dx = Vector128.Load(x.Scales + block + (4 * half));
+                (scales * Vector256.Create(Sse.UnpackLow(dx, dx), Sse.UnpackHigh(dx, dx))).Store(scratch);
+
+                var a = Vector256.Load(w + (64 * half));
+                var b = Vector256.Load(w + (64 * half) + 32);
+                var h = Vector256.Load(w + 128 + (32 * half)).AsUInt16();
+                var q1 = (a & low) | (Vector256.ShiftLeft(h, 4).AsByte() & bits45);
+                var q2 = (b & low) | (Vector256.ShiftLeft(h, 2).AsByte() & bits45);
+                var q3 = (Vector256.ShiftRightLogical(a.AsUInt16(), 4).AsByte() & low) | (h.AsByte() & bits45);
+                var q4 = (Vector256.ShiftRightLogical(b.AsUInt16(), 4).AsByte() & low) | (Vector256.ShiftRightLogical(h, 2).AsByte() & bits45);
+                var x0 = xq + (128 * half);
+                acc = Block<TDot>(q1, x0, Pair(scratch, 0), acc);
+                acc = Block<TDot>(q2, x0 + 32, Pair(scratch, 1), acc);
+                acc = Block<TDot>(q3, x0 + 64, Pair(scratch, 2), acc);
+                acc = Block<TDot>(q4, x0 + 96, Pair(scratch, 3), acc);
+            }
+
+            return acc;
+        }
+
+        // Block k's coefficients: d·sc·d_x of group 2k in lanes 0-3 (its first 16 values), of group 2k+1 in lanes 4-7.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<float> Pair(float* scratch, int k) =>
+            Vector256.Create(Vector128.Create(scratch[2 * k]), Vector128.Create(scratch[(2 * k) + 1]));
+    }
+}
