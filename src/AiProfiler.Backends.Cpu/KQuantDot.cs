@@ -22,97 +22,49 @@ internal static unsafe class KQuantDot
     // Bytes ahead of the current super-block to prefetch within a row: the next row's start is prefetched by the caller.
     private const int Ahead = 1024;
 
-    // Rows of W one core reads at once at batch 1.
-    private const int Streams = 4;
-
     public static bool Handles(DataType type) => type is DataType.Q4_K or DataType.Q6_K;
 
     /// <summary>y[r, n] = x[r]·W[n] + beta·y[r, n] for n in [n0, n1), with W's rows from <paramref name="w"/> (row n0).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rows(DotPath path, DataType type, Int8Activations x, byte* w, float* y, int rows, int n0, int n1, int outputs, long rowBytes, float beta)
     {
-        var n = n0;
-        var scratch = stackalloc float[8];
-        if (rows == 1 && path != DotPath.Portable)
+        delegate*<byte*, long, Int8Activations, float*, void> row4 = null;
+        delegate*<byte*, Int8Activations, int, float*, void> row;
+        switch (path, type)
         {
-            // One row of x (decode at batch 1): four rows of W at once, a quarter of the range apart, so that one core
-            // keeps enough DRAM reads in flight.
-            var quarter = (n1 - n0) / Streams;
-            var dots = stackalloc float[Streams];
-            for (var i = 0; i < quarter; i++)
-            {
-                var first = w + (i * rowBytes);
-                var gap = quarter * rowBytes;
-                switch (path, type)
-                {
-                    case (DotPath.AvxVnni, DataType.Q4_K):
-                        Row4<Q4K, QuantizedDot.VnniDot>(first, gap, x, dots, scratch);
-                        break;
-                    case (DotPath.AvxVnni, _):
-                        Row4<Q6K, QuantizedDot.VnniDot>(first, gap, x, dots, scratch);
-                        break;
-                    case (_, DataType.Q4_K):
-                        Row4<Q4K, QuantizedDot.Avx2Dot>(first, gap, x, dots, scratch);
-                        break;
-                    default:
-                        Row4<Q6K, QuantizedDot.Avx2Dot>(first, gap, x, dots, scratch);
-                        break;
-                }
-
-                for (var s = 0; s < Streams; s++)
-                {
-                    QuantizedDot.Store(y + n0 + i + (s * quarter), dots[s], beta);
-                }
-            }
-
-            n = n0 + (Streams * quarter);
-            w += (Streams * quarter) * rowBytes;
+            case (DotPath.AvxVnni, DataType.Q4_K):
+                row4 = &Row4<Q4K, QuantizedDot.VnniDot>;
+                row = &Row<Q4K, QuantizedDot.VnniDot>;
+                break;
+            case (DotPath.AvxVnni, _):
+                row4 = &Row4<Q6K, QuantizedDot.VnniDot>;
+                row = &Row<Q6K, QuantizedDot.VnniDot>;
+                break;
+            case (DotPath.Avx2, DataType.Q4_K):
+                row4 = &Row4<Q4K, QuantizedDot.Avx2Dot>;
+                row = &Row<Q4K, QuantizedDot.Avx2Dot>;
+                break;
+            case (DotPath.Avx2, _):
+                row4 = &Row4<Q6K, QuantizedDot.Avx2Dot>;
+                row = &Row<Q6K, QuantizedDot.Avx2Dot>;
+                break;
+            case (_, DataType.Q4_K):
+                row = &PortableQ4K;
+                break;
+            default:
+                row = &PortableQ6K;
+                break;
         }
 
-        var sums = stackalloc float[rows];
-        for (; n < n1; n++, w += rowBytes)
-        {
-            if (Sse.IsSupported && n + 1 < n1)
-            {
-                Sse.Prefetch0(w + rowBytes);
-                Sse.Prefetch0(w + rowBytes + 64);
-            }
-
-            switch (path, type)
-            {
-                case (DotPath.AvxVnni, DataType.Q4_K):
-                    Row<Q4K, QuantizedDot.VnniDot>(w, x, rows, sums, scratch);
-                    break;
-                case (DotPath.AvxVnni, DataType.Q6_K):
-                    Row<Q6K, QuantizedDot.VnniDot>(w, x, rows, sums, scratch);
-                    break;
-                case (DotPath.Avx2, DataType.Q4_K):
-                    Row<Q4K, QuantizedDot.Avx2Dot>(w, x, rows, sums, scratch);
-                    break;
-                case (DotPath.Avx2, DataType.Q6_K):
-                    Row<Q6K, QuantizedDot.Avx2Dot>(w, x, rows, sums, scratch);
-                    break;
-                case (_, DataType.Q4_K):
-                    PortableQ4K(w, x, rows, sums);
-                    break;
-                default:
-                    PortableQ6K(w, x, rows, sums);
-                    break;
-            }
-
-            for (var r = 0; r < rows; r++)
-            {
-                QuantizedDot.Store(y + ((long)r * outputs) + n, sums[r], beta);
-            }
-        }
+        QuantizedDot.Stream(x, w, y, rows, n0, n1, outputs, rowBytes, beta, row4, row);
     }
 
     /// <summary>dots[s] = x·W[row s·gap] for the four streams, their super-blocks interleaved.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Row4<TBlock, TDot>(byte* w, long gap, Int8Activations x, float* dots, float* scratch)
+    private static void Row4<TBlock, TDot>(byte* w, long gap, Int8Activations x, float* dots)
         where TBlock : struct, ISuperBlock
         where TDot : struct, QuantizedDot.IInt8Dot
     {
+        var scratch = stackalloc float[8];
         byte* w0 = w, w1 = w + gap, w2 = w1 + gap, w3 = w2 + gap;
         Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
         for (var b = 0; b < x.Blocks; b += 8)
@@ -140,10 +92,11 @@ internal static unsafe class KQuantDot
 
     /// <summary>sums[r] = x[r]·w for every row of x; each super-block is read from memory once and from L1 for the other rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Row<TBlock, TDot>(byte* w, Int8Activations x, int rows, float* sums, float* scratch)
+    private static void Row<TBlock, TDot>(byte* w, Int8Activations x, int rows, float* sums)
         where TBlock : struct, ISuperBlock
         where TDot : struct, QuantizedDot.IInt8Dot
     {
+        var scratch = stackalloc float[8];
         for (var r = 0; r < rows; r++)
         {
             var row = (long)r * x.Blocks;

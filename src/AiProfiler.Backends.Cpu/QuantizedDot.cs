@@ -29,36 +29,58 @@ internal static unsafe class QuantizedDot
     public static bool Handles(DataType type) => type is DataType.Q8_0 or DataType.Q4_0;
 
     /// <summary>y[r, n] = x[r]·W[n] + beta·y[r, n] for n in [n0, n1), with W's rows from <paramref name="w"/> (row n0).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rows(DotPath path, DataType type, Int8Activations x, byte* w, float* y, int rows, int n0, int n1, int outputs, long rowBytes, float beta)
     {
-        var n = n0;
-        if (rows == 1 && path != DotPath.Portable)
+        delegate*<byte*, long, Int8Activations, float*, void> row4 = null;
+        delegate*<byte*, Int8Activations, int, float*, void> row;
+        switch (path, type)
         {
-            // One row of x (decode at batch 1): four rows of W at once, a quarter of the range apart, so that one core
-            // keeps enough DRAM reads in flight (each 4 KiB page is a new stream for the hardware prefetcher).
+            case (DotPath.AvxVnni, DataType.Q8_0):
+                row4 = &Row4<Q8Block, VnniDot>;
+                row = &Row<Q8Block, VnniDot>;
+                break;
+            case (DotPath.AvxVnni, _):
+                row4 = &Row4<Q4Block, VnniDot>;
+                row = &Row<Q4Block, VnniDot>;
+                break;
+            case (DotPath.Avx2, DataType.Q8_0):
+                row4 = &Row4<Q8Block, Avx2Dot>;
+                row = &Row<Q8Block, Avx2Dot>;
+                break;
+            case (DotPath.Avx2, _):
+                row4 = &Row4<Q4Block, Avx2Dot>;
+                row = &Row<Q4Block, Avx2Dot>;
+                break;
+            case (_, DataType.Q8_0):
+                row = &PortableRow<Q8Block>;
+                break;
+            default:
+                row = &PortableRow<Q4Block>;
+                break;
+        }
+
+        Stream(x, w, y, rows, n0, n1, outputs, rowBytes, beta, row4, row);
+    }
+
+    /// <summary>
+    /// The loop over W's rows that <see cref="Rows"/> and <see cref="KQuantDot.Rows"/> share: at batch 1 with a
+    /// four-stream kernel (<paramref name="row4"/>, null on the portable path) four rows of W at once, a quarter of the
+    /// range apart, so that one core keeps enough DRAM reads in flight (each 4 KiB page is a new stream for the hardware
+    /// prefetcher); the rest, and every row at batch 2 to 8, one at a time through <paramref name="row"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Stream(
+        Int8Activations x, byte* w, float* y, int rows, int n0, int n1, int outputs, long rowBytes, float beta,
+        delegate*<byte*, long, Int8Activations, float*, void> row4, delegate*<byte*, Int8Activations, int, float*, void> row)
+    {
+        var n = n0;
+        if (rows == 1 && row4 != null)
+        {
             var quarter = (n1 - n0) / Streams;
             var dots = stackalloc float[Streams];
             for (var i = 0; i < quarter; i++)
             {
-                var first = w + (i * rowBytes);
-                var gap = quarter * rowBytes;
-                switch (path, type)
-                {
-                    case (DotPath.AvxVnni, DataType.Q8_0):
-                        Row4<Q8Block, VnniDot>(first, gap, x, dots);
-                        break;
-                    case (DotPath.AvxVnni, _):
-                        Row4<Q4Block, VnniDot>(first, gap, x, dots);
-                        break;
-                    case (_, DataType.Q8_0):
-                        Row4<Q8Block, Avx2Dot>(first, gap, x, dots);
-                        break;
-                    default:
-                        Row4<Q4Block, Avx2Dot>(first, gap, x, dots);
-                        break;
-                }
-
+                row4(w + (i * rowBytes), quarter * rowBytes, x, dots);
                 for (var s = 0; s < Streams; s++)
                 {
                     Store(y + n0 + i + (s * quarter), dots[s], beta);
@@ -79,25 +101,7 @@ internal static unsafe class QuantizedDot
                 Sse.Prefetch0(w + rowBytes + 64);
             }
 
-            switch (path, type)
-            {
-                case (DotPath.AvxVnni, DataType.Q8_0):
-                    Row<Q8Block, VnniDot>(w, x, rows, sums);
-                    break;
-                case (DotPath.AvxVnni, DataType.Q4_0):
-                    Row<Q4Block, VnniDot>(w, x, rows, sums);
-                    break;
-                case (DotPath.Avx2, DataType.Q8_0):
-                    Row<Q8Block, Avx2Dot>(w, x, rows, sums);
-                    break;
-                case (DotPath.Avx2, DataType.Q4_0):
-                    Row<Q4Block, Avx2Dot>(w, x, rows, sums);
-                    break;
-                default:
-                    PortableRow(type, w, x, rows, sums);
-                    break;
-            }
-
+            row(w, x, rows, sums);
             for (var r = 0; r < rows; r++)
             {
                 Store(y + ((long)r * outputs) + n, sums[r], beta);
@@ -208,26 +212,14 @@ internal static unsafe class QuantizedDot
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PortableRow(DataType type, byte* w, Int8Activations x, int rows, float* sums)
+    private static void PortableRow<TBlock>(byte* w, Int8Activations x, int rows, float* sums)
+        where TBlock : struct, IWeightBlock
     {
-        var bytes = type == DataType.Q8_0 ? Q8Block.Bytes : Q4Block.Bytes;
         var q = stackalloc sbyte[32];
         new Span<float>(sums, rows).Clear();
-        for (var b = 0; b < x.Blocks; b++, w += bytes)
+        for (var b = 0; b < x.Blocks; b++, w += TBlock.Bytes)
         {
-            if (type == DataType.Q8_0)
-            {
-                new ReadOnlySpan<sbyte>(w + 2, 32).CopyTo(new Span<sbyte>(q, 32));
-            }
-            else
-            {
-                for (var i = 0; i < 16; i++)
-                {
-                    q[i] = (sbyte)((w[2 + i] & 0x0F) - 8);
-                    q[i + 16] = (sbyte)((w[2 + i] >> 4) - 8);
-                }
-            }
-
+            TBlock.Unpack(w, q);
             var dw = Scale(w);
             for (var r = 0; r < rows; r++)
             {
@@ -266,6 +258,9 @@ internal static unsafe class QuantizedDot
         static abstract int Bytes { get; }
 
         static abstract Vector256<sbyte> Load(byte* block);
+
+        /// <summary>The block's 32 int8 values into <paramref name="q"/> with scalar code, for CPUs without AVX2.</summary>
+        static abstract void Unpack(byte* block, sbyte* q);
     }
 
     /// <summary>An int8 dot product: u8·s8 products summed in groups of four into the eight int32 lanes.</summary>
@@ -279,6 +274,8 @@ internal static unsafe class QuantizedDot
         public static int Bytes => 34;
 
         public static Vector256<sbyte> Load(byte* block) => Vector256.Load((sbyte*)(block + 2));
+
+        public static void Unpack(byte* block, sbyte* q) => new ReadOnlySpan<sbyte>(block + 2, 32).CopyTo(new Span<sbyte>(q, 32));
     }
 
     private readonly struct Q4Block : IWeightBlock
@@ -291,6 +288,15 @@ internal static unsafe class QuantizedDot
             var q = Vector128.Load(block + 2);
             var nibbles = Vector256.Create(q & Vector128.Create((byte)0x0F), Vector128.ShiftRightLogical(q, 4));
             return nibbles.AsSByte() - Vector256.Create((sbyte)8);
+        }
+
+        public static void Unpack(byte* block, sbyte* q)
+        {
+            for (var i = 0; i < 16; i++)
+            {
+                q[i] = (sbyte)((block[2 + i] & 0x0F) - 8);
+                q[i + 16] = (sbyte)((block[2 + i] >> 4) - 8);
+            }
         }
     }
 
