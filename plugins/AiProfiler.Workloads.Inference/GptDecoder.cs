@@ -130,7 +130,7 @@ internal sealed class GptDecoder : IDecoder
     /// </summary>
     public double? WeightBytes { get; }
 
-    public bool HasInt8DotWeights => _weights.Values.Any(w => w.Type is DataType.Q8_0 or DataType.Q4_0);
+    public bool HasInt8DotWeights => _weights.Values.Any(w => w.Type.IsBlockQuantized());
 
     /// <summary>Uploads fp32 weights and allocates the cache and activations for <paramref name="settings"/>.</summary>
     public static GptDecoder Create(IDevice device, InferenceSettings settings, IWeightSource weights) => new(device, settings, weights, null);

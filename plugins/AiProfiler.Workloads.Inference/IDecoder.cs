@@ -6,7 +6,7 @@ internal interface IDecoder : IDisposable
     /// <summary>Rows of logits one <see cref="Logits"/> call can compute.</summary>
     int LogitRows { get; }
 
-    /// <summary>Whether a weight matrix is stored as Q8_0 or Q4_0, which the CPU multiplies with int8-quantized activations.</summary>
+    /// <summary>Whether a weight matrix is stored in a ggml block type (Q8_0, Q4_0, Q4_K, Q6_K), which the CPU multiplies with int8-quantized activations.</summary>
     bool HasInt8DotWeights { get; }
 
     /// <summary>Runs prompts of <paramref name="length"/> tokens for <paramref name="sequences"/> sequences from position 0.</summary>

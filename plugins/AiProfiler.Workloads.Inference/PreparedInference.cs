@@ -30,9 +30,9 @@ internal sealed class PreparedInference : IPreparedWorkload
     private readonly float[] _logits;
 
     /// <summary>
-    /// The CPU multiplies Q8_0/Q4_0 weights in decode with x quantized to int8 per block of 32 (step d = max|x|/127,
-    /// so each x moves by up to half a step, 1/254 of its block's largest value) but in prefill, a GEMM on decoded
-    /// tiles, with fp32 x; the residual stream carries each block's difference to the logits, so the tolerance is one
+    /// The CPU multiplies Q8_0, Q4_0, Q4_K and Q6_K weights in decode with x quantized to int8 per block of 32 (step
+    /// d = max|x|/127, so each x moves by up to half a step, 1/254 of its block's largest value) but in prefill, a GEMM
+    /// on decoded tiles, with fp32 x; the residual stream carries each block's difference to the logits, so the tolerance is one
     /// step per block: L/127.
     /// </summary>
     private readonly double _tolerance;

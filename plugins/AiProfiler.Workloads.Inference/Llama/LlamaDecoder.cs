@@ -103,7 +103,7 @@ internal sealed class LlamaDecoder : IDecoder
     /// </summary>
     public double WeightBytes { get; }
 
-    public bool HasInt8DotWeights => _weights.Values.Any(w => w.Type is DataType.Q8_0 or DataType.Q4_0);
+    public bool HasInt8DotWeights => _weights.Values.Any(w => w.Type.IsBlockQuantized());
 
     /// <summary>Uploads the weights and allocates a cache of <paramref name="capacity"/> positions per sequence.</summary>
     public static LlamaDecoder Create(IDevice device, LlamaConfig config, int batch, int rows, int capacity, int logitRows, ILlamaWeightSource weights) =>
