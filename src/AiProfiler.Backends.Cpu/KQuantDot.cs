@@ -65,11 +65,14 @@ internal static unsafe class KQuantDot
         where TDot : struct, QuantizedDot.IInt8Dot
     {
         var scratch = stackalloc float[8];
+        // A local: the static field would cost a class-initialization check per use in code compiled before the class ran.
+        var halves = (float*)QuantizedDot.HalfTable;
         byte* w0 = w, w1 = w + gap, w2 = w1 + gap, w3 = w2 + gap;
         Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-        for (var b = 0; b < x.Blocks; b += 8)
+        for (var s = 0; s < x.Blocks / 8; s++)
         {
-            var offset = b / 8 * TBlock.Bytes;
+            var offset = s * TBlock.Bytes;
+            var b = 8 * s;
             for (var line = 0; line < TBlock.Bytes; line += 64)
             {
                 Sse.Prefetch0(w0 + offset + Ahead + line);
@@ -78,10 +81,10 @@ internal static unsafe class KQuantDot
                 Sse.Prefetch0(w3 + offset + Ahead + line);
             }
 
-            a0 = TBlock.Dot<TDot>(w0 + offset, x, b, a0, scratch);
-            a1 = TBlock.Dot<TDot>(w1 + offset, x, b, a1, scratch);
-            a2 = TBlock.Dot<TDot>(w2 + offset, x, b, a2, scratch);
-            a3 = TBlock.Dot<TDot>(w3 + offset, x, b, a3, scratch);
+            a0 = TBlock.Dot<TDot>(w0 + offset, x, b, a0, scratch, halves);
+            a1 = TBlock.Dot<TDot>(w1 + offset, x, b, a1, scratch, halves);
+            a2 = TBlock.Dot<TDot>(w2 + offset, x, b, a2, scratch, halves);
+            a3 = TBlock.Dot<TDot>(w3 + offset, x, b, a3, scratch, halves);
         }
 
         dots[0] = Vector256.Sum(a0);
@@ -97,13 +100,14 @@ internal static unsafe class KQuantDot
         where TDot : struct, QuantizedDot.IInt8Dot
     {
         var scratch = stackalloc float[8];
+        var halves = (float*)QuantizedDot.HalfTable;
         for (var r = 0; r < rows; r++)
         {
             var row = (long)r * x.Blocks;
             Vector256<float> acc = default;
-            for (var b = 0; b < x.Blocks; b += 8)
+            for (var s = 0; s < x.Blocks / 8; s++)
             {
-                var p = w + (b / 8 * TBlock.Bytes);
+                var p = w + (s * TBlock.Bytes);
                 if (r == 0)
                 {
                     for (var line = 0; line < TBlock.Bytes; line += 64)
@@ -112,7 +116,7 @@ internal static unsafe class KQuantDot
                     }
                 }
 
-                acc = TBlock.Dot<TDot>(p, x, row + b, acc, scratch);
+                acc = TBlock.Dot<TDot>(p, x, row + (8 * s), acc, scratch, halves);
             }
 
             sums[r] = Vector256.Sum(acc);
@@ -190,17 +194,24 @@ internal static unsafe class KQuantDot
     private static Vector256<float> Widen(ulong bytes) =>
         Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Vector128.CreateScalar(bytes).AsByte()));
 
+    /// <summary>
+    /// Two blocks' dot products, each scaled by its coefficients, added: the sums of a super-block are formed as a tree of
+    /// such pairs, not one chain of fused multiply-adds, whose latency would bound a row.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Block<TDot>(Vector256<byte> q, sbyte* xq, Vector256<float> coefficient, Vector256<float> acc)
+    private static Vector256<float> Blocks<TDot>(Vector256<byte> qa, sbyte* xa, Vector256<float> ca, Vector256<byte> qb, sbyte* xb, Vector256<float> cb)
         where TDot : struct, QuantizedDot.IInt8Dot =>
-        Fma.MultiplyAdd(Avx.ConvertToVector256Single(TDot.Dot(q, Vector256.Load(xq))), coefficient, acc);
+        Fma.MultiplyAdd(
+            Avx.ConvertToVector256Single(TDot.Dot(qb, Vector256.Load(xb))),
+            cb,
+            Avx.ConvertToVector256Single(TDot.Dot(qa, Vector256.Load(xa))) * ca);
 
     /// <summary>A ggml super-block of 256 weights dotted with x's 8 blocks from <c>block</c> (an index into x's blocks).</summary>
     private interface ISuperBlock
     {
         static abstract int Bytes { get; }
 
-        static abstract Vector256<float> Dot<TDot>(byte* w, Int8Activations x, long block, Vector256<float> acc, float* scratch)
+        static abstract Vector256<float> Dot<TDot>(byte* w, Int8Activations x, long block, Vector256<float> acc, float* scratch, float* halves)
             where TDot : struct, QuantizedDot.IInt8Dot;
     }
 
@@ -213,7 +224,7 @@ internal static unsafe class KQuantDot
         public static int Bytes => 144;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> Dot<TDot>(byte* w, Int8Activations x, long block, Vector256<float> acc, float* scratch)
+        public static Vector256<float> Dot<TDot>(byte* w, Int8Activations x, long block, Vector256<float> acc, float* scratch, float* halves)
             where TDot : struct, QuantizedDot.IInt8Dot
         {
             // The packing of QuantizedBlocks.Q4KScaleMin on all eight bytes at once: sub-blocks 0-3 keep the low 6 bits
@@ -226,20 +237,23 @@ internal static unsafe class KQuantDot
             var mins = (second & 0x3f3f3f3fu) | ((ulong)(((high >> 4) & 0x0f0f0f0fu) | ((second >> 2) & 0x30303030u)) << 32);
 
             var dx = Vector256.Load(x.Scales + block);
-            (Widen(scales) * (dx * QuantizedDot.Scale(w))).Store(scratch);
-            acc = Fma.MultiplyAddNegated(Widen(mins) * QuantizedDot.Scale(w + 2), Vector256.Load(x.Sums + block), acc);
+            (Widen(scales) * (dx * halves[*(ushort*)w])).Store(scratch);
+            acc = Fma.MultiplyAddNegated(Widen(mins) * halves[*(ushort*)(w + 2)], Vector256.Load(x.Sums + block), acc);
 
             var xq = x.Values + (block * Int8Activations.Block);
-            var low = Vector256.Create((byte)0x0F);
-            for (var j = 0; j < 4; j++)
-            {
-                var q = Vector256.Load(w + 16 + (32 * j));
-                acc = Block<TDot>(q & low, xq + (64 * j), Vector256.Create(scratch[2 * j]), acc);
-                acc = Block<TDot>(Vector256.ShiftRightLogical(q.AsUInt16(), 4).AsByte() & low, xq + (64 * j) + 32, Vector256.Create(scratch[(2 * j) + 1]), acc);
-            }
-
-            return acc;
+            Vector256<byte> q0 = Vector256.Load(w + 16), q1 = Vector256.Load(w + 48), q2 = Vector256.Load(w + 80), q3 = Vector256.Load(w + 112);
+            var p0 = Blocks<TDot>(Low(q0), xq, Vector256.Create(scratch[0]), High(q0), xq + 32, Vector256.Create(scratch[1]));
+            var p1 = Blocks<TDot>(Low(q1), xq + 64, Vector256.Create(scratch[2]), High(q1), xq + 96, Vector256.Create(scratch[3]));
+            var p2 = Blocks<TDot>(Low(q2), xq + 128, Vector256.Create(scratch[4]), High(q2), xq + 160, Vector256.Create(scratch[5]));
+            var p3 = Blocks<TDot>(Low(q3), xq + 192, Vector256.Create(scratch[6]), High(q3), xq + 224, Vector256.Create(scratch[7]));
+            return acc + ((p0 + p1) + (p2 + p3));
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<byte> Low(Vector256<byte> q) => q & Vector256.Create((byte)0x0F);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<byte> High(Vector256<byte> q) => Vector256.ShiftRightLogical(q.AsUInt16(), 4).AsByte() & Vector256.Create((byte)0x0F);
     }
 
     /// <summary>
@@ -251,13 +265,14 @@ internal static unsafe class KQuantDot
         public static int Bytes => 210;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> Dot<TDot>(byte* w, Int8Activations x, long block, Vector256<float> acc, float* scratch)
+        public static Vector256<float> Dot<TDot>(byte* w, Int8Activations x, long block, Vector256<float> acc, float* scratch, float* halves)
             where TDot : struct, QuantizedDot.IInt8Dot
         {
-            var d = QuantizedDot.Scale(w + 208);
+            var d = halves[*(ushort*)(w + 208)];
             var xq = x.Values + (block * Int8Activations.Block);
             var low = Vector256.Create((byte)0x0F);
             var bits45 = Vector256.Create((byte)0x30);
+            var sum = Vector256<float>.Zero;
             for (var half = 0; half < 2; half++)
             {
                 // d·sc for the eight groups of 16 in this half, and each block's pair of them times its d_x.
@@ -265,7 +280,7 @@ internal static unsafe class KQuantDot
                 var sums = Vector256.Load(x.HalfSums + (2 * (block + (4 * half))));
                 acc = Fma.MultiplyAddNegated(scales * 32f, sums, acc);
                 var dx = Vector128.Load(x.Scales + block + (4 * half));
-                (scales * Vector256.Create(Sse.UnpackLow(dx, dx), Sse.UnpackHigh(dx, dx))).Store(scratch);
+                var c = scales * Vector256.Create(Sse.UnpackLow(dx, dx), Sse.UnpackHigh(dx, dx));
 
                 var a = Vector256.Load(w + (64 * half));
                 var b = Vector256.Load(w + (64 * half) + 32);
@@ -275,18 +290,15 @@ internal static unsafe class KQuantDot
                 var q3 = (Vector256.ShiftRightLogical(a.AsUInt16(), 4).AsByte() & low) | (h.AsByte() & bits45);
                 var q4 = (Vector256.ShiftRightLogical(b.AsUInt16(), 4).AsByte() & low) | (Vector256.ShiftRightLogical(h, 2).AsByte() & bits45);
                 var x0 = xq + (128 * half);
-                acc = Block<TDot>(q1, x0, Pair(scratch, 0), acc);
-                acc = Block<TDot>(q2, x0 + 32, Pair(scratch, 1), acc);
-                acc = Block<TDot>(q3, x0 + 64, Pair(scratch, 2), acc);
-                acc = Block<TDot>(q4, x0 + 96, Pair(scratch, 3), acc);
+                sum += Blocks<TDot>(q1, x0, Pair(c, 0), q2, x0 + 32, Pair(c, 1)) + Blocks<TDot>(q3, x0 + 64, Pair(c, 2), q4, x0 + 96, Pair(c, 3));
             }
 
-            return acc;
+            return acc + sum;
         }
 
-        // Block k's coefficients: d·sc·d_x of group 2k in lanes 0-3 (its first 16 values), of group 2k+1 in lanes 4-7.
+        // Block k's coefficients: group 2k's in lanes 0-3 (the block's first 16 values), group 2k+1's in lanes 4-7.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<float> Pair(float* scratch, int k) =>
-            Vector256.Create(Vector128.Create(scratch[2 * k]), Vector128.Create(scratch[(2 * k) + 1]));
+        private static Vector256<float> Pair(Vector256<float> c, int k) =>
+            Avx2.PermuteVar8x32(c, Vector256.Create(2 * k, 2 * k, 2 * k, 2 * k, (2 * k) + 1, (2 * k) + 1, (2 * k) + 1, (2 * k) + 1));
     }
 }

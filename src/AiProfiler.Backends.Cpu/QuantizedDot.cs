@@ -22,9 +22,11 @@ internal static unsafe class QuantizedDot
     // Rows of W one core reads at once at batch 1.
     private const int Streams = 4;
 
-    // fp16 scale bits to fp32: one load per block instead of a software conversion; scales repeat, so the used
-    // entries stay in L1.
-    private static readonly nint HalfTable = BuildHalfTable();
+    /// <summary>
+    /// fp16 scale bits to fp32 (65536 floats): one load per block instead of a software conversion; scales repeat, so
+    /// the used entries stay in L1.
+    /// </summary>
+    internal static readonly nint HalfTable = BuildHalfTable();
 
     public static bool Handles(DataType type) => type is DataType.Q8_0 or DataType.Q4_0;
 
