@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using AiProfiler.Abstractions.Devices;
@@ -6,9 +7,13 @@ using AiProfiler.Abstractions.Devices;
 namespace AiProfiler.Backends.Cpu;
 
 /// <summary>
-/// Decode (up to 8 rows of x) against fp32, fp16 or bf16 weights: each 16 (AVX-512) or 8 (AVX2) weights are loaded,
-/// widened to fp32 in registers (fp16 exactly, by <see cref="WeightDecoder.HalfToSingle(Vector512{uint})"/>; bf16 by a
-/// shift) and multiplied into fp32 accumulators with FMA. x stays fp32; nothing but the weights streams through memory.
+/// Decode (up to 8 rows of x) against fp32, fp16 or bf16 weights: each step loads 32 (AVX-512) or 16 (AVX2) weights
+/// as two vectors, widens them to fp32 in registers and multiplies them into fp32 accumulators with FMA. fp16 and bf16
+/// are widened two per 32-bit lane: the lane's high half as it stands, its low half shifted up, then
+/// <see cref="WeightDecoder.HalfToSingle(Vector512{int})"/> (fp16, exact) or nothing more (bf16). So one vector holds
+/// the even weights of the step and the other the odd ones, and x is copied once per call in that order
+/// (<see cref="Pair"/>); this takes a third of the operations of zero-extending each half, which had kept fp16 decode
+/// on one core at 6 G weights/s, below DRAM speed. x stays fp32; nothing but the weights streams through memory.
 /// </summary>
 internal static unsafe class FloatDot
 {
@@ -21,11 +26,64 @@ internal static unsafe class FloatDot
     public static bool Handles(DataType type) => type is DataType.Float32 or DataType.Float16 or DataType.BFloat16;
 
     /// <summary>y[r, n] = x[r]·W[n] + beta·y[r, n] for n in [n0, n1), with W's rows from <paramref name="w"/> (row n0).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rows(DotPath path, DataType type, float* x, byte* w, float* y, int rows, int n0, int n1, int outputs, int inputs, long rowBytes, float beta)
     {
+        var step = path switch
+        {
+            DotPath.Avx512 => 32,
+            DotPath.Avx2 => 16,
+            _ => 0,
+        };
+        if (step == 0 || type == DataType.Float32)
+        {
+            RowsIn(path, type, x, x, w, y, rows, n0, n1, outputs, inputs, rowBytes, beta);
+            return;
+        }
+
+        var paired = (float*)NativeMemory.AlignedAlloc((nuint)((long)rows * inputs * sizeof(float)), 64);
+        try
+        {
+            Pair(x, paired, rows, inputs, step);
+            RowsIn(path, type, x, paired, w, y, rows, n0, n1, outputs, inputs, rowBytes, beta);
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(paired);
+        }
+    }
+
+    /// <summary>
+    /// x in the order the paired widening produces: within each whole step of each row the even values, then the
+    /// odd ones; a row's last partial step is copied as it is (the scalar tail reads the original x).
+    /// </summary>
+    internal static void Pair(float* x, float* paired, int rows, int inputs, int step)
+    {
+        var half = step / 2;
+        for (var r = 0; r < rows; r++)
+        {
+            var source = x + ((long)r * inputs);
+            var target = paired + ((long)r * inputs);
+            var k = 0;
+            for (; k + step <= inputs; k += step)
+            {
+                for (var j = 0; j < half; j++)
+                {
+                    target[k + j] = source[k + (2 * j)];
+                    target[k + half + j] = source[k + (2 * j) + 1];
+                }
+            }
+
+            new ReadOnlySpan<float>(source + k, inputs - k).CopyTo(new Span<float>(target + k, inputs - k));
+        }
+    }
+
+    // Compiled optimized at once: tiered compilation would run the first few dozen calls (a whole short decode for
+    // rarely called shapes such as the LM head) as unoptimized tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RowsIn(DotPath path, DataType type, float* x, float* xs, byte* w, float* y, int rows, int n0, int n1, int outputs, int inputs, long rowBytes, float beta)
+    {
         var n = n0;
-        if (rows == 1 && path == DotPath.Avx512 && inputs % 16 == 0)
+        if (rows == 1 && path == DotPath.Avx512 && inputs % 32 == 0)
         {
             // One row of x (decode at batch 1): four rows of W at once, a quarter of the range apart, so that one core
             // keeps enough DRAM reads in flight (each 4 KiB page is a new stream for the hardware prefetcher).
@@ -38,13 +96,13 @@ internal static unsafe class FloatDot
                 switch (type)
                 {
                     case DataType.Float32:
-                        Row4<Fp32>(first, gap, x, inputs, dots);
+                        Row4<Fp32>(first, gap, xs, inputs, dots);
                         break;
                     case DataType.Float16:
-                        Row4<Fp16>(first, gap, x, inputs, dots);
+                        Row4<Fp16>(first, gap, xs, inputs, dots);
                         break;
                     default:
-                        Row4<Bf16>(first, gap, x, inputs, dots);
+                        Row4<Bf16>(first, gap, xs, inputs, dots);
                         break;
                 }
 
@@ -69,12 +127,12 @@ internal static unsafe class FloatDot
 
             var k = (path, type) switch
             {
-                (DotPath.Avx512, DataType.Float32) => Row512<Fp32>(w, x, rows, inputs, sums),
-                (DotPath.Avx512, DataType.Float16) => Row512<Fp16>(w, x, rows, inputs, sums),
-                (DotPath.Avx512, _) => Row512<Bf16>(w, x, rows, inputs, sums),
-                (DotPath.Avx2, DataType.Float32) => Row256<Fp32>(w, x, rows, inputs, sums),
-                (DotPath.Avx2, DataType.Float16) => Row256<Fp16>(w, x, rows, inputs, sums),
-                (DotPath.Avx2, _) => Row256<Bf16>(w, x, rows, inputs, sums),
+                (DotPath.Avx512, DataType.Float32) => Row512<Fp32>(w, xs, rows, inputs, sums),
+                (DotPath.Avx512, DataType.Float16) => Row512<Fp16>(w, xs, rows, inputs, sums),
+                (DotPath.Avx512, _) => Row512<Bf16>(w, xs, rows, inputs, sums),
+                (DotPath.Avx2, DataType.Float32) => Row256<Fp32>(w, xs, rows, inputs, sums),
+                (DotPath.Avx2, DataType.Float16) => Row256<Fp16>(w, xs, rows, inputs, sums),
+                (DotPath.Avx2, _) => Row256<Bf16>(w, xs, rows, inputs, sums),
                 _ => Clear(sums, rows),
             };
 
@@ -83,9 +141,9 @@ internal static unsafe class FloatDot
             {
                 var value = type switch
                 {
-                    DataType.Float32 => Fp32.Scalar(w, k),
-                    DataType.Float16 => Fp16.Scalar(w, k),
-                    _ => Bf16.Scalar(w, k),
+                    DataType.Float32 => ((float*)w)[k],
+                    DataType.Float16 => (float)BitConverter.UInt16BitsToHalf(((ushort*)w)[k]),
+                    _ => BitConverter.Int32BitsToSingle(((ushort*)w)[k] << 16),
                 };
                 for (var r = 0; r < rows; r++)
                 {
@@ -103,28 +161,39 @@ internal static unsafe class FloatDot
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(float* target, float value, float beta) => *target = beta == 0 ? value : value + (beta * *target);
 
-    /// <summary>dots[s] = x·W[row s·gap] for the four streams (16 | inputs); x is loaded once for all four.</summary>
+    /// <summary>dots[s] = x·W[row s·gap] for the four streams (32 | inputs); x is loaded once for all four.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Row4<T>(byte* w, long gap, float* x, int inputs, float* dots)
         where T : struct, IWidening
     {
         byte* w0 = w, w1 = w + gap, w2 = w1 + gap, w3 = w2 + gap;
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-        for (var k = 0; k < inputs; k += 16)
+        for (var k = 0; k < inputs; k += 32)
         {
-            if ((k * T.Bytes) % 64 == 0)
+            var at = k * T.Bytes;
+            Sse.Prefetch0(w0 + at + Ahead);
+            Sse.Prefetch0(w1 + at + Ahead);
+            Sse.Prefetch0(w2 + at + Ahead);
+            Sse.Prefetch0(w3 + at + Ahead);
+            if (T.Bytes == 4)
             {
-                Sse.Prefetch0(w0 + (k * T.Bytes) + Ahead);
-                Sse.Prefetch0(w1 + (k * T.Bytes) + Ahead);
-                Sse.Prefetch0(w2 + (k * T.Bytes) + Ahead);
-                Sse.Prefetch0(w3 + (k * T.Bytes) + Ahead);
+                // 32 fp32 values span two lines.
+                Sse.Prefetch0(w0 + at + Ahead + 64);
+                Sse.Prefetch0(w1 + at + Ahead + 64);
+                Sse.Prefetch0(w2 + at + Ahead + 64);
+                Sse.Prefetch0(w3 + at + Ahead + 64);
             }
 
-            var xv = Vector512.Load(x + k);
-            a0 = Vector512.FusedMultiplyAdd(T.Widen16(w0, k), xv, a0);
-            a1 = Vector512.FusedMultiplyAdd(T.Widen16(w1, k), xv, a1);
-            a2 = Vector512.FusedMultiplyAdd(T.Widen16(w2, k), xv, a2);
-            a3 = Vector512.FusedMultiplyAdd(T.Widen16(w3, k), xv, a3);
+            var xl = Vector512.Load(x + k);
+            var xh = Vector512.Load(x + k + 16);
+            T.Widen32(w0, k, out var l0, out var h0);
+            T.Widen32(w1, k, out var l1, out var h1);
+            T.Widen32(w2, k, out var l2, out var h2);
+            T.Widen32(w3, k, out var l3, out var h3);
+            a0 = Vector512.FusedMultiplyAdd(h0, xh, Vector512.FusedMultiplyAdd(l0, xl, a0));
+            a1 = Vector512.FusedMultiplyAdd(h1, xh, Vector512.FusedMultiplyAdd(l1, xl, a1));
+            a2 = Vector512.FusedMultiplyAdd(h2, xh, Vector512.FusedMultiplyAdd(l2, xl, a2));
+            a3 = Vector512.FusedMultiplyAdd(h3, xh, Vector512.FusedMultiplyAdd(l3, xl, a3));
         }
 
         dots[0] = Vector512.Sum(a0);
@@ -139,7 +208,7 @@ internal static unsafe class FloatDot
         return 0;
     }
 
-    /// <summary>sums[r] = x[r]·row over the first multiple of 16 values; returns how many were done.</summary>
+    /// <summary>sums[r] = x[r]·row over the first multiple of 32 values; returns how many were done.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Row512<T>(byte* w, float* x, int rows, int inputs, float* sums)
         where T : struct, IWidening
@@ -154,17 +223,12 @@ internal static unsafe class FloatDot
                 Sse.Prefetch0(w + (k * T.Bytes) + Ahead);
                 if (T.Bytes == 4)
                 {
-                    // 32 fp32 values span two lines.
                     Sse.Prefetch0(w + (k * T.Bytes) + Ahead + 64);
                 }
 
-                a0 = Vector512.FusedMultiplyAdd(T.Widen16(w, k), Vector512.Load(x + k), a0);
-                a1 = Vector512.FusedMultiplyAdd(T.Widen16(w, k + 16), Vector512.Load(x + k + 16), a1);
-            }
-
-            for (; k + 16 <= inputs; k += 16)
-            {
-                a0 = Vector512.FusedMultiplyAdd(T.Widen16(w, k), Vector512.Load(x + k), a0);
+                T.Widen32(w, k, out var low, out var high);
+                a0 = Vector512.FusedMultiplyAdd(low, Vector512.Load(x + k), a0);
+                a1 = Vector512.FusedMultiplyAdd(high, Vector512.Load(x + k + 16), a1);
             }
 
             sums[0] = Vector512.Sum(a0 + a1);
@@ -177,13 +241,14 @@ internal static unsafe class FloatDot
             acc[r] = default;
         }
 
-        for (; k + 16 <= inputs; k += 16)
+        for (; k + 32 <= inputs; k += 32)
         {
             Sse.Prefetch0(w + (k * T.Bytes) + Ahead);
-            var values = T.Widen16(w, k);
+            T.Widen32(w, k, out var low, out var high);
             for (var r = 0; r < rows; r++)
             {
-                acc[r] = Vector512.FusedMultiplyAdd(values, Vector512.Load(x + ((long)r * inputs) + k), acc[r]);
+                var xr = x + ((long)r * inputs) + k;
+                acc[r] = Vector512.FusedMultiplyAdd(high, Vector512.Load(xr + 16), Vector512.FusedMultiplyAdd(low, Vector512.Load(xr), acc[r]));
             }
         }
 
@@ -195,7 +260,7 @@ internal static unsafe class FloatDot
         return k;
     }
 
-    /// <summary>sums[r] = x[r]·row over the first multiple of 8 values; returns how many were done.</summary>
+    /// <summary>sums[r] = x[r]·row over the first multiple of 16 values; returns how many were done.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Row256<T>(byte* w, float* x, int rows, int inputs, float* sums)
         where T : struct, IWidening
@@ -207,13 +272,9 @@ internal static unsafe class FloatDot
             for (; k + 16 <= inputs; k += 16)
             {
                 Sse.Prefetch0(w + (k * T.Bytes) + Ahead);
-                a0 = Vector256.FusedMultiplyAdd(T.Widen8(w, k), Vector256.Load(x + k), a0);
-                a1 = Vector256.FusedMultiplyAdd(T.Widen8(w, k + 8), Vector256.Load(x + k + 8), a1);
-            }
-
-            for (; k + 8 <= inputs; k += 8)
-            {
-                a0 = Vector256.FusedMultiplyAdd(T.Widen8(w, k), Vector256.Load(x + k), a0);
+                T.Widen16(w, k, out var low, out var high);
+                a0 = Vector256.FusedMultiplyAdd(low, Vector256.Load(x + k), a0);
+                a1 = Vector256.FusedMultiplyAdd(high, Vector256.Load(x + k + 8), a1);
             }
 
             sums[0] = Vector256.Sum(a0 + a1);
@@ -226,17 +287,18 @@ internal static unsafe class FloatDot
             acc[r] = default;
         }
 
-        for (; k + 8 <= inputs; k += 8)
+        for (; k + 16 <= inputs; k += 16)
         {
             if (k % 32 == 0)
             {
                 Sse.Prefetch0(w + (k * T.Bytes) + Ahead);
             }
 
-            var values = T.Widen8(w, k);
+            T.Widen16(w, k, out var low, out var high);
             for (var r = 0; r < rows; r++)
             {
-                acc[r] = Vector256.FusedMultiplyAdd(values, Vector256.Load(x + ((long)r * inputs) + k), acc[r]);
+                var xr = x + ((long)r * inputs) + k;
+                acc[r] = Vector256.FusedMultiplyAdd(high, Vector256.Load(xr + 8), Vector256.FusedMultiplyAdd(low, Vector256.Load(xr), acc[r]));
             }
         }
 
@@ -248,16 +310,17 @@ internal static unsafe class FloatDot
         return k;
     }
 
-    /// <summary>Weights of a row to fp32, exactly: value k of <c>row</c> and the 16 or 8 from it.</summary>
+    /// <summary>
+    /// Weights of a row to fp32, exactly, a step at a time from value k: two vectors in the order x is given
+    /// (fp32: the first and second half of the step; fp16 and bf16: the even and the odd values, see <see cref="Pair"/>).
+    /// </summary>
     private interface IWidening
     {
         static abstract int Bytes { get; }
 
-        static abstract Vector512<float> Widen16(byte* row, int k);
+        static abstract void Widen32(byte* row, int k, out Vector512<float> low, out Vector512<float> high);
 
-        static abstract Vector256<float> Widen8(byte* row, int k);
-
-        static abstract float Scalar(byte* row, int k);
+        static abstract void Widen16(byte* row, int k, out Vector256<float> low, out Vector256<float> high);
     }
 
     private readonly struct Fp32 : IWidening
@@ -265,12 +328,18 @@ internal static unsafe class FloatDot
         public static int Bytes => 4;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector512<float> Widen16(byte* row, int k) => Vector512.Load((float*)row + k);
+        public static void Widen32(byte* row, int k, out Vector512<float> low, out Vector512<float> high)
+        {
+            low = Vector512.Load((float*)row + k);
+            high = Vector512.Load((float*)row + k + 16);
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> Widen8(byte* row, int k) => Vector256.Load((float*)row + k);
-
-        public static float Scalar(byte* row, int k) => ((float*)row)[k];
+        public static void Widen16(byte* row, int k, out Vector256<float> low, out Vector256<float> high)
+        {
+            low = Vector256.Load((float*)row + k);
+            high = Vector256.Load((float*)row + k + 8);
+        }
     }
 
     private readonly struct Fp16 : IWidening
@@ -278,12 +347,20 @@ internal static unsafe class FloatDot
         public static int Bytes => 2;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector512<float> Widen16(byte* row, int k) => WeightDecoder.HalfToSingle(Avx512F.ConvertToVector512UInt32(Vector256.Load((ushort*)row + k)));
+        public static void Widen32(byte* row, int k, out Vector512<float> low, out Vector512<float> high)
+        {
+            var lanes = Vector512.Load((int*)((ushort*)row + k));
+            low = WeightDecoder.HalfToSingle(Vector512.ShiftLeft(lanes, 16));
+            high = WeightDecoder.HalfToSingle(lanes);
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> Widen8(byte* row, int k) => WeightDecoder.HalfToSingle(Avx2.ConvertToVector256Int32((ushort*)row + k).AsUInt32());
-
-        public static float Scalar(byte* row, int k) => (float)BitConverter.UInt16BitsToHalf(((ushort*)row)[k]);
+        public static void Widen16(byte* row, int k, out Vector256<float> low, out Vector256<float> high)
+        {
+            var lanes = Vector256.Load((int*)((ushort*)row + k));
+            low = WeightDecoder.HalfToSingle(Vector256.ShiftLeft(lanes, 16));
+            high = WeightDecoder.HalfToSingle(lanes);
+        }
     }
 
     private readonly struct Bf16 : IWidening
@@ -291,11 +368,19 @@ internal static unsafe class FloatDot
         public static int Bytes => 2;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector512<float> Widen16(byte* row, int k) => Vector512.ShiftLeft(Avx512F.ConvertToVector512UInt32(Vector256.Load((ushort*)row + k)), 16).AsSingle();
+        public static void Widen32(byte* row, int k, out Vector512<float> low, out Vector512<float> high)
+        {
+            var lanes = Vector512.Load((int*)((ushort*)row + k));
+            low = Vector512.ShiftLeft(lanes, 16).AsSingle();
+            high = (lanes & Vector512.Create(unchecked((int)0xffff0000))).AsSingle();
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> Widen8(byte* row, int k) => Vector256.ShiftLeft(Avx2.ConvertToVector256Int32((ushort*)row + k), 16).AsSingle();
-
-        public static float Scalar(byte* row, int k) => BitConverter.Int32BitsToSingle(((ushort*)row)[k] << 16);
+        public static void Widen16(byte* row, int k, out Vector256<float> low, out Vector256<float> high)
+        {
+            var lanes = Vector256.Load((int*)((ushort*)row + k));
+            low = Vector256.ShiftLeft(lanes, 16).AsSingle();
+            high = (lanes & Vector256.Create(unchecked((int)0xffff0000))).AsSingle();
+        }
     }
 }

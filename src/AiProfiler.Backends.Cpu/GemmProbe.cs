@@ -7,13 +7,13 @@ namespace AiProfiler.Backends.Cpu;
 
 /// <summary>
 /// Picks the CPU's GEMM by measurement: the managed kernel and OpenBLAS each multiply two 1024×1024 matrices on all
-/// cores, alternating, three rounds; the better of each one's best time wins. Once per process (about 0.1 s), because
+/// cores, alternating, five rounds (a busy machine can slow either one for a round or two); the better of each one's best time wins. Once per process (about 0.1 s), because
 /// which is faster depends on the CPU and the OpenBLAS build, not on whether the library is installed.
 /// </summary>
 internal static unsafe class GemmProbe
 {
     private const int Size = 1024;
-    private const int Rounds = 3;
+    private const int Rounds = 5;
 
     private static readonly Lazy<(OpenBlas? OpenBlas, string Description)> Outcome = new(Measure);
 

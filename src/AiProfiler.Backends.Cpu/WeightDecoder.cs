@@ -161,16 +161,16 @@ internal static unsafe class WeightDecoder
         {
             for (; i + 16 <= count; i += 16)
             {
-                var h = Avx512F.ConvertToVector512UInt32(Vector256.Load(bits + i));
-                HalfToSingle(h).Store(destination + i);
+                var h = Avx512F.ConvertToVector512Int32(Vector256.Load(bits + i));
+                HalfToSingle(Vector512.ShiftLeft(h, 16)).Store(destination + i);
             }
         }
         else if (Avx2.IsSupported)
         {
             for (; i + 8 <= count; i += 8)
             {
-                var h = Avx2.ConvertToVector256Int32(bits + i).AsUInt32();
-                HalfToSingle(h).Store(destination + i);
+                var h = Avx2.ConvertToVector256Int32(bits + i);
+                HalfToSingle(Vector256.ShiftLeft(h, 16)).Store(destination + i);
             }
         }
 
@@ -181,27 +181,30 @@ internal static unsafe class WeightDecoder
     }
 
     /// <summary>
-    /// fp16 bits (one per 32-bit lane) to fp32, exactly: the exponent and mantissa shifted into fp32 position and
-    /// scaled by 2^112 (0x77800000 as fp32) handle normals, subnormals and zero in one multiply; infinities and NaNs get the all-ones exponent.
+    /// fp16 bits held in the top 16 bits of each 32-bit lane (the bits below are ignored) to fp32, exactly: an
+    /// arithmetic shift by 3 puts the exponent and mantissa in fp32 position and keeps the sign, the mask clears what
+    /// the shift smeared, and a multiply by 2^112 (0x77800000 as fp32) rebases the exponent, which handles normals,
+    /// subnormals and zero at once; infinities and NaNs then get the all-ones exponent. Five operations per vector
+    /// (checked on all 65,536 values by the tests), against eleven for zero-extended halves; taking the halves from
+    /// the top of a lane lets the fp16 decode kernels widen two halves per 32-bit lane with one more shift.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector512<float> HalfToSingle(Vector512<uint> h)
+    internal static Vector512<float> HalfToSingle(Vector512<int> top)
     {
-        var magnitude = h & Vector512.Create(0x7fffu);
-        var scaled = Vector512.ShiftLeft(magnitude, 13).AsSingle() * Vector512.Create(0x77800000u).AsSingle();
-        var special = Vector512.GreaterThanOrEqual(magnitude, Vector512.Create(0x7c00u));
-        var result = Vector512.ConditionalSelect(special.AsSingle(), (Vector512.ShiftLeft(magnitude, 13) | Vector512.Create(0x7f800000u)).AsSingle(), scaled);
-        return (result.AsUInt32() | Vector512.ShiftLeft(h & Vector512.Create(0x8000u), 16)).AsSingle();
+        var bits = Vector512.ShiftRightArithmetic(top, 3) & Vector512.Create(unchecked((int)0x8fffe000));
+        var scaled = bits.AsSingle() * Vector512.Create(0x77800000u).AsSingle();
+        var special = Vector512.Equals(top & Vector512.Create(0x7c000000), Vector512.Create(0x7c000000));
+        return (scaled.AsInt32() | (special & Vector512.Create(0x7f800000))).AsSingle();
     }
 
+    /// <inheritdoc cref="HalfToSingle(Vector512{int})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<float> HalfToSingle(Vector256<uint> h)
+    internal static Vector256<float> HalfToSingle(Vector256<int> top)
     {
-        var magnitude = h & Vector256.Create(0x7fffu);
-        var scaled = Vector256.ShiftLeft(magnitude, 13).AsSingle() * Vector256.Create(0x77800000u).AsSingle();
-        var special = Vector256.GreaterThanOrEqual(magnitude, Vector256.Create(0x7c00u));
-        var result = Vector256.ConditionalSelect(special.AsSingle(), (Vector256.ShiftLeft(magnitude, 13) | Vector256.Create(0x7f800000u)).AsSingle(), scaled);
-        return (result.AsUInt32() | Vector256.ShiftLeft(h & Vector256.Create(0x8000u), 16)).AsSingle();
+        var bits = Vector256.ShiftRightArithmetic(top, 3) & Vector256.Create(unchecked((int)0x8fffe000));
+        var scaled = bits.AsSingle() * Vector256.Create(0x77800000u).AsSingle();
+        var special = Vector256.Equals(top & Vector256.Create(0x7c000000), Vector256.Create(0x7c000000));
+        return (scaled.AsInt32() | (special & Vector256.Create(0x7f800000))).AsSingle();
     }
 
     private static void BFloat16(byte* source, float* destination, int count)

@@ -3,7 +3,10 @@ using AiProfiler.Core.Calibration;
 
 namespace AiProfiler.Agent.Cli;
 
-/// <summary>Prints a <see cref="MachineCalibration"/>: one row per ceiling, measured (median, low–high) beside the datasheet.</summary>
+/// <summary>
+/// Prints a <see cref="MachineCalibration"/>: one row per ceiling, measured (the best pass, which is the ceiling the
+/// predictions and rooflines use, then the median and the low–high range) beside the datasheet.
+/// </summary>
 internal static class CalibrationFormatter
 {
     public static string Format(MachineCalibration calibration, OutputFormat format) => format == OutputFormat.Json
@@ -12,13 +15,13 @@ internal static class CalibrationFormatter
 
     private static string Table(MachineCalibration calibration)
     {
-        var table = new MarkdownTable("device", "ceiling", "measured median", "low–high", "spread", "datasheet", "method");
+        var table = new MarkdownTable("device", "ceiling", "measured best", "median", "low–high", "spread", "datasheet", "method");
         foreach (var device in calibration.Devices)
         {
             foreach (var c in device.Compute)
             {
                 var unit = c.Precision == "int8" ? "GOP/s" : "GFLOP/s";
-                table.Add(device.DeviceId, $"{c.Precision} {unit}", c.Measured is { } m ? Units.Giga(m.Median) : "-",
+                table.Add(device.DeviceId, $"{c.Precision} {unit}", c.Measured is { } b ? Units.Giga(b.High) : "-", c.Measured is { } m ? Units.Giga(m.Median) : "-",
                     c.Measured is { } r ? $"{Units.Giga(r.Low)}–{Units.Giga(r.High)}" : "-",
                     c.Measured is { } s ? Units.Percent(s.RelativeSpread) : "-", Datasheet(c.DatasheetFlopsPerSecond), c.Method);
             }
@@ -31,7 +34,7 @@ internal static class CalibrationFormatter
                 if (w.Kind.EndsWith("-latency", StringComparison.Ordinal))
                 {
                     var us = w.Rate;
-                    table.Add(device.DeviceId, $"{w.Kind} us", Micro(us.Median), $"{Micro(us.Low)}–{Micro(us.High)}", Units.Percent(us.RelativeSpread), "-", w.Source);
+                    table.Add(device.DeviceId, $"{w.Kind} us", Micro(us.Low), Micro(us.Median), $"{Micro(us.Low)}–{Micro(us.High)}", Units.Percent(us.RelativeSpread), "-", w.Source);
                     continue;
                 }
 
@@ -51,7 +54,7 @@ internal static class CalibrationFormatter
             return;
         }
 
-        table.Add(device, name, rate is null ? "-" : Units.Giga(rate.Median), rate is null ? "-" : $"{Units.Giga(rate.Low)}–{Units.Giga(rate.High)}",
+        table.Add(device, name, rate is null ? "-" : Units.Giga(rate.High), rate is null ? "-" : Units.Giga(rate.Median), rate is null ? "-" : $"{Units.Giga(rate.Low)}–{Units.Giga(rate.High)}",
             rate is null ? "-" : Units.Percent(rate.RelativeSpread), Datasheet(datasheet), method);
     }
 

@@ -59,12 +59,13 @@ internal static class AdviceSections
 
         html.Append("<section id=\"calibration\"><h2>Calibration <span class=\"muted\">");
         html.Append(HtmlText.Encode(HtmlText.Invariant($"measured {calibration.MeasuredAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC for {calibration.Key}")));
-        html.Append("</span></h2><div class=\"scroll\"><table><thead><tr><th>device</th><th>ceiling</th><th class=\"n\">measured</th><th class=\"n\">spread</th><th class=\"n\">datasheet</th><th>how</th></tr></thead><tbody>");
+        html.Append("</span></h2><div class=\"scroll\"><table><thead><tr><th>device</th><th>ceiling</th><th class=\"n\">measured (best pass)</th><th class=\"n\">spread</th><th class=\"n\">datasheet</th><th>how</th></tr></thead><tbody>");
         foreach (var d in calibration.Devices)
         {
             var color = RooflinePlot.ColorClass(snapshot.Devices, d.DeviceId);
-            void Row(string what, MeasuredRate? rate, double datasheet, string unit, string how) =>
-                html.Append(HtmlText.Invariant($"<tr><td><span class=\"dot {color}\"></span>{HtmlText.Encode(d.DeviceId)}</td><td>{HtmlText.Encode(what)}</td><td class=\"n\">{(rate is null ? "–" : HtmlText.Rate(rate.Median, unit))}</td><td class=\"n\">{Spread(rate, unit)}</td><td class=\"n\">{HtmlText.Rate(datasheet, unit)}</td><td class=\"wrap muted\">{HtmlText.Encode(how)}</td></tr>"));
+            // The best pass is the ceiling the predictions use: the fastest rate, the cheapest fixed cost.
+            void Row(string what, MeasuredRate? rate, double datasheet, string unit, string how, bool cost = false) =>
+                html.Append(HtmlText.Invariant($"<tr><td><span class=\"dot {color}\"></span>{HtmlText.Encode(d.DeviceId)}</td><td>{HtmlText.Encode(what)}</td><td class=\"n\">{(rate is null ? "–" : HtmlText.Rate(cost ? rate.Low : rate.High, unit))}</td><td class=\"n\">{Spread(rate, unit)}</td><td class=\"n\">{HtmlText.Rate(datasheet, unit)}</td><td class=\"wrap muted\">{HtmlText.Encode(how)}</td></tr>"));
             foreach (var c in d.Compute)
             {
                 Row($"{c.Precision} compute", c.Measured, c.DatasheetFlopsPerSecond, "FLOP/s", c.Method);
@@ -86,7 +87,7 @@ internal static class AdviceSections
                 if (w.Kind.EndsWith("-latency", StringComparison.Ordinal))
                 {
                     // Fixed costs are seconds, shown in microseconds.
-                    Row(w.Kind, new MeasuredRate(w.Rate.Median * 1e6, w.Rate.Low * 1e6, w.Rate.High * 1e6, w.Rate.Repetitions), 0, "µs", w.Source);
+                    Row(w.Kind, new MeasuredRate(w.Rate.Median * 1e6, w.Rate.Low * 1e6, w.Rate.High * 1e6, w.Rate.Repetitions), 0, "µs", w.Source, cost: true);
                     continue;
                 }
 

@@ -79,7 +79,7 @@ internal sealed class ProfileSnapshotBuilder(DeviceRegistry devices, ProfilerMet
     }
 
     private static CeilingSummary Ceiling(string precision, double datasheet, MeasuredRate? measured) =>
-        new(precision, datasheet, measured?.Median, measured?.Low, measured?.High);
+        new(precision, datasheet, measured?.High, measured?.Low, measured?.High);
 
     private static RunSummary Summarize(RunResult r) => new(
         r.Workload,

@@ -132,17 +132,17 @@ public sealed partial class CalibrationCache
         var byType = new Dictionary<DataType, double>(info.PeakFlopsByType);
         foreach (var ceiling in device.Compute.Where(c => c.Measured is not null && c.Precision is "fp16" or "bf16"))
         {
-            byType[DataTypeExtensions.ParseShortName(ceiling.Precision)] = ceiling.Measured!.Median;
+            byType[DataTypeExtensions.ParseShortName(ceiling.Precision)] = ceiling.Measured!.High;
         }
 
         var fp32 = device.ComputeFor("fp32");
         return info with
         {
-            PeakFlopsPerSecond = fp32?.Measured?.Median ?? info.PeakFlopsPerSecond,
+            PeakFlopsPerSecond = fp32?.Measured?.High ?? info.PeakFlopsPerSecond,
             PeakFlopsByType = byType,
-            PeakBandwidthBytesPerSecond = device.Bandwidth?.Median ?? info.PeakBandwidthBytesPerSecond,
+            PeakBandwidthBytesPerSecond = device.Bandwidth?.High ?? info.PeakBandwidthBytesPerSecond,
             PeakSource = string.Create(CultureInfo.InvariantCulture,
-                $"calibrated {device.MeasuredAt:yyyy-MM-dd'T'HH:mm'Z'} ({fp32?.Method}; bandwidth: triad traffic, median of {device.Bandwidth?.Repetitions}); datasheet: {info.PeakSource}"),
+                $"calibrated {device.MeasuredAt:yyyy-MM-dd'T'HH:mm'Z'} ({fp32?.Method}; bandwidth: triad traffic, best of {device.Bandwidth?.Repetitions}); datasheet: {info.PeakSource}"),
         };
     }
 

@@ -33,8 +33,8 @@ public sealed class CalibrationMetrics : IDisposable
             .Where(w => w.Kind is "call-latency" or "op-latency").Select(w => (d, w.Kind == "call-latency" ? "gemv_call" : "small_op", w.Rate)));
 
         _meter.CreateObservableGauge("aiprofiler_device_calibrated_flops_per_second",
-            () => Compute().Where(p => p.Ceiling.Measured is not null).Select(p => Measure(p.Ceiling.Measured!.Median, p.Device, ("precision", p.Ceiling.Precision))),
-            null, "Measured peak operations per second (median of the calibration's FMA passes) per device and precision.");
+            () => Compute().Where(p => p.Ceiling.Measured is not null).Select(p => Measure(p.Ceiling.Measured!.High, p.Device, ("precision", p.Ceiling.Precision))),
+            null, "Measured peak operations per second (the fastest of the calibration's FMA passes, as ERT reports) per device and precision.");
         _meter.CreateObservableGauge("aiprofiler_device_calibrated_flops_spread_ratio",
             () => Compute().Where(p => p.Ceiling.Measured is not null).Select(p => Measure(p.Ceiling.Measured!.RelativeSpread, p.Device, ("precision", p.Ceiling.Precision))),
             "1", "(fastest - slowest) / median of the calibration's FMA passes.");
@@ -42,14 +42,14 @@ public sealed class CalibrationMetrics : IDisposable
             () => Compute().Where(p => p.Ceiling.DatasheetFlopsPerSecond > 0).Select(p => Measure(p.Ceiling.DatasheetFlopsPerSecond, p.Device, ("precision", p.Ceiling.Precision))),
             null, "Peak operations per second estimated from the device's properties, beside the calibrated figure.");
         _meter.CreateObservableGauge("aiprofiler_device_calibrated_bandwidth_bytes_per_second",
-            () => Bandwidths().Select(b => Measure(b.Rate.Median, b.Device, ("path", b.Path))),
-            "By/s", "Measured bandwidth (median of the calibration's passes): memory (triad traffic), host<->device copies, the decode GEMV.");
+            () => Bandwidths().Select(b => Measure(b.Rate.High, b.Device, ("path", b.Path))),
+            "By/s", "Measured bandwidth (the fastest of the calibration's passes, as STREAM reports): memory (triad traffic), host<->device copies, the decode GEMV.");
         _meter.CreateObservableGauge("aiprofiler_device_calibrated_bandwidth_spread_ratio",
             () => Bandwidths().Select(b => Measure(b.Rate.RelativeSpread, b.Device, ("path", b.Path))),
             "1", "(fastest - slowest) / median of the calibration's bandwidth passes.");
         _meter.CreateObservableGauge("aiprofiler_device_calibrated_latency_seconds",
-            () => Latencies().Select(l => Measure(l.Seconds.Median, l.Device, ("op", l.Op))),
-            "s", "Measured fixed cost (median): a decode GEMV call beyond its bytes (gemv_call), one small operation in a stream (small_op).");
+            () => Latencies().Select(l => Measure(l.Seconds.Low, l.Device, ("op", l.Op))),
+            "s", "Measured fixed cost (the cheapest of the calibration's passes): a decode GEMV call beyond its bytes (gemv_call), one small operation in a stream (small_op).");
     }
 
     /// <inheritdoc />

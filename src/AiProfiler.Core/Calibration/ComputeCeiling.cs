@@ -7,6 +7,9 @@ namespace AiProfiler.Core.Calibration;
 /// <param name="Method">How it was measured, e.g. <c>avx512 fma, 2 threads x 12 accumulators</c>.</param>
 public sealed record ComputeCeiling(string Precision, MeasuredRate? Measured, double DatasheetFlopsPerSecond, string Method)
 {
-    /// <summary>The ceiling to use: the measured median when there is one, else the datasheet estimate.</summary>
-    public double Effective => Measured?.Median ?? DatasheetFlopsPerSecond;
+    /// <summary>
+    /// The ceiling to use: the fastest measured pass when there is one (as STREAM and the Empirical Roofline Tool
+    /// report: a pass can only be slowed by what else runs, never sped up), else the datasheet estimate.
+    /// </summary>
+    public double Effective => Measured?.High ?? DatasheetFlopsPerSecond;
 }

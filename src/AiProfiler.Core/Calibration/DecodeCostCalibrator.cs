@@ -62,7 +62,7 @@ internal static class DecodeCostCalibrator
             // A type whose kernel decodes less than ProbeBytes in 50 ms is bound by decoding, not by memory: a
             // cache-sized weight measures it as well as a 128 MiB one, in an eighth of the time.
             var probe = MeasureLinear(device, settings, type, ProbeBytes);
-            yield return probe.Rate.Median * 0.05 < ProbeBytes ? probe : MeasureLinear(device, settings, type, GemvBytes);
+            yield return probe.Rate.High * 0.05 < ProbeBytes ? probe : MeasureLinear(device, settings, type, GemvBytes);
         }
     }
 
@@ -94,7 +94,9 @@ internal static class DecodeCostCalibrator
     /// The fixed cost of one decode GEMV call: GEMVs through distinct 1024 × 1024 weights, as many as
     /// <see cref="GemvBytes"/> holds (so each comes from DRAM, as a layer's does), timed as a sweep, and right after it
     /// one GEMV through a single weight of the same total size. The sweep's time minus the single GEMV's is what the
-    /// sweep's extra calls cost; the two alternate, so a busy machine slows both alike.
+    /// sweep's extra calls cost; the two alternate, so a busy machine slows both alike. Each sweep is set against the
+    /// fastest single GEMV of all rounds: a difference of two noisy times is noisier than either, and the cheapest
+    /// call (the figure the predictions use) is the fastest sweep less the fastest single pass.
     /// </summary>
     public static WorkloadCeiling CallLatency(IDevice device, CalibrationSettings settings)
     {
@@ -117,7 +119,8 @@ internal static class DecodeCostCalibrator
             device.Ops.Fill(x, 0.5f, 0, LayerWidth * count);
             var layer = new GemmDescriptor { M = 1, N = LayerWidth, K = LayerWidth };
             var single = new GemmDescriptor { M = 1, N = LayerWidth, K = LayerWidth * count };
-            var latencies = new List<double>(settings.Repetitions);
+            var sweeps = new List<double>(settings.Repetitions);
+            var fastestOnce = double.MaxValue;
             for (var r = 0; r <= settings.Repetitions; r++)
             {
                 var sweep = Seconds(device, () =>
@@ -131,10 +134,12 @@ internal static class DecodeCostCalibrator
                 // The first round warms both up.
                 if (r > 0)
                 {
-                    latencies.Add(Math.Max(0, (sweep - once) / (count - 1)));
+                    sweeps.Add(sweep);
+                    fastestOnce = Math.Min(fastestOnce, once);
                 }
             }
 
+            var latencies = sweeps.Select(s => Math.Max(0, (s - fastestOnce) / (count - 1))).ToArray();
             return new WorkloadCeiling("call-latency", "fp32", MeasuredRate.FromSamples(latencies),
                 Invariant($"{count} device GEMVs 1x{LayerWidth}x{LayerWidth} against one 1x{LayerWidth}x{LayerWidth * count} over the same bytes, alternating: time per extra call"));
         }

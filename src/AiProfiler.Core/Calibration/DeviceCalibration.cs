@@ -50,6 +50,6 @@ public sealed record DeviceCalibration
     public WorkloadCeiling? Workload(string kind, string precision = "fp32") =>
         Workloads.FirstOrDefault(w => string.Equals(w.Kind, kind, StringComparison.Ordinal) && string.Equals(w.Precision, precision, StringComparison.Ordinal));
 
-    /// <summary>The bandwidth to use: the measured median, else the datasheet estimate.</summary>
-    public double EffectiveBandwidth => Bandwidth?.Median ?? DatasheetBandwidthBytesPerSecond;
+    /// <summary>The bandwidth to use: the fastest measured pass (see <see cref="ComputeCeiling.Effective"/>), else the datasheet estimate.</summary>
+    public double EffectiveBandwidth => Bandwidth?.High ?? DatasheetBandwidthBytesPerSecond;
 }

@@ -92,8 +92,9 @@ public sealed class CalibrationCacheTests
         var calibration = cache.GetOrCalibrate(false, null, out _).For("cpu")!;
         var applied = cache.Apply(info);
 
-        Assert.Equal(calibration.ComputeFor("fp32")!.Measured!.Median, applied.PeakFlopsPerSecond);
-        Assert.Equal(calibration.Bandwidth!.Median, applied.PeakBandwidthBytesPerSecond);
+        // The ceilings are the best passes, as STREAM and ERT report them.
+        Assert.Equal(calibration.ComputeFor("fp32")!.Measured!.High, applied.PeakFlopsPerSecond);
+        Assert.Equal(calibration.Bandwidth!.High, applied.PeakBandwidthBytesPerSecond);
         Assert.StartsWith("calibrated ", applied.PeakSource, StringComparison.Ordinal);
         Assert.EndsWith("datasheet: " + info.PeakSource, applied.PeakSource, StringComparison.Ordinal);
     }
