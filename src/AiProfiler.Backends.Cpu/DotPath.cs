@@ -15,6 +15,6 @@ internal enum DotPath
     /// <summary>AVX-VNNI: AVX2 plus the 256-bit <c>vpdpbusd</c> (u8·s8 → s32 in one instruction). int8 kernels only.</summary>
     AvxVnni,
 
-    /// <summary>512-bit AVX-512F. fp32/fp16/bf16 kernels only.</summary>
+    /// <summary>512-bit AVX-512F (and BW). fp32/fp16/bf16 kernels, and Q4_K with <c>vpmaddubsw</c> + <c>vpmaddwd</c>.</summary>
     Avx512,
 }

@@ -15,14 +15,17 @@ namespace AiProfiler.Backends.Cpu;
 /// Σ d·sc·d_x·Σ(q·x_q) − 32·Σ d·sc·(d_x·Σ₁₆x_q). A block's eight int32 lanes are converted to fp32 once and scaled by
 /// its coefficient (Q6_K: lanes 0-3 hold the first group of 16, lanes 4-7 the second, each with its scale).
 /// </summary>
-internal static unsafe class KQuantDot
+internal static unsafe partial class KQuantDot
 {
-    private const int SuperBlock = 256;
+    private const int SuperBlock = 256, Q4KBytes = 144, Q6KBytes = 210;
 
     // Bytes ahead of the current super-block to prefetch within a row: the next row's start is prefetched by the caller.
     private const int Ahead = 1024;
 
     public static bool Handles(DataType type) => type is DataType.Q4_K or DataType.Q6_K;
+
+    /// <summary>The path for <paramref name="type"/> on this CPU: Q4_K takes AVX-512BW where present, else <see cref="DotPaths.Int8"/>.</summary>
+    public static DotPath Path(DataType type) => type == DataType.Q4_K && DotPaths.IsSupported(DotPath.Avx512) ? DotPath.Avx512 : DotPaths.Int8;
 
     /// <summary>y[r, n] = x[r]·W[n] + beta·y[r, n] for n in [n0, n1), with W's rows from <paramref name="w"/> (row n0).</summary>
     public static void Rows(DotPath path, DataType type, Int8Activations x, byte* w, float* y, int rows, int n0, int n1, int outputs, long rowBytes, float beta)
@@ -32,20 +35,24 @@ internal static unsafe class KQuantDot
         switch (path, type)
         {
             case (DotPath.AvxVnni, DataType.Q4_K):
-                row4 = &Row4<Q4K, QuantizedDot.VnniDot>;
-                row = &Row<Q4K, QuantizedDot.VnniDot>;
+                row4 = &Row4<Q4K<QuantizedDot.VnniDot>>;
+                row = &Row<Q4K<QuantizedDot.VnniDot>>;
                 break;
             case (DotPath.AvxVnni, _):
-                row4 = &Row4<Q6K, QuantizedDot.VnniDot>;
-                row = &Row<Q6K, QuantizedDot.VnniDot>;
+                row4 = &Row4<Q6K<QuantizedDot.VnniDot>>;
+                row = &Row<Q6K<QuantizedDot.VnniDot>>;
                 break;
             case (DotPath.Avx2, DataType.Q4_K):
-                row4 = &Row4<Q4K, QuantizedDot.Avx2Dot>;
-                row = &Row<Q4K, QuantizedDot.Avx2Dot>;
+                row4 = &Row4<Q4K<QuantizedDot.Avx2Dot>>;
+                row = &Row<Q4K<QuantizedDot.Avx2Dot>>;
                 break;
             case (DotPath.Avx2, _):
-                row4 = &Row4<Q6K, QuantizedDot.Avx2Dot>;
-                row = &Row<Q6K, QuantizedDot.Avx2Dot>;
+                row4 = &Row4<Q6K<QuantizedDot.Avx2Dot>>;
+                row = &Row<Q6K<QuantizedDot.Avx2Dot>>;
+                break;
+            case (DotPath.Avx512, DataType.Q4_K):
+                row4 = &Row4<Q4K512>;
+                row = &Row<Q4K512>;
                 break;
             case (_, DataType.Q4_K):
                 row = &PortableQ4K;
@@ -60,9 +67,8 @@ internal static unsafe class KQuantDot
 
     /// <summary>dots[s] = x·W[row s·gap] for the four streams, their super-blocks interleaved.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Row4<TBlock, TDot>(byte* w, long gap, Int8Activations x, float* dots)
+    private static void Row4<TBlock>(byte* w, long gap, Int8Activations x, float* dots)
         where TBlock : struct, ISuperBlock
-        where TDot : struct, QuantizedDot.IInt8Dot
     {
         var scratch = stackalloc float[8];
         // A local: the static field would cost a class-initialization check per use in code compiled before the class ran.
@@ -81,10 +87,10 @@ internal static unsafe class KQuantDot
                 Sse.Prefetch0(w3 + offset + Ahead + line);
             }
 
-            a0 = TBlock.Dot<TDot>(w0 + offset, x, b, a0, scratch, halves);
-            a1 = TBlock.Dot<TDot>(w1 + offset, x, b, a1, scratch, halves);
-            a2 = TBlock.Dot<TDot>(w2 + offset, x, b, a2, scratch, halves);
-            a3 = TBlock.Dot<TDot>(w3 + offset, x, b, a3, scratch, halves);
+            a0 = TBlock.Dot(w0 + offset, x, b, a0, scratch, halves);
+            a1 = TBlock.Dot(w1 + offset, x, b, a1, scratch, halves);
+            a2 = TBlock.Dot(w2 + offset, x, b, a2, scratch, halves);
+            a3 = TBlock.Dot(w3 + offset, x, b, a3, scratch, halves);
         }
 
         dots[0] = Vector256.Sum(a0);
@@ -95,9 +101,8 @@ internal static unsafe class KQuantDot
 
     /// <summary>sums[r] = x[r]·w for every row of x; each super-block is read from memory once and from L1 for the other rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Row<TBlock, TDot>(byte* w, Int8Activations x, int rows, float* sums)
+    private static void Row<TBlock>(byte* w, Int8Activations x, int rows, float* sums)
         where TBlock : struct, ISuperBlock
-        where TDot : struct, QuantizedDot.IInt8Dot
     {
         var scratch = stackalloc float[8];
         var halves = (float*)QuantizedDot.HalfTable;
@@ -116,7 +121,7 @@ internal static unsafe class KQuantDot
                     }
                 }
 
-                acc = TBlock.Dot<TDot>(p, x, row + (8 * s), acc, scratch, halves);
+                acc = TBlock.Dot(p, x, row + (8 * s), acc, scratch, halves);
             }
 
             sums[r] = Vector256.Sum(acc);
@@ -127,7 +132,7 @@ internal static unsafe class KQuantDot
     private static void PortableQ4K(byte* w, Int8Activations x, int rows, float* sums)
     {
         new Span<float>(sums, rows).Clear();
-        for (var s = 0; s < x.Blocks / 8; s++, w += Q4K.Bytes)
+        for (var s = 0; s < x.Blocks / 8; s++, w += Q4KBytes)
         {
             float d = QuantizedDot.Scale(w), dmin = QuantizedDot.Scale(w + 2);
             for (var j = 0; j < 8; j++)
@@ -156,7 +161,7 @@ internal static unsafe class KQuantDot
     {
         new Span<float>(sums, rows).Clear();
         var codes = stackalloc byte[SuperBlock];
-        for (var s = 0; s < x.Blocks / 8; s++, w += Q6K.Bytes)
+        for (var s = 0; s < x.Blocks / 8; s++, w += Q6KBytes)
         {
             for (var half = 0; half < 2; half++)
             {
@@ -195,6 +200,38 @@ internal static unsafe class KQuantDot
         Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Vector128.CreateScalar(bytes).AsByte()));
 
     /// <summary>
+    /// A Q4_K super-block's mins taken out of <paramref name="acc"/> (−Σ dmin·m·(d_x·Σx_q)), and its eight
+    /// sub-blocks' coefficients d·sc·d_x into <paramref name="coefficients"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Q4KScales(byte* w, Int8Activations x, long block, Vector256<float> acc, float* halves, out Vector256<float> coefficients)
+    {
+        // The packing of QuantizedBlocks.Q4KScaleMin on all eight bytes at once: sub-blocks 0-3 keep the low 6 bits
+        // of bytes 0-3 (scales) and 4-7 (mins); 4-7 take the nibbles of bytes 8-11 and, as bits 4-5, the top 2 bits
+        // of bytes 0-3 (scales) and 4-7 (mins).
+        var packed = *(ulong*)(w + 4);
+        var high = *(uint*)(w + 12);
+        uint first = (uint)packed, second = (uint)(packed >> 32);
+        var scales = (first & 0x3f3f3f3fu) | ((ulong)((high & 0x0f0f0f0fu) | ((first >> 2) & 0x30303030u)) << 32);
+        var mins = (second & 0x3f3f3f3fu) | ((ulong)(((high >> 4) & 0x0f0f0f0fu) | ((second >> 2) & 0x30303030u)) << 32);
+        coefficients = Widen(scales) * (Vector256.Load(x.Scales + block) * halves[*(ushort*)w]);
+        return Fma.MultiplyAddNegated(Widen(mins) * halves[*(ushort*)(w + 2)], Vector256.Load(x.Sums + block), acc);
+    }
+
+    /// <summary>
+    /// d·sc for the eight groups of 16 in half <paramref name="half"/> of a Q6_K super-block, each times its block's
+    /// d_x (groups 2k and 2k+1 share block k), with the −32·Σ d·sc·(d_x·Σ₁₆x_q) of the half taken out of <paramref name="acc"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Q6KScales(byte* w, Int8Activations x, long block, int half, float d, Vector256<float> acc, out Vector256<float> coefficients)
+    {
+        var scales = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32((sbyte*)(w + 192 + (8 * half)))) * d;
+        var dx = Vector128.Load(x.Scales + block + (4 * half));
+        coefficients = scales * Vector256.Create(Sse.UnpackLow(dx, dx), Sse.UnpackHigh(dx, dx));
+        return Fma.MultiplyAddNegated(scales * 32f, Vector256.Load(x.HalfSums + (2 * (block + (4 * half)))), acc);
+    }
+
+    /// <summary>
     /// Two blocks' dot products, each scaled by its coefficients, added: the sums of a super-block are formed as a tree of
     /// such pairs, not one chain of fused multiply-adds, whose latency would bound a row.
     /// </summary>
@@ -211,34 +248,23 @@ internal static unsafe class KQuantDot
     {
         static abstract int Bytes { get; }
 
-        static abstract Vector256<float> Dot<TDot>(byte* w, Int8Activations x, long block, Vector256<float> acc, float* scratch, float* halves)
-            where TDot : struct, QuantizedDot.IInt8Dot;
+        static abstract Vector256<float> Dot(byte* w, Int8Activations x, long block, Vector256<float> acc, float* scratch, float* halves);
     }
 
     /// <summary>
     /// fp16 d and dmin, 12 bytes of 6-bit scales and mins, 128 bytes of nibbles: bytes 32j..32j+31 hold sub-block 2j in
     /// their low nibbles and 2j+1 in their high ones.
     /// </summary>
-    private readonly struct Q4K : ISuperBlock
+    private readonly struct Q4K<TDot> : ISuperBlock
+        where TDot : struct, QuantizedDot.IInt8Dot
     {
-        public static int Bytes => 144;
+        public static int Bytes => Q4KBytes;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> Dot<TDot>(byte* w, Int8Activations x, long block, Vector256<float> acc, float* scratch, float* halves)
-            where TDot : struct, QuantizedDot.IInt8Dot
+        public static Vector256<float> Dot(byte* w, Int8Activations x, long block, Vector256<float> acc, float* scratch, float* halves)
         {
-            // The packing of QuantizedBlocks.Q4KScaleMin on all eight bytes at once: sub-blocks 0-3 keep the low 6 bits
-            // of bytes 0-3 (scales) and 4-7 (mins); 4-7 take the nibbles of bytes 8-11 and, as bits 4-5, the top 2 bits
-            // of bytes 0-3 (scales) and 4-7 (mins).
-            var packed = *(ulong*)(w + 4);
-            var high = *(uint*)(w + 12);
-            uint first = (uint)packed, second = (uint)(packed >> 32);
-            var scales = (first & 0x3f3f3f3fu) | ((ulong)((high & 0x0f0f0f0fu) | ((first >> 2) & 0x30303030u)) << 32);
-            var mins = (second & 0x3f3f3f3fu) | ((ulong)(((high >> 4) & 0x0f0f0f0fu) | ((second >> 2) & 0x30303030u)) << 32);
-
-            var dx = Vector256.Load(x.Scales + block);
-            (Widen(scales) * (dx * halves[*(ushort*)w])).Store(scratch);
-            acc = Fma.MultiplyAddNegated(Widen(mins) * halves[*(ushort*)(w + 2)], Vector256.Load(x.Sums + block), acc);
+            acc = Q4KScales(w, x, block, acc, halves, out var c);
+            c.Store(scratch);
 
             var xq = x.Values + (block * Int8Activations.Block);
             Vector256<byte> q0 = Vector256.Load(w + 16), q1 = Vector256.Load(w + 48), q2 = Vector256.Load(w + 80), q3 = Vector256.Load(w + 112);
@@ -260,13 +286,13 @@ internal static unsafe class KQuantDot
     /// 128 bytes of low nibbles, 64 of high 2-bit pairs, 16 int8 scales (one per 16 values), fp16 d. In each half of
     /// 128 values, byte l of the 32 high bytes holds bits 4-5 of values l, l+32, l+64 and l+96.
     /// </summary>
-    private readonly struct Q6K : ISuperBlock
+    private readonly struct Q6K<TDot> : ISuperBlock
+        where TDot : struct, QuantizedDot.IInt8Dot
     {
-        public static int Bytes => 210;
+        public static int Bytes => Q6KBytes;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> Dot<TDot>(byte* w, Int8Activations x, long block, Vector256<float> acc, float* scratch, float* halves)
-            where TDot : struct, QuantizedDot.IInt8Dot
+        public static Vector256<float> Dot(byte* w, Int8Activations x, long block, Vector256<float> acc, float* scratch, float* halves)
         {
             var d = halves[*(ushort*)(w + 208)];
             var xq = x.Values + (block * Int8Activations.Block);
@@ -275,12 +301,7 @@ internal static unsafe class KQuantDot
             var sum = Vector256<float>.Zero;
             for (var half = 0; half < 2; half++)
             {
-                // d·sc for the eight groups of 16 in this half, and each block's pair of them times its d_x.
-                var scales = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32((sbyte*)(w + 192 + (8 * half)))) * d;
-                var sums = Vector256.Load(x.HalfSums + (2 * (block + (4 * half))));
-                acc = Fma.MultiplyAddNegated(scales * 32f, sums, acc);
-                var dx = Vector128.Load(x.Scales + block + (4 * half));
-                var c = scales * Vector256.Create(Sse.UnpackLow(dx, dx), Sse.UnpackHigh(dx, dx));
+                acc = Q6KScales(w, x, block, half, d, acc, out var c);
 
                 var a = Vector256.Load(w + (64 * half));
                 var b = Vector256.Load(w + (64 * half) + 32);

@@ -27,7 +27,7 @@ internal static unsafe class WeightLinear
     {
         if (rows <= DotRows)
         {
-            Decode(FloatDot.Handles(type) ? DotPaths.Float : DotPaths.Int8, type, x, w, y, rows, outputs, inputs, beta, parallel.MaxDegreeOfParallelism);
+            Decode(FloatDot.Handles(type) ? DotPaths.Float : KQuantDot.Handles(type) ? KQuantDot.Path(type) : DotPaths.Int8, type, x, w, y, rows, outputs, inputs, beta, parallel.MaxDegreeOfParallelism);
             return;
         }
 

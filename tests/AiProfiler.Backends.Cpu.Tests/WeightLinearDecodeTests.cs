@@ -18,9 +18,10 @@ public sealed unsafe class WeightLinearDecodeTests
     public static TheoryData<string, DataType, int> Int8Cases()
     {
         var cases = new TheoryData<string, DataType, int>();
-        foreach (var path in new[] { DotPath.AvxVnni, DotPath.Avx2, DotPath.Portable })
+        foreach (var path in new[] { DotPath.Avx512, DotPath.AvxVnni, DotPath.Avx2, DotPath.Portable })
         {
-            foreach (var type in new[] { DataType.Q8_0, DataType.Q4_0, DataType.Q4_K, DataType.Q6_K })
+            // AVX-512 has an int8 kernel for Q4_K alone.
+            foreach (var type in path == DotPath.Avx512 ? [DataType.Q4_K] : new[] { DataType.Q8_0, DataType.Q4_0, DataType.Q4_K, DataType.Q6_K })
             {
                 foreach (var rows in new[] { 1, 3, 8 })
                 {
