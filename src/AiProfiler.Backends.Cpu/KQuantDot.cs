@@ -9,8 +9,8 @@ namespace AiProfiler.Backends.Cpu;
 /// Decode (up to 8 rows of x) against Q4_K or Q6_K weights with integer dot products, like <see cref="QuantizedDot"/>:
 /// x comes quantized per block of 32 (<see cref="Int8Activations"/>), which is a Q4_K sub-block and two Q6_K groups of
 /// 16, so every 32 weights meet one x block. The weights' codes are unsigned (Q4_K's 0..15, Q6_K's 0..63) and go into
-/// the u8 side of <c>vpdpbusd</c> (AVX-VNNI) or <c>vpmaddubsw</c> + <c>vpmaddwd</c> (AVX2; a pair sum is at most
-/// 2·63·127, within int16) as they are. Their offsets are taken out once per group, on x's precomputed block sums:
+/// the u8 side of <c>vpdpbusd</c> (AVX-VNNI) or <c>vpmaddubsw</c> + <c>vpmaddwd</c> (AVX2, and AVX-512BW for Q4_K; a
+/// pair sum is at most 2·63·127, within int16) as they are. Their offsets are taken out once per group, on x's precomputed block sums:
 /// Q4_K's value d·sc·q − dmin·m gives Σ d·sc·d_x·Σ(q·x_q) − Σ dmin·m·(d_x·Σx_q), Q6_K's d·sc·(q − 32) gives
 /// Σ d·sc·d_x·Σ(q·x_q) − 32·Σ d·sc·(d_x·Σ₁₆x_q). A block's eight int32 lanes are converted to fp32 once and scaled by
 /// its coefficient (Q6_K: lanes 0-3 hold the first group of 16, lanes 4-7 the second, each with its scale).
