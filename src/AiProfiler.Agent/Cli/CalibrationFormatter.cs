@@ -34,7 +34,7 @@ internal static class CalibrationFormatter
                 if (w.Kind.EndsWith("-latency", StringComparison.Ordinal))
                 {
                     var us = w.Rate;
-                    table.Add(device.DeviceId, $"{w.Kind} us", Micro(us.Low), Micro(us.Median), $"{Micro(us.Low)}–{Micro(us.High)}", Units.Percent(us.RelativeSpread), "-", w.Source);
+                    table.Add(device.DeviceId, $"{w.Kind} us", Micro(w.Value), Micro(us.Median), $"{Micro(us.Low)}–{Micro(us.High)}", Units.Percent(us.RelativeSpread), "-", w.Source);
                     continue;
                 }
 

@@ -63,9 +63,9 @@ internal static class AdviceSections
         foreach (var d in calibration.Devices)
         {
             var color = RooflinePlot.ColorClass(snapshot.Devices, d.DeviceId);
-            // The best pass is the ceiling the predictions use: the fastest rate, the cheapest fixed cost.
-            void Row(string what, MeasuredRate? rate, double datasheet, string unit, string how, bool cost = false) =>
-                html.Append(HtmlText.Invariant($"<tr><td><span class=\"dot {color}\"></span>{HtmlText.Encode(d.DeviceId)}</td><td>{HtmlText.Encode(what)}</td><td class=\"n\">{(rate is null ? "–" : HtmlText.Rate(cost ? rate.Low : rate.High, unit))}</td><td class=\"n\">{Spread(rate, unit)}</td><td class=\"n\">{HtmlText.Rate(datasheet, unit)}</td><td class=\"wrap muted\">{HtmlText.Encode(how)}</td></tr>"));
+            // The figure the predictions use first (WorkloadCeiling.Value: the best pass of a rate), then the spread.
+            void Row(string what, MeasuredRate? rate, double datasheet, string unit, string how, double? used = null) =>
+                html.Append(HtmlText.Invariant($"<tr><td><span class=\"dot {color}\"></span>{HtmlText.Encode(d.DeviceId)}</td><td>{HtmlText.Encode(what)}</td><td class=\"n\">{(rate is null ? "–" : HtmlText.Rate(used ?? rate.High, unit))}</td><td class=\"n\">{Spread(rate, unit)}</td><td class=\"n\">{HtmlText.Rate(datasheet, unit)}</td><td class=\"wrap muted\">{HtmlText.Encode(how)}</td></tr>"));
             foreach (var c in d.Compute)
             {
                 Row($"{c.Precision} compute", c.Measured, c.DatasheetFlopsPerSecond, "FLOP/s", c.Method);
@@ -87,7 +87,7 @@ internal static class AdviceSections
                 if (w.Kind.EndsWith("-latency", StringComparison.Ordinal))
                 {
                     // Fixed costs are seconds, shown in microseconds.
-                    Row(w.Kind, new MeasuredRate(w.Rate.Median * 1e6, w.Rate.Low * 1e6, w.Rate.High * 1e6, w.Rate.Repetitions), 0, "µs", w.Source, cost: true);
+                    Row(w.Kind, new MeasuredRate(w.Rate.Median * 1e6, w.Rate.Low * 1e6, w.Rate.High * 1e6, w.Rate.Repetitions), 0, "µs", w.Source, w.Value * 1e6);
                     continue;
                 }
 

@@ -31,20 +31,22 @@ internal sealed record DeviceRates(double GemmFlopsPerSecond, double DecodeBytes
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(precision);
         var fp32 = device.ComputeFor("fp32");
-        // Rates are the fastest calibration pass and fixed costs the cheapest: what else runs on the machine can only
-        // slow a pass, so the best one is what the hardware does, and one calibrated on a busy machine stays usable.
-        var gemm = device.Workload("prefill-gemm")?.Rate.High ?? fp32?.Effective ?? 0;
-        // A half-precision tensor path is faster than fp32 by its datasheet ratio; on a CPU, halves and quantized
-        // weights are widened and multiplied in fp32, so the fp32 GEMM rate holds.
-        if (precision.Name is "fp16" or "bf16" && device.ComputeFor(precision.Name) is { } half && fp32 is { DatasheetFlopsPerSecond: > 0 } && device.Kind != "cpu")
+        // Each workload ceiling's Value: the best pass of a rate, the median of the call cost.
+        // The prefill rate measured in the scenario's weight type includes what the device spends decoding those
+        // weights; a calibration without it falls back to fp32's rate.
+        var typed = device.Workload("prefill-gemm", precision.Name)?.Value;
+        var gemm = typed ?? device.Workload("prefill-gemm")?.Value ?? fp32?.Effective ?? 0;
+        // Failing that, a half-precision tensor path is faster than fp32 by its datasheet ratio; on a CPU, halves and
+        // quantized weights are widened and multiplied in fp32, so the fp32 GEMM rate holds.
+        if (typed is null && precision.Name is "fp16" or "bf16" && device.ComputeFor(precision.Name) is { } half && fp32 is { DatasheetFlopsPerSecond: > 0 } && device.Kind != "cpu")
         {
             gemm *= half.Effective / fp32.DatasheetFlopsPerSecond;
         }
 
-        var cache = device.Workload("decode-bandwidth")?.Rate.High ?? device.EffectiveBandwidth;
-        var decode = device.Workload("decode-bandwidth", precision.Name)?.Rate.High ?? cache;
-        var call = device.Workload("call-latency")?.Rate.Low ?? 0;
-        var op = device.Workload("op-latency")?.Rate.Low ?? 0;
+        var cache = device.Workload("decode-bandwidth")?.Value ?? device.EffectiveBandwidth;
+        var decode = device.Workload("decode-bandwidth", precision.Name)?.Value ?? cache;
+        var call = device.Workload("call-latency")?.Value ?? 0;
+        var op = device.Workload("op-latency")?.Value ?? 0;
         var basis = string.Create(CultureInfo.InvariantCulture,
             $"{device.DeviceId} calibrated {device.MeasuredAt:yyyy-MM-dd'T'HH:mm'Z'}: GEMM {gemm / 1e9:0.#} GFLOP/s, decode {decode / 1e9:0.#} GB/s{(precision.Name == "fp32" ? "" : " (" + precision.Name + ")")}, call {call * 1e6:0.#} us, op {op * 1e6:0.##} us");
         return new DeviceRates(gemm, decode, basis)

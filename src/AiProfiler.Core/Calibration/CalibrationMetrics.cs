@@ -29,8 +29,8 @@ public sealed class CalibrationMetrics : IDisposable
             (d, "device_to_host", d.DeviceToHost),
         }.Concat(d.Workloads.Where(w => w.Kind == "decode-bandwidth").Select(w => (d, w.Precision == "fp32" ? "decode_gemv" : $"decode_gemv_{w.Precision}", (MeasuredRate?)w.Rate)))
         .Where(b => b.Item3 is not null).Select(b => (b.d, b.Item2, b.Item3!)));
-        IEnumerable<(DeviceCalibration Device, string Op, MeasuredRate Seconds)> Latencies() => Devices().SelectMany(d => d.Workloads
-            .Where(w => w.Kind is "call-latency" or "op-latency").Select(w => (d, w.Kind == "call-latency" ? "gemv_call" : "small_op", w.Rate)));
+        IEnumerable<(DeviceCalibration Device, string Op, WorkloadCeiling Cost)> Latencies() => Devices().SelectMany(d => d.Workloads
+            .Where(w => w.Kind is "call-latency" or "op-latency").Select(w => (d, w.Kind == "call-latency" ? "gemv_call" : "small_op", w)));
 
         _meter.CreateObservableGauge("aiprofiler_device_calibrated_flops_per_second",
             () => Compute().Where(p => p.Ceiling.Measured is not null).Select(p => Measure(p.Ceiling.Measured!.High, p.Device, ("precision", p.Ceiling.Precision))),
@@ -48,8 +48,8 @@ public sealed class CalibrationMetrics : IDisposable
             () => Bandwidths().Select(b => Measure(b.Rate.RelativeSpread, b.Device, ("path", b.Path))),
             "1", "(fastest - slowest) / median of the calibration's bandwidth passes.");
         _meter.CreateObservableGauge("aiprofiler_device_calibrated_latency_seconds",
-            () => Latencies().Select(l => Measure(l.Seconds.Low, l.Device, ("op", l.Op))),
-            "s", "Measured fixed cost (the cheapest of the calibration's passes): a decode GEMV call beyond its bytes (gemv_call), one small operation in a stream (small_op).");
+            () => Latencies().Select(l => Measure(l.Cost.Value, l.Device, ("op", l.Op))),
+            "s", "Measured fixed cost as the predictions use it (gemv_call: the median difference of alternating passes; small_op: the cheapest pass): a decode GEMV call beyond its bytes (gemv_call), one small operation in a stream (small_op).");
     }
 
     /// <inheritdoc />

@@ -66,13 +66,33 @@ internal static class DecodeCostCalibrator
         }
     }
 
-    private static WorkloadCeiling MeasureLinear(IDevice device, CalibrationSettings settings, DataType type, long targetBytes)
+    /// <summary>
+    /// The prefill rate in each half and quantized type the device multiplies: 512 tokens through a 2048 × 2048 weight
+    /// in that type, through the <see cref="ITensorOps.LinearWeights"/> call the inference workload makes. Where the
+    /// device decodes the weights before its GEMM (the CPU's fp32 tiles, OpenCL's slices) this includes the decoding;
+    /// where it multiplies halves directly (<c>cublasGemmEx</c>) it is the tensor path's rate.
+    /// </summary>
+    public static IEnumerable<WorkloadCeiling> QuantizedPrefill(IDevice device, CalibrationSettings settings, CancellationToken cancellationToken)
     {
-        const int inputs = 4096;
-        var outputs = (int)(targetBytes / type.StorageBytes(inputs));
-        var values = (long)outputs * inputs;
-        using var weights = device.Allocate(type.StorageLength(values), type);
-        // Zero blocks are valid in every format (zero scales); halves are written as 16-bit words.
+        const int tokens = 512, width = 2048;
+        foreach (var type in WeightTypes.Where(device.Ops.SupportsWeights))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var weights = ZeroWeights(device, type, (long)width * width);
+            using var x = device.Allocate((long)tokens * width);
+            using var y = device.Allocate((long)tokens * width);
+            device.Ops.Fill(x, 0.5f, 0, (long)tokens * width);
+            var rate = TimeRate(device, settings, () => device.Ops.LinearWeights(x, weights, y, tokens, width, width, 0f), 2.0 * tokens * width * width);
+            yield return new WorkloadCeiling("prefill-gemm", type.ShortName(), rate,
+                Invariant($"device LinearWeights {tokens}x{width}x{width} {type.ShortName()}, weights decoded as the device does"));
+        }
+    }
+
+    /// <summary><paramref name="values"/> weights of <paramref name="type"/>, all zero: zero blocks are valid in every format (zero scales).</summary>
+    private static IDeviceBuffer ZeroWeights(IDevice device, DataType type, long values)
+    {
+        var weights = device.Allocate(type.StorageLength(values), type);
+        // Halves are written as 16-bit words.
         if (type.SizeInBytes() == 2)
         {
             device.Write<ushort>(weights, new ushort[type.StorageLength(values)]);
@@ -82,6 +102,15 @@ internal static class DecodeCostCalibrator
             device.Write<byte>(weights, new byte[type.StorageLength(values)]);
         }
 
+        return weights;
+    }
+
+    private static WorkloadCeiling MeasureLinear(IDevice device, CalibrationSettings settings, DataType type, long targetBytes)
+    {
+        const int inputs = 4096;
+        var outputs = (int)(targetBytes / type.StorageBytes(inputs));
+        var values = (long)outputs * inputs;
+        using var weights = ZeroWeights(device, type, values);
         using var x = device.Allocate(inputs);
         using var y = device.Allocate(outputs);
         device.Ops.Fill(x, 0.5f, 0, inputs);
@@ -91,57 +120,60 @@ internal static class DecodeCostCalibrator
     }
 
     /// <summary>
-    /// The fixed cost of one decode GEMV call: GEMVs through distinct 1024 × 1024 weights, as many as
-    /// <see cref="GemvBytes"/> holds (so each comes from DRAM, as a layer's does), timed as a sweep, and right after it
-    /// one GEMV through a single weight of the same total size. The sweep's time minus the single GEMV's is what the
-    /// sweep's extra calls cost; the two alternate, so a busy machine slows both alike. Each sweep is set against the
-    /// fastest single GEMV of all rounds: a difference of two noisy times is noisier than either, and the cheapest
-    /// call (the figure the predictions use) is the fastest sweep less the fastest single pass.
+    /// The fixed cost of one decode GEMV call: layers of GEMVs shaped as a transformer block's (width 1024: the
+    /// attention projection, the fused QKV, the FFN up and down projections, each weight distinct and the whole
+    /// several times the last-level cache, so each comes from DRAM as a layer's does), timed as a sweep, and right after
+    /// it one GEMV through a single weight of the same total size. The sweep's time minus the single GEMV's is what its
+    /// extra calls cost, each shape's own inefficiency included (a 1024-output GEMV with 4096-long rows streams slower
+    /// than a square one); the two alternate, so a busy machine slows both alike, and each round's difference is one
+    /// sample. Unlike a rate, a difference of two times can come out too low as well as too high, so the predictions
+    /// use the median of these samples rather than the smallest.
     /// </summary>
     public static WorkloadCeiling CallLatency(IDevice device, CalibrationSettings settings)
     {
-        const long elements = (long)LayerWidth * LayerWidth;
-        var count = (int)(GemvBytes / (elements * sizeof(float)));
-        var weights = new List<IDeviceBuffer>(count + 1);
+        const int d = LayerWidth;
+        (int N, int K)[] block = [(d, d), (3 * d, d), (4 * d, d), (d, 4 * d)];
+        var layerElements = block.Sum(s => (long)s.N * s.K);
+        var layers = (int)Math.Ceiling((double)GemvBytes / (layerElements * sizeof(float)));
+        var shapes = Enumerable.Repeat(block, layers).SelectMany(b => b).ToArray();
+        var elements = layers * layerElements;
+        var weights = new List<IDeviceBuffer>(shapes.Length + 1);
         try
         {
-            for (var i = 0; i < count; i++)
+            foreach (var (n, k) in shapes)
             {
-                weights.Add(device.Allocate(elements));
-                device.Ops.Fill(weights[i], 0.25f, 0, elements);
+                weights.Add(device.Allocate((long)n * k));
+                device.Ops.Fill(weights[^1], 0.25f, 0, (long)n * k);
             }
 
-            var whole = device.Allocate(elements * count);
+            var whole = device.Allocate(elements);
             weights.Add(whole);
-            device.Ops.Fill(whole, 0.25f, 0, elements * count);
-            using var x = device.Allocate(LayerWidth * count);
-            using var y = device.Allocate(LayerWidth);
-            device.Ops.Fill(x, 0.5f, 0, LayerWidth * count);
-            var layer = new GemmDescriptor { M = 1, N = LayerWidth, K = LayerWidth };
-            var single = new GemmDescriptor { M = 1, N = LayerWidth, K = LayerWidth * count };
-            var sweeps = new List<double>(settings.Repetitions);
-            var fastestOnce = double.MaxValue;
+            device.Ops.Fill(whole, 0.25f, 0, elements);
+            var inputs = (int)(elements / d);
+            using var x = device.Allocate(inputs);
+            using var y = device.Allocate(4 * d);
+            device.Ops.Fill(x, 0.5f, 0, inputs);
+            var single = new GemmDescriptor { M = 1, N = d, K = inputs };
+            var latencies = new List<double>(settings.Repetitions);
             for (var r = 0; r <= settings.Repetitions; r++)
             {
                 var sweep = Seconds(device, () =>
                 {
-                    for (var i = 0; i < count; i++)
+                    for (var i = 0; i < shapes.Length; i++)
                     {
-                        device.Ops.Gemm(layer, x, weights[i], y);
+                        device.Ops.Gemm(new GemmDescriptor { M = 1, N = shapes[i].N, K = shapes[i].K }, x, weights[i], y);
                     }
                 });
                 var once = Seconds(device, () => device.Ops.Gemm(single, x, whole, y));
                 // The first round warms both up.
                 if (r > 0)
                 {
-                    sweeps.Add(sweep);
-                    fastestOnce = Math.Min(fastestOnce, once);
+                    latencies.Add(Math.Max(0, (sweep - once) / (shapes.Length - 1)));
                 }
             }
 
-            var latencies = sweeps.Select(s => Math.Max(0, (s - fastestOnce) / (count - 1))).ToArray();
             return new WorkloadCeiling("call-latency", "fp32", MeasuredRate.FromSamples(latencies),
-                Invariant($"{count} device GEMVs 1x{LayerWidth}x{LayerWidth} against one 1x{LayerWidth}x{LayerWidth * count} over the same bytes, alternating: time per extra call"));
+                Invariant($"{layers} layers of device GEMVs 1x{d}x{d}, 1x{3 * d}x{d}, 1x{4 * d}x{d}, 1x{d}x{4 * d} against one 1x{d}x{inputs} over the same bytes, alternating: time per extra call"));
         }
         finally
         {

@@ -8,7 +8,7 @@ namespace AiProfiler.Core.Calibration;
 /// <summary>
 /// Measures one device's ceilings: fp32 (and, where the hardware has it, int8) FMA throughput, memory bandwidth with
 /// the triad's traffic (two arrays read, one written) through the device's own element-wise add, and on accelerators
-/// the host↔device copy bandwidth. Each ceiling is repeated; the median is kept with its spread.
+/// the host↔device copy bandwidth. Each ceiling is repeated; the best pass is the ceiling, the median and range its spread.
 /// </summary>
 internal static class DeviceCalibrator
 {
@@ -44,14 +44,15 @@ internal static class DeviceCalibrator
     }
 
     /// <summary>
-    /// The ceilings the advisor predicts inference from: the prefill GEMM rate, the decode GEMV's bandwidth (fp32 and
-    /// every other weight type the device multiplies), and the fixed costs of a decode step's calls and small operations.
+    /// The ceilings the advisor predicts inference from: the prefill GEMM rate and the decode GEMV's bandwidth (each in
+    /// fp32 and every other weight type the device multiplies), and the fixed costs of a decode step's calls and small operations.
     /// </summary>
     private static List<WorkloadCeiling> WorkloadCeilings(IDevice device, CalibrationSettings settings, CancellationToken cancellationToken)
     {
         var decode = DecodeGemv(device, settings);
         List<WorkloadCeiling> ceilings = [PrefillGemm(device, settings), decode];
         ceilings.AddRange(DecodeCostCalibrator.QuantizedDecode(device, settings, cancellationToken));
+        ceilings.AddRange(DecodeCostCalibrator.QuantizedPrefill(device, settings, cancellationToken));
         cancellationToken.ThrowIfCancellationRequested();
         ceilings.Add(DecodeCostCalibrator.CallLatency(device, settings));
         ceilings.Add(DecodeCostCalibrator.OpLatency(device, settings));

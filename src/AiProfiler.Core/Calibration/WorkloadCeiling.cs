@@ -6,11 +6,24 @@ namespace AiProfiler.Core.Calibration;
 /// really reach.
 /// </summary>
 /// <param name="Kind">
-/// What it measures: <c>prefill-gemm</c> (FLOP/s), <c>decode-bandwidth</c> (weight bytes/s, one per weight precision
-/// the device multiplies), or a fixed cost in seconds: <c>call-latency</c> (what a decode GEMV or attention call costs
+/// What it measures: <c>prefill-gemm</c> (FLOP/s) and <c>decode-bandwidth</c> (weight bytes/s), each one per weight precision
+/// the device multiplies, or a fixed cost in seconds: <c>call-latency</c> (what a decode GEMV or attention call costs
 /// beyond its bytes) and <c>op-latency</c> (one small operation, e.g. a norm or a copy of one row).
 /// </param>
 /// <param name="Precision">The weights' precision it was measured in.</param>
 /// <param name="Rate">The measured rate, or for the latency kinds the measured seconds.</param>
 /// <param name="Source">Which run it came from, e.g. <c>inference preset=medium batch=1, 2026-12-03T17:40Z</c>.</param>
-public sealed record WorkloadCeiling(string Kind, string Precision, MeasuredRate Rate, string Source);
+public sealed record WorkloadCeiling(string Kind, string Precision, MeasuredRate Rate, string Source)
+{
+    /// <summary>
+    /// The figure the predictions use. A rate's is the fastest pass and a small operation's the cheapest: what else
+    /// runs on the machine can only slow a pass, so the best one is what the hardware does, and a calibration made on
+    /// a busy machine stays usable. The call cost is a difference of two times, which noise moves either way: its median.
+    /// </summary>
+    public double Value => Kind switch
+    {
+        "call-latency" => Rate.Median,
+        "op-latency" => Rate.Low,
+        _ => Rate.High,
+    };
+}

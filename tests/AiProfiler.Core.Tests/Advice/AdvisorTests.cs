@@ -39,6 +39,45 @@ public sealed class AdvisorTests
     }
 
     [Fact]
+    public void Advise_PrefillRateMeasuredInTheWeightType_TtftUsesItAndOtherTypesKeepFp32s()
+    {
+        var model = ModelCatalog.Find("llama-3.1-8b")!;
+        var device = Device("cpu", gemm: 200e9, bandwidth: 50e9, memory: 64 * GiB);
+        // The q4_k prefill decodes its weights before the GEMM: half fp32's rate. Its spread must not matter: the
+        // fastest pass is the figure.
+        device = device with
+        {
+            Calibration = device.Calibration with
+            {
+                Workloads = [.. device.Calibration.Workloads, new WorkloadCeiling("prefill-gemm", "q4_k", new MeasuredRate(80e9, 40e9, 100e9, 7), "test")],
+            },
+        };
+
+        double Ttft(string precision) => Advisor.Advise(Scenario("llama-3.1-8b", precision, ServiceLevelObjectives.MlperfServer) with { Concurrency = 1 }, model, [device])
+            .Predictions.Single().Ttft!.Value;
+
+        // Prefill of 512 tokens is compute-bound at both rates, so TTFT scales with 1 / rate, less the fixed costs
+        // and the decode step both share.
+        var q4k = Ttft("q4_k");
+        var q8 = Ttft("q8_0");
+        var flops = 2.0 * ModelArithmetic.MatmulParametersPerToken(model) * 512;
+        Assert.True(q4k - q8 > 0.9 * ((flops / 100e9) - (flops / 200e9)), $"q4_k TTFT {q4k} s against q8_0's {q8} s");
+        Assert.True(q4k - q8 < 1.1 * ((flops / 100e9) - (flops / 200e9)), $"q4_k TTFT {q4k} s against q8_0's {q8} s");
+    }
+
+    [Theory]
+    [InlineData("prefill-gemm", 300.0)]
+    [InlineData("decode-bandwidth", 300.0)]
+    [InlineData("call-latency", 200.0)]
+    [InlineData("op-latency", 100.0)]
+    public void WorkloadCeiling_Value_IsTheBestPassOfARateAndTheMedianOfTheCallCost(string kind, double expected)
+    {
+        var ceiling = new WorkloadCeiling(kind, "fp32", new MeasuredRate(200, 100, 300, 7), "test");
+
+        Assert.Equal(expected, ceiling.Value);
+    }
+
+    [Fact]
     public void Advise_SlowCpuFastAccelerator_VerdictSaysTheGpuIsNeededWithTheCpuReason()
     {
         var scenario = Scenario("llama-3.1-8b", "q4_k", ServiceLevelObjectives.MlperfInteractive);
