@@ -25,14 +25,16 @@ internal sealed unsafe class Int8Activations : IDisposable
         Blocks = inputs / Block;
         var values = (long)rows * inputs;
         var blocks = (long)rows * Blocks;
-        _memory = NativeMemory.AlignedAlloc((nuint)(values + (4 * blocks * sizeof(float))), 64);
+        _memory = NativeMemory.AlignedAlloc((nuint)(values + (4 * blocks * sizeof(float)) + (blocks * sizeof(int))), 64);
         Values = (sbyte*)_memory;
         Scales = (float*)(Values + values);
         Sums = Scales + blocks;
         HalfSums = Sums + blocks;
+        IntSums = (int*)(HalfSums + (2 * blocks));
         for (long b = 0; b < blocks; b++)
         {
             Scales[b] = QuantizeBlock(x + (b * Block), Values + (b * Block), out var first, out var second);
+            IntSums[b] = first + second;
             Sums[b] = Scales[b] * (first + second);
             HalfSums[2 * b] = Scales[b] * first;
             HalfSums[(2 * b) + 1] = Scales[b] * second;
@@ -56,6 +58,9 @@ internal sealed unsafe class Int8Activations : IDisposable
 
     /// <summary>Each block's d·Σq over its first 16 values and over its last 16, row after row (two per block).</summary>
     public float* HalfSums { get; }
+
+    /// <summary>Each block's Σq, row after row: Q4_0's offset of 8 enters its integer dot product through it.</summary>
+    public int* IntSums { get; }
 
     public void Dispose()
     {

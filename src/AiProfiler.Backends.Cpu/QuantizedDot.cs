@@ -9,9 +9,10 @@ namespace AiProfiler.Backends.Cpu;
 /// <summary>
 /// Decode (up to 8 rows of x) against Q8_0 or Q4_0 weights with integer dot products, as llama.cpp does: x comes
 /// quantized per block of 32 (<see cref="Int8Activations"/>), each weight block is loaded, unpacked to int8 in
-/// registers and multiplied with x's block as u8·s8 (|w| times x with w's sign: <c>vpsignb</c>), summed to int32
-/// (<c>vpdpbusd</c> with AVX-VNNI, <c>vpmaddubsw</c> + <c>vpmaddwd</c> with AVX2, whose 16-bit pair sums cannot
-/// saturate since |w| ≤ 128 and |x| ≤ 127), and only then scaled by d_w·d_x in fp32. Nothing goes through memory
+/// registers and multiplied with x's block as u8·s8 (Q8_0: |w| times x with w's sign, <c>vpsignb</c>; Q4_0: its
+/// unsigned nibbles as they are, the offset of 8 entering as −8·Σx, x's block sum, in the int32 accumulator the
+/// products are added to), summed to int32 (<c>vpdpbusd</c> with AVX-VNNI, <c>vpmaddubsw</c> + <c>vpmaddwd</c> with
+/// AVX2, whose 16-bit pair sums cannot saturate since |w| ≤ 128 and |x| ≤ 127), and only then scaled by d_w·d_x in fp32. Nothing goes through memory
 /// but the weights and x's 8-bit blocks, so decode is bound by reading the weights rather than by arithmetic.
 /// </summary>
 internal static unsafe class QuantizedDot
@@ -135,10 +136,11 @@ internal static unsafe class QuantizedDot
 
             var xq = Vector256.Load(x.Values + (b * 32));
             var dx = x.Scales[b];
-            a0 = Block<TBlock, TDot>(w0 + offset, xq, dx, a0);
-            a1 = Block<TBlock, TDot>(w1 + offset, xq, dx, a1);
-            a2 = Block<TBlock, TDot>(w2 + offset, xq, dx, a2);
-            a3 = Block<TBlock, TDot>(w3 + offset, xq, dx, a3);
+            var bias = Bias<TBlock>(x, b);
+            a0 = Block<TBlock, TDot>(w0 + offset, xq, dx, bias, a0);
+            a1 = Block<TBlock, TDot>(w1 + offset, xq, dx, bias, a1);
+            a2 = Block<TBlock, TDot>(w2 + offset, xq, dx, bias, a2);
+            a3 = Block<TBlock, TDot>(w3 + offset, xq, dx, bias, a3);
         }
 
         dots[0] = Vector256.Sum(a0);
@@ -162,13 +164,13 @@ internal static unsafe class QuantizedDot
             {
                 var p = w + (b * TBlock.Bytes);
                 Sse.Prefetch0(p + Ahead);
-                a0 = Block<TBlock, TDot>(p, Vector256.Load(x.Values + (b * 32)), x.Scales[b], a0);
-                a1 = Block<TBlock, TDot>(p + TBlock.Bytes, Vector256.Load(x.Values + (b * 32) + 32), x.Scales[b + 1], a1);
+                a0 = Block<TBlock, TDot>(p, Vector256.Load(x.Values + (b * 32)), x.Scales[b], Bias<TBlock>(x, b), a0);
+                a1 = Block<TBlock, TDot>(p + TBlock.Bytes, Vector256.Load(x.Values + (b * 32) + 32), x.Scales[b + 1], Bias<TBlock>(x, b + 1), a1);
             }
 
             if (b < blocks)
             {
-                a0 = Block<TBlock, TDot>(w + (b * TBlock.Bytes), Vector256.Load(x.Values + (b * 32)), x.Scales[b], a0);
+                a0 = Block<TBlock, TDot>(w + (b * TBlock.Bytes), Vector256.Load(x.Values + (b * 32)), x.Scales[b], Bias<TBlock>(x, b), a0);
             }
 
             sums[0] = Vector256.Sum(a0 + a1);
@@ -187,12 +189,15 @@ internal static unsafe class QuantizedDot
             var p = w + (b * TBlock.Bytes);
             Sse.Prefetch0(p + Ahead);
             var q = TBlock.Load(p);
-            var magnitude = Avx2.Abs(q);
+            var magnitude = TBlock.Biased ? q.AsByte() : Avx2.Abs(q);
             var dw = Scale(p);
             for (var r = 0; r < rows; r++)
             {
                 var row = ((long)r * x.Blocks) + b;
-                var dot = TDot.Dot(magnitude, Avx2.Sign(Vector256.Load(x.Values + (row * 32)), q));
+                var xq = Vector256.Load(x.Values + (row * 32));
+                var dot = TBlock.Biased
+                    ? TDot.DotAdd(Vector256.CreateScalar(-8 * x.IntSums[row]), magnitude, xq)
+                    : TDot.Dot(magnitude, Avx2.Sign(xq, q));
                 acc[r] = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(dot), Vector256.Create(dw * x.Scales[row]), acc[r]);
             }
         }
@@ -203,13 +208,18 @@ internal static unsafe class QuantizedDot
         }
     }
 
+    /// <summary>What an offset-8 block's integer dot product starts from: −8·Σx for x's block <paramref name="b"/>; 0 otherwise.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Block<TBlock, TDot>(byte* p, Vector256<sbyte> xq, float dx, Vector256<float> acc)
+    private static int Bias<TBlock>(Int8Activations x, long b)
+        where TBlock : struct, IWeightBlock => TBlock.Biased ? -8 * x.IntSums[b] : 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Block<TBlock, TDot>(byte* p, Vector256<sbyte> xq, float dx, int bias, Vector256<float> acc)
         where TBlock : struct, IWeightBlock
         where TDot : struct, IInt8Dot
     {
         var q = TBlock.Load(p);
-        var dot = TDot.Dot(Avx2.Abs(q), Avx2.Sign(xq, q));
+        var dot = TBlock.Biased ? TDot.DotAdd(Vector256.CreateScalar(bias), q.AsByte(), xq) : TDot.Dot(Avx2.Abs(q), Avx2.Sign(xq, q));
         return Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(dot), Vector256.Create(Scale(p) * dx), acc);
     }
 
@@ -259,6 +269,9 @@ internal static unsafe class QuantizedDot
     {
         static abstract int Bytes { get; }
 
+        /// <summary>Whether <see cref="Load"/> gives codes 0..15 that stand for code − 8 (Q4_0), rather than signed values.</summary>
+        static abstract bool Biased { get; }
+
         static abstract Vector256<sbyte> Load(byte* block);
 
         /// <summary>The block's 32 int8 values into <paramref name="q"/> with scalar code, for CPUs without AVX2.</summary>
@@ -269,11 +282,16 @@ internal static unsafe class QuantizedDot
     internal interface IInt8Dot
     {
         static abstract Vector256<int> Dot(Vector256<byte> magnitude, Vector256<sbyte> signed);
+
+        /// <summary><paramref name="accumulator"/> plus <see cref="Dot"/>'s sums.</summary>
+        static abstract Vector256<int> DotAdd(Vector256<int> accumulator, Vector256<byte> magnitude, Vector256<sbyte> signed);
     }
 
     private readonly struct Q8Block : IWeightBlock
     {
         public static int Bytes => 34;
+
+        public static bool Biased => false;
 
         public static Vector256<sbyte> Load(byte* block) => Vector256.Load((sbyte*)(block + 2));
 
@@ -284,12 +302,13 @@ internal static unsafe class QuantizedDot
     {
         public static int Bytes => 18;
 
+        public static bool Biased => true;
+
         // Byte j holds value j in its low nibble and value j + 16 in its high one; values are nibble − 8.
         public static Vector256<sbyte> Load(byte* block)
         {
             var q = Vector128.Load(block + 2);
-            var nibbles = Vector256.Create(q & Vector128.Create((byte)0x0F), Vector128.ShiftRightLogical(q, 4));
-            return nibbles.AsSByte() - Vector256.Create((sbyte)8);
+            return Vector256.Create(q & Vector128.Create((byte)0x0F), Vector128.ShiftRightLogical(q, 4)).AsSByte();
         }
 
         public static void Unpack(byte* block, sbyte* q)
@@ -306,11 +325,17 @@ internal static unsafe class QuantizedDot
     {
         public static Vector256<int> Dot(Vector256<byte> magnitude, Vector256<sbyte> signed) =>
             AvxVnni.MultiplyWideningAndAdd(Vector256<int>.Zero, magnitude, signed);
+
+        public static Vector256<int> DotAdd(Vector256<int> accumulator, Vector256<byte> magnitude, Vector256<sbyte> signed) =>
+            AvxVnni.MultiplyWideningAndAdd(accumulator, magnitude, signed);
     }
 
     internal readonly struct Avx2Dot : IInt8Dot
     {
         public static Vector256<int> Dot(Vector256<byte> magnitude, Vector256<sbyte> signed) =>
             Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(magnitude, signed), Vector256.Create((short)1));
+
+        public static Vector256<int> DotAdd(Vector256<int> accumulator, Vector256<byte> magnitude, Vector256<sbyte> signed) =>
+            accumulator + Dot(magnitude, signed);
     }
 }
