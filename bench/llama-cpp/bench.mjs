@@ -6,7 +6,9 @@ import { getLlama } from "node-llama-cpp";
 const [model, threads, promptLength, generate] = process.argv.slice(2);
 const llama = await getLlama({ gpu: false });
 const loaded = await llama.loadModel({ modelPath: model, gpuLayers: 0 });
-const context = await loaded.createContext({ contextSize: 512, threads: Number(threads), batchSize: 512 });
+// The whole prompt in one batch, as aiprofiler's prefill takes it; room for the prompt and every generated token.
+const contextSize = Math.max(512, Math.ceil((Number(promptLength) + Number(generate)) / 256) * 256);
+const context = await loaded.createContext({ contextSize, threads: Number(threads), batchSize: Math.max(512, Number(promptLength)) });
 const sequence = context.getSequence();
 // Token ids 1..P: a prompt of known length without a tokenizer (the bench files carry none).
 const prompt = Array.from({ length: Number(promptLength) }, (_, i) => 1 + (i % 100));
