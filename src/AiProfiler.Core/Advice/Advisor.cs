@@ -37,7 +37,7 @@ public static class Advisor
     public static (double Ttft, double Tpot, string Basis) PredictRun(ModelArchitecture model, WeightPrecision precision, Calibration.DeviceCalibration device, int batch, int prompt, int generate)
     {
         ArgumentNullException.ThrowIfNull(device);
-        var predictor = new InferencePredictor(model, precision, DeviceRates.From(device, precision));
+        var predictor = new InferencePredictor(model, precision, DeviceRates.From(device, precision, model.DModel));
         var (step, _) = predictor.DecodeStep(batch, prompt + (generate / 2.0));
         return (predictor.PrefillSeconds(batch, prompt), step, predictor.Rates.Basis);
     }
@@ -50,15 +50,15 @@ public static class Advisor
     public static (double StepSeconds, long RequiredBytes, string Basis) PredictTrainingRun(ModelArchitecture model, WeightPrecision precision, Calibration.DeviceCalibration device, int tokens, int sequence, int? loraRank)
     {
         ArgumentNullException.ThrowIfNull(device);
-        var predictor = new TrainingPredictor(model, precision, DeviceRates.From(device, precision), loraRank);
+        var predictor = new TrainingPredictor(model, precision, DeviceRates.From(device, precision, model.DModel), loraRank);
         var (seconds, _) = predictor.Step(tokens, sequence);
-        return (seconds, predictor.Memory(tokens, sequence, long.MaxValue).RequiredBytes, DeviceRates.From(device, precision).Basis);
+        return (seconds, predictor.Memory(tokens, sequence, long.MaxValue).RequiredBytes, DeviceRates.From(device, precision, model.DModel).Basis);
     }
 
     private static DevicePrediction Inference(AdviceScenario scenario, ModelArchitecture model, WeightPrecision precision, AdviceDevice device)
     {
         var calibration = device.Calibration;
-        var rates = DeviceRates.From(calibration, precision);
+        var rates = DeviceRates.From(calibration, precision, model.DModel);
         var predictor = new InferencePredictor(model, precision, rates);
         int prompt = scenario.PromptTokens, output = scenario.OutputTokens;
         if (NotRunnable(device, precision, rates) is { } problem)
@@ -140,7 +140,7 @@ public static class Advisor
     private static DevicePrediction Training(AdviceScenario scenario, ModelArchitecture model, WeightPrecision precision, AdviceDevice device)
     {
         var calibration = device.Calibration;
-        var rates = DeviceRates.From(calibration, precision);
+        var rates = DeviceRates.From(calibration, precision, model.DModel);
         var predictor = new TrainingPredictor(model, precision, rates, scenario.LoraRank);
         var memory = predictor.Memory(scenario.TokensPerStep, scenario.PromptTokens, device.AvailableBytes);
         if (NotRunnable(device, precision, rates) is { } problem)

@@ -26,7 +26,8 @@ internal sealed record DeviceRates(double GemmFlopsPerSecond, double DecodeBytes
     /// <summary>Bytes/s results are read back to the host at: the measured copy rate, or memory bandwidth where the device is the host.</summary>
     public double DeviceToHostBytesPerSecond { get; init; }
 
-    public static DeviceRates From(DeviceCalibration device, WeightPrecision precision)
+    /// <summary>The rates for <paramref name="precision"/>; <paramref name="width"/> is the model's width (0: not shape-adjusted).</summary>
+    public static DeviceRates From(DeviceCalibration device, WeightPrecision precision, int width = 0)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(precision);
@@ -43,6 +44,7 @@ internal sealed record DeviceRates(double GemmFlopsPerSecond, double DecodeBytes
             gemm *= half.Effective / fp32.DatasheetFlopsPerSecond;
         }
 
+        gemm *= NarrowFactor(device, width);
         var cache = device.Workload("decode-bandwidth")?.Value ?? device.EffectiveBandwidth;
         var decode = device.Workload("decode-bandwidth", precision.Name)?.Value ?? cache;
         var call = device.Workload("call-latency")?.Value ?? 0;
@@ -56,5 +58,21 @@ internal sealed record DeviceRates(double GemmFlopsPerSecond, double DecodeBytes
             OpSeconds = op,
             DeviceToHostBytesPerSecond = device.DeviceToHost?.High ?? device.EffectiveBandwidth,
         };
+    }
+
+    /// <summary>
+    /// A model's GEMMs are as efficient as their dimensions let them be: the 512 × 2048 × 2048 rate holds from width
+    /// 2048 up, the 256 × 3072 × 1024 one (<c>prefill-gemm-narrow</c>) at width 1024 and below, and between the two the
+    /// ratio is interpolated geometrically on log2(width); every weight type's rate is scaled alike.
+    /// </summary>
+    private static double NarrowFactor(DeviceCalibration device, int width)
+    {
+        if (width <= 0 || width >= 2048 || device.Workload("prefill-gemm-narrow")?.Value is not > 0 || device.Workload("prefill-gemm")?.Value is not > 0)
+        {
+            return 1;
+        }
+
+        var ratio = device.Workload("prefill-gemm-narrow")!.Value / device.Workload("prefill-gemm")!.Value;
+        return Math.Pow(ratio, 1 - Math.Clamp(Math.Log2(width / 1024.0), 0, 1));
     }
 }

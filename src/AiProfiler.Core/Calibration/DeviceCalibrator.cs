@@ -50,7 +50,7 @@ internal static class DeviceCalibrator
     private static List<WorkloadCeiling> WorkloadCeilings(IDevice device, CalibrationSettings settings, CancellationToken cancellationToken)
     {
         var decode = DecodeGemv(device, settings);
-        List<WorkloadCeiling> ceilings = [PrefillGemm(device, settings), decode];
+        List<WorkloadCeiling> ceilings = [PrefillGemm(device, settings), NarrowPrefillGemm(device, settings), decode];
         ceilings.AddRange(DecodeCostCalibrator.QuantizedDecode(device, settings, cancellationToken));
         ceilings.AddRange(DecodeCostCalibrator.QuantizedPrefill(device, settings, cancellationToken));
         cancellationToken.ThrowIfCancellationRequested();
@@ -69,6 +69,19 @@ internal static class DeviceCalibrator
         var gemm = new GemmDescriptor { M = tokens, N = width, K = width };
         var rate = TimeGemm(device, gemm, settings, 2.0 * tokens * width * width);
         return new WorkloadCeiling("prefill-gemm", "fp32", rate, Units($"device GEMM {tokens}x{width}x{width} ({device.Ops.GemmImplementation})"));
+    }
+
+    /// <summary>
+    /// The GEMM rate at a narrow model's prefill shape: 256 tokens through a 1024 × 3072 weight (GPT-2 medium's fused
+    /// QKV). Smaller GEMMs reach less of the peak (packing and the threads' start weigh more), which the advisor
+    /// interpolates for models between 1024 and 2048 wide.
+    /// </summary>
+    private static WorkloadCeiling NarrowPrefillGemm(IDevice device, CalibrationSettings settings)
+    {
+        const int tokens = 256, width = 1024, outputs = 3 * width;
+        var gemm = new GemmDescriptor { M = tokens, N = outputs, K = width };
+        var rate = TimeGemm(device, gemm, settings, 2.0 * tokens * width * outputs);
+        return new WorkloadCeiling("prefill-gemm-narrow", "fp32", rate, Units($"device GEMM {tokens}x{outputs}x{width} ({device.Ops.GemmImplementation})"));
     }
 
     /// <summary>The decode GEMV's bandwidth: one token through a 4096 × 8192 weight (128 MiB, streamed from memory each time).</summary>

@@ -66,6 +66,35 @@ public sealed class AdvisorTests
     }
 
     [Theory]
+    [InlineData("gpt2-medium", 0.5)]
+    [InlineData("llama-3.2-1b", 1.0)]
+    [InlineData("llama-3.1-8b", 1.0)]
+    public void Advise_NarrowPrefillGemmCalibrated_ModelsOf1024WidthPrefillAtItsRate(string name, double share)
+    {
+        var model = ModelCatalog.Find(name)!;
+        var plain = Device("cpu", gemm: 200e9, bandwidth: 50e9, memory: 64 * GiB);
+        var narrow = plain with
+        {
+            Calibration = plain.Calibration with
+            {
+                Workloads = [.. plain.Calibration.Workloads, new WorkloadCeiling("prefill-gemm-narrow", "fp32", new MeasuredRate(100e9, 100e9, 100e9, 1), "test")],
+            },
+        };
+
+        double Ttft(AdviceDevice device) => Advisor.Advise(Scenario(name, "fp32", ServiceLevelObjectives.MlperfServer) with { Concurrency = 1 }, model, [device])
+            .Predictions.Single().Ttft!.Value;
+
+        // GPT-2 medium is 1024 wide: its prefill runs at the narrow rate, half the wide one, so its compute time doubles;
+        // models 2048 wide or more keep the wide rate.
+        // Prefill FLOPs: every layer for the 512 prompt tokens, causal attention, the output head for the last token only.
+        var head = (double)model.Vocab * model.DModel;
+        var flops = (2.0 * (ModelArithmetic.MatmulParametersPerToken(model) - head) * 512) + (2 * head) + (512 * ModelArithmetic.AttentionFlopsPerToken(model, 256));
+        var expected = (flops / (share * 200e9)) - (flops / 200e9);
+        var added = Ttft(narrow) - Ttft(plain);
+        Assert.True(Math.Abs(added - expected) <= (1e-9 * flops / 200e9) + 1e-12, $"{name}: TTFT grew by {added} s, expected {expected} s");
+    }
+
+    [Theory]
     [InlineData("prefill-gemm", 300.0)]
     [InlineData("decode-bandwidth", 300.0)]
     [InlineData("call-latency", 200.0)]
