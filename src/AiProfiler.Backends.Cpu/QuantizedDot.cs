@@ -265,7 +265,7 @@ internal static unsafe class QuantizedDot
     }
 
     /// <summary>A ggml block of 32 weights: an fp16 scale, then the values, which <see cref="Load"/> unpacks to int8.</summary>
-    private interface IWeightBlock
+    internal interface IWeightBlock
     {
         static abstract int Bytes { get; }
 
@@ -287,7 +287,7 @@ internal static unsafe class QuantizedDot
         static abstract Vector256<int> DotAdd(Vector256<int> accumulator, Vector256<byte> magnitude, Vector256<sbyte> signed);
     }
 
-    private readonly struct Q8Block : IWeightBlock
+    internal readonly struct Q8Block : IWeightBlock
     {
         public static int Bytes => 34;
 
@@ -298,7 +298,7 @@ internal static unsafe class QuantizedDot
         public static void Unpack(byte* block, sbyte* q) => new ReadOnlySpan<sbyte>(block + 2, 32).CopyTo(new Span<sbyte>(q, 32));
     }
 
-    private readonly struct Q4Block : IWeightBlock
+    internal readonly struct Q4Block : IWeightBlock
     {
         public static int Bytes => 18;
 

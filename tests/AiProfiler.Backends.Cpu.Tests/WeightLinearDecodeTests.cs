@@ -154,7 +154,7 @@ public sealed unsafe class WeightLinearDecodeTests
     }
 
     /// <summary>Random rows with edge blocks: all zeros, one large value among tiny ones, a negative maximum.</summary>
-    private static float[] EdgeActivations(int rows, int inputs)
+    internal static float[] EdgeActivations(int rows, int inputs)
     {
         var x = Reference.Random(rows * inputs, 10 + rows);
         x.AsSpan(0, 32).Clear();
@@ -169,7 +169,7 @@ public sealed unsafe class WeightLinearDecodeTests
     }
 
     /// <summary>Quantized random weights with edge blocks written by hand: the extreme codes and a zero scale.</summary>
-    private static byte[] EdgeWeights(DataType type, int outputs, int inputs)
+    internal static byte[] EdgeWeights(DataType type, int outputs, int inputs)
     {
         var stored = QuantizedBlocks.Quantize(type, Reference.Random(outputs * inputs, 13));
         var blockBytes = type.BlockBytes();

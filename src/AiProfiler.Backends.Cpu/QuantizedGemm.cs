@@ -1,0 +1,238 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using AiProfiler.Abstractions.Devices;
+
+namespace AiProfiler.Backends.Cpu;
+
+/// <summary>
+/// Prefill (more rows of x than decode's dot products take) against Q8_0 or Q4_0 weights as an int8 GEMM, the way
+/// llama.cpp runs it: x is quantized once per call per block of 32 (<see cref="Int8Activations"/>, the same rounding as
+/// decode), and the cores split W into tiles of <see cref="TileRows"/> rows. Each tile is first repacked into a
+/// scratch that stays in L2 (<see cref="Pack"/>): per block of 32 and group of 8 rows, 4-byte pieces interleaved so
+/// that 32-bit lane j of a 256-bit register holds four consecutive values of row j. One <c>vpdpbusd</c> of such a
+/// register with four bytes of one token broadcast to every lane then adds four products to each of 8 rows' sums, so
+/// a block's 8 instructions leave the 8 rows' integer dot products in the 8 lanes, ready to be converted and scaled by
+/// the rows' scales times the token's with one FMA, with no horizontal sum. The micro-kernel holds 4 tokens × 16 rows
+/// (8 int32 and 8 fp32 accumulators). Repacking per call rather than at load keeps the weights in ggml's layout (the
+/// file is mapped, never copied) and costs one pass over each tile per call, against 4·tokens/4 uses of each piece.
+/// </summary>
+/// <remarks>
+/// <c>vpdpbusd</c> multiplies unsigned by signed bytes. The weights are packed signed (Q4_0's codes minus 8, Q8_0's as
+/// they are) and x enters as x + 128 (0..254): Σ(x + 128)·w = Σx·w + 128·Σw, so each row's block starts its int32 sum
+/// from −128·Σw, kept beside the scales. Without AVX-VNNI, <c>vpmaddubsw</c> would saturate on (x + 128)·w; that path
+/// multiplies |w| by x with w's sign instead (pair sums ≤ 2·128·127) and adds no offset. .NET 10 offers no 512-bit
+/// <c>vpdpbusd</c> (see <see cref="DotPaths.Int8"/>), so 256 bits is the widest; without AVX2 the decode kernels'
+/// scalar path serves any number of rows.
+/// </remarks>
+internal static unsafe partial class QuantizedGemm
+{
+    /// <summary>W's rows one task repacks and multiplies: 64 rows × K = 8192 packed are 1.3 MB, about a core's L2.</summary>
+    private const int TileRows = 64;
+
+    // The micro-kernel's tile: 4 tokens × 2 groups of 8 rows.
+    private const int Tokens = 4, GroupRows = 8, Groups = 2;
+
+    // Packed block for a group of 8 rows: 8 × 32 int8 values, then their 8 fp32 scales, then their 8 offsets −128·Σw.
+    private const int ValueBytes = 256, PackedBlock = ValueBytes + 32 + 32;
+
+    public static bool Handles(DataType type) => QuantizedDot.Handles(type);
+
+    /// <summary>y = x·Wᵀ + beta·y for <paramref name="rows"/> rows of x on <paramref name="path"/>.</summary>
+    public static void Run(DotPath path, ParallelOptions parallel, DataType type, float* x, byte* w, float* y, int rows, int outputs, int inputs, float beta)
+    {
+        if (path is not (DotPath.AvxVnni or DotPath.Avx2))
+        {
+            WeightLinear.Decode(DotPath.Portable, type, x, w, y, rows, outputs, inputs, beta, parallel.MaxDegreeOfParallelism);
+            return;
+        }
+
+        using var quantized = new Int8Activations(x, rows, inputs);
+        var vnni = path == DotPath.AvxVnni;
+        var values = (long)rows * inputs;
+        var unsigned = vnni ? (byte*)NativeMemory.AlignedAlloc((nuint)values, 64) : null;
+        try
+        {
+            if (vnni)
+            {
+                Offset(quantized.Values, unsigned, values);
+            }
+
+            var tiles = (outputs + TileRows - 1) / TileRows;
+            var blocks = quantized.Blocks;
+            var rowBytes = type.StorageBytes(inputs);
+            var scratchBytes = (nuint)(TileRows / GroupRows * (long)blocks * PackedBlock);
+            nint xs = (nint)(vnni ? unsigned : (byte*)quantized.Values), scales = (nint)quantized.Scales, pw = (nint)w, py = (nint)y;
+            Parallel.For(
+                0,
+                tiles,
+                parallel,
+                () => (nint)NativeMemory.AlignedAlloc(scratchBytes, 64),
+                (tile, _, scratch) =>
+                {
+                    var n0 = tile * TileRows;
+                    var count = Math.Min(TileRows, outputs - n0);
+                    Pack(type, (byte*)pw + (n0 * rowBytes), rowBytes, count, blocks, (byte*)scratch, vnni);
+                    var tileY = (float*)py + n0;
+                    for (var t = 0; t < rows; t += Tokens)
+                    {
+                        var panel = new Panel((byte*)xs, (float*)scales, inputs, blocks, t, Math.Min(Tokens, rows - t));
+                        for (var r = 0; r < count; r += GroupRows * Groups)
+                        {
+                            var packed = (byte*)scratch + ((long)(r / GroupRows) * blocks * PackedBlock);
+                            var target = new Target(tileY + ((long)t * outputs) + r, outputs, Math.Min(GroupRows * Groups, count - r), beta);
+                            if (vnni)
+                            {
+                                Kernel<QuantizedDot.VnniDot>(packed, (long)blocks * PackedBlock, panel, target);
+                            }
+                            else
+                            {
+                                Kernel<QuantizedDot.Avx2Dot>(packed, (long)blocks * PackedBlock, panel, target);
+                            }
+                        }
+                    }
+
+                    return scratch;
+                },
+                scratch => NativeMemory.AlignedFree((void*)scratch));
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(unsigned);
+        }
+    }
+
+    /// <summary>
+    /// y[t, r] (+ beta·y) for the panel's tokens and the 16 packed rows at <paramref name="w"/> (the second group
+    /// <paramref name="groupStride"/> bytes on).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel<TDot>(byte* w, long groupStride, Panel panel, Target target)
+        where TDot : struct, QuantizedDot.IInt8Dot
+    {
+        byte* w0 = w, w1 = w + groupStride;
+        byte* x0 = panel.Token(0), x1 = panel.Token(1), x2 = panel.Token(2), x3 = panel.Token(3);
+        float* s0 = panel.Scales(0), s1 = panel.Scales(1), s2 = panel.Scales(2), s3 = panel.Scales(3);
+        Vector256<float> f00 = default, f01 = default, f10 = default, f11 = default, f20 = default, f21 = default, f30 = default, f31 = default;
+        for (var b = 0; b < panel.Blocks; b++, w0 += PackedBlock, w1 += PackedBlock, x0 += 32, x1 += 32, x2 += 32, x3 += 32)
+        {
+            Vector256<int> a00 = Start<TDot>(w0), a01 = Start<TDot>(w1), a10 = a00, a11 = a01, a20 = a00, a21 = a01, a30 = a00, a31 = a01;
+            for (var q = 0; q < 32; q += 4)
+            {
+                var v0 = Vector256.Load((sbyte*)w0 + (q * GroupRows));
+                var v1 = Vector256.Load((sbyte*)w1 + (q * GroupRows));
+                var x = Vector256.Create(*(int*)(x0 + q)).AsSByte();
+                a00 = Term<TDot>(a00, x, v0);
+                a01 = Term<TDot>(a01, x, v1);
+                x = Vector256.Create(*(int*)(x1 + q)).AsSByte();
+                a10 = Term<TDot>(a10, x, v0);
+                a11 = Term<TDot>(a11, x, v1);
+                x = Vector256.Create(*(int*)(x2 + q)).AsSByte();
+                a20 = Term<TDot>(a20, x, v0);
+                a21 = Term<TDot>(a21, x, v1);
+                x = Vector256.Create(*(int*)(x3 + q)).AsSByte();
+                a30 = Term<TDot>(a30, x, v0);
+                a31 = Term<TDot>(a31, x, v1);
+            }
+
+            var d0 = Vector256.Load((float*)(w0 + ValueBytes));
+            var d1 = Vector256.Load((float*)(w1 + ValueBytes));
+            var d = Vector256.Create(s0[b]);
+            f00 = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(a00), d0 * d, f00);
+            f01 = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(a01), d1 * d, f01);
+            d = Vector256.Create(s1[b]);
+            f10 = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(a10), d0 * d, f10);
+            f11 = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(a11), d1 * d, f11);
+            d = Vector256.Create(s2[b]);
+            f20 = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(a20), d0 * d, f20);
+            f21 = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(a21), d1 * d, f21);
+            d = Vector256.Create(s3[b]);
+            f30 = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(a30), d0 * d, f30);
+            f31 = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(a31), d1 * d, f31);
+        }
+
+        // Tokens past the panel's end repeated its last one: only the real ones are stored.
+        target.Store(0, f00, f01);
+        if (panel.Count > 1)
+        {
+            target.Store(1, f10, f11);
+        }
+
+        if (panel.Count > 2)
+        {
+            target.Store(2, f20, f21);
+        }
+
+        if (panel.Count > 3)
+        {
+            target.Store(3, f30, f31);
+        }
+    }
+
+    /// <summary>Where a block's int32 sums start: −128·Σw per row where x enters as x + 128 (AVX-VNNI), else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Start<TDot>(byte* packed)
+        where TDot : struct, QuantizedDot.IInt8Dot =>
+        typeof(TDot) == typeof(QuantizedDot.VnniDot) ? Vector256.Load((int*)(packed + ValueBytes + 32)) : Vector256<int>.Zero;
+
+    /// <summary>Adds four products of x's broadcast bytes and each row's packed bytes to every row's lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Term<TDot>(Vector256<int> accumulator, Vector256<sbyte> x, Vector256<sbyte> w)
+        where TDot : struct, QuantizedDot.IInt8Dot =>
+        typeof(TDot) == typeof(QuantizedDot.VnniDot)
+            ? TDot.DotAdd(accumulator, x.AsByte(), w)
+            : TDot.DotAdd(accumulator, Avx2.Abs(w), Avx2.Sign(x, w));
+
+    /// <summary>x's int8 values plus 128 as unsigned bytes (flipping the sign bit), for <c>vpdpbusd</c>'s unsigned side.</summary>
+    private static void Offset(sbyte* values, byte* target, long count)
+    {
+        // Rows are whole blocks of 32, so the count is a multiple of 32.
+        var flip = Vector256.Create((byte)0x80);
+        for (long i = 0; i < count; i += 32)
+        {
+            (Vector256.Load((byte*)values + i) ^ flip).Store(target + i);
+        }
+    }
+
+    /// <summary>Up to <see cref="Tokens"/> consecutive tokens of quantized x: their bytes and their blocks' scales.</summary>
+    private readonly struct Panel(byte* values, float* scales, int inputs, int blocks, int first, int count)
+    {
+        public int Blocks => blocks;
+
+        public int Count => count;
+
+        // A token past the end repeats the last: computed alongside, never stored.
+        public byte* Token(int i) => values + ((long)(first + Math.Min(i, count - 1)) * inputs);
+
+        public float* Scales(int i) => scales + ((long)(first + Math.Min(i, count - 1)) * blocks);
+    }
+
+    /// <summary>Where a kernel's 4 × 16 results go: row t of y at <paramref name="y"/> + t·<paramref name="stride"/>, the first <paramref name="columns"/> of 16.</summary>
+    private readonly struct Target(float* y, int stride, int columns, float beta)
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(int token, Vector256<float> low, Vector256<float> high)
+        {
+            var row = y + ((long)token * stride);
+            if (columns == GroupRows * Groups)
+            {
+                Put(row, low);
+                Put(row + GroupRows, high);
+                return;
+            }
+
+            var values = stackalloc float[GroupRows * Groups];
+            low.Store(values);
+            high.Store(values + GroupRows);
+            for (var i = 0; i < columns; i++)
+            {
+                QuantizedDot.Store(row + i, values[i], beta);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void Put(float* target, Vector256<float> value) =>
+            (beta == 0 ? value : value + (Vector256.Create(beta) * Vector256.Load(target))).Store(target);
+    }
+}
