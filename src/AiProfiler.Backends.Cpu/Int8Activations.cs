@@ -16,10 +16,22 @@ internal sealed unsafe class Int8Activations : IDisposable
     /// <summary>Values per block, the Q8_0 and Q4_0 block length.</summary>
     public const int Block = 32;
 
+    // Rows one task quantizes when the rows are split between threads.
+    private const int RowsPerTask = 16;
+
     private void* _memory;
 
     /// <summary>Quantizes <paramref name="rows"/> rows of <paramref name="inputs"/> values (a multiple of <see cref="Block"/>).</summary>
     public Int8Activations(float* x, int rows, int inputs)
+        : this(x, rows, inputs, null)
+    {
+    }
+
+    /// <summary>
+    /// Quantizes as the other constructor does, the rows split between <paramref name="parallel"/>'s threads: a prefill
+    /// of hundreds of rows would otherwise quantize on one core while the others wait.
+    /// </summary>
+    public Int8Activations(float* x, int rows, int inputs, ParallelOptions? parallel)
     {
         Inputs = inputs;
         Blocks = inputs / Block;
@@ -31,14 +43,18 @@ internal sealed unsafe class Int8Activations : IDisposable
         Sums = Scales + blocks;
         HalfSums = Sums + blocks;
         IntSums = (int*)(HalfSums + (2 * blocks));
-        for (long b = 0; b < blocks; b++)
+        if (parallel is null || rows < 2 * RowsPerTask)
         {
-            Scales[b] = QuantizeBlock(x + (b * Block), Values + (b * Block), out var first, out var second);
-            IntSums[b] = first + second;
-            Sums[b] = Scales[b] * (first + second);
-            HalfSums[2 * b] = Scales[b] * first;
-            HalfSums[(2 * b) + 1] = Scales[b] * second;
+            QuantizeBlocks(x, 0, blocks);
+            return;
         }
+
+        var source = (nint)x;
+        Parallel.For(0, (rows + RowsPerTask - 1) / RowsPerTask, parallel, task =>
+        {
+            var first = (long)task * RowsPerTask * Blocks;
+            QuantizeBlocks((float*)source, first, Math.Min(blocks, first + (RowsPerTask * Blocks)));
+        });
     }
 
     /// <summary>Values per row.</summary>
@@ -66,6 +82,18 @@ internal sealed unsafe class Int8Activations : IDisposable
     {
         NativeMemory.AlignedFree(_memory);
         _memory = null;
+    }
+
+    private void QuantizeBlocks(float* x, long first, long end)
+    {
+        for (var b = first; b < end; b++)
+        {
+            Scales[b] = QuantizeBlock(x + (b * Block), Values + (b * Block), out var low, out var high);
+            IntSums[b] = low + high;
+            Sums[b] = Scales[b] * (low + high);
+            HalfSums[2 * b] = Scales[b] * low;
+            HalfSums[(2 * b) + 1] = Scales[b] * high;
+        }
     }
 
     private static float QuantizeBlock(float* x, sbyte* q, out int first, out int second)

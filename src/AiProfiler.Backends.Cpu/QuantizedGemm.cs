@@ -48,7 +48,7 @@ internal static unsafe partial class QuantizedGemm
             return;
         }
 
-        using var quantized = new Int8Activations(x, rows, inputs);
+        using var quantized = new Int8Activations(x, rows, inputs, parallel);
         var vnni = path == DotPath.AvxVnni;
         var values = (long)rows * inputs;
         var unsigned = vnni ? (byte*)NativeMemory.AlignedAlloc((nuint)values, 64) : null;
@@ -75,6 +75,7 @@ internal static unsafe partial class QuantizedGemm
                     var count = Math.Min(TileRows, outputs - n0);
                     Pack(type, (byte*)pw + (n0 * rowBytes), rowBytes, count, blocks, (byte*)scratch, vnni);
                     var tileY = (float*)py + n0;
+                    var results = stackalloc float[Tokens * GroupRows * Groups];
                     for (var t = 0; t < rows; t += Tokens)
                     {
                         var panel = new Panel((byte*)xs, (float*)scales, inputs, blocks, t, Math.Min(Tokens, rows - t));
@@ -84,12 +85,14 @@ internal static unsafe partial class QuantizedGemm
                             var target = new Target(tileY + ((long)t * outputs) + r, outputs, Math.Min(GroupRows * Groups, count - r), beta);
                             if (vnni)
                             {
-                                Kernel<QuantizedDot.VnniDot>(packed, (long)blocks * PackedBlock, panel, target);
+                                Kernel<QuantizedDot.VnniDot>(packed, (long)blocks * PackedBlock, panel, results);
                             }
                             else
                             {
-                                Kernel<QuantizedDot.Avx2Dot>(packed, (long)blocks * PackedBlock, panel, target);
+                                Kernel<QuantizedDot.Avx2Dot>(packed, (long)blocks * PackedBlock, panel, results);
                             }
+
+                            target.Store(results, panel.Count);
                         }
                     }
 
@@ -104,11 +107,11 @@ internal static unsafe partial class QuantizedGemm
     }
 
     /// <summary>
-    /// y[t, r] (+ beta·y) for the panel's tokens and the 16 packed rows at <paramref name="w"/> (the second group
-    /// <paramref name="groupStride"/> bytes on).
+    /// x[t]·W[r] for the panel's 4 tokens (the last repeated past its end) and the 16 packed rows at <paramref name="w"/>
+    /// (the second group <paramref name="groupStride"/> bytes on), into <paramref name="results"/> token after token.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel<TDot>(byte* w, long groupStride, Panel panel, Target target)
+    private static void Kernel<TDot>(byte* w, long groupStride, Panel panel, float* results)
         where TDot : struct, QuantizedDot.IInt8Dot
     {
         byte* w0 = w, w1 = w + groupStride;
@@ -117,24 +120,17 @@ internal static unsafe partial class QuantizedGemm
         Vector256<float> f00 = default, f01 = default, f10 = default, f11 = default, f20 = default, f21 = default, f30 = default, f31 = default;
         for (var b = 0; b < panel.Blocks; b++, w0 += PackedBlock, w1 += PackedBlock, x0 += 32, x1 += 32, x2 += 32, x3 += 32)
         {
-            Vector256<int> a00 = Start<TDot>(w0), a01 = Start<TDot>(w1), a10 = a00, a11 = a01, a20 = a00, a21 = a01, a30 = a00, a31 = a01;
-            for (var q = 0; q < 32; q += 4)
-            {
-                var v0 = Vector256.Load((sbyte*)w0 + (q * GroupRows));
-                var v1 = Vector256.Load((sbyte*)w1 + (q * GroupRows));
-                var x = Vector256.Create(*(int*)(x0 + q)).AsSByte();
-                a00 = Term<TDot>(a00, x, v0);
-                a01 = Term<TDot>(a01, x, v1);
-                x = Vector256.Create(*(int*)(x1 + q)).AsSByte();
-                a10 = Term<TDot>(a10, x, v0);
-                a11 = Term<TDot>(a11, x, v1);
-                x = Vector256.Create(*(int*)(x2 + q)).AsSByte();
-                a20 = Term<TDot>(a20, x, v0);
-                a21 = Term<TDot>(a21, x, v1);
-                x = Vector256.Create(*(int*)(x3 + q)).AsSByte();
-                a30 = Term<TDot>(a30, x, v0);
-                a31 = Term<TDot>(a31, x, v1);
-            }
+            Vector256<int> a00 = Start<TDot>(w0), a01 = Start<TDot>(w1), a10 = Start<TDot>(w0), a11 = Start<TDot>(w1);
+            Vector256<int> a20 = Start<TDot>(w0), a21 = Start<TDot>(w1), a30 = Start<TDot>(w0), a31 = Start<TDot>(w1);
+            // Unrolled: a loop here would make the JIT keep the fp32 accumulators in memory around it.
+            Piece<TDot>(0, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
+            Piece<TDot>(4, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
+            Piece<TDot>(8, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
+            Piece<TDot>(12, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
+            Piece<TDot>(16, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
+            Piece<TDot>(20, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
+            Piece<TDot>(24, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
+            Piece<TDot>(28, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
 
             var d0 = Vector256.Load((float*)(w0 + ValueBytes));
             var d1 = Vector256.Load((float*)(w1 + ValueBytes));
@@ -152,22 +148,39 @@ internal static unsafe partial class QuantizedGemm
             f31 = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(a31), d1 * d, f31);
         }
 
-        // Tokens past the panel's end repeated its last one: only the real ones are stored.
-        target.Store(0, f00, f01);
-        if (panel.Count > 1)
-        {
-            target.Store(1, f10, f11);
-        }
+        // All 4 × 16 go to the caller's buffer: stores to y under conditions made the JIT keep the accumulators in memory.
+        f00.Store(results);
+        f01.Store(results + 8);
+        f10.Store(results + 16);
+        f11.Store(results + 24);
+        f20.Store(results + 32);
+        f21.Store(results + 40);
+        f30.Store(results + 48);
+        f31.Store(results + 56);
+    }
 
-        if (panel.Count > 2)
-        {
-            target.Store(2, f20, f21);
-        }
-
-        if (panel.Count > 3)
-        {
-            target.Store(3, f30, f31);
-        }
+    /// <summary>The products of the 4-byte piece at byte <paramref name="q"/> of a block: 4 tokens × 16 rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Piece<TDot>(
+        int q, byte* w0, byte* w1, byte* x0, byte* x1, byte* x2, byte* x3,
+        ref Vector256<int> a00, ref Vector256<int> a01, ref Vector256<int> a10, ref Vector256<int> a11,
+        ref Vector256<int> a20, ref Vector256<int> a21, ref Vector256<int> a30, ref Vector256<int> a31)
+        where TDot : struct, QuantizedDot.IInt8Dot
+    {
+        var v0 = Vector256.Load((sbyte*)w0 + (q * GroupRows));
+        var v1 = Vector256.Load((sbyte*)w1 + (q * GroupRows));
+        var x = Vector256.Create(*(int*)(x0 + q)).AsSByte();
+        a00 = Term<TDot>(a00, x, v0);
+        a01 = Term<TDot>(a01, x, v1);
+        x = Vector256.Create(*(int*)(x1 + q)).AsSByte();
+        a10 = Term<TDot>(a10, x, v0);
+        a11 = Term<TDot>(a11, x, v1);
+        x = Vector256.Create(*(int*)(x2 + q)).AsSByte();
+        a20 = Term<TDot>(a20, x, v0);
+        a21 = Term<TDot>(a21, x, v1);
+        x = Vector256.Create(*(int*)(x3 + q)).AsSByte();
+        a30 = Term<TDot>(a30, x, v0);
+        a31 = Term<TDot>(a31, x, v1);
     }
 
     /// <summary>Where a block's int32 sums start: −128·Σw per row where x enters as x + 128 (AVX-VNNI), else 0.</summary>
@@ -211,23 +224,23 @@ internal static unsafe partial class QuantizedGemm
     /// <summary>Where a kernel's 4 × 16 results go: row t of y at <paramref name="y"/> + t·<paramref name="stride"/>, the first <paramref name="columns"/> of 16.</summary>
     private readonly struct Target(float* y, int stride, int columns, float beta)
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Store(int token, Vector256<float> low, Vector256<float> high)
+        /// <summary>y = results + beta·y for the first <paramref name="tokens"/> of the kernel's 4.</summary>
+        public void Store(float* results, int tokens)
         {
-            var row = y + ((long)token * stride);
-            if (columns == GroupRows * Groups)
+            for (var t = 0; t < tokens; t++, results += GroupRows * Groups)
             {
-                Put(row, low);
-                Put(row + GroupRows, high);
-                return;
-            }
+                var row = y + ((long)t * stride);
+                if (columns == GroupRows * Groups)
+                {
+                    Put(row, Vector256.Load(results));
+                    Put(row + GroupRows, Vector256.Load(results + GroupRows));
+                    continue;
+                }
 
-            var values = stackalloc float[GroupRows * Groups];
-            low.Store(values);
-            high.Store(values + GroupRows);
-            for (var i = 0; i < columns; i++)
-            {
-                QuantizedDot.Store(row + i, values[i], beta);
+                for (var i = 0; i < columns; i++)
+                {
+                    QuantizedDot.Store(row + i, results[i], beta);
+                }
             }
         }
 
