@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -84,6 +85,8 @@ internal sealed unsafe class Int8Activations : IDisposable
         _memory = null;
     }
 
+    // Optimized from the first call: a prefill quantizes once per weight, too few calls for tiered compilation to reach its loop soon.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void QuantizeBlocks(float* x, long first, long end)
     {
         for (var b = first; b < end; b++)
@@ -96,6 +99,7 @@ internal sealed unsafe class Int8Activations : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float QuantizeBlock(float* x, sbyte* q, out int first, out int second)
     {
         var amax = MathF.Abs(TensorPrimitives.MaxMagnitude(new ReadOnlySpan<float>(x, Block)));

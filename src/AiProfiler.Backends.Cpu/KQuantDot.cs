@@ -206,6 +206,15 @@ internal static unsafe partial class KQuantDot
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Q4KScales(byte* w, Int8Activations x, long block, Vector256<float> acc, float* halves, out Vector256<float> coefficients)
     {
+        var scales = Q4KScalesAndMins(w, out var mins);
+        coefficients = scales * (Vector256.Load(x.Scales + block) * halves[*(ushort*)w]);
+        return Fma.MultiplyAddNegated(mins * halves[*(ushort*)(w + 2)], Vector256.Load(x.Sums + block), acc);
+    }
+
+    /// <summary>The 6-bit scales sc and mins m of the Q4_K super-block at <paramref name="w"/>, sub-block k in lane k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> Q4KScalesAndMins(byte* w, out Vector256<float> mins)
+    {
         // The packing of QuantizedBlocks.Q4KScaleMin on all eight bytes at once: sub-blocks 0-3 keep the low 6 bits
         // of bytes 0-3 (scales) and 4-7 (mins); 4-7 take the nibbles of bytes 8-11 and, as bits 4-5, the top 2 bits
         // of bytes 0-3 (scales) and 4-7 (mins).
@@ -213,9 +222,8 @@ internal static unsafe partial class KQuantDot
         var high = *(uint*)(w + 12);
         uint first = (uint)packed, second = (uint)(packed >> 32);
         var scales = (first & 0x3f3f3f3fu) | ((ulong)((high & 0x0f0f0f0fu) | ((first >> 2) & 0x30303030u)) << 32);
-        var mins = (second & 0x3f3f3f3fu) | ((ulong)(((high >> 4) & 0x0f0f0f0fu) | ((second >> 2) & 0x30303030u)) << 32);
-        coefficients = Widen(scales) * (Vector256.Load(x.Scales + block) * halves[*(ushort*)w]);
-        return Fma.MultiplyAddNegated(Widen(mins) * halves[*(ushort*)(w + 2)], Vector256.Load(x.Sums + block), acc);
+        mins = Widen((second & 0x3f3f3f3fu) | ((ulong)(((high >> 4) & 0x0f0f0f0fu) | ((second >> 2) & 0x30303030u)) << 32));
+        return Widen(scales);
     }
 
     /// <summary>

@@ -11,24 +11,13 @@ internal static unsafe partial class QuantizedGemm
     /// <summary>
     /// Packs <paramref name="count"/> rows of W (from <paramref name="w"/>, <paramref name="rowBytes"/> apart) into
     /// <paramref name="scratch"/>: for each group of 8 rows (whole pairs of groups, rows past the end repeating the
-    /// last, whose results are never stored) its blocks one after another, each 8 × 32 signed values with 4-byte
-    /// piece p of row j at byte 32·p + 4·j, then the 8 rows' scales, then (when <paramref name="offsets"/>) −128·Σw.
+    /// last, whose results are never stored) its blocks of 32 one after another, each 8 × 32 signed values with 4-byte
+    /// piece p of row j at byte 32·p + 4·j, then the 8 rows' scales, then (when <paramref name="offsets"/>) −128·Σw,
+    /// then for Q4_K the 8 rows' −dmin·m.
     /// </summary>
-    private static void Pack(DataType type, byte* w, long rowBytes, int count, int blocks, byte* scratch, bool offsets)
-    {
-        if (type == DataType.Q8_0)
-        {
-            Pack<QuantizedDot.Q8Block>(w, rowBytes, count, blocks, scratch, offsets);
-        }
-        else
-        {
-            Pack<QuantizedDot.Q4Block>(w, rowBytes, count, blocks, scratch, offsets);
-        }
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Pack<TBlock>(byte* w, long rowBytes, int count, int blocks, byte* scratch, bool offsets)
-        where TBlock : struct, QuantizedDot.IWeightBlock
+    private static void Pack<TSource>(byte* w, long rowBytes, int count, int blocks, byte* scratch, bool offsets)
+        where TSource : struct, IPackSource
     {
         const int rowsPerKernel = GroupRows * Groups;
         var groups = (count + rowsPerKernel - 1) / rowsPerKernel * Groups;
@@ -40,19 +29,17 @@ internal static unsafe partial class QuantizedGemm
                 rows[j] = w + (Math.Min((g * GroupRows) + j, count - 1) * rowBytes);
             }
 
-            var target = scratch + ((long)g * blocks * PackedBlock);
-            for (var b = 0; b < blocks; b++, target += PackedBlock)
+            var target = scratch + ((long)g * blocks * TSource.Stride);
+            for (var j = 0; j < GroupRows; j++)
             {
-                var offset = b * TBlock.Bytes;
-                var scales = (float*)(target + ValueBytes);
-                for (var j = 0; j < GroupRows; j++)
-                {
-                    scales[j] = QuantizedDot.Scale(rows[j] + offset);
-                }
+                TSource.Scales(rows[j], blocks, (float*)(target + ScalesAt) + j, (float*)(target + MinsAt) + j);
+            }
 
+            for (var b = 0; b < blocks; b++, target += TSource.Stride)
+            {
                 Interleave(
-                    Values<TBlock>(rows[0] + offset), Values<TBlock>(rows[1] + offset), Values<TBlock>(rows[2] + offset), Values<TBlock>(rows[3] + offset),
-                    Values<TBlock>(rows[4] + offset), Values<TBlock>(rows[5] + offset), Values<TBlock>(rows[6] + offset), Values<TBlock>(rows[7] + offset),
+                    TSource.Values(rows[0], b), TSource.Values(rows[1], b), TSource.Values(rows[2], b), TSource.Values(rows[3], b),
+                    TSource.Values(rows[4], b), TSource.Values(rows[5], b), TSource.Values(rows[6], b), TSource.Values(rows[7], b),
                     target);
                 if (offsets)
                 {
@@ -61,12 +48,6 @@ internal static unsafe partial class QuantizedGemm
             }
         }
     }
-
-    /// <summary>A block's 32 signed values: Q4_0's codes minus 8.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Values<TBlock>(byte* block)
-        where TBlock : struct, QuantizedDot.IWeightBlock =>
-        (TBlock.Biased ? TBlock.Load(block) - Vector256.Create((sbyte)8) : TBlock.Load(block)).AsInt32();
 
     /// <summary>The 8 × 8 transpose of 32-bit pieces: piece p of every row into the register stored at 32·p.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -115,6 +96,105 @@ internal static unsafe partial class QuantizedGemm
             sum += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ones, Vector256.Load((sbyte*)packed + p)), pairs);
         }
 
-        (sum * -128).Store((int*)(packed + ValueBytes + 32));
+        (sum * -128).Store((int*)(packed + OffsetsAt));
+    }
+
+    /// <summary>The fp16 scales of a row of Q8_0 or Q4_0 blocks, one per packed block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Copy<TBlock>(byte* row, int blocks, float* scales)
+        where TBlock : struct, QuantizedDot.IWeightBlock
+    {
+        const int step = MinsAt / sizeof(float);
+        for (var b = 0; b < blocks; b++, row += TBlock.Bytes)
+        {
+            scales[b * step] = QuantizedDot.Scale(row);
+        }
+    }
+
+    /// <summary>A weight type's blocks of 32 as the packing reads them.</summary>
+    private interface IPackSource
+    {
+        /// <summary>Bytes of a packed block of 8 rows.</summary>
+        static abstract int Stride { get; }
+
+        /// <summary>Whether a block's values carry an offset −dmin·m besides their scale (Q4_K).</summary>
+        static abstract bool Mins { get; }
+
+        /// <summary>Block <paramref name="block"/> of the row at <paramref name="row"/>: its 32 values as signed bytes.</summary>
+        static abstract Vector256<int> Values(byte* row, int block);
+
+        /// <summary>
+        /// Each block's scale into <paramref name="scales"/> and (with <see cref="Mins"/>) its offset into
+        /// <paramref name="mins"/>, a packed block apart.
+        /// </summary>
+        static abstract void Scales(byte* row, int blocks, float* scales, float* mins);
+    }
+
+    private readonly struct Q8Source : IPackSource
+    {
+        public static int Stride => MinsAt;
+
+        public static bool Mins => false;
+
+        public static Vector256<int> Values(byte* row, int block) => QuantizedDot.Q8Block.Load(row + (block * QuantizedDot.Q8Block.Bytes)).AsInt32();
+
+        public static void Scales(byte* row, int blocks, float* scales, float* mins) =>
+            Copy<QuantizedDot.Q8Block>(row, blocks, scales);
+    }
+
+    private readonly struct Q4Source : IPackSource
+    {
+        public static int Stride => MinsAt;
+
+        public static bool Mins => false;
+
+        // Q4_0's codes minus 8.
+        public static Vector256<int> Values(byte* row, int block) =>
+            (QuantizedDot.Q4Block.Load(row + (block * QuantizedDot.Q4Block.Bytes)) - Vector256.Create((sbyte)8)).AsInt32();
+
+        public static void Scales(byte* row, int blocks, float* scales, float* mins) =>
+            Copy<QuantizedDot.Q4Block>(row, blocks, scales);
+    }
+
+    /// <summary>
+    /// Q4_K's super-blocks of 256 (fp16 d and dmin, 12 bytes of 6-bit scales and mins, 128 bytes of codes), read as 8
+    /// blocks of 32: sub-blocks 2i and 2i + 1 share 32 bytes, the first in their low nibbles, the second in their high.
+    /// The codes 0..15 are packed as they are; the block's value is d·sc·q − dmin·m.
+    /// </summary>
+    private readonly struct Q4KSource : IPackSource
+    {
+        private const int Bytes = 144, PackedBytes = MinsAt + 32;
+
+        public static int Stride => PackedBytes;
+
+        public static bool Mins => true;
+
+        public static Vector256<int> Values(byte* row, int block)
+        {
+            var codes = row + ((block / 8) * Bytes) + 16 + (block % 8 / 2 * 32);
+            var low = Vector128.Create((byte)0x0F);
+            var (a, b) = (Vector128.Load(codes), Vector128.Load(codes + 16));
+            return (block % 2 == 0
+                ? Vector256.Create(a & low, b & low)
+                : Vector256.Create(Vector128.ShiftRightLogical(a, 4), Vector128.ShiftRightLogical(b, 4))).AsInt32();
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Scales(byte* row, int blocks, float* scales, float* mins)
+        {
+            const int step = PackedBytes / sizeof(float);
+            var values = stackalloc float[16];
+            for (var b = 0; b < blocks; b += 8, row += Bytes)
+            {
+                var sc = KQuantDot.Q4KScalesAndMins(row, out var m);
+                (sc * QuantizedDot.Scale(row)).Store(values);
+                (m * -QuantizedDot.Scale(row + 2)).Store(values + 8);
+                for (var j = 0; j < 8; j++)
+                {
+                    scales[(b + j) * step] = values[j];
+                    mins[(b + j) * step] = values[8 + j];
+                }
+            }
+        }
     }
 }

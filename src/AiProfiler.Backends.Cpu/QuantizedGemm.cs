@@ -28,16 +28,24 @@ namespace AiProfiler.Backends.Cpu;
 /// </remarks>
 internal static unsafe partial class QuantizedGemm
 {
+    // Per-thread buffers (see Scratch): x + 128 on the calling thread, a packed tile on each worker.
+    [ThreadStatic]
+    private static byte[]? _activations;
+
+    [ThreadStatic]
+    private static byte[]? _tile;
+
     /// <summary>W's rows one task repacks and multiplies: 64 rows × K = 8192 packed are 1.3 MB, about a core's L2.</summary>
     private const int TileRows = 64;
 
     // The micro-kernel's tile: 4 tokens × 2 groups of 8 rows.
     private const int Tokens = 4, GroupRows = 8, Groups = 2;
 
-    // Packed block for a group of 8 rows: 8 × 32 int8 values, then their 8 fp32 scales, then their 8 offsets −128·Σw.
-    private const int ValueBytes = 256, PackedBlock = ValueBytes + 32 + 32;
+    // Packed block for a group of 8 rows: 8 × 32 int8 values, then their 8 fp32 scales, their 8 offsets −128·Σw and,
+    // for Q4_K, their 8 fp32 offsets −dmin·m.
+    private const int ValueBytes = 256, ScalesAt = ValueBytes, OffsetsAt = ScalesAt + 32, MinsAt = OffsetsAt + 32;
 
-    public static bool Handles(DataType type) => QuantizedDot.Handles(type);
+    public static bool Handles(DataType type) => QuantizedDot.Handles(type) || type == DataType.Q4_K;
 
     /// <summary>y = x·Wᵀ + beta·y for <paramref name="rows"/> rows of x on <paramref name="path"/>.</summary>
     public static void Run(DotPath path, ParallelOptions parallel, DataType type, float* x, byte* w, float* y, int rows, int outputs, int inputs, float beta)
@@ -51,74 +59,93 @@ internal static unsafe partial class QuantizedGemm
         using var quantized = new Int8Activations(x, rows, inputs, parallel);
         var vnni = path == DotPath.AvxVnni;
         var values = (long)rows * inputs;
-        var unsigned = vnni ? (byte*)NativeMemory.AlignedAlloc((nuint)values, 64) : null;
-        try
+        var activations = (byte*)quantized.Values;
+        if (vnni)
         {
-            if (vnni)
-            {
-                Offset(quantized.Values, unsigned, values);
-            }
-
-            var tiles = (outputs + TileRows - 1) / TileRows;
-            var blocks = quantized.Blocks;
-            var rowBytes = type.StorageBytes(inputs);
-            var scratchBytes = (nuint)(TileRows / GroupRows * (long)blocks * PackedBlock);
-            nint xs = (nint)(vnni ? unsigned : (byte*)quantized.Values), scales = (nint)quantized.Scales, pw = (nint)w, py = (nint)y;
-            Parallel.For(
-                0,
-                tiles,
-                parallel,
-                () => (nint)NativeMemory.AlignedAlloc(scratchBytes, 64),
-                (tile, _, scratch) =>
-                {
-                    var n0 = tile * TileRows;
-                    var count = Math.Min(TileRows, outputs - n0);
-                    Pack(type, (byte*)pw + (n0 * rowBytes), rowBytes, count, blocks, (byte*)scratch, vnni);
-                    var tileY = (float*)py + n0;
-                    var results = stackalloc float[Tokens * GroupRows * Groups];
-                    for (var t = 0; t < rows; t += Tokens)
-                    {
-                        var panel = new Panel((byte*)xs, (float*)scales, inputs, blocks, t, Math.Min(Tokens, rows - t));
-                        for (var r = 0; r < count; r += GroupRows * Groups)
-                        {
-                            var packed = (byte*)scratch + ((long)(r / GroupRows) * blocks * PackedBlock);
-                            var target = new Target(tileY + ((long)t * outputs) + r, outputs, Math.Min(GroupRows * Groups, count - r), beta);
-                            if (vnni)
-                            {
-                                Kernel<QuantizedDot.VnniDot>(packed, (long)blocks * PackedBlock, panel, results);
-                            }
-                            else
-                            {
-                                Kernel<QuantizedDot.Avx2Dot>(packed, (long)blocks * PackedBlock, panel, results);
-                            }
-
-                            target.Store(results, panel.Count);
-                        }
-                    }
-
-                    return scratch;
-                },
-                scratch => NativeMemory.AlignedFree((void*)scratch));
+            activations = Scratch(ref _activations, values);
+            Offset(quantized.Values, activations, values);
         }
-        finally
+
+        var (pack, kernel, stride) = Select(type, vnni);
+        var blocks = quantized.Blocks;
+        var rowBytes = type.StorageBytes(inputs);
+        var groupBytes = (long)blocks * stride;
+        var x8 = new Activations(activations, quantized.Scales, quantized.Sums, inputs, blocks);
+        var pw = (nint)w;
+        var py = (nint)y;
+        Parallel.For(0, (outputs + TileRows - 1) / TileRows, parallel, tile =>
         {
-            NativeMemory.AlignedFree(unsigned);
+            var n0 = tile * TileRows;
+            var count = Math.Min(TileRows, outputs - n0);
+            var scratch = Scratch(ref _tile, TileRows / GroupRows * groupBytes);
+            ((delegate*<byte*, long, int, int, byte*, bool, void>)pack)((byte*)pw + (n0 * rowBytes), rowBytes, count, blocks, scratch, vnni);
+            Tile((delegate*<byte*, long, Panel, float*, void>)kernel, scratch, groupBytes, x8, rows, count, (float*)py + n0, outputs, beta);
+        });
+    }
+
+    /// <summary>All tokens against a packed tile of <paramref name="count"/> rows, 4 tokens × 16 rows at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile(delegate*<byte*, long, Panel, float*, void> kernel, byte* packed, long groupBytes, Activations x, int rows, int count, float* y, int outputs, float beta)
+    {
+        var results = stackalloc float[Tokens * GroupRows * Groups];
+        for (var t = 0; t < rows; t += Tokens)
+        {
+            var panel = new Panel(x, t, Math.Min(Tokens, rows - t));
+            for (var r = 0; r < count; r += GroupRows * Groups)
+            {
+                kernel(packed + (r / GroupRows * groupBytes), groupBytes, panel, results);
+                new Target(y + ((long)t * outputs) + r, outputs, Math.Min(GroupRows * Groups, count - r), beta).Store(results, panel.Count);
+            }
         }
     }
+
+    /// <summary>
+    /// A 64-byte aligned buffer of at least <paramref name="bytes"/> kept in <paramref name="slot"/>, a thread's own:
+    /// memory allocated per call would be mapped afresh each time, and the page faults cost a short prefill a third of
+    /// its time on this VM. Pinned arrays, so the buffers go with their threads.
+    /// </summary>
+    private static byte* Scratch(ref byte[]? slot, long bytes)
+    {
+        if (slot is null || slot.Length < bytes + 64)
+        {
+            slot = GC.AllocateUninitializedArray<byte>((int)(bytes + 64), pinned: true);
+        }
+
+        var start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(slot));
+        return (byte*)((start + 63) & ~(nint)63);
+    }
+
+    /// <summary>The packing and the kernel for a weight type and path (as pointers, which lambdas may capture), and the bytes of a packed block.</summary>
+    private static (nint Pack, nint Kernel, int Stride) Select(DataType type, bool vnni) => (type, vnni) switch
+    {
+        (DataType.Q8_0, true) => Functions<QuantizedDot.VnniDot, Q8Source>(),
+        (DataType.Q8_0, false) => Functions<QuantizedDot.Avx2Dot, Q8Source>(),
+        (DataType.Q4_0, true) => Functions<QuantizedDot.VnniDot, Q4Source>(),
+        (DataType.Q4_0, false) => Functions<QuantizedDot.Avx2Dot, Q4Source>(),
+        (_, true) => Functions<QuantizedDot.VnniDot, Q4KSource>(),
+        _ => Functions<QuantizedDot.Avx2Dot, Q4KSource>(),
+    };
+
+    private static (nint Pack, nint Kernel, int Stride) Functions<TDot, TSource>()
+        where TDot : struct, QuantizedDot.IInt8Dot
+        where TSource : struct, IPackSource =>
+        ((nint)(delegate*<byte*, long, int, int, byte*, bool, void>)&Pack<TSource>, (nint)(delegate*<byte*, long, Panel, float*, void>)&Kernel<TDot, TSource>, TSource.Stride);
 
     /// <summary>
     /// x[t]·W[r] for the panel's 4 tokens (the last repeated past its end) and the 16 packed rows at <paramref name="w"/>
     /// (the second group <paramref name="groupStride"/> bytes on), into <paramref name="results"/> token after token.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel<TDot>(byte* w, long groupStride, Panel panel, float* results)
+    private static void Kernel<TDot, TSource>(byte* w, long groupStride, Panel panel, float* results)
         where TDot : struct, QuantizedDot.IInt8Dot
+        where TSource : struct, IPackSource
     {
         byte* w0 = w, w1 = w + groupStride;
         byte* x0 = panel.Token(0), x1 = panel.Token(1), x2 = panel.Token(2), x3 = panel.Token(3);
         float* s0 = panel.Scales(0), s1 = panel.Scales(1), s2 = panel.Scales(2), s3 = panel.Scales(3);
+        float* m0 = panel.Sums(0), m1 = panel.Sums(1), m2 = panel.Sums(2), m3 = panel.Sums(3);
         Vector256<float> f00 = default, f01 = default, f10 = default, f11 = default, f20 = default, f21 = default, f30 = default, f31 = default;
-        for (var b = 0; b < panel.Blocks; b++, w0 += PackedBlock, w1 += PackedBlock, x0 += 32, x1 += 32, x2 += 32, x3 += 32)
+        for (var b = 0; b < panel.Blocks; b++, w0 += TSource.Stride, w1 += TSource.Stride, x0 += 32, x1 += 32, x2 += 32, x3 += 32)
         {
             Vector256<int> a00 = Start<TDot>(w0), a01 = Start<TDot>(w1), a10 = Start<TDot>(w0), a11 = Start<TDot>(w1);
             Vector256<int> a20 = Start<TDot>(w0), a21 = Start<TDot>(w1), a30 = Start<TDot>(w0), a31 = Start<TDot>(w1);
@@ -132,8 +159,8 @@ internal static unsafe partial class QuantizedGemm
             Piece<TDot>(24, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
             Piece<TDot>(28, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
 
-            var d0 = Vector256.Load((float*)(w0 + ValueBytes));
-            var d1 = Vector256.Load((float*)(w1 + ValueBytes));
+            var d0 = Vector256.Load((float*)(w0 + ScalesAt));
+            var d1 = Vector256.Load((float*)(w1 + ScalesAt));
             var d = Vector256.Create(s0[b]);
             f00 = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(a00), d0 * d, f00);
             f01 = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(a01), d1 * d, f01);
@@ -146,6 +173,24 @@ internal static unsafe partial class QuantizedGemm
             d = Vector256.Create(s3[b]);
             f30 = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(a30), d0 * d, f30);
             f31 = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(a31), d1 * d, f31);
+            if (TSource.Mins)
+            {
+                // Q4_K's −dmin·m times the token's d_x·Σx_q: the offsets once per block rather than per value.
+                d0 = Vector256.Load((float*)(w0 + MinsAt));
+                d1 = Vector256.Load((float*)(w1 + MinsAt));
+                d = Vector256.Create(m0[b]);
+                f00 = Vector256.FusedMultiplyAdd(d0, d, f00);
+                f01 = Vector256.FusedMultiplyAdd(d1, d, f01);
+                d = Vector256.Create(m1[b]);
+                f10 = Vector256.FusedMultiplyAdd(d0, d, f10);
+                f11 = Vector256.FusedMultiplyAdd(d1, d, f11);
+                d = Vector256.Create(m2[b]);
+                f20 = Vector256.FusedMultiplyAdd(d0, d, f20);
+                f21 = Vector256.FusedMultiplyAdd(d1, d, f21);
+                d = Vector256.Create(m3[b]);
+                f30 = Vector256.FusedMultiplyAdd(d0, d, f30);
+                f31 = Vector256.FusedMultiplyAdd(d1, d, f31);
+            }
         }
 
         // All 4 × 16 go to the caller's buffer: stores to y under conditions made the JIT keep the accumulators in memory.
@@ -187,7 +232,7 @@ internal static unsafe partial class QuantizedGemm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> Start<TDot>(byte* packed)
         where TDot : struct, QuantizedDot.IInt8Dot =>
-        typeof(TDot) == typeof(QuantizedDot.VnniDot) ? Vector256.Load((int*)(packed + ValueBytes + 32)) : Vector256<int>.Zero;
+        typeof(TDot) == typeof(QuantizedDot.VnniDot) ? Vector256.Load((int*)(packed + OffsetsAt)) : Vector256<int>.Zero;
 
     /// <summary>Adds four products of x's broadcast bytes and each row's packed bytes to every row's lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -198,6 +243,7 @@ internal static unsafe partial class QuantizedGemm
             : TDot.DotAdd(accumulator, Avx2.Abs(w), Avx2.Sign(x, w));
 
     /// <summary>x's int8 values plus 128 as unsigned bytes (flipping the sign bit), for <c>vpdpbusd</c>'s unsigned side.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Offset(sbyte* values, byte* target, long count)
     {
         // Rows are whole blocks of 32, so the count is a multiple of 32.
@@ -208,23 +254,42 @@ internal static unsafe partial class QuantizedGemm
         }
     }
 
-    /// <summary>Up to <see cref="Tokens"/> consecutive tokens of quantized x: their bytes and their blocks' scales.</summary>
-    private readonly struct Panel(byte* values, float* scales, int inputs, int blocks, int first, int count)
+    /// <summary>x quantized for the kernels: its bytes (x + 128 on the AVX-VNNI path), its blocks' d_x and d_x·Σx_q.</summary>
+    private readonly struct Activations(byte* values, float* scales, float* sums, int inputs, int blocks)
     {
+        public byte* Values => values;
+
+        public float* Scales => scales;
+
+        public float* Sums => sums;
+
+        public int Inputs => inputs;
+
         public int Blocks => blocks;
+    }
+
+    /// <summary>Up to <see cref="Tokens"/> consecutive tokens of quantized x.</summary>
+    private readonly struct Panel(Activations x, int first, int count)
+    {
+        public int Blocks => x.Blocks;
 
         public int Count => count;
 
-        // A token past the end repeats the last: computed alongside, never stored.
-        public byte* Token(int i) => values + ((long)(first + Math.Min(i, count - 1)) * inputs);
+        public byte* Token(int i) => x.Values + ((long)Index(i) * x.Inputs);
 
-        public float* Scales(int i) => scales + ((long)(first + Math.Min(i, count - 1)) * blocks);
+        public float* Scales(int i) => x.Scales + ((long)Index(i) * x.Blocks);
+
+        public float* Sums(int i) => x.Sums + ((long)Index(i) * x.Blocks);
+
+        // A token past the end repeats the last: computed alongside, never stored.
+        private int Index(int i) => first + Math.Min(i, count - 1);
     }
 
     /// <summary>Where a kernel's 4 × 16 results go: row t of y at <paramref name="y"/> + t·<paramref name="stride"/>, the first <paramref name="columns"/> of 16.</summary>
     private readonly struct Target(float* y, int stride, int columns, float beta)
     {
         /// <summary>y = results + beta·y for the first <paramref name="tokens"/> of the kernel's 4.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Store(float* results, int tokens)
         {
             for (var t = 0; t < tokens; t++, results += GroupRows * Groups)

@@ -3,7 +3,7 @@ using AiProfiler.Abstractions.Devices;
 namespace AiProfiler.Backends.Cpu.Tests;
 
 /// <summary>
-/// The int8 prefill GEMM (<see cref="QuantizedGemm"/>) for Q8_0 and Q4_0 on every path the CPU has, against a float64
+/// The int8 prefill GEMM (<see cref="QuantizedGemm"/>) for Q8_0, Q4_0 and Q4_K on every path the CPU has, against a float64
 /// product of x on its int8 grid and <see cref="QuantizedBlocks.Dequantize"/>'s weights, on shapes whose tokens,
 /// rows and tiles do not divide evenly.
 /// </summary>
@@ -16,12 +16,14 @@ public sealed unsafe class QuantizedGemmTests
         var cases = new TheoryData<string, DataType, int, int, int, float>();
         foreach (var path in new[] { DotPath.AvxVnni, DotPath.Avx2, DotPath.Portable })
         {
-            foreach (var type in new[] { DataType.Q8_0, DataType.Q4_0 })
+            foreach (var type in new[] { DataType.Q8_0, DataType.Q4_0, DataType.Q4_K })
             {
+                // Q4_K's rows are whole super-blocks of 256.
+                var superBlocks = type == DataType.Q4_K;
                 // 9 tokens: two panels of 4 and one of 1; 750 rows: 11 tiles of 64 and one of 46 (two kernels of 16, one of 14).
-                cases.Add(path.ToString(), type, 9, 750, 352, 0f);
-                // K = 32: one block per row; 70 rows: a tile of 64 and one of 6.
-                cases.Add(path.ToString(), type, 14, 70, 32, 1f);
+                cases.Add(path.ToString(), type, 9, 750, superBlocks ? 768 : 352, 0f);
+                // One block (one super-block) per row; 70 rows: a tile of 64 and one of 6.
+                cases.Add(path.ToString(), type, 14, 70, superBlocks ? 256 : 32, 1f);
                 // Large K; 40 rows: one tile, its last kernel with 8 rows.
                 cases.Add(path.ToString(), type, 33, 40, 4096, 0.5f);
             }
@@ -32,7 +34,8 @@ public sealed unsafe class QuantizedGemmTests
 
     /// <summary>
     /// x on its grid is d_b·q with q rounded as the kernel rounds it (<see cref="Int8Activations"/>); the integer sums
-    /// are exact, so only fp32 rounding of the scaled block sums and their accumulation remains: 4·K·u·Σ|w|·(|x| + d_b).
+    /// are exact, so only fp32 rounding of the scaled block sums and their accumulation remains: 4·K·u·Σt·(|x| + d_b),
+    /// t being what the kernel sums per weight before offsets cancel.
     /// With beta 0, y's old contents are NaN and must be ignored.
     /// </summary>
     [Theory]
@@ -42,9 +45,11 @@ public sealed unsafe class QuantizedGemmTests
         var path = Enum.Parse<DotPath>(pathName);
         Assert.SkipUnless(DotPaths.IsSupported(path), $"this CPU lacks the instructions of the {path} path");
         var x = WeightLinearDecodeTests.EdgeActivations(rows, inputs);
-        var stored = WeightLinearDecodeTests.EdgeWeights(type, outputs, inputs);
+        var stored = type == DataType.Q4_K ? KQuantWeights.Edge(type, outputs, inputs) : WeightLinearDecodeTests.EdgeWeights(type, outputs, inputs);
         var w = new float[outputs * inputs];
         QuantizedBlocks.Dequantize(type, stored, w);
+        // What the kernel sums for each weight before offsets cancel: Q4_K's |d·sc·q| + |dmin·m|, else |w|.
+        var terms = type == DataType.Q4_K ? KQuantWeights.Terms(type, stored) : [.. w.Select(MathF.Abs)];
         var previous = beta == 0f ? Enumerable.Repeat(float.NaN, rows * outputs).ToArray() : Reference.Random(rows * outputs, 14);
         var y = previous.ToArray();
         fixed (float* px = x, py = y)
@@ -63,7 +68,7 @@ public sealed unsafe class QuantizedGemmTests
                 {
                     var wk = (double)w[(n * inputs) + k];
                     expected += grid[(r * inputs) + k] * wk;
-                    magnitude += Math.Abs(wk) * (Math.Abs(x[(r * inputs) + k]) + steps[((r * inputs) + k) / 32]);
+                    magnitude += terms[(n * inputs) + k] * (Math.Abs(x[(r * inputs) + k]) + steps[((r * inputs) + k) / 32]);
                 }
 
                 var bound = 4.0 * inputs * U * magnitude;
