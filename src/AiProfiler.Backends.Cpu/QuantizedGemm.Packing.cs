@@ -41,9 +41,14 @@ internal static unsafe partial class QuantizedGemm
                     TSource.Values(rows[0], b), TSource.Values(rows[1], b), TSource.Values(rows[2], b), TSource.Values(rows[3], b),
                     TSource.Values(rows[4], b), TSource.Values(rows[5], b), TSource.Values(rows[6], b), TSource.Values(rows[7], b),
                     target);
-                if (offsets)
+                if (offsets && TSource.Halves)
                 {
-                    StoreOffsets(target);
+                    StoreOffsets(target, 0, OffsetsAt);
+                    StoreOffsets(target, ValueBytes / 2, SecondOffsetsAt);
+                }
+                else if (offsets)
+                {
+                    StoreOffsets(target, 0, OffsetsAt, ValueBytes);
                 }
             }
         }
@@ -83,20 +88,23 @@ internal static unsafe partial class QuantizedGemm
         Avx2.Permute2x128(u3, u7, 0x31).Store(p + 56);
     }
 
-    /// <summary>−128·Σw for each of the packed block's 8 rows (lane j: row j), after its scales.</summary>
+    /// <summary>
+    /// −128·Σw over <paramref name="length"/> packed bytes from <paramref name="first"/> (16 or 32 values of each of the
+    /// 8 rows; lane j: row j), stored at <paramref name="offsets"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreOffsets(byte* packed)
+    private static void StoreOffsets(byte* packed, int first, int offsets, int length = ValueBytes / 2)
     {
         // 1·w summed in pairs (|pair| ≤ 256, no saturation), then in quadruples: each lane's four values of its row.
         var ones = Vector256.Create((byte)1);
         var pairs = Vector256.Create((short)1);
         var sum = Vector256<int>.Zero;
-        for (var p = 0; p < ValueBytes; p += 32)
+        for (var p = first; p < first + length; p += 32)
         {
             sum += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ones, Vector256.Load((sbyte*)packed + p)), pairs);
         }
 
-        (sum * -128).Store((int*)(packed + OffsetsAt));
+        (sum * -128).Store((int*)(packed + offsets));
     }
 
     /// <summary>The fp16 scales of a row of Q8_0 or Q4_0 blocks, one per packed block.</summary>
@@ -120,14 +128,17 @@ internal static unsafe partial class QuantizedGemm
         /// <summary>Whether a block's values carry an offset −dmin·m besides their scale (Q4_K).</summary>
         static abstract bool Mins { get; }
 
+        /// <summary>Whether each half of a block (16 values) has its own scale (Q6_K).</summary>
+        static abstract bool Halves { get; }
+
         /// <summary>Block <paramref name="block"/> of the row at <paramref name="row"/>: its 32 values as signed bytes.</summary>
         static abstract Vector256<int> Values(byte* row, int block);
 
         /// <summary>
-        /// Each block's scale into <paramref name="scales"/> and (with <see cref="Mins"/>) its offset into
-        /// <paramref name="mins"/>, a packed block apart.
+        /// Each block's scale into <paramref name="scales"/> and, with <see cref="Mins"/>, its offset into
+        /// <paramref name="second"/> (with <see cref="Halves"/>: the scales of its second half), a packed block apart.
         /// </summary>
-        static abstract void Scales(byte* row, int blocks, float* scales, float* mins);
+        static abstract void Scales(byte* row, int blocks, float* scales, float* second);
     }
 
     private readonly struct Q8Source : IPackSource
@@ -136,9 +147,12 @@ internal static unsafe partial class QuantizedGemm
 
         public static bool Mins => false;
 
+        public static bool Halves => false;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<int> Values(byte* row, int block) => QuantizedDot.Q8Block.Load(row + (block * QuantizedDot.Q8Block.Bytes)).AsInt32();
 
-        public static void Scales(byte* row, int blocks, float* scales, float* mins) =>
+        public static void Scales(byte* row, int blocks, float* scales, float* second) =>
             Copy<QuantizedDot.Q8Block>(row, blocks, scales);
     }
 
@@ -148,11 +162,14 @@ internal static unsafe partial class QuantizedGemm
 
         public static bool Mins => false;
 
+        public static bool Halves => false;
+
         // Q4_0's codes minus 8.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<int> Values(byte* row, int block) =>
             (QuantizedDot.Q4Block.Load(row + (block * QuantizedDot.Q4Block.Bytes)) - Vector256.Create((sbyte)8)).AsInt32();
 
-        public static void Scales(byte* row, int blocks, float* scales, float* mins) =>
+        public static void Scales(byte* row, int blocks, float* scales, float* second) =>
             Copy<QuantizedDot.Q4Block>(row, blocks, scales);
     }
 
@@ -169,6 +186,9 @@ internal static unsafe partial class QuantizedGemm
 
         public static bool Mins => true;
 
+        public static bool Halves => false;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<int> Values(byte* row, int block)
         {
             var codes = row + ((block / 8) * Bytes) + 16 + (block % 8 / 2 * 32);
@@ -180,7 +200,7 @@ internal static unsafe partial class QuantizedGemm
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Scales(byte* row, int blocks, float* scales, float* mins)
+        public static void Scales(byte* row, int blocks, float* scales, float* second)
         {
             const int step = PackedBytes / sizeof(float);
             var values = stackalloc float[16];
@@ -192,7 +212,52 @@ internal static unsafe partial class QuantizedGemm
                 for (var j = 0; j < 8; j++)
                 {
                     scales[(b + j) * step] = values[j];
-                    mins[(b + j) * step] = values[8 + j];
+                    second[(b + j) * step] = values[8 + j];
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Q6_K's super-blocks of 256 (128 bytes of low nibbles, 64 of 2-bit pairs, 16 int8 scales, fp16 d), read as 8
+    /// blocks of 32: in each half of 128 values, blocks 0-3 take the low nibbles of bytes 0-31, of bytes 32-63, the
+    /// high nibbles of 0-31 and of 32-63, with bits 0-1, 2-3, 4-5, 6-7 of the half's 32 pair bytes on top; group k of
+    /// 16 has scale k. Packed as q − 32 (−32..31); each block's halves get d·sc of their group.
+    /// </summary>
+    private readonly struct Q6KSource : IPackSource
+    {
+        private const int Bytes = 210, PackedBytes = SecondOffsetsAt + 32;
+
+        public static int Stride => PackedBytes;
+
+        public static bool Mins => false;
+
+        public static bool Halves => true;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Values(byte* row, int block)
+        {
+            var super = row + ((block / 8) * Bytes);
+            int half = block % 8 / 4, j = block % 4;
+            var low = Vector256.Load(super + (64 * half) + (32 * (j & 1)));
+            var pairs = Vector256.Load(super + 128 + (32 * half));
+            var nibbles = Vector256.ShiftRightLogical(low.AsUInt16(), 4 * (j >> 1)).AsByte() & Vector256.Create((byte)0x0F);
+            var top = Vector256.ShiftLeft(Vector256.ShiftRightLogical(pairs.AsUInt16(), 2 * j).AsByte() & Vector256.Create((byte)3), 4);
+            return ((nibbles | top).AsSByte() - Vector256.Create((sbyte)32)).AsInt32();
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Scales(byte* row, int blocks, float* scales, float* second)
+        {
+            const int step = PackedBytes / sizeof(float);
+            for (var b = 0; b < blocks; b += 8, row += Bytes)
+            {
+                var d = QuantizedDot.Scale(row + 208);
+                var sc = (sbyte*)(row + 192);
+                for (var k = 0; k < 8; k++)
+                {
+                    scales[(b + k) * step] = d * sc[2 * k];
+                    second[(b + k) * step] = d * sc[(2 * k) + 1];
                 }
             }
         }

@@ -41,11 +41,13 @@ internal static unsafe partial class QuantizedGemm
     // The micro-kernel's tile: 4 tokens × 2 groups of 8 rows.
     private const int Tokens = 4, GroupRows = 8, Groups = 2;
 
-    // Packed block for a group of 8 rows: 8 × 32 int8 values, then their 8 fp32 scales, their 8 offsets −128·Σw and,
-    // for Q4_K, their 8 fp32 offsets −dmin·m.
+    // Packed block for a group of 8 rows: 8 × 32 int8 values, then their 8 fp32 scales and their 8 offsets −128·Σw;
+    // Q6_K's scales and offsets cover the first 16 values, and the second 16 have theirs after; Q4_K then has its 8 fp32
+    // offsets −dmin·m.
     private const int ValueBytes = 256, ScalesAt = ValueBytes, OffsetsAt = ScalesAt + 32, MinsAt = OffsetsAt + 32;
+    private const int SecondScalesAt = MinsAt, SecondOffsetsAt = SecondScalesAt + 32;
 
-    public static bool Handles(DataType type) => QuantizedDot.Handles(type) || type == DataType.Q4_K;
+    public static bool Handles(DataType type) => type.IsBlockQuantized();
 
     /// <summary>y = x·Wᵀ + beta·y for <paramref name="rows"/> rows of x on <paramref name="path"/>.</summary>
     public static void Run(DotPath path, ParallelOptions parallel, DataType type, float* x, byte* w, float* y, int rows, int outputs, int inputs, float beta)
@@ -122,125 +124,16 @@ internal static unsafe partial class QuantizedGemm
         (DataType.Q8_0, false) => Functions<QuantizedDot.Avx2Dot, Q8Source>(),
         (DataType.Q4_0, true) => Functions<QuantizedDot.VnniDot, Q4Source>(),
         (DataType.Q4_0, false) => Functions<QuantizedDot.Avx2Dot, Q4Source>(),
-        (_, true) => Functions<QuantizedDot.VnniDot, Q4KSource>(),
-        _ => Functions<QuantizedDot.Avx2Dot, Q4KSource>(),
+        (DataType.Q4_K, true) => Functions<QuantizedDot.VnniDot, Q4KSource>(),
+        (DataType.Q4_K, false) => Functions<QuantizedDot.Avx2Dot, Q4KSource>(),
+        (_, true) => Functions<QuantizedDot.VnniDot, Q6KSource>(),
+        _ => Functions<QuantizedDot.Avx2Dot, Q6KSource>(),
     };
 
     private static (nint Pack, nint Kernel, int Stride) Functions<TDot, TSource>()
         where TDot : struct, QuantizedDot.IInt8Dot
         where TSource : struct, IPackSource =>
         ((nint)(delegate*<byte*, long, int, int, byte*, bool, void>)&Pack<TSource>, (nint)(delegate*<byte*, long, Panel, float*, void>)&Kernel<TDot, TSource>, TSource.Stride);
-
-    /// <summary>
-    /// x[t]·W[r] for the panel's 4 tokens (the last repeated past its end) and the 16 packed rows at <paramref name="w"/>
-    /// (the second group <paramref name="groupStride"/> bytes on), into <paramref name="results"/> token after token.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel<TDot, TSource>(byte* w, long groupStride, Panel panel, float* results)
-        where TDot : struct, QuantizedDot.IInt8Dot
-        where TSource : struct, IPackSource
-    {
-        byte* w0 = w, w1 = w + groupStride;
-        byte* x0 = panel.Token(0), x1 = panel.Token(1), x2 = panel.Token(2), x3 = panel.Token(3);
-        float* s0 = panel.Scales(0), s1 = panel.Scales(1), s2 = panel.Scales(2), s3 = panel.Scales(3);
-        float* m0 = panel.Sums(0), m1 = panel.Sums(1), m2 = panel.Sums(2), m3 = panel.Sums(3);
-        Vector256<float> f00 = default, f01 = default, f10 = default, f11 = default, f20 = default, f21 = default, f30 = default, f31 = default;
-        for (var b = 0; b < panel.Blocks; b++, w0 += TSource.Stride, w1 += TSource.Stride, x0 += 32, x1 += 32, x2 += 32, x3 += 32)
-        {
-            Vector256<int> a00 = Start<TDot>(w0), a01 = Start<TDot>(w1), a10 = Start<TDot>(w0), a11 = Start<TDot>(w1);
-            Vector256<int> a20 = Start<TDot>(w0), a21 = Start<TDot>(w1), a30 = Start<TDot>(w0), a31 = Start<TDot>(w1);
-            // Unrolled: a loop here would make the JIT keep the fp32 accumulators in memory around it.
-            Piece<TDot>(0, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
-            Piece<TDot>(4, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
-            Piece<TDot>(8, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
-            Piece<TDot>(12, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
-            Piece<TDot>(16, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
-            Piece<TDot>(20, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
-            Piece<TDot>(24, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
-            Piece<TDot>(28, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
-
-            var d0 = Vector256.Load((float*)(w0 + ScalesAt));
-            var d1 = Vector256.Load((float*)(w1 + ScalesAt));
-            var d = Vector256.Create(s0[b]);
-            f00 = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(a00), d0 * d, f00);
-            f01 = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(a01), d1 * d, f01);
-            d = Vector256.Create(s1[b]);
-            f10 = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(a10), d0 * d, f10);
-            f11 = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(a11), d1 * d, f11);
-            d = Vector256.Create(s2[b]);
-            f20 = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(a20), d0 * d, f20);
-            f21 = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(a21), d1 * d, f21);
-            d = Vector256.Create(s3[b]);
-            f30 = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(a30), d0 * d, f30);
-            f31 = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(a31), d1 * d, f31);
-            if (TSource.Mins)
-            {
-                // Q4_K's −dmin·m times the token's d_x·Σx_q: the offsets once per block rather than per value.
-                d0 = Vector256.Load((float*)(w0 + MinsAt));
-                d1 = Vector256.Load((float*)(w1 + MinsAt));
-                d = Vector256.Create(m0[b]);
-                f00 = Vector256.FusedMultiplyAdd(d0, d, f00);
-                f01 = Vector256.FusedMultiplyAdd(d1, d, f01);
-                d = Vector256.Create(m1[b]);
-                f10 = Vector256.FusedMultiplyAdd(d0, d, f10);
-                f11 = Vector256.FusedMultiplyAdd(d1, d, f11);
-                d = Vector256.Create(m2[b]);
-                f20 = Vector256.FusedMultiplyAdd(d0, d, f20);
-                f21 = Vector256.FusedMultiplyAdd(d1, d, f21);
-                d = Vector256.Create(m3[b]);
-                f30 = Vector256.FusedMultiplyAdd(d0, d, f30);
-                f31 = Vector256.FusedMultiplyAdd(d1, d, f31);
-            }
-        }
-
-        // All 4 × 16 go to the caller's buffer: stores to y under conditions made the JIT keep the accumulators in memory.
-        f00.Store(results);
-        f01.Store(results + 8);
-        f10.Store(results + 16);
-        f11.Store(results + 24);
-        f20.Store(results + 32);
-        f21.Store(results + 40);
-        f30.Store(results + 48);
-        f31.Store(results + 56);
-    }
-
-    /// <summary>The products of the 4-byte piece at byte <paramref name="q"/> of a block: 4 tokens × 16 rows.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Piece<TDot>(
-        int q, byte* w0, byte* w1, byte* x0, byte* x1, byte* x2, byte* x3,
-        ref Vector256<int> a00, ref Vector256<int> a01, ref Vector256<int> a10, ref Vector256<int> a11,
-        ref Vector256<int> a20, ref Vector256<int> a21, ref Vector256<int> a30, ref Vector256<int> a31)
-        where TDot : struct, QuantizedDot.IInt8Dot
-    {
-        var v0 = Vector256.Load((sbyte*)w0 + (q * GroupRows));
-        var v1 = Vector256.Load((sbyte*)w1 + (q * GroupRows));
-        var x = Vector256.Create(*(int*)(x0 + q)).AsSByte();
-        a00 = Term<TDot>(a00, x, v0);
-        a01 = Term<TDot>(a01, x, v1);
-        x = Vector256.Create(*(int*)(x1 + q)).AsSByte();
-        a10 = Term<TDot>(a10, x, v0);
-        a11 = Term<TDot>(a11, x, v1);
-        x = Vector256.Create(*(int*)(x2 + q)).AsSByte();
-        a20 = Term<TDot>(a20, x, v0);
-        a21 = Term<TDot>(a21, x, v1);
-        x = Vector256.Create(*(int*)(x3 + q)).AsSByte();
-        a30 = Term<TDot>(a30, x, v0);
-        a31 = Term<TDot>(a31, x, v1);
-    }
-
-    /// <summary>Where a block's int32 sums start: −128·Σw per row where x enters as x + 128 (AVX-VNNI), else 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Start<TDot>(byte* packed)
-        where TDot : struct, QuantizedDot.IInt8Dot =>
-        typeof(TDot) == typeof(QuantizedDot.VnniDot) ? Vector256.Load((int*)(packed + OffsetsAt)) : Vector256<int>.Zero;
-
-    /// <summary>Adds four products of x's broadcast bytes and each row's packed bytes to every row's lane.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Term<TDot>(Vector256<int> accumulator, Vector256<sbyte> x, Vector256<sbyte> w)
-        where TDot : struct, QuantizedDot.IInt8Dot =>
-        typeof(TDot) == typeof(QuantizedDot.VnniDot)
-            ? TDot.DotAdd(accumulator, x.AsByte(), w)
-            : TDot.DotAdd(accumulator, Avx2.Abs(w), Avx2.Sign(x, w));
 
     /// <summary>x's int8 values plus 128 as unsigned bytes (flipping the sign bit), for <c>vpdpbusd</c>'s unsigned side.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

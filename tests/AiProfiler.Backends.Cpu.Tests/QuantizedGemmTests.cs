@@ -3,7 +3,7 @@ using AiProfiler.Abstractions.Devices;
 namespace AiProfiler.Backends.Cpu.Tests;
 
 /// <summary>
-/// The int8 prefill GEMM (<see cref="QuantizedGemm"/>) for Q8_0, Q4_0 and Q4_K on every path the CPU has, against a float64
+/// The int8 prefill GEMM (<see cref="QuantizedGemm"/>) for Q8_0, Q4_0, Q4_K and Q6_K on every path the CPU has, against a float64
 /// product of x on its int8 grid and <see cref="QuantizedBlocks.Dequantize"/>'s weights, on shapes whose tokens,
 /// rows and tiles do not divide evenly.
 /// </summary>
@@ -16,10 +16,10 @@ public sealed unsafe class QuantizedGemmTests
         var cases = new TheoryData<string, DataType, int, int, int, float>();
         foreach (var path in new[] { DotPath.AvxVnni, DotPath.Avx2, DotPath.Portable })
         {
-            foreach (var type in new[] { DataType.Q8_0, DataType.Q4_0, DataType.Q4_K })
+            foreach (var type in new[] { DataType.Q8_0, DataType.Q4_0, DataType.Q4_K, DataType.Q6_K })
             {
-                // Q4_K's rows are whole super-blocks of 256.
-                var superBlocks = type == DataType.Q4_K;
+                // Q4_K's and Q6_K's rows are whole super-blocks of 256.
+                var superBlocks = type.BlockValues() == 256;
                 // 9 tokens: two panels of 4 and one of 1; 750 rows: 11 tiles of 64 and one of 46 (two kernels of 16, one of 14).
                 cases.Add(path.ToString(), type, 9, 750, superBlocks ? 768 : 352, 0f);
                 // One block (one super-block) per row; 70 rows: a tile of 64 and one of 6.
@@ -45,10 +45,11 @@ public sealed unsafe class QuantizedGemmTests
         var path = Enum.Parse<DotPath>(pathName);
         Assert.SkipUnless(DotPaths.IsSupported(path), $"this CPU lacks the instructions of the {path} path");
         var x = WeightLinearDecodeTests.EdgeActivations(rows, inputs);
-        var stored = type == DataType.Q4_K ? KQuantWeights.Edge(type, outputs, inputs) : WeightLinearDecodeTests.EdgeWeights(type, outputs, inputs);
+        var stored = type.BlockValues() == 256 ? KQuantWeights.Edge(type, outputs, inputs) : WeightLinearDecodeTests.EdgeWeights(type, outputs, inputs);
         var w = new float[outputs * inputs];
         QuantizedBlocks.Dequantize(type, stored, w);
-        // What the kernel sums for each weight before offsets cancel: Q4_K's |d·sc·q| + |dmin·m|, else |w|.
+        // What the kernel sums for each weight before offsets cancel: Q4_K's |d·sc·q| + |dmin·m|, else |w| (Q6_K's
+        // offset of 32 is taken out of the int8 values).
         var terms = type == DataType.Q4_K ? KQuantWeights.Terms(type, stored) : [.. w.Select(MathF.Abs)];
         var previous = beta == 0f ? Enumerable.Repeat(float.NaN, rows * outputs).ToArray() : Reference.Random(rows * outputs, 14);
         var y = previous.ToArray();

@@ -55,10 +55,10 @@ public sealed class WeightOpsTests
         var y = new float[previous.Length];
         device.Read<float>(by, y);
 
-        // In decode (up to 8 rows) the CPU multiplies every block-quantized weight (Q8_0, Q4_0, Q4_K, Q6_K) with x
-        // quantized to int8 per block of 32 (d = max|x|/127, as llama.cpp does), and in prefill all but Q6_K too
-        // (an int8 GEMM), which moves each x by up to d/2 (plus the rounding of 1/d): that term joins fp32 rounding.
-        var int8 = deviceName == "cpu" && type.IsBlockQuantized() && (rows <= 8 || type != DataType.Q6_K);
+        // The CPU multiplies every block-quantized weight (Q8_0, Q4_0, Q4_K, Q6_K) with x quantized to int8 per block
+        // of 32 (d = max|x|/127, as llama.cpp does), in decode and prefill (an int8 GEMM) alike, which moves each x by
+        // up to d/2 (plus the rounding of 1/d): that term joins fp32 rounding.
+        var int8 = deviceName == "cpu" && type.IsBlockQuantized();
         for (var r = 0; r < rows; r++)
         {
             for (var n = 0; n < outputs; n++)
