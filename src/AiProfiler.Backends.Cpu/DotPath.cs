@@ -15,6 +15,9 @@ internal enum DotPath
     /// <summary>AVX-VNNI: AVX2 plus the 256-bit <c>vpdpbusd</c> (u8·s8 → s32 in one instruction). int8 kernels only.</summary>
     AvxVnni,
 
-    /// <summary>512-bit AVX-512F (and BW). fp32/fp16/bf16 kernels, and Q4_K with <c>vpmaddubsw</c> + <c>vpmaddwd</c>.</summary>
+    /// <summary>
+    /// 512-bit AVX-512F (and BW). fp32/fp16/bf16 kernels, Q4_K with <c>vpmaddubsw</c> + <c>vpmaddwd</c>, and the int8
+    /// prefill GEMM's fp32 side (its dot products stay AVX-VNNI's).
+    /// </summary>
     Avx512,
 }

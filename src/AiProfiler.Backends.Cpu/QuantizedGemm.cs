@@ -49,17 +49,23 @@ internal static unsafe partial class QuantizedGemm
 
     public static bool Handles(DataType type) => type.IsBlockQuantized();
 
+    /// <summary>The widest path this CPU runs: <see cref="DotPath.Avx512"/> needs AVX-VNNI and AVX-512 both.</summary>
+    public static DotPath Path { get; } = DotPaths.Int8 == DotPath.AvxVnni && DotPaths.IsSupported(DotPath.Avx512) ? DotPath.Avx512 : DotPaths.Int8;
+
+    /// <summary>Whether <paramref name="path"/> can run here.</summary>
+    public static bool IsSupported(DotPath path) => DotPaths.IsSupported(path) && (path != DotPath.Avx512 || DotPaths.IsSupported(DotPath.AvxVnni));
+
     /// <summary>y = x·Wᵀ + beta·y for <paramref name="rows"/> rows of x on <paramref name="path"/>.</summary>
     public static void Run(DotPath path, ParallelOptions parallel, DataType type, float* x, byte* w, float* y, int rows, int outputs, int inputs, float beta)
     {
-        if (path is not (DotPath.AvxVnni or DotPath.Avx2))
+        if (path is not (DotPath.Avx512 or DotPath.AvxVnni or DotPath.Avx2))
         {
             WeightLinear.Decode(DotPath.Portable, type, x, w, y, rows, outputs, inputs, beta, parallel.MaxDegreeOfParallelism);
             return;
         }
 
         using var quantized = new Int8Activations(x, rows, inputs, parallel);
-        var vnni = path == DotPath.AvxVnni;
+        var vnni = path is DotPath.Avx512 or DotPath.AvxVnni;
         var values = (long)rows * inputs;
         var activations = (byte*)quantized.Values;
         if (vnni)
@@ -68,7 +74,7 @@ internal static unsafe partial class QuantizedGemm
             Offset(quantized.Values, activations, values);
         }
 
-        var (pack, kernel, stride) = Select(type, vnni);
+        var (pack, kernel, stride) = Select(type, path);
         var blocks = quantized.Blocks;
         var rowBytes = type.StorageBytes(inputs);
         var groupBytes = (long)blocks * stride;
@@ -117,23 +123,29 @@ internal static unsafe partial class QuantizedGemm
         return (byte*)((start + 63) & ~(nint)63);
     }
 
-    /// <summary>The packing and the kernel for a weight type and path (as pointers, which lambdas may capture), and the bytes of a packed block.</summary>
-    private static (nint Pack, nint Kernel, int Stride) Select(DataType type, bool vnni) => (type, vnni) switch
+    /// <summary>
+    /// The packing and the kernel for a weight type and path (as pointers, which lambdas may capture), and the bytes
+    /// of a packed block. <see cref="DotPath.Avx512"/> is the AVX-VNNI kernel with its fp32 side at 512 bits.
+    /// </summary>
+    private static (nint Pack, nint Kernel, int Stride) Select(DataType type, DotPath path) => (type, path) switch
     {
-        (DataType.Q8_0, true) => Functions<QuantizedDot.VnniDot, Q8Source>(),
-        (DataType.Q8_0, false) => Functions<QuantizedDot.Avx2Dot, Q8Source>(),
-        (DataType.Q4_0, true) => Functions<QuantizedDot.VnniDot, Q4Source>(),
-        (DataType.Q4_0, false) => Functions<QuantizedDot.Avx2Dot, Q4Source>(),
-        (DataType.Q4_K, true) => Functions<QuantizedDot.VnniDot, Q4KSource>(),
-        (DataType.Q4_K, false) => Functions<QuantizedDot.Avx2Dot, Q4KSource>(),
-        (_, true) => Functions<QuantizedDot.VnniDot, Q6KSource>(),
-        _ => Functions<QuantizedDot.Avx2Dot, Q6KSource>(),
+        (DataType.Q8_0, DotPath.Avx512) => Functions<Q8Source>(&Kernel512<QuantizedDot.VnniDot, Q8Source>),
+        (DataType.Q8_0, DotPath.AvxVnni) => Functions<Q8Source>(&Kernel<QuantizedDot.VnniDot, Q8Source>),
+        (DataType.Q8_0, _) => Functions<Q8Source>(&Kernel<QuantizedDot.Avx2Dot, Q8Source>),
+        (DataType.Q4_0, DotPath.Avx512) => Functions<Q4Source>(&Kernel512<QuantizedDot.VnniDot, Q4Source>),
+        (DataType.Q4_0, DotPath.AvxVnni) => Functions<Q4Source>(&Kernel<QuantizedDot.VnniDot, Q4Source>),
+        (DataType.Q4_0, _) => Functions<Q4Source>(&Kernel<QuantizedDot.Avx2Dot, Q4Source>),
+        (DataType.Q4_K, DotPath.Avx512) => Functions<Q4KSource>(&Kernel512<QuantizedDot.VnniDot, Q4KSource>),
+        (DataType.Q4_K, DotPath.AvxVnni) => Functions<Q4KSource>(&Kernel<QuantizedDot.VnniDot, Q4KSource>),
+        (DataType.Q4_K, _) => Functions<Q4KSource>(&Kernel<QuantizedDot.Avx2Dot, Q4KSource>),
+        (_, DotPath.Avx512) => Functions<Q6KSource>(&Kernel512<QuantizedDot.VnniDot, Q6KSource>),
+        (_, DotPath.AvxVnni) => Functions<Q6KSource>(&Kernel<QuantizedDot.VnniDot, Q6KSource>),
+        _ => Functions<Q6KSource>(&Kernel<QuantizedDot.Avx2Dot, Q6KSource>),
     };
 
-    private static (nint Pack, nint Kernel, int Stride) Functions<TDot, TSource>()
-        where TDot : struct, QuantizedDot.IInt8Dot
+    private static (nint Pack, nint Kernel, int Stride) Functions<TSource>(delegate*<byte*, long, Panel, float*, void> kernel)
         where TSource : struct, IPackSource =>
-        ((nint)(delegate*<byte*, long, int, int, byte*, bool, void>)&Pack<TSource>, (nint)(delegate*<byte*, long, Panel, float*, void>)&Kernel<TDot, TSource>, TSource.Stride);
+        ((nint)(delegate*<byte*, long, int, int, byte*, bool, void>)&Pack<TSource>, (nint)kernel, TSource.Stride);
 
     /// <summary>x's int8 values plus 128 as unsigned bytes (flipping the sign bit), for <c>vpdpbusd</c>'s unsigned side.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

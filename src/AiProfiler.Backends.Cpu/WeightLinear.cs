@@ -8,8 +8,8 @@ namespace AiProfiler.Backends.Cpu;
 /// (decode) stream W once, the cores splitting W's rows: Q8_0, Q4_0, Q4_K and Q6_K with int8 dot products against x
 /// quantized per block (<see cref="QuantizedDot"/>, <see cref="KQuantDot"/>, as llama.cpp does), fp32, fp16 and bf16
 /// loaded (and widened) in registers (<see cref="FloatDot"/>).
-/// Many rows (prefill) turn it into GEMM: Q8_0 and Q4_0 into an int8 GEMM on x quantized per block
-/// (<see cref="QuantizedGemm"/>); for the other types each task decodes a tile of W's rows into an fp32 scratch that
+/// Many rows (prefill) turn it into GEMM: Q8_0, Q4_0, Q4_K and Q6_K into an int8 GEMM on x quantized per block
+/// (<see cref="QuantizedGemm"/>); for fp16 and bf16 each task decodes a tile of W's rows into an fp32 scratch that
 /// stays in L2 and multiplies it with the calling thread's GEMM, so prefill runs at GEMM speed whatever the weight
 /// type; fp32 weights go straight to the GEMM engine.
 /// </summary>
@@ -34,7 +34,7 @@ internal static unsafe class WeightLinear
 
         if (QuantizedGemm.Handles(type))
         {
-            QuantizedGemm.Run(DotPaths.Int8, parallel, type, x, w, y, rows, outputs, inputs, beta);
+            QuantizedGemm.Run(QuantizedGemm.Path, parallel, type, x, w, y, rows, outputs, inputs, beta);
             return;
         }
 

@@ -14,7 +14,8 @@ public sealed unsafe class QuantizedGemmTests
     public static TheoryData<string, DataType, int, int, int, float> Cases()
     {
         var cases = new TheoryData<string, DataType, int, int, int, float>();
-        foreach (var path in new[] { DotPath.AvxVnni, DotPath.Avx2, DotPath.Portable })
+        // Avx512: the AVX-VNNI kernel with its fp32 side at 512 bits.
+        foreach (var path in new[] { DotPath.Avx512, DotPath.AvxVnni, DotPath.Avx2, DotPath.Portable })
         {
             foreach (var type in new[] { DataType.Q8_0, DataType.Q4_0, DataType.Q4_K, DataType.Q6_K })
             {
@@ -43,7 +44,7 @@ public sealed unsafe class QuantizedGemmTests
     public void Run_EachPath_EqualsTheProductOfXOnItsGridWithinFp32Rounding(string pathName, DataType type, int rows, int outputs, int inputs, float beta)
     {
         var path = Enum.Parse<DotPath>(pathName);
-        Assert.SkipUnless(DotPaths.IsSupported(path), $"this CPU lacks the instructions of the {path} path");
+        Assert.SkipUnless(QuantizedGemm.IsSupported(path), $"this CPU lacks the instructions of the {path} path");
         var x = WeightLinearDecodeTests.EdgeActivations(rows, inputs);
         var stored = type.BlockValues() == 256 ? KQuantWeights.Edge(type, outputs, inputs) : WeightLinearDecodeTests.EdgeWeights(type, outputs, inputs);
         var w = new float[outputs * inputs];
