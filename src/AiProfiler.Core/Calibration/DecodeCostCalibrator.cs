@@ -59,11 +59,17 @@ internal static class DecodeCostCalibrator
         foreach (var type in WeightTypes.Where(device.Ops.SupportsWeights))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            // A type whose kernel decodes less than ProbeBytes in 50 ms is bound by decoding, not by memory: a
-            // cache-sized weight measures it as well as a 128 MiB one, in an eighth of the time.
-            var probe = MeasureLinear(device, settings, type, ProbeBytes);
-            yield return probe.Rate.High * 0.05 < ProbeBytes ? probe : MeasureLinear(device, settings, type, GemvBytes);
+            yield return Decode(device, settings, type);
         }
+    }
+
+    /// <summary>The decode GEMV's weight bandwidth in <paramref name="type"/> (a half or block-quantized type).</summary>
+    public static WorkloadCeiling Decode(IDevice device, CalibrationSettings settings, DataType type)
+    {
+        // A type whose kernel decodes less than ProbeBytes in 50 ms is bound by decoding, not by memory: a
+        // cache-sized weight measures it as well as a 128 MiB one, in an eighth of the time.
+        var probe = MeasureLinear(device, settings, type, ProbeBytes);
+        return probe.Rate.High * 0.05 < ProbeBytes ? probe : MeasureLinear(device, settings, type, GemvBytes);
     }
 
     /// <summary>
@@ -74,18 +80,24 @@ internal static class DecodeCostCalibrator
     /// </summary>
     public static IEnumerable<WorkloadCeiling> QuantizedPrefill(IDevice device, CalibrationSettings settings, CancellationToken cancellationToken)
     {
-        const int tokens = 512, width = 2048;
         foreach (var type in WeightTypes.Where(device.Ops.SupportsWeights))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using var weights = ZeroWeights(device, type, (long)width * width);
-            using var x = device.Allocate((long)tokens * width);
-            using var y = device.Allocate((long)tokens * width);
-            device.Ops.Fill(x, 0.5f, 0, (long)tokens * width);
-            var rate = TimeRate(device, settings, () => device.Ops.LinearWeights(x, weights, y, tokens, width, width, 0f), 2.0 * tokens * width * width);
-            yield return new WorkloadCeiling("prefill-gemm", type.ShortName(), rate,
-                Invariant($"device LinearWeights {tokens}x{width}x{width} {type.ShortName()}, weights decoded as the device does"));
+            yield return Prefill(device, settings, type);
         }
+    }
+
+    /// <summary>The prefill rate with weights in <paramref name="type"/> (a half or block-quantized type).</summary>
+    public static WorkloadCeiling Prefill(IDevice device, CalibrationSettings settings, DataType type)
+    {
+        const int tokens = 512, width = 2048;
+        using var weights = ZeroWeights(device, type, (long)width * width);
+        using var x = device.Allocate((long)tokens * width);
+        using var y = device.Allocate((long)tokens * width);
+        device.Ops.Fill(x, 0.5f, 0, (long)tokens * width);
+        var rate = TimeRate(device, settings, () => device.Ops.LinearWeights(x, weights, y, tokens, width, width, 0f), 2.0 * tokens * width * width);
+        return new WorkloadCeiling("prefill-gemm", type.ShortName(), rate,
+            Invariant($"device LinearWeights {tokens}x{width}x{width} {type.ShortName()}, weights decoded as the device does"));
     }
 
     /// <summary><paramref name="values"/> weights of <paramref name="type"/>, all zero: zero blocks are valid in every format (zero scales).</summary>

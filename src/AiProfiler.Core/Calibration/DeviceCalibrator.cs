@@ -44,6 +44,33 @@ internal static class DeviceCalibrator
     }
 
     /// <summary>
+    /// The ceilings a prediction in <paramref name="precision"/> rests on, measured again now: the prefill GEMM rates
+    /// (wide, narrow and in the weight type) and the decode GEMV's bandwidth (fp32 and in the weight type). The result is
+    /// <paramref name="calibrated"/> with those ceilings replaced; the fixed costs and the micro-benchmarks are kept.
+    /// <c>advise --validate</c> predicts its runs from this as well as from the calibration, to tell a model that is
+    /// wrong from a machine that has changed since it was calibrated (a shared VM's memory bandwidth moves by 2× within
+    /// minutes).
+    /// </summary>
+    public static DeviceCalibration Recheck(IDevice device, DeviceCalibration calibrated, string precision, DateTimeOffset now, CalibrationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(calibrated);
+        var fresh = new List<WorkloadCeiling> { PrefillGemm(device, settings), NarrowPrefillGemm(device, settings), DecodeGemv(device, settings) };
+        if (precision != "fp32" && calibrated.Workload("decode-bandwidth", precision) is not null)
+        {
+            var type = DataTypeExtensions.ParseShortName(precision);
+            fresh.Add(DecodeCostCalibrator.Decode(device, settings, type));
+            fresh.Add(DecodeCostCalibrator.Prefill(device, settings, type));
+        }
+
+        return calibrated with
+        {
+            MeasuredAt = now,
+            Workloads = [.. calibrated.Workloads.Select(w => fresh.Find(f => f.Kind == w.Kind && f.Precision == w.Precision) ?? w)],
+        };
+    }
+
+    /// <summary>
     /// The ceilings the advisor predicts inference from: the prefill GEMM rate and the decode GEMV's bandwidth (each in
     /// fp32 and every other weight type the device multiplies), and the fixed costs of a decode step's calls and small operations.
     /// </summary>
