@@ -45,7 +45,7 @@ internal static class DeviceCalibrator
 
     /// <summary>
     /// The ceilings a prediction in <paramref name="precision"/> rests on, measured again now: the prefill GEMM rates
-    /// (wide, narrow and in the weight type) and the decode GEMV's bandwidth (fp32 and in the weight type). The result is
+    /// (wide, narrow, short and in the weight type) and the decode GEMV's bandwidth (fp32 and in the weight type). The result is
     /// <paramref name="calibrated"/> with those ceilings replaced; the fixed costs and the micro-benchmarks are kept.
     /// <c>advise --validate</c> predicts its runs from this as well as from the calibration, to tell a model that is
     /// wrong from a machine that has changed since it was calibrated (a shared VM's memory bandwidth moves by 2× within
@@ -55,7 +55,7 @@ internal static class DeviceCalibrator
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(calibrated);
-        var fresh = new List<WorkloadCeiling> { PrefillGemm(device, settings), NarrowPrefillGemm(device, settings), DecodeGemv(device, settings) };
+        var fresh = new List<WorkloadCeiling> { PrefillGemm(device, settings), NarrowPrefillGemm(device, settings), ShortPrefillGemm(device, settings), DecodeGemv(device, settings) };
         if (precision != "fp32" && calibrated.Workload("decode-bandwidth", precision) is not null)
         {
             var type = DataTypeExtensions.ParseShortName(precision);
@@ -77,7 +77,7 @@ internal static class DeviceCalibrator
     private static List<WorkloadCeiling> WorkloadCeilings(IDevice device, CalibrationSettings settings, CancellationToken cancellationToken)
     {
         var decode = DecodeGemv(device, settings);
-        List<WorkloadCeiling> ceilings = [PrefillGemm(device, settings), NarrowPrefillGemm(device, settings), decode];
+        List<WorkloadCeiling> ceilings = [PrefillGemm(device, settings), NarrowPrefillGemm(device, settings), ShortPrefillGemm(device, settings), decode];
         ceilings.AddRange(DecodeCostCalibrator.QuantizedDecode(device, settings, cancellationToken));
         ceilings.AddRange(DecodeCostCalibrator.QuantizedPrefill(device, settings, cancellationToken));
         cancellationToken.ThrowIfCancellationRequested();
@@ -109,6 +109,19 @@ internal static class DeviceCalibrator
         var gemm = new GemmDescriptor { M = tokens, N = outputs, K = width };
         var rate = TimeGemm(device, gemm, settings, 2.0 * tokens * width * outputs);
         return new WorkloadCeiling("prefill-gemm-narrow", "fp32", rate, Units($"device GEMM {tokens}x{outputs}x{width} ({device.Ops.GemmImplementation})"));
+    }
+
+    /// <summary>
+    /// The GEMM rate at a short prompt's prefill shape: 32 tokens through a 2048 × 2048 weight. With few rows a GEMM
+    /// reaches less of the peak (each packed weight panel serves fewer rows, and a GPU's or CLBlast's tiles are mostly
+    /// empty), which the advisor interpolates for prompts between 32 and 256 tokens.
+    /// </summary>
+    private static WorkloadCeiling ShortPrefillGemm(IDevice device, CalibrationSettings settings)
+    {
+        const int tokens = 32, width = 2048;
+        var gemm = new GemmDescriptor { M = tokens, N = width, K = width };
+        var rate = TimeGemm(device, gemm, settings, 2.0 * tokens * width * width);
+        return new WorkloadCeiling("prefill-gemm-short", "fp32", rate, Units($"device GEMM {tokens}x{width}x{width} ({device.Ops.GemmImplementation})"));
     }
 
     /// <summary>The decode GEMV's bandwidth: one token through a 4096 × 8192 weight (128 MiB, streamed from memory each time).</summary>
