@@ -27,10 +27,17 @@ internal static class DecodeCostCalibrator
     /// Times <paramref name="call"/> (one operation and a synchronize) and returns <paramref name="amount"/> per second,
     /// repeated for about ten compute passes' worth of time, at least 3 times.
     /// </summary>
-    public static MeasuredRate TimeRate(IDevice device, CalibrationSettings settings, Action call, double amount)
+    public static MeasuredRate TimeRate(IDevice device, CalibrationSettings settings, Action call, double amount) =>
+        TimeRates(device, settings, [(call, amount)])[0];
+
+    /// <summary>
+    /// Times several calls taking turns, one pass of each per round, so that what else runs on the machine meanwhile
+    /// falls on all of them alike; the rounds are as many as <see cref="TimeRate"/> would give the slowest call.
+    /// </summary>
+    public static MeasuredRate[] TimeRates(IDevice device, CalibrationSettings settings, IReadOnlyList<(Action Call, double Amount)> calls)
     {
         using var timer = device.CreateTimer();
-        double Once()
+        double Once(Action call)
         {
             timer.Start();
             call();
@@ -39,15 +46,18 @@ internal static class DecodeCostCalibrator
             return timer.ElapsedSeconds;
         }
 
-        var first = Once();
-        var repetitions = (int)Math.Clamp(10 * settings.PassSeconds / Math.Max(first, 1e-6), 3, settings.Repetitions * 2);
-        var rates = new List<double>(repetitions);
+        var slowest = calls.Max(c => Once(c.Call));
+        var repetitions = (int)Math.Clamp(10 * settings.PassSeconds / Math.Max(slowest, 1e-6), 3, settings.Repetitions * 2);
+        var rates = calls.Select(_ => new List<double>(repetitions)).ToArray();
         for (var r = 0; r < repetitions; r++)
         {
-            rates.Add(amount / Once());
+            for (var i = 0; i < calls.Count; i++)
+            {
+                rates[i].Add(calls[i].Amount / Once(calls[i].Call));
+            }
         }
 
-        return MeasuredRate.FromSamples(rates);
+        return [.. rates.Select(MeasuredRate.FromSamples)];
     }
 
     /// <summary>
