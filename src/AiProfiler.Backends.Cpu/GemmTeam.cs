@@ -13,7 +13,9 @@ namespace AiProfiler.Backends.Cpu;
 /// GEMVs of 1–20 MB with a few tens of microseconds of single-threaded work between them; a sleeping thread takes that
 /// long again to wake (on the 2-core VM a GEMV after a 300 µs pause streamed 45.7 GB/s against 57–75 back to back,
 /// about 45 µs per wake-up, most of it the hypervisor waking an idle vCPU). Spinning keeps the other cores ready for the
-/// whole step and costs at most one core for <see cref="SpinMilliseconds"/> after the last call.
+/// whole step and costs at most one core for <see cref="SpinMilliseconds"/> after the last call. When the cores are
+/// shared with other processes a team thread may not run for a while: the caller then runs the parts nobody has taken
+/// instead of spinning on them (a 2-thread GEMV sweep streamed 3 GB/s without this while a build shared the VM).
 /// </para>
 /// One GEMM uses the team at a time.
 /// </summary>
@@ -28,8 +30,9 @@ internal static class GemmTeam
 
     /// <summary>
     /// Runs <paramref name="body"/>(0) on the calling thread and <paramref name="body"/>(1..parts-1) on team threads, all
-    /// at once, and returns when every part is done. False, running nothing, when another call holds the team. An
-    /// exception from any part is rethrown here after every part has ended.
+    /// at once, and returns when every part is done; a part no team thread has taken by the time part 0 ends runs on
+    /// the calling thread. False, running nothing, when another call holds the team. An exception from any part is
+    /// rethrown here after every part has ended.
     /// </summary>
     public static bool TryRun(int parts, Action<int> body)
     {
@@ -46,10 +49,10 @@ internal static class GemmTeam
                 Members.Add(new Member(Members.Count + 1));
             }
 
-            var join = new Join(parts - 1);
+            var call = new Call(body, parts);
             for (var part = 1; part < parts; part++)
             {
-                Members[part - 1].Start(body, part, join);
+                Members[part - 1].Start(call, part);
             }
 
             Exception? own = null;
@@ -64,8 +67,15 @@ internal static class GemmTeam
                 own = e;
             }
 
-            join.Wait();
-            var failure = own ?? join.Failure;
+            // A part no team thread has taken yet (its core is busy with another process) runs here instead of being
+            // waited for. Parts that meet at a barrier have all been taken by the time part 0 has passed it.
+            for (var part = 1; part < parts; part++)
+            {
+                call.TryRunPart(part);
+            }
+
+            call.Wait();
+            var failure = own ?? call.Failure;
             if (failure is not null)
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
@@ -95,22 +105,38 @@ internal static class GemmTeam
         return true;
     }
 
-    /// <summary>The caller's wait for the team's parts: spun on first, then slept on.</summary>
-    private sealed class Join(int parts)
+    /// <summary>
+    /// One call's parts 1..n−1: each runs once, on whichever thread claims it first (its team thread, or the caller
+    /// once its own part is done), and the caller waits for all of them, spinning first, then sleeping.
+    /// </summary>
+    private sealed class Call(Action<int> body, int parts)
     {
+        private readonly int[] _claimed = new int[parts];
         private readonly Lock _failureGate = new();
         private readonly object _done = new();
-        private int _pending = parts;
+        private int _pending = parts - 1;
 
         public Exception? Failure { get; private set; }
 
-        public void Signal(Exception? failure)
+        /// <summary>Runs <paramref name="part"/> unless another thread has claimed it.</summary>
+        public void TryRunPart(int part)
         {
-            if (failure is not null)
+            if (Interlocked.Exchange(ref _claimed[part], 1) != 0)
+            {
+                return;
+            }
+
+            try
+            {
+                body(part);
+            }
+#pragma warning disable CA1031 // handed to the caller, which rethrows it; a team thread must live on for the next call
+            catch (Exception e)
+#pragma warning restore CA1031
             {
                 lock (_failureGate)
                 {
-                    Failure ??= failure;
+                    Failure ??= e;
                 }
             }
 
@@ -140,7 +166,7 @@ internal static class GemmTeam
         }
     }
 
-    /// <summary>One team thread: it waits for a part, runs it and signals the caller's join. It lives as long as the process.</summary>
+    /// <summary>One team thread: it waits for a part and runs it unless the caller got to it first. It lives as long as the process.</summary>
     private sealed class Member
     {
         private readonly object _wake = new();
@@ -151,9 +177,10 @@ internal static class GemmTeam
             new Thread(Loop) { IsBackground = true, Name = $"gemm-{index}" }.Start();
         }
 
-        public void Start(Action<int> body, int part, Join join)
+        public void Start(Call call, int part)
         {
-            Volatile.Write(ref _work, new Work(body, part, join));
+            // A previous call's part this thread never took was run by that caller; it is simply replaced.
+            Volatile.Write(ref _work, new Work(call, part));
             lock (_wake)
             {
                 Monitor.Pulse(_wake);
@@ -175,24 +202,13 @@ internal static class GemmTeam
                     }
                 }
 
-                var work = Volatile.Read(ref _work)!;
-                Volatile.Write(ref _work, null);
-                Exception? failure = null;
-                try
+                if (Interlocked.Exchange(ref _work, null) is { } work)
                 {
-                    work.Body(work.Part);
+                    work.Call.TryRunPart(work.Part);
                 }
-#pragma warning disable CA1031 // handed to the caller, which rethrows it; this thread must live on for the next call
-                catch (Exception e)
-#pragma warning restore CA1031
-                {
-                    failure = e;
-                }
-
-                work.Join.Signal(failure);
             }
         }
 
-        private sealed record Work(Action<int> Body, int Part, Join Join);
+        private sealed record Work(Call Call, int Part);
     }
 }

@@ -10,22 +10,42 @@ namespace AiProfiler.Backends.Cpu.Tests;
 public sealed class GemmTeamTests
 {
     [Fact]
-    public void Every_part_runs_once_per_call_on_distinct_threads_across_many_calls()
+    public void Every_part_runs_exactly_once_per_call_across_many_calls()
     {
         const int parts = 3, calls = 200;
         var counts = new int[parts];
         for (var call = 0; call < calls; call++)
         {
-            var threads = new int[parts];
+            var ran = new int[parts];
             Assert.True(GemmTeam.TryRun(parts, part =>
             {
                 Interlocked.Increment(ref counts[part]);
-                threads[part] = Environment.CurrentManagedThreadId;
+                Interlocked.Increment(ref ran[part]);
             }));
-            Assert.Equal(parts, threads.Distinct().Count());
+            Assert.All(ran, once => Assert.Equal(1, once));
         }
 
         Assert.All(counts, count => Assert.Equal(calls, count));
+    }
+
+    [Fact]
+    public void Parts_that_meet_at_a_barrier_all_run_at_once_on_distinct_threads()
+    {
+        const int parts = 3;
+        using var barrier = new Barrier(parts);
+        var threads = new int[parts];
+        var met = new bool[parts];
+        for (var call = 0; call < 20; call++)
+        {
+            Assert.True(GemmTeam.TryRun(parts, part =>
+            {
+                threads[part] = Environment.CurrentManagedThreadId;
+                // Bounded: a part left waiting for a team thread would fail here instead of hanging the suite.
+                met[part] = barrier.SignalAndWait(TimeSpan.FromSeconds(30));
+            }));
+            Assert.Equal([true, true, true], met);
+            Assert.Equal(parts, threads.Distinct().Count());
+        }
     }
 
     [Fact]
