@@ -310,7 +310,7 @@ internal static unsafe class RowVectorGemm
         {
             body(0);
         }
-        else
+        else if (!GemmTeam.TryRun(workers, body))
         {
             Parallel.For(0, workers, body);
         }

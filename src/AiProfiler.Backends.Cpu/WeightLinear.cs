@@ -108,7 +108,7 @@ internal static unsafe class WeightLinear
         {
             body(0);
         }
-        else
+        else if (!GemmTeam.TryRun((int)workers, body))
         {
             Parallel.For(0, (int)workers, body);
         }

@@ -26,6 +26,8 @@ public sealed partial class CpuTensorOpsTests
             data.Add(engine, 1, 4, 150, 400, 420, 16, true, 200);
             // Decode: one query against a long cache, more than one key tile.
             data.Add(engine, 2, 2, 1, 1100, 1200, 32, true, null);
+            // Decode with an odd number of heads: the team's cores take unequal shares of them.
+            data.Add(engine, 1, 5, 1, 1100, 1200, 32, true, null);
             // A negative offset: the first queries see no key at all and give zeros.
             data.Add(engine, 1, 2, 140, 140, 140, 8, true, -3);
         }

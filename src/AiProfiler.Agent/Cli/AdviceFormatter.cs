@@ -92,13 +92,17 @@ internal static class AdviceFormatter
             return "";
         }
 
-        var table = new MarkdownTable("device", "metric", "predicted", "measured", "error", "run");
+        // The second prediction uses the rates measured again around the run: its error is the model's own, and the
+        // gap between the two errors is how far the machine has moved since calibration.
+        var table = new MarkdownTable("device", "metric", "predicted", "measured", "error", "predicted (ceilings now)", "error (ceilings now)", "run");
         foreach (var (device, v) in rows)
         {
-            table.Add(device, v.Metric, Units.Seconds(v.Predicted), Units.Seconds(v.Measured), Units.Invariant($"{v.RelativeError * 100:+0.#;-0.#}%"), v.Run);
+            table.Add(device, v.Metric, Units.Seconds(v.Predicted), Units.Seconds(v.Measured), Units.Invariant($"{v.RelativeError * 100:+0.#;-0.#}%"),
+                v.PredictedNow is { } now ? Units.Seconds(now) : "-", v.RelativeErrorNow is { } e ? Units.Invariant($"{e * 100:+0.#;-0.#}%") : "-", v.Run);
         }
 
-        return table.ToString();
+        var bases = rows.Select(r => r.v.NowBasis).OfType<string>().Distinct(StringComparer.Ordinal).Select(b => $"predicted again from {b}{Environment.NewLine}");
+        return table + string.Concat(bases);
     }
 
     private static string Fit(MemoryFit m) => $"{Advisor.Bytes(m.RequiredBytes)}/{Advisor.Bytes(m.AvailableBytes)}{(m.Fits ? "" : " (no fit)")}";

@@ -49,6 +49,10 @@ internal static class AdviceValidator
             }
 
             var parameters = ParameterSet.Create(workload.Name, workload.Parameters, plan.Parameters);
+            var cache = environment.Get<CalibrationCache>();
+            var recheck = new ProgressLine(log, $"re-measuring {prediction.DeviceId}'s ceilings before the run");
+            var before = cache.Recheck(prediction.DeviceId, precision.Name);
+            recheck.Done("done");
             var progress = new ProgressLine(log, $"validating {plan.Run} on {prediction.DeviceId}");
             var result = await runner.RunAsync(workload, environment.Devices.Open(prediction.DeviceId), parameters, options, progress, cancellationToken).ConfigureAwait(false);
             progress.Done(result.Outcome.ToString().ToLowerInvariant());
@@ -59,6 +63,16 @@ internal static class AdviceValidator
                 continue;
             }
 
+            recheck = new ProgressLine(log, $"re-measuring {prediction.DeviceId}'s ceilings after the run");
+            var after = cache.Recheck(prediction.DeviceId, precision.Name);
+            recheck.Done("done");
+            var now = before is not null && after is not null && plan.Repredict is not null ? plan.Repredict(DeviceCalibration.Between(before, after)) : default;
+            var nowBasis = now.Basis is null ? null : $"{prediction.DeviceId} re-measured before and after the run: {now.Basis[(now.Basis.IndexOf(": ", StringComparison.Ordinal) + 2)..]}";
+            if (nowBasis is not null)
+            {
+                log.WriteLine($"predicted again from {nowBasis}");
+            }
+
             var run = $"{plan.Run}, {result.IterationSeconds.Count} runs";
             var comparisons = new List<ValidationComparison>();
             foreach (var (metric, predicted) in plan.Predicted)
@@ -67,7 +81,12 @@ internal static class AdviceValidator
                     : result.Measurements.TryGetValue(metric, out var statistics) ? statistics.Median : null;
                 if (measured is { } value)
                 {
-                    comparisons.Add(new ValidationComparison(metric, predicted, value, run));
+                    var again = now.Predicted?.FirstOrDefault(p => p.Metric == metric);
+                    comparisons.Add(new ValidationComparison(metric, predicted, value, run)
+                    {
+                        PredictedNow = again is { Metric: not null } found ? found.Value : null,
+                        NowBasis = nowBasis,
+                    });
                 }
             }
 

@@ -29,6 +29,12 @@ internal sealed record ValidationPlan(string Workload, IReadOnlyDictionary<strin
     public const double StepBudgetSeconds = 10;
 
     /// <summary>
+    /// The same run predicted from other ceilings (<see cref="CalibrationCache.Recheck"/>'s): each metric of
+    /// <see cref="Predicted"/> with its value, and the basis the figures came from.
+    /// </summary>
+    public Func<DeviceCalibration, (IReadOnlyList<(string Metric, double Value)> Predicted, string Basis)>? Repredict { get; init; }
+
+    /// <summary>
     /// The Llama-family shapes the inference workload builds from its presets (seeded weights in any precision):
     /// preset, layers, width, heads, KV heads, FFN width, vocabulary, tied head, Q/K/V biases.
     /// </summary>
@@ -118,7 +124,14 @@ internal sealed record ValidationPlan(string Workload, IReadOnlyDictionary<strin
         }
 
         var description = Invariant($"inference {preset ?? model.Name} {precision.Name} B={batch} prompt={prompt} gen={generate}{Scaled(built, model)}");
-        return new ValidationPlan("inference", parameters, description, [("ttft_seconds", predicted.Ttft), ("tpot_seconds", predicted.Tpot)], null);
+        return new ValidationPlan("inference", parameters, description, [("ttft_seconds", predicted.Ttft), ("tpot_seconds", predicted.Tpot)], null)
+        {
+            Repredict = other =>
+            {
+                var again = Advisor.PredictRun(built, run, other, batch, prompt, generate);
+                return ([("ttft_seconds", again.Ttft), ("tpot_seconds", again.Tpot)], again.Basis);
+            },
+        };
     }
 
     /// <summary>
@@ -207,7 +220,14 @@ internal sealed record ValidationPlan(string Workload, IReadOnlyDictionary<strin
         }
 
         var description = Invariant($"finetune {model.Name} {(rank is { } k ? $"LoRA r={k}" : "full")} B={batch} seq={sequence}{Scaled(built, model)}");
-        return new ValidationPlan("finetune", parameters, description, [("step_seconds", predicted.Step)], null);
+        return new ValidationPlan("finetune", parameters, description, [("step_seconds", predicted.Step)], null)
+        {
+            Repredict = other =>
+            {
+                var again = Advisor.PredictTrainingRun(built, precision, other, batch * sequence, sequence, rank);
+                return ([("step_seconds", again.StepSeconds)], again.Basis);
+            },
+        };
     }
 
     private static ValidationPlan Refused(string workload, string problem) => new(workload, new Dictionary<string, string>(), "", [], problem);

@@ -110,17 +110,21 @@ internal static class AdviceSections
         }
 
         html.Append("<section id=\"validation\"><h2>Predicted against measured <span class=\"muted\">real runs of the workloads; error = (predicted − measured) / measured</span></h2>");
-        html.Append("<div class=\"scroll\"><table><thead><tr><th>scenario</th><th>device</th><th>metric</th><th class=\"n\">predicted</th><th class=\"n\">measured</th><th class=\"n\">error</th><th>run</th></tr></thead><tbody>");
+        html.Append("<div class=\"scroll\"><table><thead><tr><th>scenario</th><th>device</th><th>metric</th><th class=\"n\">predicted</th><th class=\"n\">measured</th><th class=\"n\">error</th><th class=\"n\" title=\"predicted from the rates measured again just before and after the run\">error, ceilings now</th><th>run</th></tr></thead><tbody>");
         foreach (var (scenario, device, v) in rows)
         {
             var error = v.RelativeError;
-            var tone = double.IsNaN(error) ? "muted" : Math.Abs(error) <= 0.15 ? "ok" : Math.Abs(error) <= 0.25 ? "warn" : "bad";
+            var tone = Tone(error);
             html.Append(HtmlText.Invariant($"<tr><td class=\"wrap\">{HtmlText.Encode(scenario.Name)}</td><td><span class=\"dot {RooflinePlot.ColorClass(snapshot.Devices, device)}\"></span>{HtmlText.Encode(device)}</td><td>{HtmlText.Encode(v.Metric)}</td>"));
-            html.Append(HtmlText.Invariant($"<td class=\"n\">{Value(v.Metric, v.Predicted)}</td><td class=\"n\">{Value(v.Metric, v.Measured)}</td><td class=\"n {tone}\">{(double.IsNaN(error) ? "–" : HtmlText.Invariant($"{error * 100:+0.#;-0.#;0} %"))}</td><td class=\"wrap muted\">{HtmlText.Encode(v.Run)}</td></tr>"));
+            html.Append(HtmlText.Invariant($"<td class=\"n\">{Value(v.Metric, v.Predicted)}</td><td class=\"n\">{Value(v.Metric, v.Measured)}</td><td class=\"n {tone}\">{Percent(error)}</td><td class=\"n {Tone(v.RelativeErrorNow ?? double.NaN)}\" title=\"{HtmlText.Encode(v.NowBasis ?? "not re-measured")}\">{Percent(v.RelativeErrorNow ?? double.NaN)}</td><td class=\"wrap muted\">{HtmlText.Encode(v.Run)}</td></tr>"));
         }
 
         html.Append("</tbody></table></div></section>");
     }
+
+    private static string Tone(double error) => double.IsNaN(error) ? "muted" : Math.Abs(error) <= 0.15 ? "ok" : Math.Abs(error) <= 0.25 ? "warn" : "bad";
+
+    private static string Percent(double error) => double.IsNaN(error) ? "–" : HtmlText.Invariant($"{error * 100:+0.#;-0.#;0} %");
 
     private static void Prediction(StringBuilder html, ProfileSnapshot snapshot, AdviceScenario s, DevicePrediction p)
     {

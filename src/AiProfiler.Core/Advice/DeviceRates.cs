@@ -23,6 +23,12 @@ internal sealed record DeviceRates(double GemmFlopsPerSecond, double DecodeBytes
     /// <summary>Seconds one small operation (norm, bias, activation, row copy) costs in a stream of them; 0 when not calibrated.</summary>
     public double OpSeconds { get; init; }
 
+    /// <summary>
+    /// The GEMM rate at a 32-token prompt over the rate at 512 tokens (<c>prefill-gemm-short</c> over <c>prefill-gemm</c>,
+    /// fp32), at most 1; 1 when not calibrated.
+    /// </summary>
+    public double ShortPromptRatio { get; init; } = 1;
+
     /// <summary>Bytes/s results are read back to the host at: the measured copy rate, or memory bandwidth where the device is the host.</summary>
     public double DeviceToHostBytesPerSecond { get; init; }
 
@@ -49,16 +55,29 @@ internal sealed record DeviceRates(double GemmFlopsPerSecond, double DecodeBytes
         var decode = device.Workload("decode-bandwidth", precision.Name)?.Value ?? cache;
         var call = device.Workload("call-latency")?.Value ?? 0;
         var op = device.Workload("op-latency")?.Value ?? 0;
+        var shortRatio = device.Workload("prefill-gemm-short")?.Value is > 0 and var shortRate && device.Workload("prefill-gemm")?.Value is > 0 and var wideRate
+            ? Math.Min(1, shortRate / wideRate) : 1;
         var basis = string.Create(CultureInfo.InvariantCulture,
-            $"{device.DeviceId} calibrated {device.MeasuredAt:yyyy-MM-dd'T'HH:mm'Z'}: GEMM {gemm / 1e9:0.#} GFLOP/s, decode {decode / 1e9:0.#} GB/s{(precision.Name == "fp32" ? "" : " (" + precision.Name + ")")}, call {call * 1e6:0.#} us, op {op * 1e6:0.##} us");
+            $"{device.DeviceId} calibrated {device.MeasuredAt:yyyy-MM-dd'T'HH:mm'Z'}: GEMM {gemm / 1e9:0.#} GFLOP/s{(shortRatio < 1 ? $" (x{shortRatio:0.##} at 32 tokens)" : "")}, decode {decode / 1e9:0.#} GB/s{(precision.Name == "fp32" ? "" : " (" + precision.Name + ")")}, call {call * 1e6:0.#} us, op {op * 1e6:0.##} us");
         return new DeviceRates(gemm, decode, basis)
         {
             CacheBytesPerSecond = cache,
             CallSeconds = call,
             OpSeconds = op,
             DeviceToHostBytesPerSecond = device.DeviceToHost?.High ?? device.EffectiveBandwidth,
+            ShortPromptRatio = shortRatio,
         };
     }
+
+    /// <summary>
+    /// The prefill GEMM rate for prompts of <paramref name="tokens"/>: the calibrated rate from 256 tokens up, the
+    /// 32-token rate's share of it at 32 and below, and between the two the ratio interpolated geometrically on
+    /// log2(tokens), as <see cref="NarrowFactor"/> does for width (the narrow rate was measured at 256 tokens, so the
+    /// two adjustments do not overlap).
+    /// </summary>
+    public double GemmFlopsPerSecondAt(int tokens) =>
+        tokens >= 256 || ShortPromptRatio >= 1 ? GemmFlopsPerSecond
+            : GemmFlopsPerSecond * Math.Pow(ShortPromptRatio, 1 - Math.Clamp(Math.Log2(Math.Max(1, tokens) / 32.0) / 3, 0, 1));
 
     /// <summary>
     /// A model's GEMMs are as efficient as their dimensions let them be: the 512 × 2048 × 2048 rate holds from width

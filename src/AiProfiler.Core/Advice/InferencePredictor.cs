@@ -20,7 +20,9 @@ internal sealed class InferencePredictor(ModelArchitecture model, WeightPrecisio
 
     /// <summary>
     /// Prefill of <paramref name="batch"/> prompts of <paramref name="prompt"/> tokens: every prompt token goes through
-    /// the blocks, causal attention sees on average half the prompt, and only the last token of each needs logits.
+    /// the blocks, causal attention sees on average half the prompt, and only the last token of each needs logits. The
+    /// GEMM rate is the one for that many rows (<see cref="DeviceRates.GemmFlopsPerSecondAt"/>): the batch's prompt
+    /// tokens go through each weight together.
     /// </summary>
     public double PrefillSeconds(int batch, int prompt)
     {
@@ -28,7 +30,7 @@ internal sealed class InferencePredictor(ModelArchitecture model, WeightPrecisio
         var flops = (2 * (_matmulPerToken - _lmHead) * tokens) + (2 * _lmHead * batch)
             + (tokens * ModelArithmetic.AttentionFlopsPerToken(model, prompt / 2.0));
         var bytes = (ModelArithmetic.MatmulParametersPerStep(model, batch * prompt) * precision.BytesPerWeight) + (tokens * _kvPerToken);
-        return Math.Max(flops / rates.GemmFlopsPerSecond, bytes / rates.DecodeBytesPerSecond) + FixedSeconds(batch, prompt);
+        return Math.Max(flops / rates.GemmFlopsPerSecondAt(batch * prompt), bytes / rates.DecodeBytesPerSecond) + FixedSeconds(batch, prompt);
     }
 
     /// <summary>One decode step for <paramref name="batch"/> sequences whose caches hold <paramref name="context"/> tokens.</summary>

@@ -117,6 +117,17 @@ public sealed partial class CalibrationCache
     }
 
     /// <summary>
+    /// The calibration of <paramref name="deviceId"/> with the ceilings a prediction in <paramref name="precision"/>
+    /// rests on measured again now (<see cref="DeviceCalibrator.Recheck"/>); nothing is saved. Null when the device has
+    /// no calibration.
+    /// </summary>
+    public DeviceCalibration? Recheck(string deviceId, string precision)
+    {
+        var calibrated = Current?.For(deviceId);
+        return calibrated is null ? null : DeviceCalibrator.Recheck(_devices.Open(deviceId), calibrated, precision, _time.GetUtcNow(), _settings);
+    }
+
+    /// <summary>
     /// <paramref name="info"/> with its peaks replaced by the calibrated ones (fp32 and other measured precisions,
     /// bandwidth), the datasheet figures kept in <see cref="DeviceInfo.PeakSource"/>; unchanged when not calibrated.
     /// </summary>

@@ -27,10 +27,17 @@ internal static class DecodeCostCalibrator
     /// Times <paramref name="call"/> (one operation and a synchronize) and returns <paramref name="amount"/> per second,
     /// repeated for about ten compute passes' worth of time, at least 3 times.
     /// </summary>
-    public static MeasuredRate TimeRate(IDevice device, CalibrationSettings settings, Action call, double amount)
+    public static MeasuredRate TimeRate(IDevice device, CalibrationSettings settings, Action call, double amount) =>
+        TimeRates(device, settings, [(call, amount)])[0];
+
+    /// <summary>
+    /// Times several calls taking turns, one pass of each per round, so that what else runs on the machine meanwhile
+    /// falls on all of them alike; the rounds are as many as <see cref="TimeRate"/> would give the slowest call.
+    /// </summary>
+    public static MeasuredRate[] TimeRates(IDevice device, CalibrationSettings settings, IReadOnlyList<(Action Call, double Amount)> calls)
     {
         using var timer = device.CreateTimer();
-        double Once()
+        double Once(Action call)
         {
             timer.Start();
             call();
@@ -39,15 +46,18 @@ internal static class DecodeCostCalibrator
             return timer.ElapsedSeconds;
         }
 
-        var first = Once();
-        var repetitions = (int)Math.Clamp(10 * settings.PassSeconds / Math.Max(first, 1e-6), 3, settings.Repetitions * 2);
-        var rates = new List<double>(repetitions);
+        var slowest = calls.Max(c => Once(c.Call));
+        var repetitions = (int)Math.Clamp(10 * settings.PassSeconds / Math.Max(slowest, 1e-6), 3, settings.Repetitions * 2);
+        var rates = calls.Select(_ => new List<double>(repetitions)).ToArray();
         for (var r = 0; r < repetitions; r++)
         {
-            rates.Add(amount / Once());
+            for (var i = 0; i < calls.Count; i++)
+            {
+                rates[i].Add(calls[i].Amount / Once(calls[i].Call));
+            }
         }
 
-        return MeasuredRate.FromSamples(rates);
+        return [.. rates.Select(MeasuredRate.FromSamples)];
     }
 
     /// <summary>
@@ -59,11 +69,17 @@ internal static class DecodeCostCalibrator
         foreach (var type in WeightTypes.Where(device.Ops.SupportsWeights))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            // A type whose kernel decodes less than ProbeBytes in 50 ms is bound by decoding, not by memory: a
-            // cache-sized weight measures it as well as a 128 MiB one, in an eighth of the time.
-            var probe = MeasureLinear(device, settings, type, ProbeBytes);
-            yield return probe.Rate.High * 0.05 < ProbeBytes ? probe : MeasureLinear(device, settings, type, GemvBytes);
+            yield return Decode(device, settings, type);
         }
+    }
+
+    /// <summary>The decode GEMV's weight bandwidth in <paramref name="type"/> (a half or block-quantized type).</summary>
+    public static WorkloadCeiling Decode(IDevice device, CalibrationSettings settings, DataType type)
+    {
+        // A type whose kernel decodes less than ProbeBytes in 50 ms is bound by decoding, not by memory: a
+        // cache-sized weight measures it as well as a 128 MiB one, in an eighth of the time.
+        var probe = MeasureLinear(device, settings, type, ProbeBytes);
+        return probe.Rate.High * 0.05 < ProbeBytes ? probe : MeasureLinear(device, settings, type, GemvBytes);
     }
 
     /// <summary>
@@ -74,18 +90,24 @@ internal static class DecodeCostCalibrator
     /// </summary>
     public static IEnumerable<WorkloadCeiling> QuantizedPrefill(IDevice device, CalibrationSettings settings, CancellationToken cancellationToken)
     {
-        const int tokens = 512, width = 2048;
         foreach (var type in WeightTypes.Where(device.Ops.SupportsWeights))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using var weights = ZeroWeights(device, type, (long)width * width);
-            using var x = device.Allocate((long)tokens * width);
-            using var y = device.Allocate((long)tokens * width);
-            device.Ops.Fill(x, 0.5f, 0, (long)tokens * width);
-            var rate = TimeRate(device, settings, () => device.Ops.LinearWeights(x, weights, y, tokens, width, width, 0f), 2.0 * tokens * width * width);
-            yield return new WorkloadCeiling("prefill-gemm", type.ShortName(), rate,
-                Invariant($"device LinearWeights {tokens}x{width}x{width} {type.ShortName()}, weights decoded as the device does"));
+            yield return Prefill(device, settings, type);
         }
+    }
+
+    /// <summary>The prefill rate with weights in <paramref name="type"/> (a half or block-quantized type).</summary>
+    public static WorkloadCeiling Prefill(IDevice device, CalibrationSettings settings, DataType type)
+    {
+        const int tokens = 512, width = 2048;
+        using var weights = ZeroWeights(device, type, (long)width * width);
+        using var x = device.Allocate((long)tokens * width);
+        using var y = device.Allocate((long)tokens * width);
+        device.Ops.Fill(x, 0.5f, 0, (long)tokens * width);
+        var rate = TimeRate(device, settings, () => device.Ops.LinearWeights(x, weights, y, tokens, width, width, 0f), 2.0 * tokens * width * width);
+        return new WorkloadCeiling("prefill-gemm", type.ShortName(), rate,
+            Invariant($"device LinearWeights {tokens}x{width}x{width} {type.ShortName()}, weights decoded as the device does"));
     }
 
     /// <summary><paramref name="values"/> weights of <paramref name="type"/>, all zero: zero blocks are valid in every format (zero scales).</summary>

@@ -50,6 +50,34 @@ public sealed record DeviceCalibration
     public WorkloadCeiling? Workload(string kind, string precision = "fp32") =>
         Workloads.FirstOrDefault(w => string.Equals(w.Kind, kind, StringComparison.Ordinal) && string.Equals(w.Precision, precision, StringComparison.Ordinal));
 
+    /// <summary>
+    /// The ceilings over a stretch of time from two measurements of them, one at each end (<c>advise --validate</c>
+    /// measures before and after its run): each workload ceiling that differs between the two has its median and best
+    /// pass averaged and its range widened to both; everything else is <paramref name="before"/>'s.
+    /// </summary>
+    public static DeviceCalibration Between(DeviceCalibration before, DeviceCalibration after)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        WorkloadCeiling Mean(WorkloadCeiling first)
+        {
+            var second = after.Workload(first.Kind, first.Precision);
+            if (second is null || second.Rate == first.Rate)
+            {
+                return first;
+            }
+
+            var (a, b) = (first.Rate, second.Rate);
+            return first with
+            {
+                Rate = new MeasuredRate((a.Median + b.Median) / 2, Math.Min(a.Low, b.Low), (a.High + b.High) / 2, a.Repetitions + b.Repetitions),
+                Source = first.Source + ", before and after",
+            };
+        }
+
+        return before with { Workloads = [.. before.Workloads.Select(Mean)] };
+    }
+
     /// <summary>The bandwidth to use: the fastest measured pass (see <see cref="ComputeCeiling.Effective"/>), else the datasheet estimate.</summary>
     public double EffectiveBandwidth => Bandwidth?.High ?? DatasheetBandwidthBytesPerSecond;
 }

@@ -44,13 +44,40 @@ internal static class DeviceCalibrator
     }
 
     /// <summary>
+    /// The ceilings a prediction in <paramref name="precision"/> rests on, measured again now: the prefill GEMM rates
+    /// (wide, narrow, short and in the weight type) and the decode GEMV's bandwidth (fp32 and in the weight type). The result is
+    /// <paramref name="calibrated"/> with those ceilings replaced; the fixed costs and the micro-benchmarks are kept.
+    /// <c>advise --validate</c> predicts its runs from this as well as from the calibration, to tell a model that is
+    /// wrong from a machine that has changed since it was calibrated (a shared VM's memory bandwidth moves by 2× within
+    /// minutes).
+    /// </summary>
+    public static DeviceCalibration Recheck(IDevice device, DeviceCalibration calibrated, string precision, DateTimeOffset now, CalibrationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(calibrated);
+        var fresh = new List<WorkloadCeiling>(PrefillGemms(device, settings)) { DecodeGemv(device, settings) };
+        if (precision != "fp32" && calibrated.Workload("decode-bandwidth", precision) is not null)
+        {
+            var type = DataTypeExtensions.ParseShortName(precision);
+            fresh.Add(DecodeCostCalibrator.Decode(device, settings, type));
+            fresh.Add(DecodeCostCalibrator.Prefill(device, settings, type));
+        }
+
+        return calibrated with
+        {
+            MeasuredAt = now,
+            Workloads = [.. calibrated.Workloads.Select(w => fresh.Find(f => f.Kind == w.Kind && f.Precision == w.Precision) ?? w)],
+        };
+    }
+
+    /// <summary>
     /// The ceilings the advisor predicts inference from: the prefill GEMM rate and the decode GEMV's bandwidth (each in
     /// fp32 and every other weight type the device multiplies), and the fixed costs of a decode step's calls and small operations.
     /// </summary>
     private static List<WorkloadCeiling> WorkloadCeilings(IDevice device, CalibrationSettings settings, CancellationToken cancellationToken)
     {
         var decode = DecodeGemv(device, settings);
-        List<WorkloadCeiling> ceilings = [PrefillGemm(device, settings), NarrowPrefillGemm(device, settings), decode];
+        List<WorkloadCeiling> ceilings = [.. PrefillGemms(device, settings), decode];
         ceilings.AddRange(DecodeCostCalibrator.QuantizedDecode(device, settings, cancellationToken));
         ceilings.AddRange(DecodeCostCalibrator.QuantizedPrefill(device, settings, cancellationToken));
         cancellationToken.ThrowIfCancellationRequested();
@@ -60,28 +87,49 @@ internal static class DeviceCalibrator
     }
 
     /// <summary>
-    /// The GEMM rate at a prefill shape: 512 tokens through a 2048 × 2048 weight, with the device's own GEMM (the one
-    /// the inference and fine-tuning workloads call).
+    /// The GEMM rates at prefill shapes, with the device's own GEMM (the one the inference and fine-tuning workloads
+    /// call): <c>prefill-gemm</c>, 512 tokens through a 2048 × 2048 weight; <c>prefill-gemm-narrow</c>, 256 tokens through
+    /// a 1024 × 3072 weight (GPT-2 medium's fused QKV), which the advisor interpolates for models between 1024 and 2048
+    /// wide (packing and the threads' start weigh more in smaller GEMMs); and <c>prefill-gemm-short</c>, 32 tokens
+    /// through the 2048 × 2048 weight, interpolated for prompts between 32 and 256 tokens (each packed weight panel
+    /// serves fewer rows, and a GPU's or CLBlast's tiles are mostly empty). The advisor uses the last two as ratios to the
+    /// first, so the three take turns pass by pass: a neighbour that slows the machine for a while slows all three.
     /// </summary>
-    private static WorkloadCeiling PrefillGemm(IDevice device, CalibrationSettings settings)
+    private static List<WorkloadCeiling> PrefillGemms(IDevice device, CalibrationSettings settings)
     {
-        const int tokens = 512, width = 2048;
-        var gemm = new GemmDescriptor { M = tokens, N = width, K = width };
-        var rate = TimeGemm(device, gemm, settings, 2.0 * tokens * width * width);
-        return new WorkloadCeiling("prefill-gemm", "fp32", rate, Units($"device GEMM {tokens}x{width}x{width} ({device.Ops.GemmImplementation})"));
-    }
-
-    /// <summary>
-    /// The GEMM rate at a narrow model's prefill shape: 256 tokens through a 1024 × 3072 weight (GPT-2 medium's fused
-    /// QKV). Smaller GEMMs reach less of the peak (packing and the threads' start weigh more), which the advisor
-    /// interpolates for models between 1024 and 2048 wide.
-    /// </summary>
-    private static WorkloadCeiling NarrowPrefillGemm(IDevice device, CalibrationSettings settings)
-    {
-        const int tokens = 256, width = 1024, outputs = 3 * width;
-        var gemm = new GemmDescriptor { M = tokens, N = outputs, K = width };
-        var rate = TimeGemm(device, gemm, settings, 2.0 * tokens * width * outputs);
-        return new WorkloadCeiling("prefill-gemm-narrow", "fp32", rate, Units($"device GEMM {tokens}x{outputs}x{width} ({device.Ops.GemmImplementation})"));
+        (string Kind, GemmDescriptor Gemm)[] shapes =
+        [
+            ("prefill-gemm", new GemmDescriptor { M = 512, N = 2048, K = 2048 }),
+            ("prefill-gemm-narrow", new GemmDescriptor { M = 256, N = 3 * 1024, K = 1024 }),
+            ("prefill-gemm-short", new GemmDescriptor { M = 32, N = 2048, K = 2048 }),
+        ];
+        var buffers = new List<IDeviceBuffer>();
+        try
+        {
+            var calls = shapes.Select(shape =>
+            {
+                var g = shape.Gemm;
+                var a = device.Allocate((long)g.M * g.K);
+                buffers.Add(a);
+                var b = device.Allocate((long)g.K * g.N);
+                buffers.Add(b);
+                var c = device.Allocate((long)g.M * g.N);
+                buffers.Add(c);
+                device.Ops.Fill(a, 0.5f, 0, (long)g.M * g.K);
+                device.Ops.Fill(b, 0.25f, 0, (long)g.K * g.N);
+                return ((Action)(() => device.Ops.Gemm(g, a, b, c)), 2.0 * g.M * g.N * g.K);
+            }).ToArray();
+            var rates = DecodeCostCalibrator.TimeRates(device, settings, calls);
+            return shapes.Zip(rates, (shape, rate) => new WorkloadCeiling(shape.Kind, "fp32", rate,
+                Units($"device GEMM {shape.Gemm.M}x{shape.Gemm.N}x{shape.Gemm.K} ({device.Ops.GemmImplementation})"))).ToList();
+        }
+        finally
+        {
+            foreach (var buffer in buffers)
+            {
+                buffer.Dispose();
+            }
+        }
     }
 
     /// <summary>The decode GEMV's bandwidth: one token through a 4096 × 8192 weight (128 MiB, streamed from memory each time).</summary>

@@ -27,6 +27,10 @@ public sealed class AdviseValidateTests : IDisposable
         Assert.Contains(rows, r => r.Contains("| ttft_seconds ", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.Contains("| tpot_seconds ", StringComparison.Ordinal));
         Assert.All(rows, r => Assert.Matches(@"\| [+-]\d+(\.\d)?% +\|", r));
+        // The same run predicted again from the q8_0 rates measured just before and after it, beside the first error.
+        Assert.All(rows, r => Assert.Matches(@"\| [+-]\d+(\.\d)?% +\| [0-9.]+ (s|ms|us) +\| [+-]\d+(\.\d)?% +\| inference", r));
+        Assert.Contains("re-measuring cpu's ceilings before the run", run.Error, StringComparison.Ordinal);
+        Assert.Matches(@"predicted again from cpu re-measured before and after the run: GEMM [0-9.]+ GFLOP/s, decode [0-9.]+ GB/s \(q8_0\)", run.Output);
     }
 
     [Fact]
@@ -45,6 +49,8 @@ public sealed class AdviseValidateTests : IDisposable
         Assert.StartsWith("finetune gpt2-tiny full B=4 seq=16, ", step.GetProperty("run").GetString(), StringComparison.Ordinal);
         Assert.True(step.GetProperty("predicted").GetDouble() > 0);
         Assert.True(step.GetProperty("measured").GetDouble() > 0);
+        Assert.True(step.GetProperty("predictedNow").GetDouble() > 0);
+        Assert.StartsWith("cpu re-measured before and after the run: GEMM ", step.GetProperty("nowBasis").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

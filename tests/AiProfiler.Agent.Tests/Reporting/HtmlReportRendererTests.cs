@@ -84,6 +84,8 @@ public sealed partial class HtmlReportRendererTests
         Assert.Contains("<td class=\"bad\">missed</td>", html, StringComparison.Ordinal);
         // 70 ms predicted against 80 ms measured: 12.5 % too low.
         Assert.Matches("<td class=\"n\">70 ms</td><td class=\"n\">80 ms</td><td class=\"n ok\">-12.5 %</td>", html);
+        // Predicted again from the ceilings measured around the run: 90 ms, 12.5 % too high, with its basis escaped.
+        Assert.Contains("<td class=\"n ok\" title=\"cpu re-measured &lt;now&gt;\">+12.5 %</td>", html, StringComparison.Ordinal);
     }
 
     [Fact]

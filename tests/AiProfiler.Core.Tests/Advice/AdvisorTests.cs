@@ -95,6 +95,36 @@ public sealed class AdvisorTests
     }
 
     [Theory]
+    [InlineData(32, 0.25)]
+    [InlineData(16, 0.25)]
+    [InlineData(64, 0.25 * 1.5874010519681994)]
+    [InlineData(256, 1.0)]
+    [InlineData(512, 1.0)]
+    public void Advise_ShortPromptGemmCalibrated_PromptsUnder256TokensPrefillAtTheInterpolatedRate(int prompt, double share)
+    {
+        var model = ModelCatalog.Find("llama-3.1-8b")!;
+        var plain = Device("cpu", gemm: 200e9, bandwidth: 50e9, memory: 64 * GiB);
+        var shortRate = plain with
+        {
+            Calibration = plain.Calibration with
+            {
+                Workloads = [.. plain.Calibration.Workloads, new WorkloadCeiling("prefill-gemm-short", "fp32", new MeasuredRate(50e9, 50e9, 50e9, 1), "test")],
+            },
+        };
+
+        double Ttft(AdviceDevice device) => Advisor.Advise(Scenario("llama-3.1-8b", "fp32", ServiceLevelObjectives.MlperfServer) with { Concurrency = 1, PromptTokens = prompt }, model, [device])
+            .Predictions.Single().Ttft!.Value;
+
+        // The 32-token rate is a quarter of the 512-token one: at 32 tokens and below prefill runs at it, from 256 up
+        // at the full rate, and at 64 (a third of the way from 32 to 256 on log2) at 0.25^(2/3) of it.
+        var head = (double)model.Vocab * model.DModel;
+        var flops = (2.0 * (ModelArithmetic.MatmulParametersPerToken(model) - head) * prompt) + (2 * head) + (prompt * ModelArithmetic.AttentionFlopsPerToken(model, prompt / 2.0));
+        var expected = (flops / (share * 200e9)) - (flops / 200e9);
+        var added = Ttft(shortRate) - Ttft(plain);
+        Assert.True(Math.Abs(added - expected) <= (1e-9 * flops / 200e9) + 1e-12, $"prompt {prompt}: TTFT grew by {added} s, expected {expected} s");
+    }
+
+    [Theory]
     [InlineData("prefill-gemm", 300.0)]
     [InlineData("decode-bandwidth", 300.0)]
     [InlineData("call-latency", 200.0)]

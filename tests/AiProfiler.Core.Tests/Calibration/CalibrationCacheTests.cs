@@ -99,6 +99,59 @@ public sealed class CalibrationCacheTests
         Assert.EndsWith("datasheet: " + info.PeakSource, applied.PeakSource, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Recheck_MeasuresAgainTheRatesAPredictionInItsPrecisionUsesAndKeepsTheRestAndTheFile()
+    {
+        using var folder = new TemporaryDirectory();
+        using var registry = new DeviceRegistry([new CpuDeviceProvider()], NullLogger<DeviceRegistry>.Instance);
+        var cache = Cache(registry, folder.Path);
+        Assert.Null(cache.Recheck("cpu", "q8_0"));
+        var calibrated = cache.GetOrCalibrate(false, null, out _).For("cpu")!;
+        var saved = File.ReadAllText(cache.FilePath);
+
+        var now = cache.Recheck("cpu", "q8_0")!;
+
+        string[] remeasured = ["prefill-gemm/fp32", "prefill-gemm-narrow/fp32", "prefill-gemm-short/fp32", "decode-bandwidth/fp32", "decode-bandwidth/q8_0", "prefill-gemm/q8_0"];
+        Assert.Equal(calibrated.Workloads.Select(w => $"{w.Kind}/{w.Precision}"), now.Workloads.Select(w => $"{w.Kind}/{w.Precision}"));
+        foreach (var (before, again) in calibrated.Workloads.Zip(now.Workloads))
+        {
+            if (remeasured.Contains($"{before.Kind}/{before.Precision}"))
+            {
+                Assert.NotSame(before, again);
+                Assert.True(again.Rate.High > 0 && again.Rate.Low <= again.Rate.High, $"{again.Kind} {again.Precision}: {again.Rate}");
+            }
+            else
+            {
+                Assert.Same(before, again);
+            }
+        }
+
+        Assert.Same(calibrated.Compute, now.Compute);
+        Assert.Equal(saved, File.ReadAllText(cache.FilePath));
+        Assert.True(now.MeasuredAt >= calibrated.MeasuredAt);
+    }
+
+    [Fact]
+    public void Between_AveragesTheRatesThatWereMeasuredTwiceAndWidensTheirRange()
+    {
+        WorkloadCeiling Ceiling(string kind, double median, double low, double high) => new(kind, "fp32", new MeasuredRate(median, low, high, 3), "probe");
+        var before = new DeviceCalibration
+        {
+            DeviceId = "cpu", DeviceName = "cpu", Kind = "cpu", MeasuredAt = DateTimeOffset.UnixEpoch,
+            Workloads = [Ceiling("decode-bandwidth", 40e9, 30e9, 50e9), Ceiling("call-latency", 1e-5, 0, 2e-5)],
+        };
+        var latency = before.Workloads[1];
+        var after = before with { Workloads = [Ceiling("decode-bandwidth", 60e9, 55e9, 70e9), latency] };
+
+        var between = DeviceCalibration.Between(before, after);
+
+        var decode = between.Workload("decode-bandwidth")!;
+        Assert.Equal(new MeasuredRate(50e9, 30e9, 60e9, 6), decode.Rate);
+        Assert.Equal(60e9, decode.Value);
+        Assert.EndsWith("before and after", decode.Source, StringComparison.Ordinal);
+        Assert.Same(latency, between.Workload("call-latency"));
+    }
+
     private static CalibrationCache Cache(DeviceRegistry registry, string folder) =>
         new(registry, Options.Create(new CalibrationOptions { Directory = folder, PassSeconds = 0.005, Repetitions = 3, BandwidthMiB = 4 }), TimeProvider.System);
 }
