@@ -51,7 +51,7 @@ internal sealed unsafe class Int8Activations : IDisposable
         }
 
         var source = (nint)x;
-        Parallel.For(0, (rows + RowsPerTask - 1) / RowsPerTask, parallel, task =>
+        TeamFor.Run(parallel, (rows + RowsPerTask - 1) / RowsPerTask, task =>
         {
             var first = (long)task * RowsPerTask * Blocks;
             QuantizeBlocks((float*)source, first, Math.Min(blocks, first + (RowsPerTask * Blocks)));

@@ -81,7 +81,7 @@ internal static unsafe partial class QuantizedGemm
         var x8 = new Activations(activations, quantized.Scales, quantized.Sums, inputs, blocks);
         var pw = (nint)w;
         var py = (nint)y;
-        Parallel.For(0, (outputs + TileRows - 1) / TileRows, parallel, tile =>
+        TeamFor.Run(parallel, (outputs + TileRows - 1) / TileRows, tile =>
         {
             var n0 = tile * TileRows;
             var count = Math.Min(TileRows, outputs - n0);
