@@ -20,27 +20,31 @@ internal static unsafe partial class QuantizedGemm
         byte* x0 = panel.Token(0), x1 = panel.Token(1), x2 = panel.Token(2), x3 = panel.Token(3);
         float* s0 = panel.Scales(0), s1 = panel.Scales(1), s2 = panel.Scales(2), s3 = panel.Scales(3);
         float* m0 = panel.Sums(0), m1 = panel.Sums(1), m2 = panel.Sums(2), m3 = panel.Sums(3);
+        int* i0 = panel.IntSums(0), i1 = panel.IntSums(1), i2 = panel.IntSums(2), i3 = panel.IntSums(3);
         Vector256<float> f00 = default, f01 = default, f10 = default, f11 = default, f20 = default, f21 = default, f30 = default, f31 = default;
         for (var b = 0; b < panel.Blocks; b++, w0 += TSource.Stride, w1 += TSource.Stride, x0 += 32, x1 += 32, x2 += 32, x3 += 32)
         {
-            Vector256<int> a00 = Start<TDot>(w0, OffsetsAt), a01 = Start<TDot>(w1, OffsetsAt), a10 = a00, a11 = a01, a20 = a00, a21 = a01, a30 = a00, a31 = a01;
+            Vector256<int> a00 = Start<TDot, TSource>(w0, OffsetsAt, i0[b]), a01 = Start<TDot, TSource>(w1, OffsetsAt, i0[b]);
+            Vector256<int> a10 = Start<TDot, TSource>(w0, OffsetsAt, i1[b]), a11 = Start<TDot, TSource>(w1, OffsetsAt, i1[b]);
+            Vector256<int> a20 = Start<TDot, TSource>(w0, OffsetsAt, i2[b]), a21 = Start<TDot, TSource>(w1, OffsetsAt, i2[b]);
+            Vector256<int> a30 = Start<TDot, TSource>(w0, OffsetsAt, i3[b]), a31 = Start<TDot, TSource>(w1, OffsetsAt, i3[b]);
             // Unrolled: a loop here would make the JIT keep the fp32 accumulators in memory around it.
-            Piece<TDot>(0, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
-            Piece<TDot>(4, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
-            Piece<TDot>(8, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
-            Piece<TDot>(12, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
+            Piece<TDot, TSource>(0, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
+            Piece<TDot, TSource>(4, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
+            Piece<TDot, TSource>(8, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
+            Piece<TDot, TSource>(12, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
             if (TSource.Halves)
             {
                 // Q6_K: the first 16 values have their own scales; the second 16 start new sums.
                 Scale(a00, a01, a10, a11, a20, a21, a30, a31, w0 + ScalesAt, w1 + ScalesAt, s0[b], s1[b], s2[b], s3[b], ref f00, ref f01, ref f10, ref f11, ref f20, ref f21, ref f30, ref f31);
-                a00 = a10 = a20 = a30 = Start<TDot>(w0, SecondOffsetsAt);
-                a01 = a11 = a21 = a31 = Start<TDot>(w1, SecondOffsetsAt);
+                a00 = a10 = a20 = a30 = Start<TDot, TSource>(w0, SecondOffsetsAt, 0);
+                a01 = a11 = a21 = a31 = Start<TDot, TSource>(w1, SecondOffsetsAt, 0);
             }
 
-            Piece<TDot>(16, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
-            Piece<TDot>(20, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
-            Piece<TDot>(24, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
-            Piece<TDot>(28, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
+            Piece<TDot, TSource>(16, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
+            Piece<TDot, TSource>(20, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
+            Piece<TDot, TSource>(24, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
+            Piece<TDot, TSource>(28, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
             var scales = TSource.Halves ? SecondScalesAt : ScalesAt;
             Scale(a00, a01, a10, a11, a20, a21, a30, a31, w0 + scales, w1 + scales, s0[b], s1[b], s2[b], s3[b], ref f00, ref f01, ref f10, ref f11, ref f20, ref f21, ref f30, ref f31);
             if (TSource.Mins)
@@ -76,26 +80,27 @@ internal static unsafe partial class QuantizedGemm
 
     /// <summary>The products of the 4-byte piece at byte <paramref name="q"/> of a block: 4 tokens × 16 rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Piece<TDot>(
+    private static void Piece<TDot, TSource>(
         int q, byte* w0, byte* w1, byte* x0, byte* x1, byte* x2, byte* x3,
         ref Vector256<int> a00, ref Vector256<int> a01, ref Vector256<int> a10, ref Vector256<int> a11,
         ref Vector256<int> a20, ref Vector256<int> a21, ref Vector256<int> a30, ref Vector256<int> a31)
         where TDot : struct, QuantizedDot.IInt8Dot
+        where TSource : struct, IPackSource
     {
         var v0 = Vector256.Load((sbyte*)w0 + (q * GroupRows));
         var v1 = Vector256.Load((sbyte*)w1 + (q * GroupRows));
         var x = Vector256.Create(*(int*)(x0 + q)).AsSByte();
-        a00 = Term<TDot>(a00, x, v0);
-        a01 = Term<TDot>(a01, x, v1);
+        a00 = Term<TDot, TSource>(a00, x, v0);
+        a01 = Term<TDot, TSource>(a01, x, v1);
         x = Vector256.Create(*(int*)(x1 + q)).AsSByte();
-        a10 = Term<TDot>(a10, x, v0);
-        a11 = Term<TDot>(a11, x, v1);
+        a10 = Term<TDot, TSource>(a10, x, v0);
+        a11 = Term<TDot, TSource>(a11, x, v1);
         x = Vector256.Create(*(int*)(x2 + q)).AsSByte();
-        a20 = Term<TDot>(a20, x, v0);
-        a21 = Term<TDot>(a21, x, v1);
+        a20 = Term<TDot, TSource>(a20, x, v0);
+        a21 = Term<TDot, TSource>(a21, x, v1);
         x = Vector256.Create(*(int*)(x3 + q)).AsSByte();
-        a30 = Term<TDot>(a30, x, v0);
-        a31 = Term<TDot>(a31, x, v1);
+        a30 = Term<TDot, TSource>(a30, x, v0);
+        a31 = Term<TDot, TSource>(a31, x, v1);
     }
 
     /// <summary>f[t, g] += fp32(a[t, g])·(the rows' scales at <paramref name="d0"/>, <paramref name="d1"/> × token t's d_x).</summary>
@@ -123,17 +128,41 @@ internal static unsafe partial class QuantizedGemm
         f31 = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(a31), r1 * d, f31);
     }
 
-    /// <summary>Where a run of int32 sums starts: −128·Σw per row (at <paramref name="offsets"/>) where x enters as x + 128 (AVX-VNNI), else 0.</summary>
+    /// <summary>
+    /// Where a run of int32 sums starts: for unsigned codes (<see cref="IPackSource.Unsigned"/>) −offset·Σx_q of the
+    /// token's block (<paramref name="sum"/>); else −128·Σw per row (at <paramref name="offsets"/>) where x enters as
+    /// x + 128 (AVX-VNNI), or 0.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Start<TDot>(byte* packed, int offsets)
-        where TDot : struct, QuantizedDot.IInt8Dot =>
-        typeof(TDot) == typeof(QuantizedDot.VnniDot) ? Vector256.Load((int*)(packed + offsets)) : Vector256<int>.Zero;
+    private static Vector256<int> Start<TDot, TSource>(byte* packed, int offsets, int sum)
+        where TDot : struct, QuantizedDot.IInt8Dot
+        where TSource : struct, IPackSource
+    {
+        if (TSource.Unsigned)
+        {
+            return TSource.CodeOffset == 0 ? Vector256<int>.Zero : Vector256.Create(-TSource.CodeOffset * sum);
+        }
 
-    /// <summary>Adds four products of x's broadcast bytes and each row's packed bytes to every row's lane.</summary>
+        return typeof(TDot) == typeof(QuantizedDot.VnniDot) ? Vector256.Load((int*)(packed + offsets)) : Vector256<int>.Zero;
+    }
+
+    /// <summary>
+    /// Adds four products of x's broadcast bytes and each row's packed bytes to every row's lane: unsigned codes times
+    /// signed x as they are; signed weights times x + 128 (AVX-VNNI), or |w| times x with w's sign (AVX2, where
+    /// (x + 128)·w could saturate <c>vpmaddubsw</c>'s pair sums; 15·127·2 cannot).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Term<TDot>(Vector256<int> accumulator, Vector256<sbyte> x, Vector256<sbyte> w)
-        where TDot : struct, QuantizedDot.IInt8Dot =>
-        typeof(TDot) == typeof(QuantizedDot.VnniDot)
+    private static Vector256<int> Term<TDot, TSource>(Vector256<int> accumulator, Vector256<sbyte> x, Vector256<sbyte> w)
+        where TDot : struct, QuantizedDot.IInt8Dot
+        where TSource : struct, IPackSource
+    {
+        if (TSource.Unsigned)
+        {
+            return TDot.DotAdd(accumulator, w.AsByte(), x);
+        }
+
+        return typeof(TDot) == typeof(QuantizedDot.VnniDot)
             ? TDot.DotAdd(accumulator, x.AsByte(), w)
             : TDot.DotAdd(accumulator, Avx2.Abs(w), Avx2.Sign(x, w));
+    }
 }

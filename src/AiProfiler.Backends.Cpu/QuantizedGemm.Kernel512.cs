@@ -21,25 +21,29 @@ internal static unsafe partial class QuantizedGemm
         byte* x0 = panel.Token(0), x1 = panel.Token(1), x2 = panel.Token(2), x3 = panel.Token(3);
         float* s0 = panel.Scales(0), s1 = panel.Scales(1), s2 = panel.Scales(2), s3 = panel.Scales(3);
         float* m0 = panel.Sums(0), m1 = panel.Sums(1), m2 = panel.Sums(2), m3 = panel.Sums(3);
+        int* i0 = panel.IntSums(0), i1 = panel.IntSums(1), i2 = panel.IntSums(2), i3 = panel.IntSums(3);
         Vector512<float> f0 = default, f1 = default, f2 = default, f3 = default;
         for (var b = 0; b < panel.Blocks; b++, w0 += TSource.Stride, w1 += TSource.Stride, x0 += 32, x1 += 32, x2 += 32, x3 += 32)
         {
-            Vector256<int> a00 = Start<TDot>(w0, OffsetsAt), a01 = Start<TDot>(w1, OffsetsAt), a10 = a00, a11 = a01, a20 = a00, a21 = a01, a30 = a00, a31 = a01;
-            Piece<TDot>(0, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
-            Piece<TDot>(4, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
-            Piece<TDot>(8, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
-            Piece<TDot>(12, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
+            Vector256<int> a00 = Start<TDot, TSource>(w0, OffsetsAt, i0[b]), a01 = Start<TDot, TSource>(w1, OffsetsAt, i0[b]);
+            Vector256<int> a10 = Start<TDot, TSource>(w0, OffsetsAt, i1[b]), a11 = Start<TDot, TSource>(w1, OffsetsAt, i1[b]);
+            Vector256<int> a20 = Start<TDot, TSource>(w0, OffsetsAt, i2[b]), a21 = Start<TDot, TSource>(w1, OffsetsAt, i2[b]);
+            Vector256<int> a30 = Start<TDot, TSource>(w0, OffsetsAt, i3[b]), a31 = Start<TDot, TSource>(w1, OffsetsAt, i3[b]);
+            Piece<TDot, TSource>(0, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
+            Piece<TDot, TSource>(4, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
+            Piece<TDot, TSource>(8, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
+            Piece<TDot, TSource>(12, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
             if (TSource.Halves)
             {
                 Scale512(a00, a01, a10, a11, a20, a21, a30, a31, Pair(w0, w1, ScalesAt), s0[b], s1[b], s2[b], s3[b], ref f0, ref f1, ref f2, ref f3);
-                a00 = a10 = a20 = a30 = Start<TDot>(w0, SecondOffsetsAt);
-                a01 = a11 = a21 = a31 = Start<TDot>(w1, SecondOffsetsAt);
+                a00 = a10 = a20 = a30 = Start<TDot, TSource>(w0, SecondOffsetsAt, 0);
+                a01 = a11 = a21 = a31 = Start<TDot, TSource>(w1, SecondOffsetsAt, 0);
             }
 
-            Piece<TDot>(16, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
-            Piece<TDot>(20, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
-            Piece<TDot>(24, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
-            Piece<TDot>(28, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
+            Piece<TDot, TSource>(16, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
+            Piece<TDot, TSource>(20, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
+            Piece<TDot, TSource>(24, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
+            Piece<TDot, TSource>(28, w0, w1, x0, x1, x2, x3, ref a00, ref a01, ref a10, ref a11, ref a20, ref a21, ref a30, ref a31);
             Scale512(a00, a01, a10, a11, a20, a21, a30, a31, Pair(w0, w1, TSource.Halves ? SecondScalesAt : ScalesAt), s0[b], s1[b], s2[b], s3[b], ref f0, ref f1, ref f2, ref f3);
             if (TSource.Mins)
             {

@@ -38,6 +38,11 @@ internal static unsafe partial class QuantizedGemm
                     TSource.Values(rows[0], b), TSource.Values(rows[1], b), TSource.Values(rows[2], b), TSource.Values(rows[3], b),
                     TSource.Values(rows[4], b), TSource.Values(rows[5], b), TSource.Values(rows[6], b), TSource.Values(rows[7], b),
                     target);
+                if (TSource.Unsigned)
+                {
+                    continue;
+                }
+
                 if (offsets && TSource.Halves)
                 {
                     StoreOffsets(target, 0, OffsetsAt);
@@ -146,6 +151,16 @@ internal static unsafe partial class QuantizedGemm
         /// <summary>Whether each half of a block (16 values) has its own scale (Q6_K).</summary>
         static abstract bool Halves { get; }
 
+        /// <summary>
+        /// Whether the codes are packed unsigned as stored (Q4_0, Q4_K: 0..15) and go into <c>vpdpbusd</c>'s u8 side
+        /// with x signed, their offset <see cref="CodeOffset"/> entering as −offset·Σx_q; else the values are packed
+        /// signed and x enters as x + 128 with −128·Σw.
+        /// </summary>
+        static abstract bool Unsigned { get; }
+
+        /// <summary>With <see cref="Unsigned"/>: what the codes stand for minus the code (Q4_0: 8; Q4_K: 0, its mins apart).</summary>
+        static abstract int CodeOffset { get; }
+
         /// <summary>Block <paramref name="block"/> of the row at <paramref name="row"/>: its 32 values as signed bytes.</summary>
         static abstract Vector256<int> Values(byte* row, int block);
 
@@ -164,6 +179,10 @@ internal static unsafe partial class QuantizedGemm
 
         public static bool Halves => false;
 
+        public static bool Unsigned => false;
+
+        public static int CodeOffset => 0;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<int> Values(byte* row, int block) => QuantizedDot.Q8Block.Load(row + (block * QuantizedDot.Q8Block.Bytes)).AsInt32();
 
@@ -178,10 +197,13 @@ internal static unsafe partial class QuantizedGemm
 
         public static bool Halves => false;
 
-        // Q4_0's codes minus 8.
+        public static bool Unsigned => true;
+
+        public static int CodeOffset => 8;
+
+        // Q4_0's codes 0..15 as they are: the value is code − 8.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<int> Values(byte* row, int block) =>
-            (QuantizedDot.Q4Block.Load(row + (block * QuantizedDot.Q4Block.Bytes)) - Vector256.Create((sbyte)8)).AsInt32();
+        public static Vector256<int> Values(byte* row, int block) => QuantizedDot.Q4Block.Load(row + (block * QuantizedDot.Q4Block.Bytes)).AsInt32();
 
         public static void Scales(byte** rows, int blocks, byte* target) => GatherScales<QuantizedDot.Q4Block>(rows, blocks, target);
     }
@@ -200,6 +222,10 @@ internal static unsafe partial class QuantizedGemm
         public static bool Mins => true;
 
         public static bool Halves => false;
+
+        public static bool Unsigned => true;
+
+        public static int CodeOffset => 0;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<int> Values(byte* row, int block)
@@ -248,6 +274,10 @@ internal static unsafe partial class QuantizedGemm
         public static bool Mins => false;
 
         public static bool Halves => true;
+
+        public static bool Unsigned => false;
+
+        public static int CodeOffset => 0;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<int> Values(byte* row, int block)

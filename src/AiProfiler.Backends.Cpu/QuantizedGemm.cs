@@ -66,19 +66,19 @@ internal static unsafe partial class QuantizedGemm
 
         using var quantized = new Int8Activations(x, rows, inputs, parallel);
         var vnni = path is DotPath.Avx512 or DotPath.AvxVnni;
+        var (pack, kernel, stride, unsignedCodes) = Select(type, path);
         var values = (long)rows * inputs;
         var activations = (byte*)quantized.Values;
-        if (vnni)
+        if (vnni && !unsignedCodes)
         {
             activations = Scratch(ref _activations, values);
             Offset(quantized.Values, activations, values);
         }
 
-        var (pack, kernel, stride) = Select(type, path);
         var blocks = quantized.Blocks;
         var rowBytes = type.StorageBytes(inputs);
         var groupBytes = (long)blocks * stride;
-        var x8 = new Activations(activations, quantized.Scales, quantized.Sums, inputs, blocks);
+        var x8 = new Activations(activations, quantized.Scales, quantized.Sums, quantized.IntSums, inputs, blocks);
         var pw = (nint)w;
         var py = (nint)y;
         TeamFor.Run(parallel, (outputs + TileRows - 1) / TileRows, tile =>
@@ -125,9 +125,10 @@ internal static unsafe partial class QuantizedGemm
 
     /// <summary>
     /// The packing and the kernel for a weight type and path (as pointers, which lambdas may capture), and the bytes
-    /// of a packed block. <see cref="DotPath.Avx512"/> is the AVX-VNNI kernel with its fp32 side at 512 bits.
+    /// of a packed block, and whether the codes are packed unsigned (x then enters signed). <see cref="DotPath.Avx512"/>
+    /// is the AVX-VNNI kernel with its fp32 side at 512 bits.
     /// </summary>
-    private static (nint Pack, nint Kernel, int Stride) Select(DataType type, DotPath path) => (type, path) switch
+    private static (nint Pack, nint Kernel, int Stride, bool Unsigned) Select(DataType type, DotPath path) => (type, path) switch
     {
         (DataType.Q8_0, DotPath.Avx512) => Functions<Q8Source>(&Kernel512<QuantizedDot.VnniDot, Q8Source>),
         (DataType.Q8_0, DotPath.AvxVnni) => Functions<Q8Source>(&Kernel<QuantizedDot.VnniDot, Q8Source>),
@@ -143,9 +144,9 @@ internal static unsafe partial class QuantizedGemm
         _ => Functions<Q6KSource>(&Kernel<QuantizedDot.Avx2Dot, Q6KSource>),
     };
 
-    private static (nint Pack, nint Kernel, int Stride) Functions<TSource>(delegate*<byte*, long, Panel, float*, void> kernel)
+    private static (nint Pack, nint Kernel, int Stride, bool Unsigned) Functions<TSource>(delegate*<byte*, long, Panel, float*, void> kernel)
         where TSource : struct, IPackSource =>
-        ((nint)(delegate*<byte*, long, int, int, byte*, bool, void>)&Pack<TSource>, (nint)kernel, TSource.Stride);
+        ((nint)(delegate*<byte*, long, int, int, byte*, bool, void>)&Pack<TSource>, (nint)kernel, TSource.Stride, TSource.Unsigned);
 
     /// <summary>x's int8 values plus 128 as unsigned bytes (flipping the sign bit), for <c>vpdpbusd</c>'s unsigned side.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -159,14 +160,16 @@ internal static unsafe partial class QuantizedGemm
         }
     }
 
-    /// <summary>x quantized for the kernels: its bytes (x + 128 on the AVX-VNNI path), its blocks' d_x and d_x·Σx_q.</summary>
-    private readonly struct Activations(byte* values, float* scales, float* sums, int inputs, int blocks)
+    /// <summary>x quantized for the kernels: its bytes (x + 128 where signed weights meet AVX-VNNI), its blocks' d_x, d_x·Σx_q and Σx_q.</summary>
+    private readonly struct Activations(byte* values, float* scales, float* sums, int* intSums, int inputs, int blocks)
     {
         public byte* Values => values;
 
         public float* Scales => scales;
 
         public float* Sums => sums;
+
+        public int* IntSums => intSums;
 
         public int Inputs => inputs;
 
@@ -185,6 +188,8 @@ internal static unsafe partial class QuantizedGemm
         public float* Scales(int i) => x.Scales + ((long)Index(i) * x.Blocks);
 
         public float* Sums(int i) => x.Sums + ((long)Index(i) * x.Blocks);
+
+        public int* IntSums(int i) => x.IntSums + ((long)Index(i) * x.Blocks);
 
         // A token past the end repeats the last: computed alongside, never stored.
         private int Index(int i) => first + Math.Min(i, count - 1);
