@@ -8,6 +8,9 @@ namespace AiProfiler.Backends.Cpu;
 // The repacking of a tile of W's rows into the interleaved layout the micro-kernel reads.
 internal static unsafe partial class QuantizedGemm
 {
+    // Bytes ahead of the scales being read to prefetch within each row.
+    private const int Ahead = 512;
+
     /// <summary>
     /// Packs <paramref name="count"/> rows of W (from <paramref name="w"/>, <paramref name="rowBytes"/> apart) into
     /// <paramref name="scratch"/>: for each group of 8 rows (whole pairs of groups, rows past the end repeating the
@@ -120,6 +123,15 @@ internal static unsafe partial class QuantizedGemm
         for (var b = 0; b < blocks; b++, target += MinsAt)
         {
             var offset = b * TBlock.Bytes;
+            if ((b & 3) == 0)
+            {
+                // The first touch of each row's bytes in a call: W comes from DRAM, 8 rows at once.
+                for (var j = 0; j < GroupRows; j++)
+                {
+                    Sse.Prefetch0(rows[j] + offset + Ahead);
+                }
+            }
+
             var bits = Vector256.Create(
                 *(ushort*)(rows[0] + offset), *(ushort*)(rows[1] + offset), *(ushort*)(rows[2] + offset), *(ushort*)(rows[3] + offset),
                 *(ushort*)(rows[4] + offset), *(ushort*)(rows[5] + offset), *(ushort*)(rows[6] + offset), *(ushort*)(rows[7] + offset));
