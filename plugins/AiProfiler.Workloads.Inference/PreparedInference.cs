@@ -30,10 +30,11 @@ internal sealed class PreparedInference : IPreparedWorkload
     private readonly float[] _logits;
 
     /// <summary>
-    /// The CPU multiplies Q8_0, Q4_0, Q4_K and Q6_K weights in decode with x quantized to int8 per block of 32 (step
-    /// d = max|x|/127, so each x moves by up to half a step, 1/254 of its block's largest value) but in prefill, a GEMM
-    /// on decoded tiles, with fp32 x; the residual stream carries each block's difference to the logits, so the tolerance is one
-    /// step per block: L/127.
+    /// The CPU multiplies Q8_0, Q4_0, Q4_K and Q6_K weights with x quantized to int8 per block of 32 (step
+    /// d = max|x|/127, so each x moves by up to half a step, 1/254 of its block's largest value), in decode and in
+    /// prefill alike; cached decode and the recompute reach each x through fp32 sums in different orders, so a value
+    /// near a rounding boundary may land one step apart, and the residual stream carries each block's difference to the
+    /// logits: the tolerance is one step per block, L/127.
     /// </summary>
     private readonly double _tolerance;
 

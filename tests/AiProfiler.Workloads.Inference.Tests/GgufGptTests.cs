@@ -84,10 +84,14 @@ public sealed class GgufGptTests
         prepared.Decoder.Logits(Enumerable.Range(0, prompt.Length).ToArray(), logits);
         var expected = ReferenceGpt.Logits(Wide, name => tensors[name], prompt);
 
-        // Only fp32 summation differs from the float64 reference, as in the fp32 GPT-2 test (1e-5 of the largest logit).
+        // Only fp32 summation differs from the float64 reference, as in the fp32 GPT-2 test (1e-5 of the largest logit),
+        // but where the CPU multiplies block-quantized weights with x quantized to int8 per block of 32 (prefill and
+        // decode alike): each x moves by up to half a step, 1/254 of its block's largest value, which the residual
+        // stream carries to the logits: one step per block and layer, L/127, as the workload's verification allows.
+        var bound = deviceName == "cpu" && type.IsBlockQuantized() ? Wide.Layers / 127.0 : 1e-5;
         var scale = expected.SelectMany(row => row).Max(Math.Abs);
         var worst = Enumerable.Range(0, logits.Length).Max(i => Math.Abs(logits[i] - expected[i / Wide.Vocab][i % Wide.Vocab]));
-        Assert.True(worst / scale < 1e-5, $"max relative error {worst / scale:e2}");
+        Assert.True(worst / scale < bound, $"max relative error {worst / scale:e2} (bound {bound:e2})");
 
         prepared.Run(Context());
         var sequence = prompt.ToList();
