@@ -35,6 +35,9 @@ internal static unsafe partial class QuantizedGemm
     [ThreadStatic]
     private static byte[]? _tile;
 
+    // The largest x + 128 copy a thread keeps between calls (a 4096-token prompt at K = 16384).
+    private const long CachedActivations = 64L << 20;
+
     /// <summary>W's rows one task repacks and multiplies: 64 rows × K = 8192 packed are 1.3 MB, about a core's L2.</summary>
     private const int TileRows = 64;
 
@@ -69,16 +72,30 @@ internal static unsafe partial class QuantizedGemm
         var (pack, kernel, stride, unsignedCodes) = Select(type, path);
         var values = (long)rows * inputs;
         var activations = (byte*)quantized.Values;
+        byte* owned = null;
         if (vnni && !unsignedCodes)
         {
-            activations = Scratch(ref _activations, values);
+            // A thread keeps up to CachedActivations bytes between calls; a longer prompt's copy lives for the call.
+            activations = values <= CachedActivations ? Scratch(ref _activations, values) : owned = (byte*)NativeMemory.AlignedAlloc((nuint)values, 64);
             Offset(quantized.Values, activations, values);
         }
 
-        var blocks = quantized.Blocks;
-        var rowBytes = type.StorageBytes(inputs);
+        try
+        {
+            Multiply(pack, kernel, stride, vnni, new Activations(activations, quantized.Scales, quantized.Sums, quantized.IntSums, inputs, quantized.Blocks), type, w, y, rows, outputs, beta, parallel);
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(owned);
+        }
+    }
+
+    /// <summary>The tiles of W, each packed and multiplied with every token of <paramref name="x8"/>, split between the threads.</summary>
+    private static void Multiply(nint pack, nint kernel, int stride, bool vnni, Activations x8, DataType type, byte* w, float* y, int rows, int outputs, float beta, ParallelOptions parallel)
+    {
+        var blocks = x8.Blocks;
+        var rowBytes = type.StorageBytes(x8.Inputs);
         var groupBytes = (long)blocks * stride;
-        var x8 = new Activations(activations, quantized.Scales, quantized.Sums, quantized.IntSums, inputs, blocks);
         var pw = (nint)w;
         var py = (nint)y;
         TeamFor.Run(parallel, (outputs + TileRows - 1) / TileRows, tile =>
@@ -116,7 +133,7 @@ internal static unsafe partial class QuantizedGemm
     {
         if (slot is null || slot.Length < bytes + 64)
         {
-            slot = GC.AllocateUninitializedArray<byte>((int)(bytes + 64), pinned: true);
+            slot = GC.AllocateUninitializedArray<byte>(checked((int)(bytes + 64)), pinned: true);
         }
 
         var start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(slot));
