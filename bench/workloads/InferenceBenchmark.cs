@@ -32,6 +32,11 @@ internal static class InferenceBenchmark
             ["weights"] = options.Get("weights", string.Empty),
             ["prompt_ids"] = options.Get("prompt_ids", string.Empty),
         });
+        if (parameters.GetInt32("gen") < 2)
+        {
+            throw new ArgumentException("gen=1 leaves no decode step to time (the first token comes from the prefill); use gen=2 or more");
+        }
+
         var iterations = options.GetInt32("iterations", 3);
         using var device = provider.Open(0);
         var prepareStart = Stopwatch.GetTimestamp();

@@ -59,7 +59,14 @@ internal sealed unsafe class GgufFile : IDisposable
             throw new FileNotFoundException($"weights file '{path}' not found; give a local .gguf file or leave 'weights' empty for seeded weights", path);
         }
 
-        var length = new FileInfo(path).Length;
+        // The length of what the path leads to: a symbolic link's own FileInfo gives the link's size (Hugging Face's
+        // cache lays its files out as links into a blob folder).
+        long length;
+        using (var stream = File.OpenRead(path))
+        {
+            length = stream.Length;
+        }
+
         if (length < 24)
         {
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"'{path}' is not a GGUF file: {length} bytes is shorter than the 24-byte header"));

@@ -141,6 +141,24 @@ public sealed class LlamaInferenceTests
     }
 
     [Fact]
+    public void Prepare_GgufBehindASymbolicLink_LoadsTheFileItPointsTo()
+    {
+        // Hugging Face's cache keeps each file as a link into a blob folder; the link's own size is a few bytes.
+        using var directory = new TemporaryDirectory();
+        var path = WriteTiny(directory);
+        var link = directory.File("linked.gguf");
+        File.CreateSymbolicLink(link, path);
+
+        using var device = TestDevices.Cpu();
+        using var direct = (PreparedInference)_workload.Prepare(device, Parameters(("weights", path), ("prompt", "4"), ("gen", "4")));
+        using var linked = (PreparedInference)_workload.Prepare(device, Parameters(("weights", link), ("prompt", "4"), ("gen", "4")));
+        direct.Run(Context());
+        linked.Run(Context());
+
+        Assert.Equal(direct.GeneratedTokens.ToArray(), linked.GeneratedTokens.ToArray());
+    }
+
+    [Fact]
     public void Prepare_TruncatedGguf_FailsWithOneLineNamingTheTensor()
     {
         using var directory = new TemporaryDirectory();
