@@ -38,7 +38,8 @@ internal static class InferenceBenchmark
         }
 
         var iterations = options.GetInt32("iterations", 3);
-        using var device = provider.Open(0);
+        using var device = (CpuDevice)provider.Open(0);
+        device.Threads = options.GetInt32("threads", device.Threads);
         var prepareStart = Stopwatch.GetTimestamp();
         using var prepared = workload.Prepare(device, parameters);
         var prepareSeconds = Stopwatch.GetElapsedTime(prepareStart).TotalSeconds;
