@@ -98,13 +98,13 @@ public sealed class CudaDeviceProvider : IDeviceProvider
                 return Discovery.Unavailable($"no CUDA device: {CudaErrorText.DriverName((int)CuResult.ErrorNoDevice)}");
             }
 
-            if (CudaNativeLibraries.TryBind(CudaNativeLibraries.Nvrtc, libraries.Nvrtc, NvrtcApi.EntryPoints) is { } nvrtcFailure)
+            if (CudaNativeLibraries.TryBindFirst(CudaNativeLibraries.Nvrtc, libraries.Nvrtc, NvrtcApi.EntryPoints) is { } nvrtcFailure)
             {
-                return Discovery.Unavailable(Reason(nvrtcFailure, "install NVRTC from the CUDA 12 toolkit", "NVRTC too old; install the CUDA 12 one"));
+                return Discovery.Unavailable(Reason(nvrtcFailure, "install NVRTC from the CUDA 12 or 13 toolkit, or put its folder on the library search path", "NVRTC too old; install the CUDA 12 or 13 one"));
             }
 
             // Without cuBLAS the portable GEMM kernel stands in; the run's GEMM label says which one ran.
-            var hasCublas = CudaNativeLibraries.TryBind(CudaNativeLibraries.Cublas, libraries.Cublas, CublasApi.EntryPoints) is null;
+            var hasCublas = CudaNativeLibraries.TryBindFirst(CudaNativeLibraries.Cublas, libraries.Cublas, CublasApi.EntryPoints) is null;
 
             CudaCheck.Driver(CudaDriverApi.cuDriverGetVersion(out var driverVersion), nameof(CudaDriverApi.cuDriverGetVersion));
             var properties = Enumerable.Range(0, count).Select(QueryDevice).ToArray();

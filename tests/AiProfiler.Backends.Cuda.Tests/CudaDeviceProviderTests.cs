@@ -40,7 +40,35 @@ public sealed class CudaDeviceProviderTests
         var discovery = new CudaDeviceProvider(FakeCudaLibrary.Names with { Nvrtc = Missing.Nvrtc }).Discover();
 
         Assert.Empty(discovery.Devices);
-        Assert.Equal("libaiprofiler-missing-nvrtc.so.12 not found (install NVRTC from the CUDA 12 toolkit)", discovery.UnavailableReason);
+        Assert.Equal(
+            "libaiprofiler-missing-nvrtc.so.12 not found (install NVRTC from the CUDA 12 or 13 toolkit, or put its folder on the library search path)",
+            discovery.UnavailableReason);
+    }
+
+    [Fact]
+    public void Discover_NoneOfTheNvrtcNamesFound_NamesEachOne()
+    {
+        var names = FakeCudaLibrary.Names with { Nvrtc = ["libaiprofiler-missing-nvrtc.so.13", "libaiprofiler-missing-nvrtc.so.12"] };
+
+        var discovery = new CudaDeviceProvider(names).Discover();
+
+        Assert.StartsWith("libaiprofiler-missing-nvrtc.so.13 or libaiprofiler-missing-nvrtc.so.12 not found (", discovery.UnavailableReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Discover_FirstNameMissingSecondPresent_UsesTheSecond()
+    {
+        // A CUDA 12 machine: the CUDA 13 names are tried first and are not there.
+        var names = FakeCudaLibrary.Names with
+        {
+            Nvrtc = ["libaiprofiler-missing-nvrtc.so.13", FakeCudaLibrary.Names.Nvrtc[0]],
+            Cublas = ["libaiprofiler-missing-cublas.so.13", FakeCudaLibrary.Names.Cublas[0]],
+        };
+        var provider = new CudaDeviceProvider(names);
+
+        Assert.Null(provider.Discover().UnavailableReason);
+        using var device = provider.Open(0);
+        Assert.Equal("cublas", device.Ops.GemmImplementation);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using AiProfiler.Abstractions.Devices;
 using AiProfiler.Backends.Cpu;
-using AiProfiler.Backends.OpenCL;
+using AiProfiler.Testing;
 
 namespace AiProfiler.Kernels.Tests;
 
@@ -12,14 +12,8 @@ public sealed class DeviceFixture : IDisposable
 {
     public DeviceFixture()
     {
-        var provider = new OpenClDeviceProvider(new OpenClOptions { ForceTiledGemm = true });
-        var discovery = provider.Discover();
-        if (discovery.UnavailableReason is { } reason)
-        {
-            throw new InvalidOperationException($"the kernel tests run on OpenCL (PoCL in CI), which is unavailable here: {reason}");
-        }
-
-        OpenCl = provider.Open(0);
+        // opencl:0 (PoCL in CI), or the GPU backend AIPROFILER_TEST_ACCELERATOR names.
+        OpenCl = TestDevices.AcceleratorProvider(forceTiledGemm: true).Open(0);
         Cpu = new CpuDeviceProvider("simd").Open(0);
     }
 

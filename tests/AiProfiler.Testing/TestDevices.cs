@@ -1,25 +1,48 @@
 using AiProfiler.Abstractions.Devices;
 using AiProfiler.Backends.Cpu;
+using AiProfiler.Backends.Cuda;
 using AiProfiler.Backends.OpenCL;
 
 namespace AiProfiler.Testing;
 
-/// <summary>Devices for tests: CPU devices opened without the provider's start-up STREAM probe, and opencl:0 (PoCL in CI).</summary>
+/// <summary>
+/// Devices for tests: CPU devices opened without the provider's start-up STREAM probe, and the accelerator the kernel
+/// and workload tests run on: opencl:0 (PoCL in CI), or, on a machine with an NVIDIA GPU, the backend
+/// <see cref="AcceleratorVariable"/> names, so the same tests check the kernels on real hardware.
+/// </summary>
 public static class TestDevices
 {
-    // One OpenCL provider for the test run: a second provider's platform discovery in the same process can find no
+    /// <summary>The environment variable naming the accelerator backend the tests use: <c>opencl</c> (the default) or
+    /// <c>cuda</c>, the two backends that run the portable kernels. Device 0 of that backend stands in for "opencl:0"
+    /// in every test. (ILGPU's kernels are C#, with their own tests in AiProfiler.Backends.Ilgpu.Tests.)</summary>
+    public const string AcceleratorVariable = "AIPROFILER_TEST_ACCELERATOR";
+
+    // One provider for the test run: a second OpenCL provider's platform discovery in the same process can find no
     // PoCL device while the first one is busy compiling.
-    private static readonly Lazy<OpenClDeviceProvider> OpenClProvider = new(() =>
+    private static readonly Lazy<IDeviceProvider> OpenClProvider = new(() => AcceleratorProvider(forceTiledGemm: false));
+
+    /// <summary>The provider <see cref="AcceleratorVariable"/> names, checked to have a device.</summary>
+    /// <param name="forceTiledGemm">Use the portable tiled GEMM kernel instead of the vendor library (CLBlast,
+    /// cuBLAS).</param>
+    public static IDeviceProvider AcceleratorProvider(bool forceTiledGemm)
     {
-        var provider = new OpenClDeviceProvider(new OpenClOptions());
+        var backend = Environment.GetEnvironmentVariable(AcceleratorVariable);
+        IDeviceProvider provider = (string.IsNullOrEmpty(backend) ? "opencl" : backend) switch
+        {
+            "opencl" => new OpenClDeviceProvider(new OpenClOptions { ForceTiledGemm = forceTiledGemm }),
+            // Without cuBLAS the CUDA devices run GEMM on the portable tiled kernel.
+            "cuda" => new CudaDeviceProvider(forceTiledGemm ? CudaLibraryNames.Default with { Cublas = [] } : CudaLibraryNames.Default),
+            var other => throw new InvalidOperationException(
+                $"{AcceleratorVariable}={other} is not a test accelerator; use opencl or cuda"),
+        };
         if (provider.Discover().UnavailableReason is { } reason)
         {
             // PoCL is installed by test.sh, so its absence is a broken environment to report, not a reason to skip.
-            throw new InvalidOperationException($"these tests run on OpenCL (PoCL in CI), which is unavailable here: {reason}");
+            throw new InvalidOperationException($"these tests run on {provider.Prefix}:0 (OpenCL through PoCL in CI), which is unavailable here: {reason}");
         }
 
         return provider;
-    });
+    }
 
     // One OpenCL device for the test run: PoCL compiles each kernel on first use, which is slow on two cores.
     private static readonly Lazy<IDevice> OpenClDevice = new(() => OpenClProvider.Value.Open(0));

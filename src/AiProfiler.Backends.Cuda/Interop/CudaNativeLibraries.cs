@@ -48,6 +48,34 @@ internal static class CudaNativeLibraries
         return null;
     }
 
+    /// <summary>Binds the first of <paramref name="fileNames"/> that loads with every export (each tried at the
+    /// <see cref="CudaLibraryNames.Locations"/> it may be found at).</summary>
+    /// <returns>Null on success; else the first file that was found but lacks an export, or, when none was found,
+    /// a failure naming all of them ("a or b").</returns>
+    internal static LibraryLoadFailure? TryBindFirst(string logicalName, IReadOnlyList<string> fileNames, IReadOnlyCollection<string> requiredExports)
+    {
+        LibraryLoadFailure? tooOld = null;
+        foreach (var name in fileNames)
+        {
+            foreach (var location in CudaLibraryNames.Locations(name))
+            {
+                var failure = TryBind(logicalName, location, requiredExports);
+                if (failure is null)
+                {
+                    return null;
+                }
+
+                if (failure.MissingExport is not null)
+                {
+                    tooOld ??= failure with { FileName = name };
+                    break;
+                }
+            }
+        }
+
+        return tooOld ?? new LibraryLoadFailure(string.Join(" or ", fileNames), null);
+    }
+
     private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) =>
         Bound.TryGetValue(libraryName, out var handle) ? handle : 0;
 }
