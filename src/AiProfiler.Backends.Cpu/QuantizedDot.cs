@@ -15,7 +15,7 @@ namespace AiProfiler.Backends.Cpu;
 /// AVX2, whose 16-bit pair sums cannot saturate since |w| ≤ 128 and |x| ≤ 127), and only then scaled by d_w·d_x in fp32. Nothing goes through memory
 /// but the weights and x's 8-bit blocks, so decode is bound by reading the weights rather than by arithmetic.
 /// </summary>
-internal static unsafe class QuantizedDot
+internal static unsafe partial class QuantizedDot
 {
     // Bytes ahead of the current block to prefetch within a row: the next row's start is prefetched by the caller.
     private const int Ahead = 512;
@@ -31,6 +31,9 @@ internal static unsafe class QuantizedDot
 
     public static bool Handles(DataType type) => type is DataType.Q8_0 or DataType.Q4_0;
 
+    /// <summary>The path for <paramref name="type"/> on this CPU: Q4_0 takes AVX-512BW where present, else <see cref="DotPaths.Int8"/>.</summary>
+    public static DotPath Path(DataType type) => type == DataType.Q4_0 && DotPaths.IsSupported(DotPath.Avx512) ? DotPath.Avx512 : DotPaths.Int8;
+
     /// <summary>y[r, n] = x[r]·W[n] + beta·y[r, n] for n in [n0, n1), with W's rows from <paramref name="w"/> (row n0).</summary>
     public static void Rows(DotPath path, DataType type, Int8Activations x, byte* w, float* y, int rows, int n0, int n1, int outputs, long rowBytes, float beta)
     {
@@ -38,6 +41,16 @@ internal static unsafe class QuantizedDot
         delegate*<byte*, Int8Activations, int, float*, void> row;
         switch (path, type)
         {
+            // The 512-bit kernel takes four rows at batch 1; other rows and the blocks after the last step of four go
+            // through the 256-bit kernels.
+            case (DotPath.Avx512, DataType.Q4_0) when AvxVnni.IsSupported:
+                row4 = &Row4Q4Avx512<VnniDot>;
+                row = &Row<Q4Block, VnniDot>;
+                break;
+            case (DotPath.Avx512, DataType.Q4_0):
+                row4 = &Row4Q4Avx512<Avx2Dot>;
+                row = &Row<Q4Block, Avx2Dot>;
+                break;
             case (DotPath.AvxVnni, DataType.Q8_0):
                 row4 = &Row4<Q8Block, VnniDot>;
                 row = &Row<Q8Block, VnniDot>;

@@ -28,7 +28,7 @@ internal static unsafe class WeightLinear
     {
         if (rows <= DotRows)
         {
-            Decode(FloatDot.Handles(type) ? DotPaths.Float : KQuantDot.Handles(type) ? KQuantDot.Path(type) : DotPaths.Int8, type, x, w, y, rows, outputs, inputs, beta, parallel.MaxDegreeOfParallelism);
+            Decode(FloatDot.Handles(type) ? DotPaths.Float : KQuantDot.Handles(type) ? KQuantDot.Path(type) : QuantizedDot.Path(type), type, x, w, y, rows, outputs, inputs, beta, parallel.MaxDegreeOfParallelism);
             return;
         }
 

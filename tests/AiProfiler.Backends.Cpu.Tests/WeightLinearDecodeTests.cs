@@ -20,8 +20,8 @@ public sealed unsafe class WeightLinearDecodeTests
         var cases = new TheoryData<string, DataType, int>();
         foreach (var path in new[] { DotPath.Avx512, DotPath.AvxVnni, DotPath.Avx2, DotPath.Portable })
         {
-            // AVX-512 has an int8 kernel for Q4_K alone.
-            foreach (var type in path == DotPath.Avx512 ? [DataType.Q4_K] : new[] { DataType.Q8_0, DataType.Q4_0, DataType.Q4_K, DataType.Q6_K })
+            // AVX-512 has int8 kernels for Q4_K and Q4_0.
+            foreach (var type in path == DotPath.Avx512 ? [DataType.Q4_K, DataType.Q4_0] : new[] { DataType.Q8_0, DataType.Q4_0, DataType.Q4_K, DataType.Q6_K })
             {
                 foreach (var rows in new[] { 1, 3, 8 })
                 {
@@ -65,7 +65,38 @@ public sealed unsafe class WeightLinearDecodeTests
     {
         var path = Enum.Parse<DotPath>(pathName);
         Assert.SkipUnless(DotPaths.IsSupported(path), $"this CPU lacks the instructions of the {path} path");
-        var inputs = type.BlockValues() == 256 ? KQuantInputs : QuantizedInputs;
+        CheckInt8(path, type, rows, type.BlockValues() == 256 ? KQuantInputs : QuantizedInputs);
+    }
+
+    /// <summary>
+    /// Q4_0 and Q8_0 rows of 1 to 9 blocks and of 128: a row shorter than the 512-bit kernel's step of four blocks,
+    /// exactly one or two steps, and steps with every tail of 1 to 3 blocks, as the bound of the test above states.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(BlockCountCases))]
+    public void Decode_Int8Path_AnyBlockCount_EqualsDequantizedProductWithinTheQuantizationOfX(string pathName, DataType type, int blocks)
+    {
+        var path = Enum.Parse<DotPath>(pathName);
+        Assert.SkipUnless(DotPaths.IsSupported(path), $"this CPU lacks the instructions of the {path} path");
+        CheckInt8(path, type, 1, blocks * 32);
+    }
+
+    public static TheoryData<string, DataType, int> BlockCountCases()
+    {
+        var cases = new TheoryData<string, DataType, int>();
+        foreach (var (path, type) in new[] { (DotPath.Avx512, DataType.Q4_0), (DotPath.AvxVnni, DataType.Q4_0), (DotPath.Avx2, DataType.Q8_0) })
+        {
+            foreach (var blocks in new[] { 1, 3, 4, 5, 6, 7, 8, 9, 128 })
+            {
+                cases.Add(path.ToString(), type, blocks);
+            }
+        }
+
+        return cases;
+    }
+
+    private static void CheckInt8(DotPath path, DataType type, int rows, int inputs)
+    {
         var x = EdgeActivations(rows, inputs);
         var stored = type.BlockValues() == 256 ? KQuantWeights.Edge(type, Outputs, inputs) : EdgeWeights(type, Outputs, inputs);
         var y = Run(path, type, stored, x, rows, inputs, out var previous);
@@ -153,10 +184,10 @@ public sealed unsafe class WeightLinearDecodeTests
         return y;
     }
 
-    /// <summary>Random rows with edge blocks: all zeros, one large value among tiny ones, a negative maximum.</summary>
+    /// <summary>Random rows with edge blocks (as far as x reaches): all zeros, one large value among tiny ones, a negative maximum.</summary>
     internal static float[] EdgeActivations(int rows, int inputs)
     {
-        var x = Reference.Random(rows * inputs, 10 + rows);
+        var x = Reference.Random(Math.Max(rows * inputs, 96), 10 + rows);
         x.AsSpan(0, 32).Clear();
         x[32] = 1000f;
         for (var k = 33; k < 64; k++)
@@ -165,7 +196,7 @@ public sealed unsafe class WeightLinearDecodeTests
         }
 
         x[64] = -3f;
-        return x;
+        return x[..(rows * inputs)];
     }
 
     /// <summary>Quantized random weights with edge blocks written by hand: the extreme codes and a zero scale.</summary>

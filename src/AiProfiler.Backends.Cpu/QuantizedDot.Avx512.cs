@@ -1,0 +1,99 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace AiProfiler.Backends.Cpu;
+
+// The AVX-512 form of Q4_0 at batch 1: four blocks of a row per step in one 512-bit register (each 128-bit lane one
+// block's 16 code bytes), so the unpacking, the integer sums, the conversion and the FMA are one instruction for 128
+// weights, and the four fp16 scales are converted in registers (one vpermw puts each block's scale in its four lanes)
+// instead of one table load, multiply and broadcast per block. .NET 10 has no 512-bit vpdpbusd for AVX512_VNNI, so
+// the products go through vpmaddubsw + vpmaddwd.
+internal static unsafe partial class QuantizedDot
+{
+    // Blocks per 512-bit step.
+    private const int Step = 4;
+
+    // Word i of the step's first 64 bytes to the top of dword lane j: block j/4's scale sits at byte 18·(j/4).
+    private static readonly Vector512<short> ScaleWords = Vector512.Create(
+        0, 0, 0, 0, 0, 0, 0, 0, 9, 9, 9, 9, 9, 9, 9, 9, 18, 18, 18, 18, 18, 18, 18, 18, 27, 27, 27, 27, 27, 27, 27, 27);
+
+    private static readonly Vector512<int> BlockLanes = Vector512.Create(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+
+    /// <summary>
+    /// dots[s] = x·W[row s·gap] for four rows, <see cref="Step"/> blocks per step, the remaining blocks through the
+    /// 256-bit block kernel of <typeparamref name="TDot"/>. x's side of a step (its values split into each block's first
+    /// and second 16, its scales and its offsets spread over the lanes of their block) is built once for the four rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Row4Q4Avx512<TDot>(byte* w, long gap, Int8Activations x, float* dots)
+        where TDot : struct, IInt8Dot
+    {
+        byte* w0 = w, w1 = w + gap, w2 = w1 + gap, w3 = w2 + gap;
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        var blocks = x.Blocks;
+        var b = 0;
+        for (; b + Step <= blocks; b += Step)
+        {
+            var offset = b * Q4Block.Bytes;
+            Sse.Prefetch0(w0 + offset + Ahead);
+            Sse.Prefetch0(w1 + offset + Ahead);
+            Sse.Prefetch0(w2 + offset + Ahead);
+            Sse.Prefetch0(w3 + offset + Ahead);
+            Sse.Prefetch0(w0 + offset + Ahead + 64);
+            Sse.Prefetch0(w1 + offset + Ahead + 64);
+            Sse.Prefetch0(w2 + offset + Ahead + 64);
+            Sse.Prefetch0(w3 + offset + Ahead + 64);
+
+            // x0 = blocks b, b+1 and x1 = blocks b+2, b+3, 32 values each: lanes 0 and 2 of each are the first halves.
+            var values = x.Values + (b * 32);
+            var x0 = Vector512.Load(values).AsUInt64();
+            var x1 = Vector512.Load(values + 64).AsUInt64();
+            var low = Avx512F.Shuffle4x128(x0, x1, 0b10_00_10_00).AsSByte();
+            var high = Avx512F.Shuffle4x128(x0, x1, 0b11_01_11_01).AsSByte();
+            var spread = Avx512F.BroadcastVector128ToVector512(x.IntSums + b);
+            // −8·Σx per block as −2·Σx in each of its four lanes: the lanes are summed in the end, each with the block's scale.
+            var bias = Avx512F.PermuteVar16x32(spread, BlockLanes) * Vector512.Create(-2);
+            var dx = Avx512F.PermuteVar16x32(Avx512F.BroadcastVector128ToVector512(x.Scales + b), BlockLanes);
+            a0 = Step4(w0 + offset, low, high, bias, dx, a0);
+            a1 = Step4(w1 + offset, low, high, bias, dx, a1);
+            a2 = Step4(w2 + offset, low, high, bias, dx, a2);
+            a3 = Step4(w3 + offset, low, high, bias, dx, a3);
+        }
+
+        Vector256<float> t0 = a0.GetLower() + a0.GetUpper(), t1 = a1.GetLower() + a1.GetUpper();
+        Vector256<float> t2 = a2.GetLower() + a2.GetUpper(), t3 = a3.GetLower() + a3.GetUpper();
+        for (; b < blocks; b++)
+        {
+            var offset = b * Q4Block.Bytes;
+            var xq = Vector256.Load(x.Values + (b * 32));
+            var dx = x.Scales[b];
+            var bias = Bias<Q4Block>(x, b);
+            t0 = Block<Q4Block, TDot>(w0 + offset, xq, dx, bias, t0);
+            t1 = Block<Q4Block, TDot>(w1 + offset, xq, dx, bias, t1);
+            t2 = Block<Q4Block, TDot>(w2 + offset, xq, dx, bias, t2);
+            t3 = Block<Q4Block, TDot>(w3 + offset, xq, dx, bias, t3);
+        }
+
+        dots[0] = Vector256.Sum(t0);
+        dots[1] = Vector256.Sum(t1);
+        dots[2] = Vector256.Sum(t2);
+        dots[3] = Vector256.Sum(t3);
+    }
+
+    /// <summary>acc plus four Q4_0 blocks at <paramref name="p"/> times x's four blocks, lane-wise (summed by the caller).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Step4(byte* p, Vector512<sbyte> low, Vector512<sbyte> high, Vector512<int> bias, Vector512<float> dx, Vector512<float> acc)
+    {
+        var codes = Vector512.Create(
+            Vector256.Create(Vector128.Load(p + 2), Vector128.Load(p + 20)),
+            Vector256.Create(Vector128.Load(p + 38), Vector128.Load(p + 56)));
+        var mask = Vector512.Create((byte)0x0F);
+        // Code pair sums are at most 2·15·127 each, so the two halves' sum fits int16.
+        var pairs = Avx512BW.MultiplyAddAdjacent(codes & mask, low)
+            + Avx512BW.MultiplyAddAdjacent(Vector512.ShiftRightLogical(codes.AsUInt16(), 4).AsByte() & mask, high);
+        var dot = Avx512BW.MultiplyAddAdjacent(pairs, Vector512.Create((short)1)) + bias;
+        var scales = WeightDecoder.HalfToSingle(Avx512BW.PermuteVar32x16(Vector512.Load((short*)p), ScaleWords).AsInt32());
+        return Vector512.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(dot), scales * dx, acc);
+    }
+}
