@@ -35,15 +35,13 @@ internal static unsafe partial class QuantizedDot
         var b = 0;
         for (; b + Step <= blocks; b += Step)
         {
+            // One line per row and step of 72 bytes: a second (all of the step) measured slower, the hardware
+            // prefetcher covering the rest.
             var offset = b * Q4Block.Bytes;
             Sse.Prefetch0(w0 + offset + Ahead);
             Sse.Prefetch0(w1 + offset + Ahead);
             Sse.Prefetch0(w2 + offset + Ahead);
             Sse.Prefetch0(w3 + offset + Ahead);
-            Sse.Prefetch0(w0 + offset + Ahead + 64);
-            Sse.Prefetch0(w1 + offset + Ahead + 64);
-            Sse.Prefetch0(w2 + offset + Ahead + 64);
-            Sse.Prefetch0(w3 + offset + Ahead + 64);
 
             // x0 = blocks b, b+1 and x1 = blocks b+2, b+3, 32 values each: lanes 0 and 2 of each are the first halves.
             var values = x.Values + (b * 32);
