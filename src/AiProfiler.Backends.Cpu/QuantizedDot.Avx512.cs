@@ -14,12 +14,6 @@ internal static unsafe partial class QuantizedDot
     // Blocks per 512-bit step.
     private const int Step = 4;
 
-    // Word i of the step's first 64 bytes to the top of dword lane j: block j/4's scale sits at byte 18·(j/4).
-    private static readonly Vector512<short> ScaleWords = Vector512.Create(
-        0, 0, 0, 0, 0, 0, 0, 0, 9, 9, 9, 9, 9, 9, 9, 9, 18, 18, 18, 18, 18, 18, 18, 18, 27, 27, 27, 27, 27, 27, 27, 27);
-
-    private static readonly Vector512<int> BlockLanes = Vector512.Create(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
-
     /// <summary>
     /// dots[s] = x·W[row s·gap] for four rows, <see cref="Step"/> blocks per step, the remaining blocks through the
     /// 256-bit block kernel of <typeparamref name="TDot"/>. x's side of a step (its values split into each block's first
@@ -51,8 +45,8 @@ internal static unsafe partial class QuantizedDot
             var high = Avx512F.Shuffle4x128(x0, x1, 0b11_01_11_01).AsSByte();
             var spread = Avx512F.BroadcastVector128ToVector512(x.IntSums + b);
             // −8·Σx per block as −2·Σx in each of its four lanes: the lanes are summed in the end, each with the block's scale.
-            var bias = Avx512F.PermuteVar16x32(spread, BlockLanes) * Vector512.Create(-2);
-            var dx = Avx512F.PermuteVar16x32(Avx512F.BroadcastVector128ToVector512(x.Scales + b), BlockLanes);
+            var bias = Avx512F.PermuteVar16x32(spread, BlockLanes()) * Vector512.Create(-2);
+            var dx = Avx512F.PermuteVar16x32(Avx512F.BroadcastVector128ToVector512(x.Scales + b), BlockLanes());
             a0 = Step4(w0 + offset, low, high, bias, dx, a0);
             a1 = Step4(w1 + offset, low, high, bias, dx, a1);
             a2 = Step4(w2 + offset, low, high, bias, dx, a2);
@@ -83,15 +77,29 @@ internal static unsafe partial class QuantizedDot
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Step4(byte* p, Vector512<sbyte> low, Vector512<sbyte> high, Vector512<int> bias, Vector512<float> dx, Vector512<float> acc)
     {
-        var codes = Vector512.Create(
-            Vector256.Create(Vector128.Load(p + 2), Vector128.Load(p + 20)),
-            Vector256.Create(Vector128.Load(p + 38), Vector128.Load(p + 56)));
+        // Inserted into a register, not built through memory, as Vector512.Create of two halves compiles to.
+        var codes = Avx512F.InsertVector256(
+            Vector256.Create(Vector128.Load(p + 2), Vector128.Load(p + 20)).ToVector512Unsafe(),
+            Vector256.Create(Vector128.Load(p + 38), Vector128.Load(p + 56)),
+            1);
         var mask = Vector512.Create((byte)0x0F);
         // Code pair sums are at most 2·15·127 each, so the two halves' sum fits int16.
         var pairs = Avx512BW.MultiplyAddAdjacent(codes & mask, low)
             + Avx512BW.MultiplyAddAdjacent(Vector512.ShiftRightLogical(codes.AsUInt16(), 4).AsByte() & mask, high);
         var dot = Avx512BW.MultiplyAddAdjacent(pairs, Vector512.Create((short)1)) + bias;
-        var scales = WeightDecoder.HalfToSingle(Avx512BW.PermuteVar32x16(Vector512.Load((short*)p), ScaleWords).AsInt32());
+        var scales = WeightDecoder.HalfToSingle(Avx512BW.PermuteVar32x16(Vector512.Load((short*)p), ScaleWords()).AsInt32());
         return Vector512.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(dot), scales * dx, acc);
     }
+
+    // Constants as methods, not static fields: a static field read costs a class-initialization check in code compiled
+    // optimized from the first call, and the call behind it made the JIT keep the accumulators in memory.
+
+    // Dword lane j takes word 9·(j/4) of the step's first 64 bytes (in both halves; the top one counts): block j/4's scale.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<short> ScaleWords() => Vector512.Create(
+        0, 0, 0, 0, 0, 0, 0, 0, 9, 9, 9, 9, 9, 9, 9, 9, 18, 18, 18, 18, 18, 18, 18, 18, 27, 27, 27, 27, 27, 27, 27, 27);
+
+    // Lane j takes element j/4: a block's value spread over its four lanes.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> BlockLanes() => Vector512.Create(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
 }
