@@ -26,7 +26,8 @@ internal static unsafe partial class KQuantDot
         public static Vector256<float> Dot(byte* w, Int8Activations x, long block, Vector256<float> acc, float* scratch, float* halves)
         {
             acc = Q4KScales(w, x, block, acc, halves, out var c);
-            var c16 = Vector512.Create(c, c);
+            // The permutes below read lanes 0-7 only; the upper half is left as it is.
+            var c16 = c.ToVector512Unsafe();
             var xq = x.Values + (block * Int8Activations.Block);
             var low = Vector512.Create((byte)0x0F);
             Vector512<byte> q0 = Vector512.Load(w + 16), q1 = Vector512.Load(w + 80);
@@ -39,7 +40,7 @@ internal static unsafe partial class KQuantDot
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector512<sbyte> Pairs(sbyte* xq, int first, int second) =>
-            Vector512.Create(Vector256.Load(xq + first), Vector256.Load(xq + second));
+            Avx512F.InsertVector256(Vector256.Load(xq + first).ToVector512Unsafe(), Vector256.Load(xq + second), 1);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector512<byte> High(Vector512<byte> q) => Vector512.ShiftRightLogical(q.AsUInt16(), 4).AsByte() & Vector512.Create((byte)0x0F);

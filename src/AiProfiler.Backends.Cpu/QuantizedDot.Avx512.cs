@@ -23,6 +23,7 @@ internal static unsafe partial class QuantizedDot
     private static void Row4Q4Avx512<TDot>(byte* w, long gap, Int8Activations x, float* dots)
         where TDot : struct, IInt8Dot
     {
+        var halves = (float*)HalfTable;
         byte* w0 = w, w1 = w + gap, w2 = w1 + gap, w3 = w2 + gap;
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
         var blocks = x.Blocks;
@@ -61,10 +62,10 @@ internal static unsafe partial class QuantizedDot
             var xq = Vector256.Load(x.Values + (b * 32));
             var dx = x.Scales[b];
             var bias = Bias<Q4Block>(x, b);
-            t0 = Block<Q4Block, TDot>(w0 + offset, xq, dx, bias, t0);
-            t1 = Block<Q4Block, TDot>(w1 + offset, xq, dx, bias, t1);
-            t2 = Block<Q4Block, TDot>(w2 + offset, xq, dx, bias, t2);
-            t3 = Block<Q4Block, TDot>(w3 + offset, xq, dx, bias, t3);
+            t0 = Block<Q4Block, TDot>(w0 + offset, xq, dx, bias, t0, halves);
+            t1 = Block<Q4Block, TDot>(w1 + offset, xq, dx, bias, t1, halves);
+            t2 = Block<Q4Block, TDot>(w2 + offset, xq, dx, bias, t2, halves);
+            t3 = Block<Q4Block, TDot>(w3 + offset, xq, dx, bias, t3, halves);
         }
 
         dots[0] = Vector256.Sum(t0);

@@ -134,6 +134,9 @@ internal static unsafe partial class QuantizedDot
         where TBlock : struct, IWeightBlock
         where TDot : struct, IInt8Dot
     {
+        // A local: the static field would cost a class-initialization check per use in code compiled optimized from the
+        // first call, and the helper call behind it made the JIT keep the accumulators in memory.
+        var halves = (float*)HalfTable;
         byte* w0 = w, w1 = w + gap, w2 = w1 + gap, w3 = w2 + gap;
         Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
         for (var b = 0; b < x.Blocks; b++)
@@ -150,10 +153,10 @@ internal static unsafe partial class QuantizedDot
             var xq = Vector256.Load(x.Values + (b * 32));
             var dx = x.Scales[b];
             var bias = Bias<TBlock>(x, b);
-            a0 = Block<TBlock, TDot>(w0 + offset, xq, dx, bias, a0);
-            a1 = Block<TBlock, TDot>(w1 + offset, xq, dx, bias, a1);
-            a2 = Block<TBlock, TDot>(w2 + offset, xq, dx, bias, a2);
-            a3 = Block<TBlock, TDot>(w3 + offset, xq, dx, bias, a3);
+            a0 = Block<TBlock, TDot>(w0 + offset, xq, dx, bias, a0, halves);
+            a1 = Block<TBlock, TDot>(w1 + offset, xq, dx, bias, a1, halves);
+            a2 = Block<TBlock, TDot>(w2 + offset, xq, dx, bias, a2, halves);
+            a3 = Block<TBlock, TDot>(w3 + offset, xq, dx, bias, a3, halves);
         }
 
         dots[0] = Vector256.Sum(a0);
@@ -168,6 +171,7 @@ internal static unsafe partial class QuantizedDot
         where TDot : struct, IInt8Dot
     {
         var blocks = x.Blocks;
+        var halves = (float*)HalfTable;
         if (rows == 1)
         {
             // Two accumulators: one FMA chain per block would wait on the FMA latency.
@@ -177,13 +181,13 @@ internal static unsafe partial class QuantizedDot
             {
                 var p = w + (b * TBlock.Bytes);
                 Sse.Prefetch0(p + Ahead);
-                a0 = Block<TBlock, TDot>(p, Vector256.Load(x.Values + (b * 32)), x.Scales[b], Bias<TBlock>(x, b), a0);
-                a1 = Block<TBlock, TDot>(p + TBlock.Bytes, Vector256.Load(x.Values + (b * 32) + 32), x.Scales[b + 1], Bias<TBlock>(x, b + 1), a1);
+                a0 = Block<TBlock, TDot>(p, Vector256.Load(x.Values + (b * 32)), x.Scales[b], Bias<TBlock>(x, b), a0, halves);
+                a1 = Block<TBlock, TDot>(p + TBlock.Bytes, Vector256.Load(x.Values + (b * 32) + 32), x.Scales[b + 1], Bias<TBlock>(x, b + 1), a1, halves);
             }
 
             if (b < blocks)
             {
-                a0 = Block<TBlock, TDot>(w + (b * TBlock.Bytes), Vector256.Load(x.Values + (b * 32)), x.Scales[b], Bias<TBlock>(x, b), a0);
+                a0 = Block<TBlock, TDot>(w + (b * TBlock.Bytes), Vector256.Load(x.Values + (b * 32)), x.Scales[b], Bias<TBlock>(x, b), a0, halves);
             }
 
             sums[0] = Vector256.Sum(a0 + a1);
@@ -203,7 +207,7 @@ internal static unsafe partial class QuantizedDot
             Sse.Prefetch0(p + Ahead);
             var q = TBlock.Load(p);
             var magnitude = TBlock.Biased ? q.AsByte() : Avx2.Abs(q);
-            var dw = Scale(p);
+            var dw = halves[*(ushort*)p];
             for (var r = 0; r < rows; r++)
             {
                 var row = ((long)r * x.Blocks) + b;
@@ -227,13 +231,13 @@ internal static unsafe partial class QuantizedDot
         where TBlock : struct, IWeightBlock => TBlock.Biased ? -8 * x.IntSums[b] : 0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Block<TBlock, TDot>(byte* p, Vector256<sbyte> xq, float dx, int bias, Vector256<float> acc)
+    private static Vector256<float> Block<TBlock, TDot>(byte* p, Vector256<sbyte> xq, float dx, int bias, Vector256<float> acc, float* halves)
         where TBlock : struct, IWeightBlock
         where TDot : struct, IInt8Dot
     {
         var q = TBlock.Load(p);
         var dot = TBlock.Biased ? TDot.DotAdd(Vector256.CreateScalar(bias), q.AsByte(), xq) : TDot.Dot(Avx2.Abs(q), Avx2.Sign(xq, q));
-        return Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(dot), Vector256.Create(Scale(p) * dx), acc);
+        return Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(dot), Vector256.Create(halves[*(ushort*)p] * dx), acc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
