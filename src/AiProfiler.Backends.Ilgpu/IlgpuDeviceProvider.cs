@@ -208,15 +208,15 @@ public sealed class IlgpuDeviceProvider : IDeviceProvider
         switch (device)
         {
             case CudaDevice cuda:
-                var (flops, bandwidth, source) = IlgpuPeakEstimate.Cuda(cuda);
+                var peak = IlgpuPeakEstimate.Cuda(cuda);
                 return info with
                 {
                     Vendor = "NVIDIA",
                     DriverVersion = cuda.DriverVersion.ToString(),
-                    ClockHz = cuda.ClockRate * 1e3,
-                    PeakFlopsPerSecond = flops,
-                    PeakBandwidthBytesPerSecond = bandwidth,
-                    PeakSource = source,
+                    ClockHz = peak.ClockHz,
+                    PeakFlopsPerSecond = peak.Flops,
+                    PeakBandwidthBytesPerSecond = peak.Bandwidth,
+                    PeakSource = peak.Source,
                 };
             case CLDevice cl:
                 var (clFlops, clSource) = IlgpuPeakEstimate.OpenCL(cl);

@@ -8,6 +8,11 @@ namespace AiProfiler.Backends.Ilgpu;
 /// Peaks of ILGPU devices from their properties, estimated as the native backends estimate the same hardware:
 /// units × clock × fp32 lanes × 2 (an FMA is two FLOPs), and for CUDA bandwidth 2 × memory clock × bus width / 8.
 /// </summary>
+/// <remarks>
+/// ILGPU reports both clocks in MHz: <see cref="CudaDevice.ClockRate"/> and <see cref="CudaDevice.MemoryClockRate"/>
+/// are the driver's kHz attributes divided by 1000 (ILGPU's CudaDevice.InitDeviceInfo and InitMemoryInfo), and
+/// <see cref="CLDevice.ClockRate"/> is CL_DEVICE_MAX_CLOCK_FREQUENCY, which OpenCL defines in MHz.
+/// </remarks>
 internal static class IlgpuPeakEstimate
 {
     /// <summary>
@@ -20,16 +25,22 @@ internal static class IlgpuPeakEstimate
         _ => 128,
     };
 
-    public static (double Flops, double Bandwidth, string Source) Cuda(CudaDevice device)
+    public static IlgpuCudaPeak Cuda(CudaDevice device)
     {
         var arch = device.Architecture ?? new CudaArchitecture(0, 0);
-        var lanes = CudaLanes(arch.Major, arch.Minor);
-        var clockHz = device.ClockRate * 1e3;
-        var flops = device.NumMultiprocessors * clockHz * 2 * lanes;
-        var bandwidth = 2.0 * device.MemoryClockRate * 1e3 * device.MemoryBusWidth / 8;
+        return Cuda(device.NumMultiprocessors, device.ClockRate, device.MemoryClockRate, device.MemoryBusWidth, arch.Major, arch.Minor);
+    }
+
+    /// <summary>The CUDA estimate from the device's figures, clocks in MHz as ILGPU gives them.</summary>
+    public static IlgpuCudaPeak Cuda(int multiprocessors, int clockMhz, int memoryClockMhz, int busWidthBits, int major, int minor)
+    {
+        var lanes = CudaLanes(major, minor);
+        var clockHz = clockMhz * 1e6;
+        var flops = multiprocessors * clockHz * 2 * lanes;
+        var bandwidth = 2.0 * memoryClockMhz * 1e6 * busWidthBits / 8;
         var source = string.Create(CultureInfo.InvariantCulture,
-            $"sm_{arch.Major}{arch.Minor}: fp32 = {device.NumMultiprocessors} SMs × {device.ClockRate / 1e3:0} MHz × 2 × {lanes} FP32 lanes; bandwidth = 2 × {device.MemoryClockRate / 1e3:0} MHz × {device.MemoryBusWidth} bit / 8");
-        return (flops, bandwidth, source);
+            $"sm_{major}{minor}: fp32 = {multiprocessors} SMs × {clockMhz} MHz × 2 × {lanes} FP32 lanes; bandwidth = 2 × {memoryClockMhz} MHz × {busWidthBits} bit / 8");
+        return new IlgpuCudaPeak(clockHz, flops, bandwidth, source);
     }
 
     public static (double Flops, string Source) OpenCL(CLDevice device)
@@ -41,10 +52,16 @@ internal static class IlgpuPeakEstimate
             CLDeviceVendor.AMD => 64,
             _ => 8,
         };
-        var clockHz = device.ClockRate * 1e6;
-        var flops = device.NumMultiprocessors * clockHz * lanes * 2.0;
+        return OpenCL(device.NumMultiprocessors, device.ClockRate, lanes);
+    }
+
+    /// <summary>The OpenCL estimate from compute units, the clock in MHz (CL_DEVICE_MAX_CLOCK_FREQUENCY) and lanes per unit.</summary>
+    public static (double Flops, string Source) OpenCL(int computeUnits, int clockMhz, int lanes)
+    {
+        var clockHz = clockMhz * 1e6;
+        var flops = computeUnits * clockHz * lanes * 2.0;
         var source = string.Create(CultureInfo.InvariantCulture,
-            $"fp32 peak = {device.NumMultiprocessors} compute units × {clockHz / 1e9:0.###} GHz × {lanes} lanes × 2 (FMA); memory bandwidth is not reported by OpenCL (0 = unknown)");
+            $"fp32 peak = {computeUnits} compute units × {clockHz / 1e9:0.###} GHz × {lanes} lanes × 2 (FMA); memory bandwidth is not reported by OpenCL (0 = unknown)");
         return (flops, source);
     }
 }

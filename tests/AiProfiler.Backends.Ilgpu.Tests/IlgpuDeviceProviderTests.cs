@@ -24,13 +24,15 @@ public sealed class IlgpuDeviceProviderTests
     [Fact]
     public void Discover_OpenClWithoutGenericAddressSpace_IsUnavailableWithIlgpusReason()
     {
-        // test.sh installs PoCL, whose CPU device offers OpenCL C 1.2 without generic address space.
+        // test.sh installs PoCL, whose CPU device offers OpenCL C 1.2 without generic address space; NVIDIA's OpenCL
+        // 3.0 lacks it too (seen on an H200), and either is named with its platform and version.
         var discovery = new IlgpuDeviceProvider(IlgpuTarget.OpenCL).Discover();
+        Assert.SkipWhen(discovery.Devices.Count > 0, "an OpenCL device with generic address space is present, so ilgpu-opencl is available here");
 
         Assert.Empty(discovery.Devices);
-        Assert.StartsWith("no OpenCL device with generic address space support (OpenCL 2.0), which ILGPU requires: ", discovery.UnavailableReason, StringComparison.Ordinal);
-        Assert.Contains("Portable Computing Language", discovery.UnavailableReason, StringComparison.Ordinal);
-        Assert.EndsWith("GenericAddressSpace feature is not supported on this device", discovery.UnavailableReason, StringComparison.Ordinal);
+        Assert.Matches(
+            @"^no OpenCL device with generic address space support \(OpenCL 2\.0\), which ILGPU requires: '[^']+' \([^,]+, [^)]+\)(; '[^']+' \([^,]+, [^)]+\))*: GenericAddressSpace feature is not supported on this device$",
+            discovery.UnavailableReason);
     }
 
     [Fact]

@@ -82,6 +82,36 @@ public sealed partial class IlgpuTensorOpsTests
     }
 
     [Fact]
+    public void Rotary_FarPositions_RotateLikeAFloat64Reference()
+    {
+        // Far positions are where an approximate sin/cos drifts (PTX's sin.approx was 1.3e-4 rad off at 1000 rad).
+        const int rows = 4, heads = 1, headDim = 4;
+        var x = Random(rows * heads * headDim, 47);
+        int[] positions = [4001, 32767, 65521, 100003];
+        float[] frequencies = [1f, 0.37f];
+        using var xb = Upload(_ilgpu, x);
+        using var pb = Upload(_ilgpu, positions);
+        using var fb = Upload(_ilgpu, frequencies);
+        _ilgpu.Ops.Rotary(xb, pb, fb, rows, heads, headDim, interleaved: false);
+        var y = Download(_ilgpu, xb);
+
+        for (var r = 0; r < rows; r++)
+        {
+            for (var p = 0; p < headDim / 2; p++)
+            {
+                var (a, b) = ((r * headDim) + p, (r * headDim) + p + (headDim / 2));
+                var angle = (double)(positions[r] * frequencies[p]);
+                var expectedA = (x[a] * Math.Cos(angle)) - (x[b] * Math.Sin(angle));
+                var expectedB = (x[a] * Math.Sin(angle)) + (x[b] * Math.Cos(angle));
+                // cos and sin round once each, then two products and a sum: a few fp32 units of |x0| + |x1|.
+                var tolerance = 4 * Math.ScaleB(1, -24) * (Math.Abs(x[a]) + Math.Abs(x[b]));
+                Assert.True(Math.Abs(y[a] - expectedA) <= tolerance && Math.Abs(y[b] - expectedB) <= tolerance,
+                    $"position {positions[r]} pair {p}: ({y[a]}, {y[b]}) vs ({expectedA}, {expectedB}), tolerance {tolerance}");
+            }
+        }
+    }
+
+    [Fact]
     public void LinearWeights_Fp32Weights_MatchesCpu()
     {
         const int rows = 3, outputs = 17, inputs = 40;
@@ -113,5 +143,27 @@ public sealed partial class IlgpuTensorOpsTests
         Assert.True(_ilgpu.Ops.SupportsWeights(DataType.Float32));
         Assert.StartsWith("operation 'LinearWeights' with weight type Q4_K is not supported on device 'ilgpu-cpu'", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Theory]
+    [InlineData(DataType.Float16)]
+    [InlineData(DataType.BFloat16)]
+    [InlineData(DataType.Q8_0)]
+    [InlineData(DataType.Q4_0)]
+    [InlineData(DataType.Q4_K)]
+    [InlineData(DataType.Q6_K)]
+    public void WeightOps_NonFp32Weights_RefusedInOneLineNamingTheWayOut(DataType type)
+    {
+        using var x = _ilgpu.Allocate(256);
+        using var w = _ilgpu.Allocate(type.StorageLength(256), type);
+        using var y = _ilgpu.Allocate(256);
+        using var ids = Upload(_ilgpu, new[] { 0 });
+
+        var linear = Assert.Throws<NotSupportedException>(() => _ilgpu.Ops.LinearWeights(x, w, y, 1, 1, 256, 0f));
+        var gather = Assert.Throws<NotSupportedException>(() => _ilgpu.Ops.EmbeddingGather(w, ids, y, 1, 256));
+
+        Assert.False(_ilgpu.Ops.SupportsWeights(type));
+        Assert.Equal($"operation 'LinearWeights' with weight type {type} is not supported on device 'ilgpu-cpu'; use fp32 weights or another device", linear.Message);
+        Assert.Equal($"operation 'EmbeddingGather' with weight type {type} is not supported on device 'ilgpu-cpu'; use fp32 weights or another device", gather.Message);
     }
 }

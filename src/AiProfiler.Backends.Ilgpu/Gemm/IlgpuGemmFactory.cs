@@ -24,10 +24,12 @@ internal static class IlgpuGemmFactory
         {
             return new IlgpuCuBlasGemm(device, cuda);
         }
-        catch (Exception e) when (choice == IlgpuGemmChoice.Auto && e is DllNotFoundException or CuBlasException or TypeInitializationException)
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or CuBlasException or TypeInitializationException)
         {
-            // No libcublas next to the driver: the tiled kernel still runs, and the impl label says so.
-            return new IlgpuTiledGemm(device);
+            // In auto mode a missing cuBLAS leaves the tiled kernel, and the impl label says so; asked for, it is an error.
+            return choice == IlgpuGemmChoice.Auto
+                ? new IlgpuTiledGemm(device)
+                : throw new NotSupportedException(IlgpuNativeLibraries.CublasMissingReason(e), e);
         }
     }
 }

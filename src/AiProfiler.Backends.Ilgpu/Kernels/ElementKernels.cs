@@ -95,7 +95,8 @@ internal static class ElementKernels
 
     /// <summary>
     /// Rotates pair p of each (row, head) of x by positions[row]·frequencies[p]; interleaved pairs are (2p, 2p+1),
-    /// otherwise (p, p + headDim/2). One item per pair, so total is rows·heads·headDim/2.
+    /// otherwise (p, p + headDim/2). One item per pair, so total is rows·heads·headDim/2. The angle is the fp32
+    /// product, as the other backends form it; its sine and cosine come from <see cref="AccurateTrig"/>.
     /// </summary>
     [IlgpuKernel]
     public static void Rotary(ArrayView<float> x, ArrayView<int> positions, ArrayView<float> frequencies, long total, int heads, int headDim, int interleaved)
@@ -106,8 +107,8 @@ internal static class ElementKernels
             var p = (int)(i % pairs);
             var rowHead = i / pairs;
             var angle = positions[rowHead / heads] * frequencies[p];
-            var cos = MathF.Cos(angle);
-            var sin = MathF.Sin(angle);
+            var cos = AccurateTrig.Cos(angle);
+            var sin = AccurateTrig.Sin(angle);
             var first = rowHead * headDim + (interleaved != 0 ? 2 * p : p);
             var second = interleaved != 0 ? first + 1 : first + pairs;
             var x0 = x[first];
