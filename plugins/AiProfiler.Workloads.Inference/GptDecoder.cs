@@ -130,7 +130,7 @@ internal sealed class GptDecoder : IDecoder
     /// </summary>
     public double? WeightBytes { get; }
 
-    public bool HasInt8DotWeights => _weights.Values.Any(w => w.Type.IsBlockQuantized());
+    public IReadOnlyCollection<DataType> WeightTypes => _weights.Values.Select(w => w.Type).Distinct().ToArray();
 
     /// <summary>Uploads fp32 weights and allocates the cache and activations for <paramref name="settings"/>.</summary>
     public static GptDecoder Create(IDevice device, InferenceSettings settings, IWeightSource weights) => new(device, settings, weights, null);

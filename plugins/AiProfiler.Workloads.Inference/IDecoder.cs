@@ -1,3 +1,5 @@
+using AiProfiler.Abstractions.Devices;
+
 namespace AiProfiler.Workloads.Inference;
 
 /// <summary>A decoder with a KV cache on one device: what generation and its verification need from a model.</summary>
@@ -6,8 +8,8 @@ internal interface IDecoder : IDisposable
     /// <summary>Rows of logits one <see cref="Logits"/> call can compute.</summary>
     int LogitRows { get; }
 
-    /// <summary>Whether a weight matrix is stored in a ggml block type (Q8_0, Q4_0, Q4_K, Q6_K), which the CPU multiplies with int8-quantized activations.</summary>
-    bool HasInt8DotWeights { get; }
+    /// <summary>The types the weight matrices are stored in (fp32, fp16, bf16, ggml block types).</summary>
+    IReadOnlyCollection<DataType> WeightTypes { get; }
 
     /// <summary>Runs prompts of <paramref name="length"/> tokens for <paramref name="sequences"/> sequences from position 0.</summary>
     void Prefill(ReadOnlySpan<int> tokens, int sequences, int length);

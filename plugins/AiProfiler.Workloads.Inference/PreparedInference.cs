@@ -30,11 +30,11 @@ internal sealed class PreparedInference : IPreparedWorkload
     private readonly float[] _logits;
 
     /// <summary>
-    /// The CPU multiplies Q8_0, Q4_0, Q4_K and Q6_K weights with x quantized to int8 per block of 32 (step
-    /// d = max|x|/127, so each x moves by up to half a step, 1/254 of its block's largest value), in decode and in
-    /// prefill alike; cached decode and the recompute reach each x through fp32 sums in different orders, so a value
-    /// near a rounding boundary may land one step apart, and the residual stream carries each block's difference to the
-    /// logits: the tolerance is one step per block, L/127.
+    /// The bound of the cached-against-recomputed comparison: <see cref="Tolerance"/>, or wider where the device rounds
+    /// x before multiplying it with the weights (<see cref="ITensorOps.LinearInputType"/>), since cached decode and the
+    /// recompute may take different paths (the GEMV and the GEMM) or reach each x through fp32 sums in different
+    /// orders, so a value near a rounding boundary lands one step apart, and the residual stream carries that
+    /// difference to the logits. See <see cref="VerificationTolerance"/>.
     /// </summary>
     private readonly double _tolerance;
 
@@ -62,8 +62,7 @@ internal sealed class PreparedInference : IPreparedWorkload
         _next = new int[b];
         _logits = new float[(long)_decoder.LogitRows * vocab];
         Cost = InferenceCostModel.IterationCost(settings);
-        var int8 = device.Info.Kind == DeviceKind.Cpu && decoder.HasInt8DotWeights;
-        _tolerance = int8 ? Math.Max(Tolerance, (settings.Llama?.Layers ?? settings.Config.Layers) / 127.0) : Tolerance;
+        _tolerance = VerificationTolerance(device.Ops.LinearInputType, decoder.WeightTypes, settings.Llama?.Layers ?? settings.Config.Layers);
     }
 
     public string Shape => _settings.Describe(_weights);
@@ -203,6 +202,24 @@ internal sealed class PreparedInference : IPreparedWorkload
     }
 
     public void Dispose() => _decoder.Dispose();
+
+    /// <summary>
+    /// One rounding step of x per layer: L/127 where x is quantized to int8 per block of 32 (a step is 1/127 of the
+    /// block's largest value; the CPU with ggml block weights), L·2⁻¹⁰ where x is rounded to fp16 and L·2⁻⁷ to bf16
+    /// (one unit in the last place; cuBLAS with half inputs at prefill sizes), at least <see cref="Tolerance"/>. A
+    /// wrong cache row moves the logits by far more (order 1).
+    /// </summary>
+    internal static double VerificationTolerance(Func<DataType, DataType> inputType, IEnumerable<DataType> weightTypes, int layers) =>
+        Math.Max(Tolerance, layers * weightTypes.Select(inputType).Select(InputRoundingStep).DefaultIfEmpty(0).Max());
+
+    /// <summary>One rounding step of x, relative to the values it is rounded with, in the format it is rounded to.</summary>
+    internal static double InputRoundingStep(DataType input) => input switch
+    {
+        DataType.Q8_0 => 1 / 127.0,
+        DataType.Float16 => Math.Pow(2, -10),
+        DataType.BFloat16 => Math.Pow(2, -7),
+        _ => 0,
+    };
 
     private void Generate(IterationContext context, Action<int, ReadOnlySpan<float>>? capture)
     {

@@ -8,6 +8,10 @@ internal sealed unsafe partial class CpuTensorOps
     public override bool SupportsWeights(DataType type) =>
         type is DataType.Float32 or DataType.Float16 or DataType.BFloat16 || type.IsBlockQuantized();
 
+    // ggml block weights are multiplied with x quantized to int8 per block of 32 (decode and prefill alike); fp16 and
+    // bf16 weights are widened to fp32, so x stays as is.
+    public override DataType LinearInputType(DataType weightType) => weightType.IsBlockQuantized() ? DataType.Q8_0 : DataType.Float32;
+
     protected override void LinearWeightsCore(IDeviceBuffer x, IDeviceBuffer weights, IDeviceBuffer y, int rows, int outputs, int inputs, float beta)
     {
         if (rows == 0 || outputs == 0)

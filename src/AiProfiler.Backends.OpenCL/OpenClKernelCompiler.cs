@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using AiProfiler.Abstractions.Kernels;
 using AiProfiler.Backends.OpenCL.Interop;
 
@@ -6,11 +8,18 @@ namespace AiProfiler.Backends.OpenCL;
 
 /// <summary>
 /// Builds portable-dialect sources as OpenCL C programs for one device: the OpenCL prelude, then a <c>#line 1</c> so
-/// the build log's line numbers are those of the caller's source. Programs are cached per (source, options); the
+/// the build log's line numbers are those of the caller's source. NVIDIA's OpenCL compiler ignores <c>#line</c> and
+/// names the program <c>&lt;kernel&gt;</c> (seen on an H200, driver 580), so its line numbers are shifted back by the
+/// prelude's length (<see cref="SourceLines"/>). Programs are cached per (source, options); the
 /// compiler owns the programs and the kernels it hands out and releases them when the device is disposed.
 /// </summary>
-internal sealed unsafe class OpenClKernelCompiler : IKernelCompiler, IDisposable
+internal sealed unsafe partial class OpenClKernelCompiler : IKernelCompiler, IDisposable
 {
+    private static readonly string Header = PortableKernelDialect.OpenCLPrelude + "\n#line 1 \"source\"\n";
+
+    /// <summary>Lines before the caller's first line in the program text.</summary>
+    private static readonly int HeaderLines = Header.Count(c => c == '\n');
+
     private readonly OpenClDevice _device;
     private readonly Dictionary<(string Source, string Options), ClProgramHandle> _programs = [];
     private readonly List<OpenClKernel> _kernels = [];
@@ -25,7 +34,17 @@ internal sealed unsafe class OpenClKernelCompiler : IKernelCompiler, IDisposable
     internal int ProgramCount => _programs.Count;
 
     /// <summary>The text handed to the OpenCL compiler for <paramref name="source"/>.</summary>
-    public static string Translate(string source) => PortableKernelDialect.OpenCLPrelude + "\n#line 1 \"source\"\n" + source;
+    public static string Translate(string source) => Header + source;
+
+    /// <summary>
+    /// The build log with lines of the whole program (<c>&lt;kernel&gt;:N:</c>, from a compiler that ignores
+    /// <c>#line</c>) written as lines of the caller's source (<c>source:M:</c>); lines inside the prelude stay as they are.
+    /// </summary>
+    public static string SourceLines(string log) => ProgramLine().Replace(log, m =>
+    {
+        var line = int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture) - HeaderLines;
+        return line >= 1 ? string.Create(CultureInfo.InvariantCulture, $"source:{line}:") : m.Value;
+    });
 
     public IKernel Compile(string source, string kernelName, string? options = null)
     {
@@ -112,7 +131,7 @@ internal sealed unsafe class OpenClKernelCompiler : IKernelCompiler, IDisposable
 
         if (status != ClConstants.Success)
         {
-            var log = BuildLog(program, device);
+            var log = SourceLines(BuildLog(program, device));
             program.Dispose();
             if (status is ClConstants.BuildProgramFailure)
             {
@@ -144,4 +163,7 @@ internal sealed unsafe class OpenClKernelCompiler : IKernelCompiler, IDisposable
 
         return ClInfo.Decode(bytes);
     }
+
+    [GeneratedRegex(@"<kernel>:(\d+):")]
+    private static partial Regex ProgramLine();
 }

@@ -188,6 +188,13 @@ public sealed partial class KernelTensorOps : TensorOpsBase, IDisposable
     public override bool SupportsWeights(DataType type) => type is DataType.Float32 or DataType.Float16 or DataType.BFloat16 || type.IsBlockQuantized();
 
     /// <inheritdoc />
+    /// <remarks>fp16/bf16 weights at prefill sizes with an engine that takes half inputs: x is rounded to the weights' type.</remarks>
+    public override DataType LinearInputType(DataType weightType) =>
+        weightType is DataType.Float16 or DataType.BFloat16 && _gemm is IHalfInputGemmEngine half && half.SupportsHalfInputs(weightType)
+            ? weightType
+            : DataType.Float32;
+
+    /// <inheritdoc />
     /// <remarks>
     /// Below <see cref="PrefillRows"/> rows one work group per (output, row) decodes W on the fly; x stays fp32. From
     /// there on W goes through the GEMM engine: fp32 directly, fp16/bf16 directly when the engine takes half inputs

@@ -18,6 +18,12 @@ public sealed class OpenClDeviceProviderTests
         var discovery = _fixture.Provider.Discover();
 
         Assert.Null(discovery.UnavailableReason);
+        if (!discovery.Devices.Any(d => d.Vendor == "Portable Computing Language"))
+        {
+            // test.sh installs PoCL; a machine with only a GPU's OpenCL (an NVIDIA H200 once) has none to show.
+            Assert.Skip($"PoCL is not installed here; the OpenCL devices are {string.Join(", ", discovery.Devices.Select(d => $"{d.Name} ({d.Vendor})"))}");
+        }
+
         var pocl = Assert.Single(discovery.Devices, d => d.Vendor == "Portable Computing Language");
         Assert.Equal(DeviceKind.OpenCL, pocl.Kind);
         Assert.StartsWith("opencl:", pocl.Id, StringComparison.Ordinal);

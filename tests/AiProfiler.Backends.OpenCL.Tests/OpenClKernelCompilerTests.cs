@@ -41,6 +41,20 @@ public sealed class OpenClKernelCompilerTests
     }
 
     [Fact]
+    public void SourceLines_CompilerIgnoringLineDirectives_NamesTheCallersLine()
+    {
+        // NVIDIA's OpenCL compiler ignores #line and reports lines of the whole program as <kernel>:N:.
+        const string broken = "KERNEL void broken(GLOBAL float* x)\n{\n    x[0] = 1.0f\n}\n";
+        var program = OpenClKernelCompiler.Translate(broken).Split('\n');
+        var physical = Array.FindIndex(program, l => l.Contains("x[0] = 1.0f", StringComparison.Ordinal)) + 1;
+        var log = $"<kernel>:{physical}:16: error: expected ';' after expression\n<kernel>:2:1: note: in the prelude\n";
+
+        var mapped = OpenClKernelCompiler.SourceLines(log);
+
+        Assert.Equal("source:3:16: error: expected ';' after expression\n<kernel>:2:1: note: in the prelude\n", mapped);
+    }
+
+    [Fact]
     public void Compile_PluginsOwnKernel_RunsOnTheDevice()
     {
         var kernel = Compiler.Compile(Saxpy, "saxpy");

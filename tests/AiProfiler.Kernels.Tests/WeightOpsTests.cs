@@ -17,16 +17,23 @@ public sealed class WeightOpsTests
         _fixture = fixture;
     }
 
-    public static TheoryData<string, DataType, int> LinearCases()
+    public static TheoryData<string, DataType, int, int> LinearCases()
     {
-        var cases = new TheoryData<string, DataType, int>();
+        var cases = new TheoryData<string, DataType, int, int>();
         foreach (var device in new[] { "cpu", "opencl" })
         {
             foreach (var type in new[] { DataType.Float32, DataType.Float16, DataType.BFloat16, DataType.Q8_0, DataType.Q4_0, DataType.Q4_K, DataType.Q6_K })
             {
                 // One row takes the streaming dot products, twelve the tiled GEMM on the CPU.
-                cases.Add(device, type, 1);
-                cases.Add(device, type, 12);
+                cases.Add(device, type, 1, 512);
+                cases.Add(device, type, 12, 512);
+            }
+
+            foreach (var type in new[] { DataType.Float32, DataType.Float16, DataType.BFloat16 })
+            {
+                // Rows of whole units of 8 values and a tail of 5 taken value by value; a row shorter than one unit.
+                cases.Add(device, type, 1, 517);
+                cases.Add(device, type, 3, 5);
             }
         }
 
@@ -35,9 +42,9 @@ public sealed class WeightOpsTests
 
     [Theory]
     [MemberData(nameof(LinearCases))]
-    public void LinearWeights_EachType_EqualsTheDequantizedProductWithinRounding(string deviceName, DataType type, int rows)
+    public void LinearWeights_EachType_EqualsTheDequantizedProductWithinRounding(string deviceName, DataType type, int rows, int inputs)
     {
-        const int outputs = 70, inputs = 512;
+        const int outputs = 70;
         var device = Device(deviceName);
         var values = Approx.Random(3, (long)outputs * inputs, 0.5f);
         var stored = QuantizedBlocks.Quantize(type, values);
@@ -58,7 +65,7 @@ public sealed class WeightOpsTests
         // The CPU multiplies every block-quantized weight (Q8_0, Q4_0, Q4_K, Q6_K) with x quantized to int8 per block
         // of 32 (d = max|x|/127, as llama.cpp does), in decode and prefill (an int8 GEMM) alike, which moves each x by
         // up to d/2 (plus the rounding of 1/d): that term joins fp32 rounding.
-        var int8 = deviceName == "cpu" && type.IsBlockQuantized();
+        var int8 = device.Ops.LinearInputType(type) == DataType.Q8_0;
         for (var r = 0; r < rows; r++)
         {
             for (var n = 0; n < outputs; n++)

@@ -103,7 +103,7 @@ internal sealed class LlamaDecoder : IDecoder
     /// </summary>
     public double WeightBytes { get; }
 
-    public bool HasInt8DotWeights => _weights.Values.Any(w => w.Type.IsBlockQuantized());
+    public IReadOnlyCollection<DataType> WeightTypes => _weights.Values.Select(w => w.Type).Distinct().ToArray();
 
     /// <summary>Uploads the weights and allocates a cache of <paramref name="capacity"/> positions per sequence.</summary>
     public static LlamaDecoder Create(IDevice device, LlamaConfig config, int batch, int rows, int capacity, int logitRows, ILlamaWeightSource weights) =>

@@ -33,6 +33,15 @@ public interface ITensorOps
     void LinearWeights(IDeviceBuffer x, IDeviceBuffer weights, IDeviceBuffer y, int rows, int outputs, int inputs, float beta);
 
     /// <summary>
+    /// The format <see cref="LinearWeights"/> rounds x to, on some path, before multiplying it with weights of
+    /// <paramref name="weightType"/>: <see cref="DataType.Float32"/> when x is used as is; <see cref="DataType.Float16"/>
+    /// or <see cref="DataType.BFloat16"/> when x is rounded to the weights' half type (cuBLAS with half inputs, at
+    /// prefill sizes); <see cref="DataType.Q8_0"/> when x is quantized to int8 per block of 32 (the CPU with ggml block
+    /// weights). A verification that compares two paths (cached decode against a recompute) widens its tolerance by it.
+    /// </summary>
+    DataType LinearInputType(DataType weightType) => DataType.Float32;
+
+    /// <summary>
     /// Rotary position embedding in place on x, <paramref name="rows"/> × <paramref name="heads"/> × <paramref name="headDim"/>:
     /// pair i of each head (i &lt; headDim/2) is rotated by the angle <c>positions[r]·frequencies[i]</c>
     /// (<paramref name="positions"/> Int32 per row, <paramref name="frequencies"/> fp32 headDim/2 radians per position).

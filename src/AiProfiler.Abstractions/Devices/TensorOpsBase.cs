@@ -53,6 +53,10 @@ public abstract partial class TensorOpsBase : ITensorOps
     public virtual bool SupportsWeights(DataType type) => type == DataType.Float32;
 
     /// <inheritdoc />
+    /// <remarks>The base multiplies x as is.</remarks>
+    public virtual DataType LinearInputType(DataType weightType) => DataType.Float32;
+
+    /// <inheritdoc />
     public void LinearWeights(IDeviceBuffer x, IDeviceBuffer weights, IDeviceBuffer y, int rows, int outputs, int inputs, float beta)
     {
         NonNegative(rows, nameof(rows));

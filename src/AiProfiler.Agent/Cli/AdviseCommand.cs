@@ -117,15 +117,15 @@ internal static class AdviseCommand
             foreach (var id in ids)
             {
                 var opened = environment.Devices.Open(id);
-                var unsupported = UnsupportedPrecisions(opened);
-                if (explicitDevices && precisions.FirstOrDefault(unsupported.Contains) is { } cannot)
+                var unsupported = UnsupportedPrecisions(opened, taskKind);
+                if (explicitDevices && precisions.FirstOrDefault(unsupported.ContainsKey) is { } cannot)
                 {
-                    return Fail($"device '{id}' cannot run {cannot} ({opened.Ops.GemmImplementation} GEMM has no {cannot}); choose another --precision or --device");
+                    return Fail($"device '{id}' cannot run {cannot} ({unsupported[cannot]}); choose another --precision or --device");
                 }
 
                 if (calibration.For(id) is { } measured)
                 {
-                    devices.Add(new AdviceDevice(measured, opened.AvailableMemoryBytes, unsupported));
+                    devices.Add(new AdviceDevice(measured, opened.AvailableMemoryBytes, unsupported.Keys.ToHashSet(StringComparer.Ordinal)));
                 }
             }
 
@@ -179,16 +179,32 @@ internal static class AdviseCommand
         return command;
     }
 
-    /// <summary>Half precisions an accelerator's GEMM lacks; the CPU widens every format to fp32, so it runs them all.</summary>
-    public static IReadOnlySet<string> UnsupportedPrecisions(IDevice device)
+    /// <summary>
+    /// The precisions a device cannot run the task in, each with the reason. Inference keeps the weights in their own
+    /// format and multiplies them with <see cref="ITensorOps.LinearWeights"/>, so what counts is the weight formats the
+    /// device decodes (OpenCL without an fp16 GEMM still runs fp16 weights; ILGPU devices take fp32 weights only).
+    /// Training and fine-tuning multiply in the precision itself, so an accelerator needs a GEMM in it. The CPU widens
+    /// every format to fp32 and runs them all.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> UnsupportedPrecisions(IDevice device, AdviceTask task)
     {
         ArgumentNullException.ThrowIfNull(device);
-        if (device.Info.Kind == DeviceKind.Cpu)
+        var unsupported = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var precision in WeightPrecision.All)
         {
-            return new HashSet<string>();
+            var type = DataTypeExtensions.ParseShortName(precision.Name);
+            if (task == AdviceTask.Inference && !device.Ops.SupportsWeights(type))
+            {
+                unsupported[precision.Name] = $"it does not decode {precision.Name} weights";
+            }
+            else if (task != AdviceTask.Inference && device.Info.Kind != DeviceKind.Cpu && type is DataType.Float16 or DataType.BFloat16
+                && !device.Ops.SupportsGemm(type))
+            {
+                unsupported[precision.Name] = $"{device.Ops.GemmImplementation} GEMM has no {precision.Name}";
+            }
         }
 
-        return new[] { DataType.Float16, DataType.BFloat16 }.Where(t => !device.Ops.SupportsGemm(t)).Select(t => t.ShortName()).ToHashSet(StringComparer.Ordinal);
+        return unsupported;
     }
 
     private static bool LooksLikePath(string text) =>

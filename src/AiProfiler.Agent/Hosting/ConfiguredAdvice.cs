@@ -129,7 +129,7 @@ internal sealed class ConfiguredAdvice(IOptions<AdviseOptions> options, Calibrat
             if (measured.For(id) is { } device)
             {
                 var opened = devices.Open(id);
-                found.Add(new AdviceDevice(device, opened.AvailableMemoryBytes, AdviseCommand.UnsupportedPrecisions(opened)));
+                found.Add(new AdviceDevice(device, opened.AvailableMemoryBytes, AdviseCommand.UnsupportedPrecisions(opened, task).Keys.ToHashSet(StringComparer.Ordinal)));
             }
         }
 

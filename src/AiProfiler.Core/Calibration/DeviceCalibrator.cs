@@ -186,10 +186,48 @@ internal static class DeviceCalibrator
         var ceilings = new List<ComputeCeiling> { new("fp32", MeasureKernelFma(device, settings), info.PeakFlopsPerSecond, MethodOf(device)) };
         foreach (var (type, peak) in info.PeakFlopsByType.Where(p => p.Key != DataType.Float32).OrderBy(p => p.Key))
         {
-            ceilings.Add(new ComputeCeiling(type.ShortName(), null, peak, "tensor path: datasheet only"));
+            var size = TensorGemmSize(device);
+            ceilings.Add(TensorGemm(device, type, settings, size) is { } rate
+                ? new ComputeCeiling(type.ShortName(), rate, peak,
+                    Units($"device GEMM {size}x{size}x{size} {type.ShortName()} ({device.Ops.GemmImplementation}), random inputs: the best rate the tensor path reached"))
+                : new ComputeCeiling(type.ShortName(), null, peak, Units($"the device's GEMM does not take {type.ShortName()}: datasheet only")));
         }
 
         return ceilings;
+    }
+
+    /// <summary>8192 (a product long enough to keep a large GPU's tensor cores busy, 384 MiB in fp16) where the device
+    /// has room for it many times over, else 2048.</summary>
+    private static int TensorGemmSize(IDevice device) => device.AvailableMemoryBytes >= 16L << 30 ? 8192 : 2048;
+
+    /// <summary>
+    /// The half-precision tensor path measured the way it is used, through the device's GEMM in <paramref name="type"/>
+    /// (cuBLAS's cublasGemmEx with fp32 accumulation): a square product of random values in [−1, 1] (zeros would run
+    /// faster than real data on tensor cores). Null where the device's GEMM does not take the type.
+    /// </summary>
+    internal static MeasuredRate? TensorGemm(IDevice device, DataType type, CalibrationSettings settings, int size)
+    {
+        if (!device.Ops.SupportsGemm(type))
+        {
+            return null;
+        }
+
+        var values = (long)size * size;
+        var random = new Random(17);
+        var host = new float[values];
+        for (var i = 0; i < host.Length; i++)
+        {
+            host[i] = (float)((random.NextDouble() * 2) - 1);
+        }
+
+        var stored = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(QuantizedBlocks.Quantize(type, host));
+        using var a = device.Allocate(values, type);
+        using var b = device.Allocate(values, type);
+        using var c = device.Allocate(values, type);
+        device.Write<ushort>(a, stored);
+        device.Write<ushort>(b, stored);
+        var gemm = new GemmDescriptor { M = size, N = size, K = size, Type = type };
+        return DecodeCostCalibrator.TimeRate(device, settings, () => device.Ops.Gemm(gemm, a, b, c), 2.0 * size * size * size);
     }
 
     private static string MethodOf(IDevice device) => device.Kernels is null

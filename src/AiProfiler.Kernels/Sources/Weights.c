@@ -80,8 +80,112 @@ DEVICE_FN float aip_weight(const GLOBAL unsigned char* row, int k, int type)
 }
 
 /*
+ * x · the 8 values of unit u of a weight row: values that share a scale and sit together in memory, so a work item
+ * reads a block's header (scale, packed sub-block scales) once per 8 values instead of once per value. Each value is
+ * decoded with the same arithmetic as aip_weight, so only the summation order differs from a value-by-value loop.
+ * Units per type: fp32/fp16/bf16 values 8u..8u+7; Q8_0 bytes 8c..8c+7 of block u/4 (c = u % 4); Q4_0 bytes 4c..4c+3
+ * of block u/4, whose low nibbles are values 4c.. and high nibbles values 16 + 4c..; Q4_K and Q6_K the 8 values from
+ * 8·(u % 32) of block u/32 (one sub-block scale; one 16-value scale for Q6_K).
+ */
+DEVICE_FN float aip_dot8(const GLOBAL unsigned char* row, int u, int type, const GLOBAL float* xr)
+{
+    float s = 0.0f;
+    if (type == AIP_FP32) {
+        const GLOBAL float* f = (const GLOBAL float*)row + 8 * u;
+        const GLOBAL float* xs = xr + 8 * u;
+        for (int i = 0; i < 8; i++) {
+            s += xs[i] * f[i];
+        }
+        return s;
+    }
+    if (type == AIP_FP16 || type == AIP_BF16) {
+        const GLOBAL unsigned short* h = (const GLOBAL unsigned short*)row + 8 * u;
+        const GLOBAL float* xs = xr + 8 * u;
+        for (int i = 0; i < 8; i++) {
+            unsigned int bits = (unsigned int)h[i];
+            s += xs[i] * (type == AIP_FP16 ? aip_f16_bits_to_f32(bits) : aip_bf16_bits_to_f32(bits));
+        }
+        return s;
+    }
+    if (type == AIP_Q8_0) {
+        const GLOBAL unsigned char* block = row + (u / 4) * 34;
+        int c = u % 4;
+        float d = aip_f16_bits_to_f32(aip_u16(block));
+        const GLOBAL float* xs = xr + (u / 4) * 32 + 8 * c;
+        for (int i = 0; i < 8; i++) {
+            int q = (int)block[2 + 8 * c + i];
+            s += xs[i] * ((float)(q >= 128 ? q - 256 : q) * d);
+        }
+        return s;
+    }
+    if (type == AIP_Q4_0) {
+        const GLOBAL unsigned char* block = row + (u / 4) * 18;
+        int c = u % 4;
+        float d = aip_f16_bits_to_f32(aip_u16(block));
+        const GLOBAL float* xs = xr + (u / 4) * 32 + 4 * c;
+        for (int i = 0; i < 4; i++) {
+            int b = (int)block[2 + 4 * c + i];
+            s += xs[i] * ((float)((b & 15) - 8) * d);
+            s += xs[16 + i] * ((float)((b >> 4) - 8) * d);
+        }
+        return s;
+    }
+    if (type == AIP_Q4_K) {
+        const GLOBAL unsigned char* block = row + (u / 32) * 144;
+        int j0 = 8 * (u % 32);
+        int chunk = j0 / 64;
+        int high = (j0 % 64) >= 32 ? 1 : 0;
+        int sub = 2 * chunk + high;
+        const GLOBAL unsigned char* scales = block + 4;
+        int sc;
+        int m;
+        if (sub < 4) {
+            sc = scales[sub] & 63;
+            m = scales[sub + 4] & 63;
+        } else {
+            sc = (scales[sub + 4] & 15) | ((scales[sub - 4] >> 6) << 4);
+            m = (scales[sub + 4] >> 4) | ((scales[sub] >> 6) << 4);
+        }
+        float d = aip_f16_bits_to_f32(aip_u16(block)) * (float)sc;
+        float dm = aip_f16_bits_to_f32(aip_u16(block + 2)) * (float)m;
+        const GLOBAL unsigned char* bytes = block + 16 + 32 * chunk + j0 % 32;
+        const GLOBAL float* xs = xr + (u / 32) * 256 + j0;
+        for (int i = 0; i < 8; i++) {
+            int b = (int)bytes[i];
+            int q = high != 0 ? (b >> 4) : (b & 15);
+            s += xs[i] * (d * (float)q - dm);
+        }
+        return s;
+    }
+    if (type == AIP_Q6_K) {
+        const GLOBAL unsigned char* block = row + (u / 32) * 210;
+        int j0 = 8 * (u % 32);
+        int upper = j0 / 128;
+        int quarter = (j0 % 128) / 32;
+        int l0 = j0 % 32;
+        int scale = (int)block[192 + 8 * upper + l0 / 16 + 2 * quarter];
+        scale = scale >= 128 ? scale - 256 : scale;
+        float d = aip_f16_bits_to_f32(aip_u16(block + 208)) * (float)scale;
+        const GLOBAL unsigned char* lows = block + 64 * upper + l0 + 32 * (quarter & 1);
+        const GLOBAL unsigned char* highs = block + 128 + 32 * upper + l0;
+        const GLOBAL float* xs = xr + (u / 32) * 256 + j0;
+        for (int i = 0; i < 8; i++) {
+            int low = (int)lows[i];
+            low = quarter >= 2 ? (low >> 4) : (low & 15);
+            int hi = ((int)highs[i] >> (2 * quarter)) & 3;
+            s += xs[i] * (d * (float)((low | (hi << 4)) - 32));
+        }
+        return s;
+    }
+    return 0.0f;
+}
+
+/*
  * y[r, n] = sum_k x[r, k] * W[n, k] + beta * y[r, n]: one group per (n = GROUP_ID(0), r = GROUP_ID(1)); its items
- * stride over k and reduce in local memory. W's rows are rowBytes apart.
+ * stride over units of 8 values (aip_dot8), neighbouring items reading neighbouring bytes, then over the last
+ * inputs % 8 values one by one (fp32, fp16 and bf16 rows only: block rows are whole blocks), and reduce in local
+ * memory. W's rows are rowBytes apart. Decoding per value (one block header read and one fp16 scale converted per
+ * value) held an H200 to 0.11-0.88 TB/s where cuBLAS' fp32 GEMV streamed 3.3 TB/s.
  */
 KERNEL void linear_weights(const GLOBAL float* x, const GLOBAL unsigned char* w, GLOBAL float* y,
     int outputs, int inputs, INT64 rowBytes, int type, float beta)
@@ -92,7 +196,11 @@ KERNEL void linear_weights(const GLOBAL float* x, const GLOBAL unsigned char* w,
     const GLOBAL unsigned char* row = w + (INT64)n * rowBytes;
     const GLOBAL float* xr = x + r * inputs;
     float sum = 0.0f;
-    for (int k = LOCAL_ID(0); k < inputs; k += AIP_GROUP) {
+    int units = inputs / 8;
+    for (int u = LOCAL_ID(0); u < units; u += AIP_GROUP) {
+        sum += aip_dot8(row, u, type, xr);
+    }
+    for (int k = 8 * units + LOCAL_ID(0); k < inputs; k += AIP_GROUP) {
         sum += xr[k] * aip_weight(row, k, type);
     }
     float total = aip_group_sum(scratch, sum, AIP_GROUP);

@@ -32,6 +32,7 @@ public sealed class HalfInputLinearTests
         var previous = beta == 0f ? Enumerable.Repeat(float.NaN, rows * outputs).ToArray() : Values(rows * outputs);
 
         using var device = new CudaDeviceProvider(FakeCudaLibrary.Names).Open(0);
+        Assert.Equal(type, device.Ops.LinearInputType(type));
         using var bw = device.Allocate(outputs * inputs, type);
         using var bx = device.Allocate(x.Length);
         using var by = device.Allocate(previous.Length);
@@ -61,5 +62,16 @@ public sealed class HalfInputLinearTests
                 Assert.True(Math.Abs(actual - exact) <= bound, $"{type.ShortName()} row {r} output {n}: {actual} vs {exact} (bound {bound:e2})");
             }
         }
+    }
+
+    [Fact]
+    public void LinearInputType_WithoutCublas_KeepsXInFp32()
+    {
+        // The tiled kernel decodes fp16/bf16 W to fp32 scratch, so x is never rounded and verifications stay tight.
+        using var device = new CudaDeviceProvider(FakeCudaLibrary.Names with { Cublas = ["libaiprofiler-missing-cublas.so.12"] }).Open(0);
+
+        Assert.Equal(DataType.Float32, device.Ops.LinearInputType(DataType.Float16));
+        Assert.Equal(DataType.Float32, device.Ops.LinearInputType(DataType.BFloat16));
+        Assert.Equal(DataType.Float32, device.Ops.LinearInputType(DataType.Q8_0));
     }
 }
