@@ -5,7 +5,8 @@ namespace AiProfiler.Agent.Cli;
 
 /// <summary>
 /// Prints a <see cref="MachineCalibration"/>: one row per ceiling, measured (the best pass, which is the ceiling the
-/// predictions and rooflines use, then the median and the low–high range) beside the datasheet.
+/// rooflines and the GEMM predictions use, then the median, which the decode GEMV's rates use, and the low–high range)
+/// beside the datasheet.
 /// </summary>
 internal static class CalibrationFormatter
 {

@@ -126,10 +126,10 @@ public sealed class AdvisorTests
 
     [Theory]
     [InlineData("prefill-gemm", 300.0)]
-    [InlineData("decode-bandwidth", 300.0)]
+    [InlineData("decode-bandwidth", 200.0)]
     [InlineData("call-latency", 200.0)]
     [InlineData("op-latency", 100.0)]
-    public void WorkloadCeiling_Value_IsTheBestPassOfARateAndTheMedianOfTheCallCost(string kind, double expected)
+    public void WorkloadCeiling_Value_IsTheBestPassOfAGemmRateAndTheMedianOfTheGemvRateAndCallCost(string kind, double expected)
     {
         var ceiling = new WorkloadCeiling(kind, "fp32", new MeasuredRate(200, 100, 300, 7), "test");
 

@@ -74,6 +74,28 @@ public sealed class DecodeStepPredictionTests
         Assert.Contains("decode 10 GB/s (q8_0)", basis, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void PredictRun_GemvPassesSpread_StreamsWeightsAndCacheAtTheMedianPass()
+    {
+        var model = ModelCatalog.Find("gpt2-medium")!;
+        var fp32 = WeightPrecision.Find("fp32")!;
+        var steady = Calibrated();
+        // The same best pass, 50 GB/s, but the typical pass at 40 GB/s.
+        var spread = steady with
+        {
+            Workloads = [.. steady.Workloads.Select(w => w.Kind == "decode-bandwidth" ? w with { Rate = new MeasuredRate(40e9, 30e9, Bandwidth, 14) } : w)],
+        };
+
+        var (_, fast, _) = Advisor.PredictRun(model, fp32, steady, 1, 256, 32);
+        var (_, typical, basis) = Advisor.PredictRun(model, fp32, spread, 1, 256, 32);
+
+        // Weights and the KV cache at the mean context (272 tokens) both stream at 40 GB/s instead of 50.
+        const double bytes = (((24.0 * 12 * 1024 * 1024) + (50257.0 * 1024)) * 4) + (2.0 * 24 * 1024 * 4 * 272);
+        const double difference = (bytes / 40e9) - (bytes / Bandwidth);
+        Assert.True(Math.Abs(typical - fast - difference) <= 1e-12 * 16 * typical, $"{typical} - {fast} != {difference}");
+        Assert.Contains("decode 40 GB/s", basis, StringComparison.Ordinal);
+    }
+
     private static MeasuredRate Rate(double value) => new(value, value, value, 1);
 
     private static DeviceCalibration Calibrated() => new()

@@ -147,7 +147,8 @@ public sealed class CalibrationCacheTests
 
         var decode = between.Workload("decode-bandwidth")!;
         Assert.Equal(new MeasuredRate(50e9, 30e9, 60e9, 6), decode.Rate);
-        Assert.Equal(60e9, decode.Value);
+        // A streaming rate's figure is its median pass.
+        Assert.Equal(50e9, decode.Value);
         Assert.EndsWith("before and after", decode.Source, StringComparison.Ordinal);
         Assert.Same(latency, between.Workload("call-latency"));
     }
