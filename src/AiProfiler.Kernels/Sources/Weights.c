@@ -16,6 +16,15 @@ DEVICE_FN unsigned int aip_u16(const GLOBAL unsigned char* p)
     return (unsigned int)p[0] | ((unsigned int)p[1] << 8);
 }
 
+/* Six-bit scale (high byte) and min (low byte) of Q4_K sub-block `sub`, packed as QuantizedBlocks.Q4KScaleMin describes. */
+DEVICE_FN int aip_q4k_scale_min(const GLOBAL unsigned char* scales, int sub)
+{
+    if (sub < 4) {
+        return ((scales[sub] & 63) << 8) | (scales[sub + 4] & 63);
+    }
+    return (((scales[sub + 4] & 15) | ((scales[sub - 4] >> 6) << 4)) << 8) | ((scales[sub + 4] >> 4) | ((scales[sub] >> 6) << 4));
+}
+
 /* Value k of a weight row stored as `type`, as fp32. */
 DEVICE_FN float aip_weight(const GLOBAL unsigned char* row, int k, int type)
 {
@@ -45,17 +54,9 @@ DEVICE_FN float aip_weight(const GLOBAL unsigned char* row, int k, int type)
         int chunk = j / 64;
         int high = (j % 64) >= 32 ? 1 : 0;
         int sub = 2 * chunk + high;
-        const GLOBAL unsigned char* scales = block + 4;
-        int sc;
-        int m;
-        /* Six-bit scale and min of sub-block `sub`, packed as QuantizedBlocks.Q4KScaleMin describes. */
-        if (sub < 4) {
-            sc = scales[sub] & 63;
-            m = scales[sub + 4] & 63;
-        } else {
-            sc = (scales[sub + 4] & 15) | ((scales[sub - 4] >> 6) << 4);
-            m = (scales[sub + 4] >> 4) | ((scales[sub] >> 6) << 4);
-        }
+        int scaleMin = aip_q4k_scale_min(block + 4, sub);
+        int sc = scaleMin >> 8;
+        int m = scaleMin & 255;
         int byteValue = block[16 + 32 * chunk + j % 32];
         int q = high != 0 ? (byteValue >> 4) : (byteValue & 15);
         float d = aip_f16_bits_to_f32(aip_u16(block)) * (float)sc;
@@ -136,16 +137,9 @@ DEVICE_FN float aip_dot8(const GLOBAL unsigned char* row, int u, int type, const
         int chunk = j0 / 64;
         int high = (j0 % 64) >= 32 ? 1 : 0;
         int sub = 2 * chunk + high;
-        const GLOBAL unsigned char* scales = block + 4;
-        int sc;
-        int m;
-        if (sub < 4) {
-            sc = scales[sub] & 63;
-            m = scales[sub + 4] & 63;
-        } else {
-            sc = (scales[sub + 4] & 15) | ((scales[sub - 4] >> 6) << 4);
-            m = (scales[sub + 4] >> 4) | ((scales[sub] >> 6) << 4);
-        }
+        int scaleMin = aip_q4k_scale_min(block + 4, sub);
+        int sc = scaleMin >> 8;
+        int m = scaleMin & 255;
         float d = aip_f16_bits_to_f32(aip_u16(block)) * (float)sc;
         float dm = aip_f16_bits_to_f32(aip_u16(block + 2)) * (float)m;
         const GLOBAL unsigned char* bytes = block + 16 + 32 * chunk + j0 % 32;
