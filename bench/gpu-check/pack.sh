@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
 mkdir -p .gpu
-(cd .gpu && apt-get download ocl-icd-libopencl1 libclblast1)
+# A fresh machine has no package lists yet: update them once when the download finds nothing.
+(cd .gpu && { apt-get download ocl-icd-libopencl1 libclblast1 2>/dev/null || { apt-get update -qq && apt-get download ocl-icd-libopencl1 libclblast1; }; })
 tar -C "$dotnet_root" -cf - dotnet host shared | xz -T0 -6 > .gpu/dotnet.tar.xz
 paths="src/AiProfiler.Agent/bin/Release/net10.0 bench/ilgpu-vs-cuda/bin/Release/net10.0"
 for t in Kernels Backends.Cuda Backends.Ilgpu Backends.OpenCL Telemetry Workloads.Gemm Workloads.Attention Workloads.FineTune Workloads.Inference; do

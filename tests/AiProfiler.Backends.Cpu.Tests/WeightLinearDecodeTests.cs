@@ -171,6 +171,64 @@ public sealed unsafe class WeightLinearDecodeTests
         }
     }
 
+    /// <summary>
+    /// fp16 rows holding infinities and NaNs come out as IEEE arithmetic says (a file may hold them; the widening must
+    /// not turn them into large finite values): an infinity times a non-zero x is that infinity, +∞ and −∞ in one row
+    /// or a NaN give NaN; in rows that the four-stream batch-1 kernel takes (7, 100), a leftover row (374), a row of the
+    /// second thread (500) and the tail after the last whole step (600); every other row stays within fp32 rounding.
+    /// </summary>
+    [Theory]
+    [InlineData("Avx512", 1)]
+    [InlineData("Avx512", 5)]
+    [InlineData("Avx2", 1)]
+    [InlineData("Avx2", 5)]
+    [InlineData("Portable", 1)]
+    public void Decode_Fp16InfinitiesAndNaNs_GiveIeeeResultsInTheirRowsOnly(string pathName, int rows)
+    {
+        var path = Enum.Parse<DotPath>(pathName);
+        Assert.SkipUnless(DotPaths.IsSupported(path), $"this CPU lacks the instructions of the {path} path");
+        const int inputs = HalfInputs;
+        var x = Reference.Random(rows * inputs, 21);
+        var values = Reference.Random(Outputs * inputs, 22, 2);
+        values[(7 * inputs) + 40] = float.PositiveInfinity;
+        values[(100 * inputs) + 3] = float.NaN;
+        values[(374 * inputs) + 200] = float.NegativeInfinity;
+        values[(500 * inputs) + 41] = float.PositiveInfinity;
+        values[(500 * inputs) + 300] = float.NegativeInfinity;
+        values[(600 * inputs) + 355] = float.NegativeInfinity;
+        var stored = QuantizedBlocks.Quantize(DataType.Float16, values);
+        var y = Run(path, DataType.Float16, stored, x, rows, inputs, out var previous);
+        var w = new float[values.Length];
+        QuantizedBlocks.Dequantize(DataType.Float16, stored, w);
+
+        for (var r = 0; r < rows; r++)
+        {
+            for (var n = 0; n < Outputs; n++)
+            {
+                double exact = 0.5 * previous[(r * Outputs) + n], magnitude = Math.Abs(exact);
+                for (var k = 0; k < inputs; k++)
+                {
+                    var product = (double)x[(r * inputs) + k] * w[(n * inputs) + k];
+                    exact += product;
+                    magnitude += Math.Abs(product);
+                }
+
+                var actual = y[(r * Outputs) + n];
+                if (double.IsNaN(exact) || double.IsInfinity(exact))
+                {
+                    Assert.True(actual.Equals((float)exact), $"{path} row {r} output {n}: {actual}, expected {exact}");
+                }
+                else
+                {
+                    Assert.True(Math.Abs(actual - exact) <= 4.0 * inputs * U * magnitude, $"{path} row {r} output {n}: {actual} vs {exact}");
+                }
+            }
+        }
+
+        Assert.True(float.IsInfinity(y[7]), $"an infinite weight gives an infinite output, got {y[7]}");
+        Assert.True(float.IsNaN(y[100]) && float.IsNaN(y[500]), "a NaN weight, and +∞ with −∞ in one row, give NaN");
+    }
+
     private static float[] Run(DotPath path, DataType type, byte[] stored, float[] x, int rows, int inputs, out float[] previous)
     {
         previous = Reference.Random(rows * Outputs, 12);

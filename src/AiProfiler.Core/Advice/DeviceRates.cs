@@ -29,6 +29,12 @@ internal sealed record DeviceRates(double GemmFlopsPerSecond, double DecodeBytes
     /// </summary>
     public double ShortPromptRatio { get; init; } = 1;
 
+    /// <summary>
+    /// FLOP/s of the device's causal attention call at a prefill shape (<c>prefill-attention</c>), else the fp32 prefill
+    /// GEMM rate; 0 (rates built by hand): the GEMM rate at the prompt's rows.
+    /// </summary>
+    public double AttentionFlopsPerSecond { get; init; }
+
     /// <summary>Bytes/s results are read back to the host at: the measured copy rate, or memory bandwidth where the device is the host.</summary>
     public double DeviceToHostBytesPerSecond { get; init; }
 
@@ -55,10 +61,11 @@ internal sealed record DeviceRates(double GemmFlopsPerSecond, double DecodeBytes
         var decode = device.Workload("decode-bandwidth", precision.Name)?.Value ?? cache;
         var call = device.Workload("call-latency")?.Value ?? 0;
         var op = device.Workload("op-latency")?.Value ?? 0;
+        var attention = device.Workload("prefill-attention")?.Value;
         var shortRatio = device.Workload("prefill-gemm-short")?.Value is > 0 and var shortRate && device.Workload("prefill-gemm")?.Value is > 0 and var wideRate
             ? Math.Min(1, shortRate / wideRate) : 1;
         var basis = string.Create(CultureInfo.InvariantCulture,
-            $"{device.DeviceId} calibrated {device.MeasuredAt:yyyy-MM-dd'T'HH:mm'Z'}: GEMM {gemm / 1e9:0.#} GFLOP/s{(shortRatio < 1 ? $" (x{shortRatio:0.##} at 32 tokens)" : "")}, decode {decode / 1e9:0.#} GB/s{(precision.Name == "fp32" ? "" : " (" + precision.Name + ")")}, call {call * 1e6:0.#} us, op {op * 1e6:0.##} us");
+            $"{device.DeviceId} calibrated {device.MeasuredAt:yyyy-MM-dd'T'HH:mm'Z'}: GEMM {gemm / 1e9:0.#} GFLOP/s{(shortRatio < 1 ? $" (x{shortRatio:0.##} at 32 tokens)" : "")}{(attention is > 0 ? $", attention {attention / 1e9:0.#} GFLOP/s" : "")}, decode {decode / 1e9:0.#} GB/s{(precision.Name == "fp32" ? "" : " (" + precision.Name + ")")}, call {call * 1e6:0.#} us, op {op * 1e6:0.##} us");
         return new DeviceRates(gemm, decode, basis)
         {
             CacheBytesPerSecond = cache,
@@ -66,6 +73,7 @@ internal sealed record DeviceRates(double GemmFlopsPerSecond, double DecodeBytes
             OpSeconds = op,
             DeviceToHostBytesPerSecond = device.DeviceToHost?.High ?? device.EffectiveBandwidth,
             ShortPromptRatio = shortRatio,
+            AttentionFlopsPerSecond = attention is > 0 ? attention.Value : device.Workload("prefill-gemm")?.Value ?? gemm,
         };
     }
 

@@ -22,15 +22,18 @@ internal sealed class InferencePredictor(ModelArchitecture model, WeightPrecisio
     /// Prefill of <paramref name="batch"/> prompts of <paramref name="prompt"/> tokens: every prompt token goes through
     /// the blocks, causal attention sees on average half the prompt, and only the last token of each needs logits. The
     /// GEMM rate is the one for that many rows (<see cref="DeviceRates.GemmFlopsPerSecondAt"/>): the batch's prompt
-    /// tokens go through each weight together.
+    /// tokens go through each weight together. Attention's FLOPs go at the attention call's own rate, which on a GPU
+    /// is a small fraction of the GEMM's.
     /// </summary>
     public double PrefillSeconds(int batch, int prompt)
     {
         var tokens = (double)batch * prompt;
-        var flops = (2 * (_matmulPerToken - _lmHead) * tokens) + (2 * _lmHead * batch)
-            + (tokens * ModelArithmetic.AttentionFlopsPerToken(model, prompt / 2.0));
+        var gemm = (2 * (_matmulPerToken - _lmHead) * tokens) + (2 * _lmHead * batch);
+        var attention = tokens * ModelArithmetic.AttentionFlopsPerToken(model, prompt / 2.0);
+        var gemmRate = rates.GemmFlopsPerSecondAt(batch * prompt);
+        var compute = (gemm / gemmRate) + (attention / (rates.AttentionFlopsPerSecond > 0 ? rates.AttentionFlopsPerSecond : gemmRate));
         var bytes = (ModelArithmetic.MatmulParametersPerStep(model, batch * prompt) * precision.BytesPerWeight) + (tokens * _kvPerToken);
-        return Math.Max(flops / rates.GemmFlopsPerSecondAt(batch * prompt), bytes / rates.DecodeBytesPerSecond) + FixedSeconds(batch, prompt);
+        return Math.Max(compute, bytes / rates.DecodeBytesPerSecond) + FixedSeconds(batch, prompt);
     }
 
     /// <summary>One decode step for <paramref name="batch"/> sequences whose caches hold <paramref name="context"/> tokens.</summary>

@@ -7,7 +7,7 @@ namespace AiProfiler.Core.Calibration;
 /// </summary>
 /// <param name="Kind">
 /// What it measures: <c>prefill-gemm</c> (FLOP/s) and <c>decode-bandwidth</c> (weight bytes/s), each one per weight precision
-/// the device multiplies, or a fixed cost in seconds: <c>call-latency</c> (what a decode GEMV or attention call costs
+/// the device multiplies, <c>prefill-attention</c> (FLOP/s of the causal attention call), or a fixed cost in seconds: <c>call-latency</c> (what a decode GEMV or attention call costs
 /// beyond its bytes) and <c>op-latency</c> (one small operation, e.g. a norm or a copy of one row).
 /// </param>
 /// <param name="Precision">The weights' precision it was measured in.</param>

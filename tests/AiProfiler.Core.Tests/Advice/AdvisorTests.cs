@@ -86,9 +86,10 @@ public sealed class AdvisorTests
 
         // GPT-2 medium is 1024 wide: its prefill runs at the narrow rate, half the wide one, so its compute time doubles;
         // models 2048 wide or more keep the wide rate.
-        // Prefill FLOPs: every layer for the 512 prompt tokens, causal attention, the output head for the last token only.
+        // Prefill's GEMM FLOPs: every layer for the 512 prompt tokens, the output head for the last token only (causal
+        // attention goes at the attention call's rate, which the width does not scale).
         var head = (double)model.Vocab * model.DModel;
-        var flops = (2.0 * (ModelArithmetic.MatmulParametersPerToken(model) - head) * 512) + (2 * head) + (512 * ModelArithmetic.AttentionFlopsPerToken(model, 256));
+        var flops = (2.0 * (ModelArithmetic.MatmulParametersPerToken(model) - head) * 512) + (2 * head);
         var expected = (flops / (share * 200e9)) - (flops / 200e9);
         var added = Ttft(narrow) - Ttft(plain);
         Assert.True(Math.Abs(added - expected) <= (1e-9 * flops / 200e9) + 1e-12, $"{name}: TTFT grew by {added} s, expected {expected} s");
@@ -115,13 +116,42 @@ public sealed class AdvisorTests
         double Ttft(AdviceDevice device) => Advisor.Advise(Scenario("llama-3.1-8b", "fp32", ServiceLevelObjectives.MlperfServer) with { Concurrency = 1, PromptTokens = prompt }, model, [device])
             .Predictions.Single().Ttft!.Value;
 
-        // The 32-token rate is a quarter of the 512-token one: at 32 tokens and below prefill runs at it, from 256 up
-        // at the full rate, and at 64 (a third of the way from 32 to 256 on log2) at 0.25^(2/3) of it.
+        // The 32-token rate is a quarter of the 512-token one: at 32 tokens and below prefill's GEMMs run at it, from
+        // 256 up at the full rate, and at 64 (a third of the way from 32 to 256 on log2) at 0.25^(2/3) of it. The
+        // attention call has its own rate (here, uncalibrated, the 512-token GEMM rate), which the prompt does not scale.
         var head = (double)model.Vocab * model.DModel;
-        var flops = (2.0 * (ModelArithmetic.MatmulParametersPerToken(model) - head) * prompt) + (2 * head) + (prompt * ModelArithmetic.AttentionFlopsPerToken(model, prompt / 2.0));
+        var flops = (2.0 * (ModelArithmetic.MatmulParametersPerToken(model) - head) * prompt) + (2 * head);
         var expected = (flops / (share * 200e9)) - (flops / 200e9);
         var added = Ttft(shortRate) - Ttft(plain);
         Assert.True(Math.Abs(added - expected) <= (1e-9 * flops / 200e9) + 1e-12, $"prompt {prompt}: TTFT grew by {added} s, expected {expected} s");
+    }
+
+    [Theory]
+    [InlineData(32)]
+    [InlineData(256)]
+    [InlineData(768)]
+    public void Advise_AttentionCalibrated_PrefillAttentionFlopsGoAtItsRateAndTheGemmsAtTheGemmRate(int prompt)
+    {
+        var model = ModelCatalog.Find("gpt2-medium")!;
+        var plain = Device("cuda:0", gemm: 30e12, bandwidth: 3000e9, memory: 80 * GiB);
+        var slowAttention = plain with
+        {
+            Calibration = plain.Calibration with
+            {
+                Workloads = [.. plain.Calibration.Workloads, new WorkloadCeiling("prefill-attention", "fp32", new MeasuredRate(0.9e12, 0.5e12, 0.9e12, 5), "test")],
+            },
+        };
+
+        DevicePrediction Predict(AdviceDevice device) => Advisor.Advise(Scenario("gpt2-medium", "fp32", ServiceLevelObjectives.MlperfServer) with { Concurrency = 1, PromptTokens = prompt }, model, [device])
+            .Predictions.Single();
+
+        // Attention over a prompt of N tokens is 4·L·H·d·N²/2 FLOPs; at 0.9 TFLOP/s instead of the GEMM's 30 it
+        // costs that much longer, and the longer the prompt the more (quadratic against the GEMMs' linear growth).
+        var attention = prompt * ModelArithmetic.AttentionFlopsPerToken(model, prompt / 2.0);
+        var expected = (attention / 0.9e12) - (attention / 30e12);
+        var added = Predict(slowAttention).Ttft!.Value - Predict(plain).Ttft!.Value;
+        Assert.True(Math.Abs(added - expected) <= 1e-9 * expected, $"prompt {prompt}: TTFT grew by {added} s, expected {expected} s");
+        Assert.Contains("attention 900 GFLOP/s", Predict(slowAttention).CalibrationBasis, StringComparison.Ordinal);
     }
 
     [Theory]
