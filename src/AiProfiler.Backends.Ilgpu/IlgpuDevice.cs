@@ -16,7 +16,7 @@ namespace AiProfiler.Backends.Ilgpu;
 /// device is opened and disposed with it; every operation is queued on the accelerator's default stream, in order.
 /// Plugins reach the accelerator through the <see cref="IIlgpuDevice"/> capability.
 /// </summary>
-internal sealed unsafe class IlgpuDevice : DeviceBase, IIlgpuDevice
+internal sealed unsafe class IlgpuDevice : DeviceBase, IIlgpuDevice, IFmaProbe
 {
     private readonly Context _context;
     private readonly IlgpuKernelCache _kernels;
@@ -120,6 +120,30 @@ internal sealed unsafe class IlgpuDevice : DeviceBase, IIlgpuDevice
     {
         ThrowIfDisposed();
         return _kernels.Get(kernelName, load);
+    }
+
+    public string FmaProbeMethod => "ILGPU C# fma kernel";
+
+    /// <summary>
+    /// The fp32 ceiling's probe (<see cref="Backends.Ilgpu.Kernels.ElementKernels.FmaChains"/>): one item per element of a
+    /// buffer of <paramref name="workItems"/> in groups of the accelerator's width (the emulator's single group strides
+    /// over them), timed with the stream's markers.
+    /// </summary>
+    public double TimeFmaChains(long workItems, int iterations)
+    {
+        ThrowIfDisposed();
+        ArgumentOutOfRangeException.ThrowIfLessThan(workItems, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 0);
+        using var output = Accelerator.Allocate1D<float>(workItems);
+        var kernel = LoadKernel("fma_chains", static a => a.LoadStreamKernel<ArrayView<float>, int>(Backends.Ilgpu.Kernels.ElementKernels.FmaChains));
+        var groups = Launch.GroupsFor((workItems + Launch.Group - 1) / Launch.Group);
+        using var timer = new IlgpuTimer(Stream);
+        Stream.Synchronize();
+        timer.Start();
+        kernel(new KernelConfig(groups, Launch.Group), output.View, iterations);
+        timer.Stop();
+        Stream.Synchronize();
+        return timer.ElapsedSeconds;
     }
 
     protected override void Dispose(bool disposing)

@@ -38,6 +38,20 @@ public sealed partial class PtxGenerationTests
     }
 
     [Fact]
+    public void FmaProbe_EmitsEightContractibleMultiplyAddsPerRound()
+    {
+        // The calibration counts 16 FLOPs per item and round. ILGPU has no FMA intrinsic, so each chain must come out as
+        // a mul.f32 and an add.f32 without rounding modifiers, the pair the PTX ISA lets ptxas fuse into one FMA (a
+        // ".rn" on either would forbid it and halve the rate still counted as FMAs), and no call.
+        var (ptx, _) = IlgpuPtx.Compile("ElementKernels.FmaChains");
+        var loop = ptx[ptx.IndexOf("bra.uni", StringComparison.Ordinal)..];
+
+        Assert.True(Regex.Count(loop, @"\bmul\.f32\s+%f\d+, %f\d+, 0f3F7FBE77;\s+add\.f32\s+%f\d+, %f\d+, 0f3A83126F;") >= 8, ptx);
+        Assert.DoesNotMatch(@"(mul|add)\.rn", loop);
+        Assert.DoesNotContain("call", ptx, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void KernelMethods_CoverEveryKernelClass()
     {
         var names = IlgpuPtx.KernelMethods().Select(m => m.DeclaringType!.Name).Distinct().Order(StringComparer.Ordinal);

@@ -34,6 +34,44 @@ internal static class ElementKernels
         }
     }
 
+    /// <summary>
+    /// The fp32 FMA ceiling's probe: each item runs eight independent chains c = c·m + a for <paramref name="iterations"/>
+    /// rounds (16 FLOPs a round) on registers and writes their sum once. acc·0.999 + 0.001 converges to 1, so any
+    /// count stays finite and normal. ILGPU has no multiply-add intrinsic (its frontend leaves
+    /// <see cref="MathF.FusedMultiplyAdd"/> an unresolved call) and emits c·m + a as PTX <c>mul.f32</c> then <c>add.f32</c>
+    /// without rounding modifiers, which the PTX ISA lets ptxas contract into one FMA (its default, as nvcc's
+    /// <c>-fmad=true</c>); on the CPU emulator it is .NET's multiply and add.
+    /// </summary>
+    [IlgpuKernel]
+    public static void FmaChains(ArrayView<float> output, int iterations)
+    {
+        // One work-item per element: on a GPU the launch has a thread for each; the emulator's one group strides.
+        for (var id = GroupMath.FirstElement(); id < output.Length; id += GroupMath.ElementStride())
+        {
+            FmaChain(output, id, iterations);
+        }
+    }
+
+    private static void FmaChain(ArrayView<float> output, long id, int iterations)
+    {
+        const float m = 0.999f, a = 0.001f;
+        float c0 = 1f + (id * 1e-7f), c1 = c0 + 1e-3f, c2 = c0 + 2e-3f, c3 = c0 + 3e-3f;
+        float c4 = c0 + 4e-3f, c5 = c0 + 5e-3f, c6 = c0 + 6e-3f, c7 = c0 + 7e-3f;
+        for (var i = 0; i < iterations; i++)
+        {
+            c0 = (c0 * m) + a;
+            c1 = (c1 * m) + a;
+            c2 = (c2 * m) + a;
+            c3 = (c3 * m) + a;
+            c4 = (c4 * m) + a;
+            c5 = (c5 * m) + a;
+            c6 = (c6 * m) + a;
+            c7 = (c7 * m) + a;
+        }
+
+        output[id] = c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7;
+    }
+
     /// <summary><paramref name="op"/> as numbered by <c>ElementwiseOp</c>: 0 add, 1 subtract, 2 multiply.</summary>
     [IlgpuKernel]
     public static void Elementwise(int op, ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, long count)

@@ -264,17 +264,22 @@ internal static class DeviceCalibrator
         return DecodeCostCalibrator.TimeRate(device, settings, () => device.Ops.Gemm(gemm, a, b, c), 2.0 * size * size * size);
     }
 
-    private static string MethodOf(IDevice device) => device.Kernels is null
-        ? "no kernel compiler: datasheet only"
-        : string.Create(CultureInfo.InvariantCulture, $"portable fma kernel, {WorkItems(device.Info)} work-items x 8 chains");
+    internal static string MethodOf(IDevice device) => device.Kernels is not null
+        ? string.Create(CultureInfo.InvariantCulture, $"portable fma kernel, {WorkItems(device.Info)} work-items x 8 chains")
+        : device.GetCapability<IFmaProbe>() is { } probe
+            ? string.Create(CultureInfo.InvariantCulture, $"{probe.FmaProbeMethod}, {WorkItems(device.Info)} work-items x 8 chains")
+            : "no kernel compiler: datasheet only";
 
     private static long WorkItems(DeviceInfo info) => Math.Max(1, info.ComputeUnits) * 2048L;
 
-    private static MeasuredRate? MeasureKernelFma(IDevice device, CalibrationSettings settings)
+    internal static MeasuredRate? MeasureKernelFma(IDevice device, CalibrationSettings settings)
     {
         if (device.Kernels is null)
         {
-            return null;
+            // Devices whose kernels are not in the portable dialect (ILGPU's C# kernels) may run the same probe themselves.
+            return device.GetCapability<IFmaProbe>() is { } probe
+                ? MeasureFma(settings, WorkItems(device.Info), iterations => probe.TimeFmaChains(WorkItems(device.Info), iterations))
+                : null;
         }
 
         var items = WorkItems(device.Info);
@@ -290,13 +295,22 @@ internal static class DeviceCalibrator
             return timer.ElapsedSeconds;
         }
 
+        return MeasureFma(settings, items, Pass);
+    }
+
+    /// <summary>
+    /// Times <paramref name="pass"/> (one launch of <paramref name="items"/> work-items for a number of iterations,
+    /// returning seconds) at a count that takes about a compute pass, repeated; FLOP/s at 16 per item and iteration.
+    /// </summary>
+    private static MeasuredRate MeasureFma(CalibrationSettings settings, long items, Func<int, double> pass)
+    {
         var count = 256;
-        var probe = Pass(count);
+        var probe = pass(count);
         count = (int)Math.Clamp(count * settings.PassSeconds / Math.Max(probe, 1e-6), 256, int.MaxValue / 2);
         var rates = new List<double>(settings.Repetitions);
         for (var r = 0; r < settings.Repetitions; r++)
         {
-            rates.Add((double)items * count * AcceleratorFmaKernel.FlopsPerIteration / Pass(count));
+            rates.Add((double)items * count * AcceleratorFmaKernel.FlopsPerIteration / pass(count));
         }
 
         return MeasuredRate.FromSamples(rates);
