@@ -156,13 +156,7 @@ public sealed unsafe class WeightLinearDecodeTests
         {
             for (var n = 0; n < Outputs; n++)
             {
-                double exact = 0.5 * previous[(r * Outputs) + n], magnitude = Math.Abs(exact);
-                for (var k = 0; k < inputs; k++)
-                {
-                    var product = (double)x[(r * inputs) + k] * w[(n * inputs) + k];
-                    exact += product;
-                    magnitude += Math.Abs(product);
-                }
+                var (exact, magnitude) = Expected(x, w, previous, r, n, inputs);
 
                 var bound = 4.0 * inputs * U * magnitude;
                 var actual = y[(r * Outputs) + n];
@@ -205,13 +199,7 @@ public sealed unsafe class WeightLinearDecodeTests
         {
             for (var n = 0; n < Outputs; n++)
             {
-                double exact = 0.5 * previous[(r * Outputs) + n], magnitude = Math.Abs(exact);
-                for (var k = 0; k < inputs; k++)
-                {
-                    var product = (double)x[(r * inputs) + k] * w[(n * inputs) + k];
-                    exact += product;
-                    magnitude += Math.Abs(product);
-                }
+                var (exact, magnitude) = Expected(x, w, previous, r, n, inputs);
 
                 var actual = y[(r * Outputs) + n];
                 if (double.IsNaN(exact) || double.IsInfinity(exact))
@@ -227,6 +215,20 @@ public sealed unsafe class WeightLinearDecodeTests
 
         Assert.True(float.IsInfinity(y[7]), $"an infinite weight gives an infinite output, got {y[7]}");
         Assert.True(float.IsNaN(y[100]) && float.IsNaN(y[500]), "a NaN weight, and +∞ with −∞ in one row, give NaN");
+    }
+
+    /// <summary>y[r, n] in float64 (0.5·previous + x[r]·W[n], as <see cref="Run"/> asks) and the sum of its terms' magnitudes.</summary>
+    private static (double Exact, double Magnitude) Expected(float[] x, float[] w, float[] previous, int r, int n, int inputs)
+    {
+        double exact = 0.5 * previous[(r * Outputs) + n], magnitude = Math.Abs(exact);
+        for (var k = 0; k < inputs; k++)
+        {
+            var product = (double)x[(r * inputs) + k] * w[(n * inputs) + k];
+            exact += product;
+            magnitude += Math.Abs(product);
+        }
+
+        return (exact, magnitude);
     }
 
     private static float[] Run(DotPath path, DataType type, byte[] stored, float[] x, int rows, int inputs, out float[] previous)
