@@ -12,6 +12,8 @@ namespace AiProfiler.Core.Calibration;
 /// </summary>
 internal static class DeviceCalibrator
 {
+    private const int AttentionHeads = 16, AttentionTokens = 512, AttentionDim = 64;
+
     public static DeviceCalibration Calibrate(IDevice device, DateTimeOffset now, CalibrationSettings settings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(device);
@@ -55,7 +57,7 @@ internal static class DeviceCalibrator
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(calibrated);
-        var fresh = new List<WorkloadCeiling>(PrefillGemms(device, settings)) { DecodeGemv(device, settings), PrefillAttention(device, settings) };
+        var fresh = new List<WorkloadCeiling>(PrefillGemms(device, settings)) { DecodeGemv(device, settings) };
         if (precision != "fp32" && calibrated.Workload("decode-bandwidth", precision) is not null)
         {
             var type = DataTypeExtensions.ParseShortName(precision);
@@ -77,7 +79,7 @@ internal static class DeviceCalibrator
     private static List<WorkloadCeiling> WorkloadCeilings(IDevice device, CalibrationSettings settings, CancellationToken cancellationToken)
     {
         var decode = DecodeGemv(device, settings);
-        List<WorkloadCeiling> ceilings = [.. PrefillGemms(device, settings), PrefillAttention(device, settings), decode];
+        List<WorkloadCeiling> ceilings = [.. PrefillGemms(device, settings), decode];
         ceilings.AddRange(DecodeCostCalibrator.QuantizedDecode(device, settings, cancellationToken));
         ceilings.AddRange(DecodeCostCalibrator.QuantizedPrefill(device, settings, cancellationToken));
         cancellationToken.ThrowIfCancellationRequested();
@@ -93,7 +95,9 @@ internal static class DeviceCalibrator
     /// wide (packing and the threads' start weigh more in smaller GEMMs); and <c>prefill-gemm-short</c>, 32 tokens
     /// through the 2048 × 2048 weight, interpolated for prompts between 32 and 256 tokens (each packed weight panel
     /// serves fewer rows, and a GPU's or CLBlast's tiles are mostly empty). The advisor uses the last two as ratios to the
-    /// first, so the three take turns pass by pass: a neighbour that slows the machine for a while slows all three.
+    /// first, so the three take turns pass by pass: a neighbour that slows the machine for a while slows all three; and
+    /// <c>prefill-attention</c> (<see cref="PrefillAttention"/>) takes turns with them, since a prompt's time is the sum
+    /// of both (measured apart, the two moved independently on the shared VM: attention 43–217 GFLOP/s in an afternoon).
     /// </summary>
     private static List<WorkloadCeiling> PrefillGemms(IDevice device, CalibrationSettings settings)
     {
@@ -118,10 +122,14 @@ internal static class DeviceCalibrator
                 device.Ops.Fill(a, 0.5f, 0, (long)g.M * g.K);
                 device.Ops.Fill(b, 0.25f, 0, (long)g.K * g.N);
                 return ((Action)(() => device.Ops.Gemm(g, a, b, c)), 2.0 * g.M * g.N * g.K);
-            }).ToArray();
+            }).ToList();
+            calls.Add(PrefillAttention(device, buffers));
             var rates = DecodeCostCalibrator.TimeRates(device, settings, calls);
-            return shapes.Zip(rates, (shape, rate) => new WorkloadCeiling(shape.Kind, "fp32", rate,
+            var ceilings = shapes.Zip(rates, (shape, rate) => new WorkloadCeiling(shape.Kind, "fp32", rate,
                 Units($"device GEMM {shape.Gemm.M}x{shape.Gemm.N}x{shape.Gemm.K} ({device.Ops.GemmImplementation})"))).ToList();
+            ceilings.Add(new WorkloadCeiling("prefill-attention", "fp32", rates[^1],
+                Units($"device causal attention B=1 H={AttentionHeads} N={AttentionTokens} d={AttentionDim}, 4·H·d·N²/2 FLOPs")));
+            return ceilings;
         }
         finally
         {
@@ -138,17 +146,21 @@ internal static class DeviceCalibrator
     /// 4·H·d·N²/2 FLOPs. It is not the GEMM rate: on an H200 this kernel ran at 0.9 TFLOP/s while cuBLAS ran the
     /// prompt's GEMMs at 29, and GPT-2 medium's time to first token, predicted with attention at the GEMM rate, came
     /// out 27 % short at 256 tokens and further short the longer the prompt (its measured TTFT grew by 5 ms from 128 to
-    /// 256 tokens and by 16 ms from 256 to 512, the quadratic term).
+    /// 256 tokens and by 16 ms from 256 to 512, the quadratic term). Returns the call and its FLOPs for
+    /// <see cref="PrefillGemms"/> to time; its buffers go into <paramref name="buffers"/>, which the caller disposes.
     /// </summary>
-    private static WorkloadCeiling PrefillAttention(IDevice device, CalibrationSettings settings)
+    private static (Action Call, double Flops) PrefillAttention(IDevice device, List<IDeviceBuffer> buffers)
     {
-        const int heads = 16, tokens = 512, dim = 64;
-        var attention = new AttentionDescriptor { Batch = 1, Heads = heads, QueryLength = tokens, KeyLength = tokens, HeadDim = dim, Causal = true };
-        const long values = (long)heads * tokens * dim;
-        using var q = device.Allocate(values);
-        using var k = device.Allocate(values);
-        using var v = device.Allocate(values);
-        using var o = device.Allocate(values);
+        var attention = new AttentionDescriptor { Batch = 1, Heads = AttentionHeads, QueryLength = AttentionTokens, KeyLength = AttentionTokens, HeadDim = AttentionDim, Causal = true };
+        const long values = (long)AttentionHeads * AttentionTokens * AttentionDim;
+        var q = device.Allocate(values);
+        buffers.Add(q);
+        var k = device.Allocate(values);
+        buffers.Add(k);
+        var v = device.Allocate(values);
+        buffers.Add(v);
+        var o = device.Allocate(values);
+        buffers.Add(o);
         device.Ops.Fill(q, 0.01f, 0, values);
         device.Ops.Fill(k, 0.02f, 0, values);
         device.Ops.Fill(v, 0.5f, 0, values);
@@ -162,8 +174,7 @@ internal static class DeviceCalibrator
             device.Synchronize();
         }
 
-        var rate = DecodeCostCalibrator.TimeRate(device, settings, () => device.Ops.Attention(attention, q, k, v, o), 2.0 * heads * dim * tokens * tokens);
-        return new WorkloadCeiling("prefill-attention", "fp32", rate, Units($"device causal attention B=1 H={heads} N={tokens} d={dim}, 4·H·d·N²/2 FLOPs"));
+        return (() => device.Ops.Attention(attention, q, k, v, o), 2.0 * AttentionHeads * AttentionDim * AttentionTokens * (double)AttentionTokens);
     }
 
     /// <summary>The decode GEMV's bandwidth: one token through a 4096 × 8192 weight (128 MiB, streamed from memory each time).</summary>
