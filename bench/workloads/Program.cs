@@ -3,7 +3,7 @@ using AiProfiler.Backends.Cpu;
 using AiProfiler.Bench.Workloads;
 
 // Benchmarks, not tests: they print figures and ratios against references measured in the same run, and never fail
-// on a slow machine. Usage: dotnet run -c Release --project bench/workloads [-- inference|attention|gemm-peak|gemv] [name=value ...]
+// on a slow machine. Usage: dotnet run -c Release --project bench/workloads [-- inference|attention|gemm-peak|gemv|decode-attention|gguf] [name=value ...]
 try
 {
     return Run(args);
@@ -31,6 +31,12 @@ static int Run(string[] args)
     if (options.Only("gemv"))
     {
         GemvBenchmark.Run(provider, options);
+        return 0;
+    }
+
+    if (options.Only("decode-attention"))
+    {
+        DecodeAttentionBenchmark.Run(provider, options);
         return 0;
     }
 

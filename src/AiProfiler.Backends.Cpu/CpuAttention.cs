@@ -41,6 +41,12 @@ internal sealed unsafe partial class CpuTensorOps
             return;
         }
 
+        if (DecodeAttention.Supports(a))
+        {
+            DecodeAttention.Run(a, pq, pk, pv, po, _parallel, TeamWork);
+            return;
+        }
+
         // The tile kernel transposes keys per query head; with grouped-query attention the general path reads each
         // key head for its whole group instead.
         if (a.EffectiveKeyHeads == a.Heads && Avx512Attention.Supports(a) && Avx512Attention.TryRun(a, pq, pk, pv, po, _parallel))

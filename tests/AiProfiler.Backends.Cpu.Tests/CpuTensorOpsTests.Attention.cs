@@ -54,6 +54,43 @@ public sealed partial class CpuTensorOpsTests
         AssertAttentionMatchesReference(device, desc, 1e-5);
     }
 
+    public static TheoryData<int, int, int, int, int, int, bool, int?> DecodeShapes() => new()
+    {
+        // Llama-3.2-1B's groups of four query heads per key head, over three key tiles (600 = 2·256 + 88).
+        { 1, 8, 2, 600, 640, 64, true, null },
+        // Two sequences, groups of five (a block of four and one more), a head size of 80 (five 16-wide strips).
+        { 2, 10, 2, 300, 300, 80, false, null },
+        // Groups of three (heads one at a time), fewer keys than eight (only the one-key loop), a capacity past them.
+        { 1, 6, 2, 5, 9, 16, true, null },
+        // GPT-2's shape: a key head per query head, 13 keys (eight at once and five more).
+        { 2, 3, 3, 13, 16, 64, true, null },
+        // A causal offset: the query sees only the first 201 of 400 keys; a negative one: it sees none and gives zeros.
+        { 1, 4, 1, 400, 400, 128, true, 200 },
+        { 1, 4, 2, 50, 50, 32, true, -1 },
+    };
+
+    /// <summary>
+    /// Decode steps (one query token per sequence) take the grouped decode kernel (<see cref="DecodeAttention"/>): every
+    /// group size, ragged key tiles and strips, causal offsets and rows that see no key, against the float64 reference,
+    /// on one core and on the team.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(DecodeShapes))]
+    public void Attention_DecodeGroupedQueries_MatchesDoubleReference(int batch, int heads, int keyHeads, int nk, int capacity, int d, bool causal, int? offset)
+    {
+        var desc = new AttentionDescriptor
+        {
+            Batch = batch, Heads = heads, KeyHeads = keyHeads, QueryLength = 1, KeyLength = nk, KeyCapacity = capacity, HeadDim = d, Causal = causal, QueryOffset = offset,
+        };
+        Assert.True(DecodeAttention.Supports(desc) || !System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated);
+        foreach (var threads in new[] { 1, 2 })
+        {
+            using var device = (CpuDevice)Provider.Open(0);
+            device.Threads = threads;
+            AssertAttentionMatchesReference(device, desc, 1e-5);
+        }
+    }
+
     [Fact]
     public void Attention_Avx512KernelTakesPromptShapesOnly()
     {
@@ -78,9 +115,11 @@ public sealed partial class CpuTensorOpsTests
     private static void AssertAttentionMatchesReference(CpuDevice device, AttentionDescriptor desc, double tolerance, float queryScale = 1f)
     {
         int heads = desc.Batch * desc.Heads, nq = desc.QueryLength, nk = desc.KeyLength, cap = desc.EffectiveKeyCapacity, d = desc.HeadDim;
+        // Grouped-query attention: query head b·H + h reads key head (b·H + h) / group.
+        var group = desc.Heads / desc.EffectiveKeyHeads;
         var q = Reference.Random(heads * nq * d, 14).Select(x => x * queryScale).ToArray();
-        var k = Reference.Random(heads * cap * d, 15);
-        var v = Reference.Random(heads * cap * d, 16);
+        var k = Reference.Random(heads / group * cap * d, 15);
+        var v = Reference.Random(heads / group * cap * d, 16);
         using var dq = device.Allocate(q.Length);
         using var dk = device.Allocate(k.Length);
         using var dv = device.Allocate(v.Length);
@@ -109,7 +148,7 @@ public sealed partial class CpuTensorOpsTests
                 {
                     for (var t = 0; t < d; t++)
                     {
-                        scores[j] += (double)q[(((head * nq) + i) * d) + t] * k[(((head * cap) + j) * d) + t] * scale;
+                        scores[j] += (double)q[(((head * nq) + i) * d) + t] * k[((((head / group) * cap) + j) * d) + t] * scale;
                     }
                 }
 
@@ -118,7 +157,7 @@ public sealed partial class CpuTensorOpsTests
                 {
                     for (var t = 0; t < d; t++)
                     {
-                        expected[(((head * nq) + i) * d) + t] += p[j] * v[(((head * cap) + j) * d) + t];
+                        expected[(((head * nq) + i) * d) + t] += p[j] * v[((((head / group) * cap) + j) * d) + t];
                     }
                 }
             }
