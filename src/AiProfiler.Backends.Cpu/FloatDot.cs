@@ -9,8 +9,8 @@ namespace AiProfiler.Backends.Cpu;
 /// <summary>
 /// Decode (up to 8 rows of x) against fp32, fp16 or bf16 weights: each step loads 32 (AVX-512) or 16 (AVX2) weights
 /// as two vectors, widens them to fp32 in registers and multiplies them into fp32 accumulators with FMA. fp16 and bf16
-/// are widened two per 32-bit lane: the lane's high half as it stands, its low half shifted up, then
-/// <see cref="WeightDecoder.HalfToSingle(Vector512{int})"/> (fp16, exact) or nothing more (bf16). So one vector holds
+/// are widened two per 32-bit lane: the lane's high half as it stands, its low half shifted up, then rebased (fp16,
+/// see <see cref="Fp16"/>: w·2^-112 exactly, the 2^112 carried by x and the sums) or nothing more (bf16). So one vector holds
 /// the even weights of the step and the other the odd ones, and x is copied once per call in that order
 /// (<see cref="Pair"/>); this takes a third of the operations of zero-extending each half, which had kept fp16 decode
 /// on one core at 6 G weights/s, below DRAM speed. x stays fp32; nothing but the weights streams through memory.
@@ -36,15 +36,18 @@ internal static unsafe class FloatDot
         };
         if (step == 0 || type == DataType.Float32)
         {
-            RowsIn(path, type, x, x, w, y, rows, n0, n1, outputs, inputs, rowBytes, beta);
+            RowsIn(path, type, x, x, w, y, rows, n0, n1, outputs, inputs, rowBytes, beta, 1f);
             return;
         }
 
         var paired = (float*)NativeMemory.AlignedAlloc((nuint)((long)rows * inputs * sizeof(float)), 64);
         try
         {
-            Pair(x, paired, rows, inputs, step);
-            RowsIn(path, type, x, paired, w, y, rows, n0, n1, outputs, inputs, rowBytes, beta);
+            // fp16 is widened rebased (w·2^-112, see Fp16): x goes in times 2^s and the sums come out times 2^(112-s).
+            var rebased = type == DataType.Float16;
+            var s = rebased ? RebaseShift(x, (long)rows * inputs) : 0;
+            Pair(x, paired, rows, inputs, step, MathF.ScaleB(1f, s));
+            RowsIn(path, type, x, paired, w, y, rows, n0, n1, outputs, inputs, rowBytes, beta, rebased ? MathF.ScaleB(1f, Fp16.Rebase - s) : 1f);
         }
         finally
         {
@@ -56,7 +59,7 @@ internal static unsafe class FloatDot
     /// x in the order the paired widening produces: within each whole step of each row the even values, then the
     /// odd ones; a row's last partial step is copied as it is (the scalar tail reads the original x).
     /// </summary>
-    internal static void Pair(float* x, float* paired, int rows, int inputs, int step)
+    internal static void Pair(float* x, float* paired, int rows, int inputs, int step, float scale = 1f)
     {
         var half = step / 2;
         for (var r = 0; r < rows; r++)
@@ -68,8 +71,8 @@ internal static unsafe class FloatDot
             {
                 for (var j = 0; j < half; j++)
                 {
-                    target[k + j] = source[k + (2 * j)];
-                    target[k + half + j] = source[k + (2 * j) + 1];
+                    target[k + j] = scale * source[k + (2 * j)];
+                    target[k + half + j] = scale * source[k + (2 * j) + 1];
                 }
             }
 
@@ -77,10 +80,27 @@ internal static unsafe class FloatDot
         }
     }
 
+    /// <summary>
+    /// The s for which x·2^s cannot overflow (|x| &lt; 2^(e+1) for the largest exponent e in x, so s ≤ 126 − e), capped at
+    /// <see cref="Fp16.Rebase"/>: for every |x| below 2^14 it is 112 and the rebased products are the plain products,
+    /// rounded alike. x holding an infinity or NaN gives 0 (the result is ±∞ or NaN either way).
+    /// </summary>
+    internal static int RebaseShift(float* x, long count)
+    {
+        var largest = 0;
+        for (long i = 0; i < count; i++)
+        {
+            largest = Math.Max(largest, BitConverter.SingleToInt32Bits(x[i]) & 0x7fffffff);
+        }
+
+        var biased = largest >> 23;
+        return biased == 255 ? 0 : Math.Min(Fp16.Rebase, 253 - biased);
+    }
+
     // Compiled optimized at once: tiered compilation would run the first few dozen calls (a whole short decode for
     // rarely called shapes such as the LM head) as unoptimized tier-0 code.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RowsIn(DotPath path, DataType type, float* x, float* xs, byte* w, float* y, int rows, int n0, int n1, int outputs, int inputs, long rowBytes, float beta)
+    private static void RowsIn(DotPath path, DataType type, float* x, float* xs, byte* w, float* y, int rows, int n0, int n1, int outputs, int inputs, long rowBytes, float beta, float unscale)
     {
         var n = n0;
         if (rows == 1 && path == DotPath.Avx512 && inputs % 32 == 0)
@@ -93,22 +113,18 @@ internal static unsafe class FloatDot
             {
                 var first = w + (i * rowBytes);
                 var gap = quarter * rowBytes;
-                switch (type)
+                var special = type switch
                 {
-                    case DataType.Float32:
-                        Row4<Fp32>(first, gap, xs, inputs, dots);
-                        break;
-                    case DataType.Float16:
-                        Row4<Fp16>(first, gap, xs, inputs, dots);
-                        break;
-                    default:
-                        Row4<Bf16>(first, gap, xs, inputs, dots);
-                        break;
-                }
+                    DataType.Float32 => Row4<Fp32>(first, gap, xs, inputs, dots),
+                    DataType.Float16 => Row4<Fp16>(first, gap, xs, inputs, dots),
+                    _ => Row4<Bf16>(first, gap, xs, inputs, dots),
+                };
 
                 for (var s = 0; s < Streams; s++)
                 {
-                    Store(y + n0 + i + (s * quarter), dots[s], beta);
+                    // A row holding an fp16 infinity or NaN (never in a trained model) is summed again exactly.
+                    var dot = (special & (1 << s)) != 0 ? Exact(type, first + (s * gap), x, inputs) : dots[s] * unscale;
+                    Store(y + n0 + i + (s * quarter), dot, beta);
                 }
             }
 
@@ -135,6 +151,23 @@ internal static unsafe class FloatDot
                 (DotPath.Avx2, _) => Row256<Bf16>(w, xs, rows, inputs, sums),
                 _ => Clear(sums, rows),
             };
+            if (k < 0)
+            {
+                // The row holds an fp16 infinity or NaN: all of it again, exactly.
+                for (var r = 0; r < rows; r++)
+                {
+                    sums[r] = Exact(type, w, x + ((long)r * inputs), inputs);
+                }
+
+                k = inputs;
+            }
+            else if (unscale != 1f)
+            {
+                for (var r = 0; r < rows; r++)
+                {
+                    sums[r] *= unscale;
+                }
+            }
 
             // What the vectors left (all of a row on the portable path).
             for (; k < inputs; k++)
@@ -158,16 +191,38 @@ internal static unsafe class FloatDot
         }
     }
 
+    /// <summary>x·row in order, one value at a time (rows the vector kernels hand back).</summary>
+    private static float Exact(DataType type, byte* row, float* x, int inputs)
+    {
+        var sum = 0f;
+        for (var k = 0; k < inputs; k++)
+        {
+            var value = type switch
+            {
+                DataType.Float32 => ((float*)row)[k],
+                DataType.Float16 => (float)BitConverter.UInt16BitsToHalf(((ushort*)row)[k]),
+                _ => BitConverter.Int32BitsToSingle(((ushort*)row)[k] << 16),
+            };
+            sum += value * x[k];
+        }
+
+        return sum;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(float* target, float value, float beta) => *target = beta == 0 ? value : value + (beta * *target);
 
-    /// <summary>dots[s] = x·W[row s·gap] for the four streams (32 | inputs); x is loaded once for all four.</summary>
+    /// <summary>
+    /// dots[s] = x·W[row s·gap] for the four streams (32 | inputs); x is loaded once for all four. Returns a bit per
+    /// stream whose row holds an fp16 infinity or NaN (its dot is then not valid).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Row4<T>(byte* w, long gap, float* x, int inputs, float* dots)
+    private static int Row4<T>(byte* w, long gap, float* x, int inputs, float* dots)
         where T : struct, IWidening
     {
         byte* w0 = w, w1 = w + gap, w2 = w1 + gap, w3 = w2 + gap;
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        Vector512<ushort> f0 = default, f1 = default, f2 = default, f3 = default;
         for (var k = 0; k < inputs; k += 32)
         {
             var at = k * T.Bytes;
@@ -186,10 +241,18 @@ internal static unsafe class FloatDot
 
             var xl = Vector512.Load(x + k);
             var xh = Vector512.Load(x + k + 16);
-            T.Widen32(w0, k, out var l0, out var h0);
-            T.Widen32(w1, k, out var l1, out var h1);
-            T.Widen32(w2, k, out var l2, out var h2);
-            T.Widen32(w3, k, out var l3, out var h3);
+            T.Widen32(w0, k, out var l0, out var h0, out var e0);
+            T.Widen32(w1, k, out var l1, out var h1, out var e1);
+            T.Widen32(w2, k, out var l2, out var h2, out var e2);
+            T.Widen32(w3, k, out var l3, out var h3, out var e3);
+            if (T.Rebased)
+            {
+                f0 = Vector512.Max(f0, e0);
+                f1 = Vector512.Max(f1, e1);
+                f2 = Vector512.Max(f2, e2);
+                f3 = Vector512.Max(f3, e3);
+            }
+
             a0 = Vector512.FusedMultiplyAdd(h0, xh, Vector512.FusedMultiplyAdd(l0, xl, a0));
             a1 = Vector512.FusedMultiplyAdd(h1, xh, Vector512.FusedMultiplyAdd(l1, xl, a1));
             a2 = Vector512.FusedMultiplyAdd(h2, xh, Vector512.FusedMultiplyAdd(l2, xl, a2));
@@ -200,6 +263,13 @@ internal static unsafe class FloatDot
         dots[1] = Vector512.Sum(a1);
         dots[2] = Vector512.Sum(a2);
         dots[3] = Vector512.Sum(a3);
+        if (!T.Rebased)
+        {
+            return 0;
+        }
+
+        var top = Vector512.Create(Fp16.TopExponent);
+        return (Vector512.EqualsAny(f0, top) ? 1 : 0) | (Vector512.EqualsAny(f1, top) ? 2 : 0) | (Vector512.EqualsAny(f2, top) ? 4 : 0) | (Vector512.EqualsAny(f3, top) ? 8 : 0);
     }
 
     private static int Clear(float* sums, int rows)
@@ -208,12 +278,16 @@ internal static unsafe class FloatDot
         return 0;
     }
 
-    /// <summary>sums[r] = x[r]·row over the first multiple of 32 values; returns how many were done.</summary>
+    /// <summary>
+    /// sums[r] = x[r]·row over the first multiple of 32 values; returns how many were done, or −1 when the row holds an
+    /// fp16 infinity or NaN (the sums are then not valid).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Row512<T>(byte* w, float* x, int rows, int inputs, float* sums)
         where T : struct, IWidening
     {
         var k = 0;
+        Vector512<ushort> f = default;
         if (rows == 1)
         {
             // Two accumulators: one FMA chain would wait on the FMA latency.
@@ -226,13 +300,18 @@ internal static unsafe class FloatDot
                     Sse.Prefetch0(w + (k * T.Bytes) + Ahead + 64);
                 }
 
-                T.Widen32(w, k, out var low, out var high);
+                T.Widen32(w, k, out var low, out var high, out var exponents);
+                if (T.Rebased)
+                {
+                    f = Vector512.Max(f, exponents);
+                }
+
                 a0 = Vector512.FusedMultiplyAdd(low, Vector512.Load(x + k), a0);
                 a1 = Vector512.FusedMultiplyAdd(high, Vector512.Load(x + k + 16), a1);
             }
 
             sums[0] = Vector512.Sum(a0 + a1);
-            return k;
+            return T.Rebased && Vector512.EqualsAny(f, Vector512.Create(Fp16.TopExponent)) ? -1 : k;
         }
 
         var acc = stackalloc Vector512<float>[rows];
@@ -244,7 +323,12 @@ internal static unsafe class FloatDot
         for (; k + 32 <= inputs; k += 32)
         {
             Sse.Prefetch0(w + (k * T.Bytes) + Ahead);
-            T.Widen32(w, k, out var low, out var high);
+            T.Widen32(w, k, out var low, out var high, out var exponents);
+            if (T.Rebased)
+            {
+                f = Vector512.Max(f, exponents);
+            }
+
             for (var r = 0; r < rows; r++)
             {
                 var xr = x + ((long)r * inputs) + k;
@@ -257,28 +341,34 @@ internal static unsafe class FloatDot
             sums[r] = Vector512.Sum(acc[r]);
         }
 
-        return k;
+        return T.Rebased && Vector512.EqualsAny(f, Vector512.Create(Fp16.TopExponent)) ? -1 : k;
     }
 
-    /// <summary>sums[r] = x[r]·row over the first multiple of 16 values; returns how many were done.</summary>
+    /// <inheritdoc cref="Row512"/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Row256<T>(byte* w, float* x, int rows, int inputs, float* sums)
         where T : struct, IWidening
     {
         var k = 0;
+        Vector256<ushort> f = default;
         if (rows == 1)
         {
             Vector256<float> a0 = default, a1 = default;
             for (; k + 16 <= inputs; k += 16)
             {
                 Sse.Prefetch0(w + (k * T.Bytes) + Ahead);
-                T.Widen16(w, k, out var low, out var high);
+                T.Widen16(w, k, out var low, out var high, out var exponents);
+                if (T.Rebased)
+                {
+                    f = Vector256.Max(f, exponents);
+                }
+
                 a0 = Vector256.FusedMultiplyAdd(low, Vector256.Load(x + k), a0);
                 a1 = Vector256.FusedMultiplyAdd(high, Vector256.Load(x + k + 8), a1);
             }
 
             sums[0] = Vector256.Sum(a0 + a1);
-            return k;
+            return T.Rebased && Vector256.EqualsAny(f, Vector256.Create(Fp16.TopExponent)) ? -1 : k;
         }
 
         var acc = stackalloc Vector256<float>[rows];
@@ -294,7 +384,12 @@ internal static unsafe class FloatDot
                 Sse.Prefetch0(w + (k * T.Bytes) + Ahead);
             }
 
-            T.Widen16(w, k, out var low, out var high);
+            T.Widen16(w, k, out var low, out var high, out var exponents);
+            if (T.Rebased)
+            {
+                f = Vector256.Max(f, exponents);
+            }
+
             for (var r = 0; r < rows; r++)
             {
                 var xr = x + ((long)r * inputs) + k;
@@ -307,59 +402,89 @@ internal static unsafe class FloatDot
             sums[r] = Vector256.Sum(acc[r]);
         }
 
-        return k;
+        return T.Rebased && Vector256.EqualsAny(f, Vector256.Create(Fp16.TopExponent)) ? -1 : k;
     }
 
     /// <summary>
-    /// Weights of a row to fp32, exactly, a step at a time from value k: two vectors in the order x is given
-    /// (fp32: the first and second half of the step; fp16 and bf16: the even and the odd values, see <see cref="Pair"/>).
+    /// Weights of a row to fp32 a step at a time from value k: two vectors in the order x is given (fp32: the first and
+    /// second half of the step; fp16 and bf16: the even and the odd values, see <see cref="Pair"/>). Exact for fp32 and
+    /// bf16; <see cref="Rebased"/> types give w·2^-112 and, in <c>exponents</c>, what the kernels need to find rows
+    /// holding infinities or NaNs.
     /// </summary>
     private interface IWidening
     {
         static abstract int Bytes { get; }
 
-        static abstract void Widen32(byte* row, int k, out Vector512<float> low, out Vector512<float> high);
+        /// <summary>Whether the values come out times 2^-<see cref="Fp16.Rebase"/> (x must come in times 2^s, see <see cref="RebaseShift"/>).</summary>
+        static abstract bool Rebased { get; }
 
-        static abstract void Widen16(byte* row, int k, out Vector256<float> low, out Vector256<float> high);
+        static abstract void Widen32(byte* row, int k, out Vector512<float> low, out Vector512<float> high, out Vector512<ushort> exponents);
+
+        static abstract void Widen16(byte* row, int k, out Vector256<float> low, out Vector256<float> high, out Vector256<ushort> exponents);
     }
 
     private readonly struct Fp32 : IWidening
     {
         public static int Bytes => 4;
 
+        public static bool Rebased => false;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Widen32(byte* row, int k, out Vector512<float> low, out Vector512<float> high)
+        public static void Widen32(byte* row, int k, out Vector512<float> low, out Vector512<float> high, out Vector512<ushort> exponents)
         {
             low = Vector512.Load((float*)row + k);
             high = Vector512.Load((float*)row + k + 16);
+            exponents = default;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Widen16(byte* row, int k, out Vector256<float> low, out Vector256<float> high)
+        public static void Widen16(byte* row, int k, out Vector256<float> low, out Vector256<float> high, out Vector256<ushort> exponents)
         {
             low = Vector256.Load((float*)row + k);
             high = Vector256.Load((float*)row + k + 8);
+            exponents = default;
         }
     }
 
+    /// <summary>
+    /// fp16 rebased: an arithmetic shift by 3 and a mask put a half's sign, exponent and mantissa where fp32 has them,
+    /// which is exactly w·2^-112 as an fp32 value for every finite half (normals as normals, subnormals as fp32
+    /// denormals, which the FMA takes at full speed); the 2^112 moves to x and the sums (<see cref="RebaseShift"/>), so
+    /// there is no per-weight multiply at all (3 operations per 16 weights against 5 for
+    /// <see cref="WeightDecoder.HalfToSingle(Vector512{int})"/>: on Zen 5 the fp16 decode loop in L1 went from 20 to
+    /// 27 G halves/s). An infinity or NaN would come out finite, so each half's exponent bits are kept (one AND; the
+    /// kernels take their running maximum, one more) and a row where they reach 31 is summed again exactly.
+    /// </summary>
     private readonly struct Fp16 : IWidening
     {
+        /// <summary>fp32's exponent bias less fp16's: the power of two the rebased values lack.</summary>
+        public const int Rebase = 112;
+
+        /// <summary>An fp16 exponent field of all ones (infinity or NaN), in place in the half's 16 bits.</summary>
+        public const ushort TopExponent = 0x7c00;
+
         public static int Bytes => 2;
 
+        public static bool Rebased => true;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Widen32(byte* row, int k, out Vector512<float> low, out Vector512<float> high)
+        public static void Widen32(byte* row, int k, out Vector512<float> low, out Vector512<float> high, out Vector512<ushort> exponents)
         {
             var lanes = Vector512.Load((int*)((ushort*)row + k));
-            low = WeightDecoder.HalfToSingle(Vector512.ShiftLeft(lanes, 16));
-            high = WeightDecoder.HalfToSingle(lanes);
+            var fields = Vector512.Create(unchecked((int)0x8fffe000));
+            low = (Vector512.ShiftRightArithmetic(Vector512.ShiftLeft(lanes, 16), 3) & fields).AsSingle();
+            high = (Vector512.ShiftRightArithmetic(lanes, 3) & fields).AsSingle();
+            exponents = (lanes & Vector512.Create(0x7c007c00)).AsUInt16();
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Widen16(byte* row, int k, out Vector256<float> low, out Vector256<float> high)
+        public static void Widen16(byte* row, int k, out Vector256<float> low, out Vector256<float> high, out Vector256<ushort> exponents)
         {
             var lanes = Vector256.Load((int*)((ushort*)row + k));
-            low = WeightDecoder.HalfToSingle(Vector256.ShiftLeft(lanes, 16));
-            high = WeightDecoder.HalfToSingle(lanes);
+            var fields = Vector256.Create(unchecked((int)0x8fffe000));
+            low = (Vector256.ShiftRightArithmetic(Vector256.ShiftLeft(lanes, 16), 3) & fields).AsSingle();
+            high = (Vector256.ShiftRightArithmetic(lanes, 3) & fields).AsSingle();
+            exponents = (lanes & Vector256.Create(0x7c007c00)).AsUInt16();
         }
     }
 
@@ -367,20 +492,24 @@ internal static unsafe class FloatDot
     {
         public static int Bytes => 2;
 
+        public static bool Rebased => false;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Widen32(byte* row, int k, out Vector512<float> low, out Vector512<float> high)
+        public static void Widen32(byte* row, int k, out Vector512<float> low, out Vector512<float> high, out Vector512<ushort> exponents)
         {
             var lanes = Vector512.Load((int*)((ushort*)row + k));
             low = Vector512.ShiftLeft(lanes, 16).AsSingle();
             high = (lanes & Vector512.Create(unchecked((int)0xffff0000))).AsSingle();
+            exponents = default;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Widen16(byte* row, int k, out Vector256<float> low, out Vector256<float> high)
+        public static void Widen16(byte* row, int k, out Vector256<float> low, out Vector256<float> high, out Vector256<ushort> exponents)
         {
             var lanes = Vector256.Load((int*)((ushort*)row + k));
             low = Vector256.ShiftLeft(lanes, 16).AsSingle();
             high = (lanes & Vector256.Create(unchecked((int)0xffff0000))).AsSingle();
+            exponents = default;
         }
     }
 }

@@ -218,6 +218,61 @@ public sealed unsafe class WeightLinearDecodeTests
         Assert.True(float.IsNaN(y[100]) && float.IsNaN(y[500]), "a NaN weight, and +∞ with −∞ in one row, give NaN");
     }
 
+    /// <summary>
+    /// fp16 decode widens weights rebased (w·2^-112) and carries 2^112 on x and the sums; activations of 2^14 or more
+    /// must lower that shift instead of overflowing to infinity: x up to 10^30 stays within fp32 rounding of the float64
+    /// product on every path, and an infinite x gives what IEEE arithmetic gives (±∞, or NaN against a zero weight or
+    /// with both signs).
+    /// </summary>
+    [Theory]
+    [InlineData("Avx512", 1, QuantizedInputs, false)]
+    [InlineData("Avx512", 5, HalfInputs, false)]
+    [InlineData("Avx512", 1, QuantizedInputs, true)]
+    [InlineData("Avx2", 1, HalfInputs, false)]
+    [InlineData("Avx2", 5, HalfInputs, true)]
+    public void Decode_Fp16LargeActivations_StayWithinFp32Rounding(string pathName, int rows, int inputs, bool infinite)
+    {
+        var path = Enum.Parse<DotPath>(pathName);
+        Assert.SkipUnless(DotPaths.IsSupported(path), $"this CPU lacks the instructions of the {path} path");
+        var x = Reference.Random(rows * inputs, 31);
+        x[5] = 3e4f;
+        x[40] = -1e20f;
+        x[(rows * inputs) - 1] = 1e30f;
+        if (infinite)
+        {
+            x[7] = float.PositiveInfinity;
+        }
+
+        var values = Reference.Random(Outputs * inputs, 32, 2);
+        values[(3 * inputs) + 7] = 0f;
+        var stored = QuantizedBlocks.Quantize(DataType.Float16, values);
+        var y = Run(path, DataType.Float16, stored, x, rows, inputs, out var previous);
+        var w = new float[values.Length];
+        QuantizedBlocks.Dequantize(DataType.Float16, stored, w);
+
+        for (var r = 0; r < rows; r++)
+        {
+            for (var n = 0; n < Outputs; n++)
+            {
+                var (exact, magnitude) = Expected(x, w, previous, r, n, inputs);
+                var actual = y[(r * Outputs) + n];
+                if (double.IsNaN(exact) || double.IsInfinity(exact))
+                {
+                    Assert.True(actual.Equals((float)exact), $"{path} row {r} output {n}: {actual}, expected {exact}");
+                }
+                else
+                {
+                    Assert.True(Math.Abs(actual - exact) <= 4.0 * inputs * U * magnitude, $"{path} row {r} output {n}: {actual} vs {exact}");
+                }
+            }
+        }
+
+        if (infinite)
+        {
+            Assert.True(float.IsNaN(y[3]), $"an infinite x against a zero weight gives NaN, got {y[3]}");
+        }
+    }
+
     /// <summary>y[r, n] in float64 (0.5·previous + x[r]·W[n], as <see cref="Run"/> asks) and the sum of its terms' magnitudes.</summary>
     private static (double Exact, double Magnitude) Expected(float[] x, float[] w, float[] previous, int r, int n, int inputs)
     {
