@@ -1,30 +1,67 @@
 #!/usr/bin/env bash
 # aiprofiler against llama.cpp (node-llama-cpp 3.21.1's CPU build) on the same GGUF files, at 1 thread and all cores,
 # in one run, with a STREAM triad measured in the same process as aiprofiler's decode (its MBU line).
-# Usage: bench/llama-cpp/run.sh [prompt tokens] [generated tokens]   (from the repository root; llama-bench's own
-# default is a 512-token prompt)
+# Usage: bench/llama-cpp/run.sh [prompt tokens] [generated tokens] [repetitions]   (from the repository root;
+# llama-bench's own default is a 512-token prompt). TYPES="f16 q4_k_m" measures only those types (default all five).
 # 1 thread means the whole process pinned to core 0 (taskset), for both engines; all cores leaves them unpinned.
+# Each repetition runs the two engines one after the other (pairs alternate, so a neighbour's burst on a shared VM
+# lands on both alike); the summary at the end gives each engine's median over the repetitions and their ratio.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 prompt=${1:-512}
 gen=${2:-33}
+reps=${3:-1}
+types=${TYPES:-f32 f16 q8_0 q4_0 q4_k_m}
+case "$prompt$gen$reps" in
+  *[!0-9]*) echo "run.sh: prompt, generated tokens and repetitions must be whole numbers; e.g. run.sh 512 33 3" >&2; exit 2 ;;
+esac
+for type in $types; do
+  case "$type" in
+    f32|f16|q8_0|q4_0|q4_k_m) ;;
+    *) echo "run.sh: unknown type '$type' in TYPES; choose from f32 f16 q8_0 q4_0 q4_k_m" >&2; exit 2 ;;
+  esac
+done
 models=bench/llama-cpp/models
 (cd bench/llama-cpp && [ -d node_modules/node-llama-cpp ] || npm ci)
 dotnet build bench/workloads -c Release -v q -nologo >/dev/null
 bench=bench/workloads/bin/Release/net10.0/AiProfiler.Bench.Workloads.dll
-for type in f32 f16 q8_0 q4_0 q4_k_m; do
+for type in $types; do
   [ -f "$models/llama-bench-$type.gguf" ] || dotnet "$bench" gguf dir="$models" types="$type"
 done
 # The ids bench.mjs uses: 1 + (i mod 100).
 ids=$(seq 0 $((prompt - 1)) | awk '{ print 1 + ($1 % 100) }' | paste -sd, -)
 cores=$(nproc)
-for type in f32 f16 q8_0 q4_0 q4_k_m; do
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+for type in $types; do
   file="$models/llama-bench-$type.gguf"
   for threads in 1 "$cores"; do
     pin=()
     [ "$threads" = 1 ] && pin=(taskset -c 0)
-    echo "== $type, $threads thread(s)"
-    "${pin[@]}" dotnet "$bench" inference weights="$file" prompt_ids="$ids" gen="$gen" iterations=1 | grep -E "TTFT|MBU|triad|verification: passed|FAILED" || true
-    "${pin[@]}" node bench/llama-cpp/bench.mjs "$file" "$threads" "$prompt" "$gen"
+    for rep in $(seq 1 "$reps"); do
+      echo "== $type, $threads thread(s), repetition $rep of $reps"
+      ours=$("${pin[@]}" dotnet "$bench" inference weights="$file" prompt_ids="$ids" gen="$gen" iterations=1)
+      echo "$ours" | grep -E "TTFT|MBU|triad|verification: passed|FAILED" || true
+      # "TTFT mean 1234.5 ms (prefill 98.7 tokens/s); TPOT mean ... ; 21.63 tokens/s"
+      echo "$ours" | awk -v t="$type" -v n="$threads" '/TTFT mean/ { p = $0; sub(/.*\(prefill /, "", p); sub(/ tokens.*/, "", p); d = $0; sub(/ tokens\/s$/, "", d); sub(/.*; /, "", d); print t, n, "ours", p, d }' >> "$results"
+      theirs=$("${pin[@]}" node bench/llama-cpp/bench.mjs "$file" "$threads" "$prompt" "$gen" 2>/dev/null | grep '"engine"')
+      echo "$theirs"
+      echo "$theirs" | sed -E 's/.*"prefill_tokens_per_second":([0-9.e+-]+).*"decode_tokens_per_second":([0-9.e+-]+).*/\1 \2/' | awk -v t="$type" -v n="$threads" '{ print t, n, "llama", $1, $2 }' >> "$results"
+    done
+  done
+done
+echo
+echo "prompt $prompt, $gen generated, medians of $reps repetition(s), tokens/s: ours / llama.cpp"
+echo "| type | threads | prefill | ratio | decode | ratio |"
+echo "|---|---|---|---|---|---|"
+for type in $types; do
+  for threads in 1 "$cores"; do
+    median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+    op=$(awk -v t="$type" -v n="$threads" '$1 == t && $2 == n && $3 == "ours" { print $4 }' "$results" | median)
+    od=$(awk -v t="$type" -v n="$threads" '$1 == t && $2 == n && $3 == "ours" { print $5 }' "$results" | median)
+    lp=$(awk -v t="$type" -v n="$threads" '$1 == t && $2 == n && $3 == "llama" { print $4 }' "$results" | median)
+    ld=$(awk -v t="$type" -v n="$threads" '$1 == t && $2 == n && $3 == "llama" { print $5 }' "$results" | median)
+    awk -v t="$type" -v n="$threads" -v op="$op" -v od="$od" -v lp="$lp" -v ld="$ld" 'BEGIN {
+      printf "| %s | %s | %.1f / %.1f | %.2f× | %.2f / %.2f | %.2f× |\n", toupper(t), n, op, lp, (lp > 0 ? op / lp : 0), od, ld, (ld > 0 ? od / ld : 0) }'
   done
 done
