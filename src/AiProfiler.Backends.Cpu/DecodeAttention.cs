@@ -117,6 +117,35 @@ internal static unsafe class DecodeAttention
     private static void Scores(float* queries, float* keys, float* scores, int group, int cols, int d, float scale)
     {
         var i = 0;
+        if (Avx.IsSupported && Vector512.IsHardwareAccelerated)
+        {
+            // The same with 512-bit vectors (d is a multiple of 16): half the loads and FMAs; each sum is folded to
+            // 256 bits before the tree.
+            for (; i + 8 <= cols; i += 8)
+            {
+                var key = keys + ((long)i * d);
+                for (var j = 0; j < group; j++)
+                {
+                    var query = queries + (j * d);
+                    Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+                    for (var c = 0; c < d; c += 16)
+                    {
+                        var qc = Vector512.Load(query + c);
+                        s0 = Vector512.FusedMultiplyAdd(qc, Vector512.Load(key + c), s0);
+                        s1 = Vector512.FusedMultiplyAdd(qc, Vector512.Load(key + d + c), s1);
+                        s2 = Vector512.FusedMultiplyAdd(qc, Vector512.Load(key + (2 * d) + c), s2);
+                        s3 = Vector512.FusedMultiplyAdd(qc, Vector512.Load(key + (3 * d) + c), s3);
+                        s4 = Vector512.FusedMultiplyAdd(qc, Vector512.Load(key + (4 * d) + c), s4);
+                        s5 = Vector512.FusedMultiplyAdd(qc, Vector512.Load(key + (5 * d) + c), s5);
+                        s6 = Vector512.FusedMultiplyAdd(qc, Vector512.Load(key + (6 * d) + c), s6);
+                        s7 = Vector512.FusedMultiplyAdd(qc, Vector512.Load(key + (7 * d) + c), s7);
+                    }
+
+                    Tree(Fold(s0), Fold(s1), Fold(s2), Fold(s3), Fold(s4), Fold(s5), Fold(s6), Fold(s7), scale).Store(scores + (j * KeyTile) + i);
+                }
+            }
+        }
+
         if (Avx.IsSupported)
         {
             // Eight keys at a time: eight dot products in eight vectors, then one horizontal-add tree sums all eight
@@ -141,11 +170,7 @@ internal static unsafe class DecodeAttention
                         s7 = Vector256.FusedMultiplyAdd(qc, Vector256.Load(key + (7 * d) + c), s7);
                     }
 
-                    var low = Avx.HorizontalAdd(Avx.HorizontalAdd(s0, s1), Avx.HorizontalAdd(s2, s3));
-                    var high = Avx.HorizontalAdd(Avx.HorizontalAdd(s4, s5), Avx.HorizontalAdd(s6, s7));
-                    // low holds keys 0–3 in its first 128 bits and again (other partial sums) in its second; same for high.
-                    var sums = Avx.Permute2x128(low, high, 0x20) + Avx.Permute2x128(low, high, 0x31);
-                    (sums * scale).Store(scores + (j * KeyTile) + i);
+                    Tree(s0, s1, s2, s3, s4, s5, s6, s7, scale).Store(scores + (j * KeyTile) + i);
                 }
             }
         }
@@ -166,6 +191,19 @@ internal static unsafe class DecodeAttention
             }
         }
     }
+
+    /// <summary>scale times the sums of eight vectors, in order, by a horizontal-add tree (8 operations).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Tree(Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<float> s3, Vector256<float> s4, Vector256<float> s5, Vector256<float> s6, Vector256<float> s7, float scale)
+    {
+        var low = Avx.HorizontalAdd(Avx.HorizontalAdd(s0, s1), Avx.HorizontalAdd(s2, s3));
+        var high = Avx.HorizontalAdd(Avx.HorizontalAdd(s4, s5), Avx.HorizontalAdd(s6, s7));
+        // low holds vectors 0–3's partial sums in its first 128 bits and their other partial sums in its second; same for high.
+        return (Avx.Permute2x128(low, high, 0x20) + Avx.Permute2x128(low, high, 0x31)) * scale;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Fold(Vector512<float> sum) => sum.GetLower() + sum.GetUpper();
 
     /// <summary>
     /// One head's tile of scores to probabilities relative to its running maximum (online softmax): the accumulator and
@@ -193,6 +231,48 @@ internal static unsafe class DecodeAttention
     private static void AddValues(float* p, float* values, float* acc, int group, int cols, int d)
     {
         var j = 0;
+        if (Vector512.IsHardwareAccelerated && d % 32 == 0)
+        {
+            // 32-wide strips of 512-bit vectors: the same eight accumulators cover twice the columns.
+            for (; j + 4 <= group; j += 4)
+            {
+                float* p0 = p + (j * KeyTile), p1 = p0 + KeyTile, p2 = p1 + KeyTile, p3 = p2 + KeyTile;
+                for (var c = 0; c < d; c += 32)
+                {
+                    float* a0 = acc + (j * d) + c, a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
+                    Vector512<float> l0 = Vector512.Load(a0), h0 = Vector512.Load(a0 + 16), l1 = Vector512.Load(a1), h1 = Vector512.Load(a1 + 16);
+                    Vector512<float> l2 = Vector512.Load(a2), h2 = Vector512.Load(a2 + 16), l3 = Vector512.Load(a3), h3 = Vector512.Load(a3 + 16);
+                    var row = values + c;
+                    for (var i = 0; i < cols; i++, row += d)
+                    {
+                        var vl = Vector512.Load(row);
+                        var vh = Vector512.Load(row + 16);
+                        var b0 = Vector512.Create(p0[i]);
+                        var b1 = Vector512.Create(p1[i]);
+                        var b2 = Vector512.Create(p2[i]);
+                        var b3 = Vector512.Create(p3[i]);
+                        l0 = Vector512.FusedMultiplyAdd(b0, vl, l0);
+                        h0 = Vector512.FusedMultiplyAdd(b0, vh, h0);
+                        l1 = Vector512.FusedMultiplyAdd(b1, vl, l1);
+                        h1 = Vector512.FusedMultiplyAdd(b1, vh, h1);
+                        l2 = Vector512.FusedMultiplyAdd(b2, vl, l2);
+                        h2 = Vector512.FusedMultiplyAdd(b2, vh, h2);
+                        l3 = Vector512.FusedMultiplyAdd(b3, vl, l3);
+                        h3 = Vector512.FusedMultiplyAdd(b3, vh, h3);
+                    }
+
+                    l0.Store(a0);
+                    h0.Store(a0 + 16);
+                    l1.Store(a1);
+                    h1.Store(a1 + 16);
+                    l2.Store(a2);
+                    h2.Store(a2 + 16);
+                    l3.Store(a3);
+                    h3.Store(a3 + 16);
+                }
+            }
+        }
+
         for (; j + 4 <= group; j += 4)
         {
             // A 16-wide strip of four heads' accumulators (8 vectors) stays in registers over the tile's keys.
