@@ -87,13 +87,9 @@ internal static unsafe class FloatDot
     /// </summary>
     internal static int RebaseShift(float* x, long count)
     {
-        var largest = 0;
-        for (long i = 0; i < count; i++)
-        {
-            largest = Math.Max(largest, BitConverter.SingleToInt32Bits(x[i]) & 0x7fffffff);
-        }
-
-        var biased = largest >> 23;
+        // MaxMagnitude gives NaN if x holds one, and then the all-ones exponent as an infinity does.
+        var largest = count == 0 ? 0f : System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(new ReadOnlySpan<float>(x, checked((int)count)));
+        var biased = (BitConverter.SingleToInt32Bits(largest) & 0x7fffffff) >> 23;
         return biased == 255 ? 0 : Math.Min(Fp16.Rebase, 253 - biased);
     }
 
