@@ -43,17 +43,23 @@ for type in $types; do
       ours=$("${pin[@]}" dotnet "$bench" inference weights="$file" prompt_ids="$ids" gen="$gen" iterations=1)
       echo "$ours" | grep -E "TTFT|MBU|triad|verification: passed|FAILED" || true
       # "TTFT mean 1234.5 ms (prefill 98.7 tokens/s); TPOT mean ... ; 21.63 tokens/s"
-      echo "$ours" | awk -v t="$type" -v n="$threads" '/TTFT mean/ { p = $0; sub(/.*\(prefill /, "", p); sub(/ tokens.*/, "", p); d = $0; sub(/ tokens\/s$/, "", d); sub(/.*; /, "", d); print t, n, "ours", p, d }' >> "$results"
+      # "stream triad: ... median 45.10 GB/s, ..."; "bytes per decode step 0.512 GB (...)"; "MBU against the triad: 0.91 median/median ..."
+      triad=$(echo "$ours" | sed -nE 's/^stream triad:.* median ([0-9.]+) GB\/s.*/\1/p')
+      step=$(echo "$ours" | sed -nE 's/.*bytes per decode step ([0-9.]+) GB.*/\1/p')
+      mbu=$(echo "$ours" | sed -nE 's/.*MBU against the triad: ([0-9.]+) median.*/\1/p')
+      echo "$ours" | awk -v t="$type" -v n="$threads" -v m="${mbu:-0}" '/TTFT mean/ { p = $0; sub(/.*\(prefill /, "", p); sub(/ tokens.*/, "", p); d = $0; sub(/ tokens\/s$/, "", d); sub(/.*; /, "", d); print t, n, "ours", p, d, m }' >> "$results"
       theirs=$("${pin[@]}" node bench/llama-cpp/bench.mjs "$file" "$threads" "$prompt" "$gen" 2>/dev/null | grep '"engine"')
       echo "$theirs"
-      echo "$theirs" | sed -E 's/.*"prefill_tokens_per_second":([0-9.e+-]+).*"decode_tokens_per_second":([0-9.e+-]+).*/\1 \2/' | awk -v t="$type" -v n="$threads" '{ print t, n, "llama", $1, $2 }' >> "$results"
+      # llama.cpp's MBU: its decode rate times the bytes our step reads (the same weights and KV cache), over the triad
+      # our process measured just before it.
+      echo "$theirs" | sed -E 's/.*"prefill_tokens_per_second":([0-9.e+-]+).*"decode_tokens_per_second":([0-9.e+-]+).*/\1 \2/' | awk -v t="$type" -v n="$threads" -v b="${step:-0}" -v tr="${triad:-0}" '{ print t, n, "llama", $1, $2, (tr > 0 ? $2 * b / tr : 0) }' >> "$results"
     done
   done
 done
 echo
-echo "prompt $prompt, $gen generated, medians of $reps repetition(s), tokens/s: ours / llama.cpp"
-echo "| type | threads | prefill | ratio | decode | ratio |"
-echo "|---|---|---|---|---|---|"
+echo "prompt $prompt, $gen generated, medians of $reps repetition(s), tokens/s and MBU: ours / llama.cpp (llama.cpp's MBU: its decode rate times our step's bytes over our triad of the same pair)"
+echo "| type | threads | prefill | ratio | decode | ratio | decode MBU vs triad |"
+echo "|---|---|---|---|---|---|---|"
 for type in $types; do
   for threads in 1 "$cores"; do
     median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -61,7 +67,9 @@ for type in $types; do
     od=$(awk -v t="$type" -v n="$threads" '$1 == t && $2 == n && $3 == "ours" { print $5 }' "$results" | median)
     lp=$(awk -v t="$type" -v n="$threads" '$1 == t && $2 == n && $3 == "llama" { print $4 }' "$results" | median)
     ld=$(awk -v t="$type" -v n="$threads" '$1 == t && $2 == n && $3 == "llama" { print $5 }' "$results" | median)
-    awk -v t="$type" -v n="$threads" -v op="$op" -v od="$od" -v lp="$lp" -v ld="$ld" 'BEGIN {
-      printf "| %s | %s | %.1f / %.1f | %.2f× | %.2f / %.2f | %.2f× |\n", toupper(t), n, op, lp, (lp > 0 ? op / lp : 0), od, ld, (ld > 0 ? od / ld : 0) }'
+    om=$(awk -v t="$type" -v n="$threads" '$1 == t && $2 == n && $3 == "ours" { print $6 }' "$results" | median)
+    lm=$(awk -v t="$type" -v n="$threads" '$1 == t && $2 == n && $3 == "llama" { print $6 }' "$results" | median)
+    awk -v t="$type" -v n="$threads" -v op="$op" -v od="$od" -v lp="$lp" -v ld="$ld" -v om="$om" -v lm="$lm" 'BEGIN {
+      printf "| %s | %s | %.1f / %.1f | %.2f× | %.2f / %.2f | %.2f× | %.2f / %.2f |\n", toupper(t), n, op, lp, (lp > 0 ? op / lp : 0), od, ld, (ld > 0 ? od / ld : 0), om, lm }'
   done
 done

@@ -10,7 +10,10 @@ namespace AiProfiler.Bench.Workloads;
 /// Decode's weight GEMVs (one row of x, <see cref="ITensorOps.LinearWeights"/>) on the CPU device for each weight type
 /// and for Llama-3.2-1B's shapes (attention, FFN up and down, the LM head), in GB/s of weights read, against a STREAM
 /// triad taking turns with them. Each shape has enough copies to exceed the last-level cache several times, read one
-/// after the other like a model's layers, so the figure is DRAM streaming, not cache.
+/// after the other like a model's layers, so the figure is DRAM streaming, not cache. A last line per type reads one
+/// matrix of about <c>cache=</c> KiB per thread (2048: inside a core's L2 or the L3 beside it) over and over: the
+/// kernel's own ceiling, what it reaches when DRAM is not what bounds it. Where that ceiling is below the triad, no memory-side change can lift MBU: only fewer
+/// instructions per weight can.
 /// </summary>
 internal static class GemvBenchmark
 {
@@ -35,7 +38,14 @@ internal static class GemvBenchmark
         using var triad = new StreamTriad(64 << 20);
         // span=MiB overrides the bytes each shape's copies add up to.
         var span = options.GetInt32("span", 0) is > 0 and var mib ? (long)mib << 20 : Math.Max(4L * CacheSize.LastLevelBytes(), 256L << 20);
+        var cacheBytes = (long)options.GetInt32("cache", 2048) << 10;
+        if (cacheBytes <= 0)
+        {
+            throw new ArgumentException("cache= is the in-cache matrix's KiB per thread and must be positive; e.g. cache=2048");
+        }
+
         Console.WriteLine($"gemv: batch 1, {device.Threads} thread(s), medians of {rounds} rounds, each round every copy once; triad passes take turns");
+        var triads = new List<double>();
         foreach (var type in types)
         {
             foreach (var (name, outputs, inputs) in Shapes)
@@ -43,8 +53,53 @@ internal static class GemvBenchmark
                 var (gemv, triadRate) = Measure(device, triad, type, outputs, inputs, span, rounds, scale);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {type.ShortName(),-5} {name,-20} {gemv / 1e9,6:0.0} GB/s  triad {triadRate / 1e9,5:0.0} GB/s  ratio {gemv / triadRate:0.00}"));
+                triads.Add(triadRate);
             }
+
+            var (rows, rate) = InCache(device, type, cacheBytes, rounds, scale);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {type.ShortName(),-5} {$"in cache {rows}x{CacheInputs}",-20} {rate / 1e9,6:0.0} GB/s  the kernel's ceiling: {rate / Statistics.Percentile(triads, 50):0.00} of the median triad above"));
+            triads.Clear();
         }
+    }
+
+    // The in-cache matrix has Llama-3.2-1B's width; smaller matrices than the default measure each call's fixed costs
+    // (quantizing x, splitting rows) more than the kernel.
+    private const int CacheInputs = 2048;
+
+    /// <summary>The median rate of GEMVs over one cache-resident matrix, each round about 20 ms of calls back to back.</summary>
+    private static (int Rows, double Rate) InCache(CpuDevice device, DataType type, long bytesPerThread, int rounds, float scale)
+    {
+        var rowBytes = type.StorageBytes(CacheInputs);
+        var rows = (int)Math.Max(8, bytesPerThread * device.Threads / rowBytes / 8 * 8);
+        var sample = QuantizedBlocks.Quantize(type, Random(rows * CacheInputs, 3, scale));
+        using var x = device.Allocate(CacheInputs);
+        using var y = device.Allocate(rows);
+        using var w = device.Allocate(sample.Length / type.SizeInBytes(), type);
+        device.Write<float>(x, Random(CacheInputs, 2));
+        Write(device, w, type, sample);
+        // Calibrate the calls per round on a first timed batch, which also warms the kernel and the caches.
+        var calls = 64;
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < calls; i++)
+        {
+            device.Ops.LinearWeights(x, w, y, 1, rows, CacheInputs, 0f);
+        }
+
+        calls = (int)Math.Clamp(calls * 0.02 / Stopwatch.GetElapsedTime(start).TotalSeconds, 64, 1 << 20);
+        var rates = new List<double>();
+        for (var round = 0; round < rounds; round++)
+        {
+            start = Stopwatch.GetTimestamp();
+            for (var i = 0; i < calls; i++)
+            {
+                device.Ops.LinearWeights(x, w, y, 1, rows, CacheInputs, 0f);
+            }
+
+            rates.Add((double)rowBytes * rows * calls / Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+
+        return (rows, Statistics.Percentile(rates, 50));
     }
 
     private static (double Gemv, double Triad) Measure(CpuDevice device, StreamTriad triad, DataType type, int outputs, int inputs, long span, int rounds, float scale)
