@@ -16,7 +16,7 @@ internal enum DotPath
     AvxVnni,
 
     /// <summary>
-    /// 512-bit AVX-512F (and BW). fp32/fp16/bf16 kernels, Q4_K and Q4_0 (batch 1) with <c>vpmaddubsw</c> + <c>vpmaddwd</c>, and the int8
+    /// 512-bit AVX-512F (and BW). fp32/fp16/bf16 kernels, Q4_K, Q6_K and Q4_0 (batch 1) with <c>vpmaddubsw</c> + <c>vpmaddwd</c>, and the int8
     /// prefill GEMM's fp32 side (its dot products stay AVX-VNNI's).
     /// </summary>
     Avx512,

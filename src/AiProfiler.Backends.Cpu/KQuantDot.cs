@@ -24,8 +24,8 @@ internal static unsafe partial class KQuantDot
 
     public static bool Handles(DataType type) => type is DataType.Q4_K or DataType.Q6_K;
 
-    /// <summary>The path for <paramref name="type"/> on this CPU: Q4_K takes AVX-512BW where present, else <see cref="DotPaths.Int8"/>.</summary>
-    public static DotPath Path(DataType type) => type == DataType.Q4_K && DotPaths.IsSupported(DotPath.Avx512) ? DotPath.Avx512 : DotPaths.Int8;
+    /// <summary>The path for <paramref name="type"/> on this CPU: AVX-512BW where present, else <see cref="DotPaths.Int8"/>.</summary>
+    public static DotPath Path(DataType type) => DotPaths.IsSupported(DotPath.Avx512) ? DotPath.Avx512 : DotPaths.Int8;
 
     /// <summary>y[r, n] = x[r]·W[n] + beta·y[r, n] for n in [n0, n1), with W's rows from <paramref name="w"/> (row n0).</summary>
     public static void Rows(DotPath path, DataType type, Int8Activations x, byte* w, float* y, int rows, int n0, int n1, int outputs, long rowBytes, float beta)
@@ -53,6 +53,10 @@ internal static unsafe partial class KQuantDot
             case (DotPath.Avx512, DataType.Q4_K):
                 row4 = &Row4<Q4K512, Q4K512.Side>;
                 row = &Row<Q4K512, Q4K512.Side>;
+                break;
+            case (DotPath.Avx512, _):
+                row4 = &Row4<Q6K512, Q6KSide>;
+                row = &Row<Q6K512, Q6KSide>;
                 break;
             case (_, DataType.Q4_K):
                 row = &PortableQ4K;

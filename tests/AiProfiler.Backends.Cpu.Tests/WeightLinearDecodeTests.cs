@@ -20,8 +20,8 @@ public sealed unsafe class WeightLinearDecodeTests
         var cases = new TheoryData<string, DataType, int>();
         foreach (var path in new[] { DotPath.Avx512, DotPath.AvxVnni, DotPath.Avx2, DotPath.Portable })
         {
-            // AVX-512 has int8 kernels for Q4_K and Q4_0.
-            foreach (var type in path == DotPath.Avx512 ? [DataType.Q4_K, DataType.Q4_0] : new[] { DataType.Q8_0, DataType.Q4_0, DataType.Q4_K, DataType.Q6_K })
+            // AVX-512 has int8 kernels for Q4_K, Q6_K and Q4_0.
+            foreach (var type in path == DotPath.Avx512 ? [DataType.Q4_K, DataType.Q6_K, DataType.Q4_0] : new[] { DataType.Q8_0, DataType.Q4_0, DataType.Q4_K, DataType.Q6_K })
             {
                 foreach (var rows in new[] { 1, 3, 8 })
                 {
