@@ -34,6 +34,12 @@ internal static unsafe partial class QuantizedDot
     /// <summary>The path for <paramref name="type"/> on this CPU: Q4_0 takes AVX-512BW where present, else <see cref="DotPaths.Int8"/>.</summary>
     public static DotPath Path(DataType type) => type == DataType.Q4_0 && DotPaths.IsSupported(DotPath.Avx512) ? DotPath.Avx512 : DotPaths.Int8;
 
+    /// <summary>
+    /// Whether the 512-bit Q4_0 kernel gathers its codes with AVX512_VBMI's byte permute (where the CPU has it) or with
+    /// inserts; the tests run both on a machine that has VBMI. Both give the same sums.
+    /// </summary>
+    internal static bool PermuteCodes { get; set; } = Avx512Vbmi.IsSupported;
+
     /// <summary>y[r, n] = x[r]·W[n] + beta·y[r, n] for n in [n0, n1), with W's rows from <paramref name="w"/> (row n0).</summary>
     public static void Rows(DotPath path, DataType type, Int8Activations x, byte* w, float* y, int rows, int n0, int n1, int outputs, long rowBytes, float beta)
     {
@@ -44,11 +50,11 @@ internal static unsafe partial class QuantizedDot
             // The 512-bit kernel takes four rows at batch 1; other rows and the blocks after the last step of four go
             // through the 256-bit kernels.
             case (DotPath.Avx512, DataType.Q4_0) when AvxVnni.IsSupported:
-                row4 = &Row4Q4Avx512<VnniDot>;
+                row4 = PermuteCodes ? &Row4Q4Avx512<VnniDot, PermutedCodes> : &Row4Q4Avx512<VnniDot, InsertedCodes>;
                 row = &Row<Q4Block, VnniDot>;
                 break;
             case (DotPath.Avx512, DataType.Q4_0):
-                row4 = &Row4Q4Avx512<Avx2Dot>;
+                row4 = PermuteCodes ? &Row4Q4Avx512<Avx2Dot, PermutedCodes> : &Row4Q4Avx512<Avx2Dot, InsertedCodes>;
                 row = &Row<Q4Block, Avx2Dot>;
                 break;
             case (DotPath.AvxVnni, DataType.Q8_0):

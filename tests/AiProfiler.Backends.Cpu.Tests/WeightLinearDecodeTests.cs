@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics.X86;
 using AiProfiler.Abstractions.Devices;
 
 namespace AiProfiler.Backends.Cpu.Tests;
@@ -79,6 +80,32 @@ public sealed unsafe class WeightLinearDecodeTests
         var path = Enum.Parse<DotPath>(pathName);
         Assert.SkipUnless(DotPaths.IsSupported(path), $"this CPU lacks the instructions of the {path} path");
         CheckInt8(path, type, 1, blocks * 32);
+    }
+
+    /// <summary>
+    /// The 512-bit Q4_0 kernel's two ways of gathering a step's codes (AVX512_VBMI's byte permute, inserts on CPUs
+    /// without it), each against the same bound, over row lengths with every tail after the steps of four blocks.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Decode_Q4_0Avx512_EitherCodeGather_EqualsDequantizedProductWithinTheQuantizationOfX(bool permute)
+    {
+        Assert.SkipUnless(DotPaths.IsSupported(DotPath.Avx512), "this CPU lacks AVX-512BW");
+        Assert.SkipUnless(!permute || Avx512Vbmi.IsSupported, "this CPU lacks AVX512_VBMI");
+        var before = QuantizedDot.PermuteCodes;
+        QuantizedDot.PermuteCodes = permute;
+        try
+        {
+            foreach (var blocks in new[] { 4, 5, 7, 128 })
+            {
+                CheckInt8(DotPath.Avx512, DataType.Q4_0, 1, blocks * 32);
+            }
+        }
+        finally
+        {
+            QuantizedDot.PermuteCodes = before;
+        }
     }
 
     public static TheoryData<string, DataType, int> BlockCountCases()
