@@ -175,11 +175,9 @@ internal sealed unsafe partial class CpuTensorOps
                     anyVisible = true;
                     row[visible..].Clear();
                     var seen = row[..visible];
-                    var newMax = Math.Max(max[r], TensorPrimitives.Max(seen));
+                    var newMax = Math.Max(max[r], VectorMath.Max(seen));
                     var correction = MathF.Exp(max[r] - newMax);
-                    TensorPrimitives.Subtract(seen, newMax, seen);
-                    TensorPrimitives.Exp(seen, seen);
-                    sum[r] = (sum[r] * correction) + TensorPrimitives.Sum(seen);
+                    sum[r] = (sum[r] * correction) + VectorMath.ExpShifted(seen, newMax);
                     if (correction != 1f)
                     {
                         var accRow = new Span<float>(acc + (r * _d), _d);

@@ -25,12 +25,7 @@ internal sealed unsafe partial class CpuTensorOps
                     Gelu(xs, ys);
                     break;
                 default:
-                    for (var i = 0; i < n; i++)
-                    {
-                        var v = xs[i];
-                        ys[i] = v / (1f + MathF.Exp(-v));
-                    }
-
+                    VectorMath.Silu(xs, ys);
                     break;
             }
         });

@@ -141,10 +141,9 @@ internal sealed unsafe partial class CpuTensorOps
             }
 
             var lr = Row(pl, r, cols);
-            var max = TensorPrimitives.Max(lr);
-            TensorPrimitives.Subtract(lr, max, d);
-            TensorPrimitives.Exp(d, d);
-            var sum = TensorPrimitives.Sum(d);
+            var max = VectorMath.Max(lr);
+            lr.CopyTo(d);
+            var sum = VectorMath.ExpShifted(d, max);
             ploss[r] = MathF.Log(sum) + max - lr[t];
             TensorPrimitives.Multiply(d, scale / sum, d);
             d[t] -= scale;
@@ -153,15 +152,14 @@ internal sealed unsafe partial class CpuTensorOps
 
     private static void SoftmaxRow(ReadOnlySpan<float> x, Span<float> y)
     {
-        var max = TensorPrimitives.Max(x);
+        var max = VectorMath.Max(x);
         if (float.IsNegativeInfinity(max))
         {
             y.Clear();
             return;
         }
 
-        TensorPrimitives.Subtract(x, max, y);
-        TensorPrimitives.Exp(y, y);
-        TensorPrimitives.Multiply(y, 1f / TensorPrimitives.Sum(y), y);
+        x.CopyTo(y);
+        TensorPrimitives.Multiply(y, 1f / VectorMath.ExpShifted(y, max), y);
     }
 }

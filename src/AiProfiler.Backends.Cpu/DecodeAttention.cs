@@ -212,11 +212,9 @@ internal static unsafe class DecodeAttention
     private static void Softmax(float* scores, int cols, float* acc, int d, ref float max, ref float sum)
     {
         var tile = new Span<float>(scores, cols);
-        var newMax = Math.Max(max, System.Numerics.Tensors.TensorPrimitives.Max(tile));
+        var newMax = Math.Max(max, VectorMath.Max(tile));
         var correction = MathF.Exp(max - newMax);
-        System.Numerics.Tensors.TensorPrimitives.Subtract(tile, newMax, tile);
-        System.Numerics.Tensors.TensorPrimitives.Exp(tile, tile);
-        sum = (sum * correction) + System.Numerics.Tensors.TensorPrimitives.Sum(tile);
+        sum = (sum * correction) + VectorMath.ExpShifted(tile, newMax);
         if (correction != 1f)
         {
             var row = new Span<float>(acc, d);

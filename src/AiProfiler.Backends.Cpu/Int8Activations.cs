@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -89,23 +88,58 @@ internal sealed unsafe class Int8Activations : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void QuantizeBlocks(float* x, long first, long end)
     {
-        for (var b = first; b < end; b++)
+        // Eight blocks at a time: their max|x| first, then d = max/127 and 1/d for the eight in one division each. One
+        // block after another, each block's two divisions sat on its path from the loads to the stores (~85 cycles a
+        // block on a Zen 5: 1.5 µs of a 2048-wide GEMV that streams its 8 rows in 0.3).
+        var amax = stackalloc float[Group];
+        var scales = stackalloc float[Group];
+        var inverses = stackalloc float[Group];
+        for (var b = first; b < end; b += Group)
         {
-            Scales[b] = QuantizeBlock(x + (b * Block), Values + (b * Block), out var low, out var high);
-            IntSums[b] = low + high;
-            Sums[b] = Scales[b] * (low + high);
-            HalfSums[2 * b] = Scales[b] * low;
-            HalfSums[(2 * b) + 1] = Scales[b] * high;
+            var count = (int)Math.Min(Group, end - b);
+            for (var j = 0; j < Group; j++)
+            {
+                amax[j] = j < count ? MaxMagnitude(x + ((b + j) * Block)) : 0f;
+            }
+
+            var d = Vector256.Load(amax) / Vector256.Create(127f);
+            Vector256.ConditionalSelect(Vector256.Equals(d, Vector256<float>.Zero), Vector256<float>.Zero, Vector256<float>.One / d).Store(inverses);
+            d.Store(scales);
+            for (var j = 0; j < count; j++)
+            {
+                var block = b + j;
+                var scale = scales[j];
+                Quantize(x + (block * Block), Values + (block * Block), inverses[j], out var low, out var high);
+                Scales[block] = scale;
+                IntSums[block] = low + high;
+                Sums[block] = scale * (low + high);
+                HalfSums[2 * block] = scale * low;
+                HalfSums[(2 * block) + 1] = scale * high;
+            }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float QuantizeBlock(float* x, sbyte* q, out int first, out int second)
+    // Blocks whose scales are computed together.
+    private const int Group = 8;
+
+    /// <summary>max|x| over a block, in registers: TensorPrimitives.MaxMagnitude on 32 values cost ~70 ns a block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float MaxMagnitude(float* x)
     {
-        var amax = MathF.Abs(TensorPrimitives.MaxMagnitude(new ReadOnlySpan<float>(x, Block)));
-        var d = amax / 127f;
-        var inverse = d == 0 ? 0f : 1f / d;
-        // Vector256 is emulated where the hardware lacks it, so every dot-product path sees the same quantized x.
+        // Vector256 is emulated where the hardware lacks it, so every dot-product path sees the same quantized x. Max is
+        // IEEE 754's maximum: a NaN in x makes d NaN, as it did through TensorPrimitives.
+        var m = Vector256.Max(
+            Vector256.Max(Vector256.Abs(Vector256.Load(x)), Vector256.Abs(Vector256.Load(x + 8))),
+            Vector256.Max(Vector256.Abs(Vector256.Load(x + 16)), Vector256.Abs(Vector256.Load(x + 24))));
+        var h = Vector128.Max(m.GetLower(), m.GetUpper());
+        h = Vector128.Max(h, Vector128.Shuffle(h, Vector128.Create(2, 3, 0, 1)));
+        return Vector128.Max(h, Vector128.Shuffle(h, Vector128.Create(1, 0, 3, 2))).ToScalar();
+    }
+
+    /// <summary>q = round(x·(1/d)) for a block (1/d = 0 where d = 0), and Σq over each half.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Quantize(float* x, sbyte* q, float inverse, out int first, out int second)
+    {
         var scale = Vector256.Create(inverse);
         var q0 = Vector256.ConvertToInt32(Vector256.Round(Vector256.Load(x) * scale));
         var q1 = Vector256.ConvertToInt32(Vector256.Round(Vector256.Load(x + 8) * scale));
@@ -114,6 +148,5 @@ internal sealed unsafe class Int8Activations : IDisposable
         Vector256.Narrow(Vector256.Narrow(q0, q1), Vector256.Narrow(q2, q3)).Store(q);
         first = Vector256.Sum(q0 + q1);
         second = Vector256.Sum(q2 + q3);
-        return d;
     }
 }

@@ -25,21 +25,35 @@ internal static unsafe partial class KQuantDot
         static Side ISuperBlock<Side>.Side(Int8Activations x, long block) =>
             new(x.Values + (block * Int8Activations.Block), Vector256.Load(x.Scales + block), Vector256.Load(x.Sums + block));
 
-        /// <summary>acc plus the super-block at <paramref name="w"/> times x's side of it, lane-wise.</summary>
+        /// <summary>
+        /// acc plus the super-block at <paramref name="w"/> times x's side of it, lane-wise. The 6-bit scales enter the
+        /// integer products (<c>vpmaddwd</c> by sc instead of by 1: 2·2·15·127·63 fits int32), so each pair of blocks
+        /// needs only x's d_x (the side's, shared by four rows) after its conversion, and the super-block's d once.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> Dot(byte* w, in Side x, Vector256<float> acc, float* scratch, float* halves)
         {
-            acc = Q4KScales(w, x.Scales, x.Sums, acc, halves, out var c);
-            // The permutes below read lanes 0-7 only; the upper half is left as it is.
-            var c16 = c.ToVector512Unsafe();
+            var scales = Q4KScaleBytes(w, out var mins);
+            acc = Fma.MultiplyAddNegated(Widen(mins) * halves[*(ushort*)(w + 2)], x.Sums, acc);
+            // sc as 16-bit lanes 0-7; the permutes below read those only.
+            var sc = Avx2.ConvertToVector256Int16(Vector128.CreateScalar(scales).AsByte()).ToVector512Unsafe();
             var low = Vector512.Create((byte)0x0F);
             Vector512<byte> q0 = Vector512.Load(w + 16), q1 = Vector512.Load(w + 80);
-            var p0 = Blocks512(q0 & low, x.Pair0, Avx512F.PermuteVar16x32(c16, Vector512.Create(0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2)));
-            var p1 = Blocks512(High(q0), x.Pair1, Avx512F.PermuteVar16x32(c16, Vector512.Create(1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3)));
-            var p2 = Blocks512(q1 & low, x.Pair2, Avx512F.PermuteVar16x32(c16, Vector512.Create(4, 4, 4, 4, 4, 4, 4, 4, 6, 6, 6, 6, 6, 6, 6, 6)));
-            var p3 = Blocks512(High(q1), x.Pair3, Avx512F.PermuteVar16x32(c16, Vector512.Create(5, 5, 5, 5, 5, 5, 5, 5, 7, 7, 7, 7, 7, 7, 7, 7)));
-            return acc + Fold((p0 + p1) + (p2 + p3));
+            var f = Avx512F.ConvertToVector512Single(Scaled(q0 & low, x.Pair0, sc, 0, 2)) * x.Dx0;
+            f = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Scaled(High(q0), x.Pair1, sc, 1, 3)), x.Dx1, f);
+            f = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Scaled(q1 & low, x.Pair2, sc, 4, 6)), x.Dx2, f);
+            f = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Scaled(High(q1), x.Pair3, sc, 5, 7)), x.Dx3, f);
+            return Fma.MultiplyAdd(Fold(f), Vector256.Create(halves[*(ushort*)w]), acc);
         }
+
+        /// <summary>Two blocks' integer dot products (lanes 0-7 and 8-15), each times its sub-block's scale sc.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<int> Scaled(Vector512<byte> q, Vector512<sbyte> xq, Vector512<short> sc, short first, short second) =>
+            Avx512BW.MultiplyAddAdjacent(
+                Avx512BW.MultiplyAddAdjacent(q, xq),
+                Avx512BW.PermuteVar32x16(sc, Vector512.Create(
+                    first, first, first, first, first, first, first, first, first, first, first, first, first, first, first, first,
+                    second, second, second, second, second, second, second, second, second, second, second, second, second, second, second, second)));
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector512<byte> High(Vector512<byte> q) => Vector512.ShiftRightLogical(q.AsUInt16(), 4).AsByte() & Vector512.Create((byte)0x0F);
@@ -49,19 +63,45 @@ internal static unsafe partial class KQuantDot
         /// and 2, 1 and 3, 4 and 6, 5 and 7; built once instead of per row, 13–17 % more GB/s on a Zen 5 core), and its
         /// eight blocks' d_x and d_x·Σx_q.
         /// </summary>
-        public readonly struct Side(sbyte* xq, Vector256<float> scales, Vector256<float> sums)
+        public readonly struct Side
         {
-            public Vector512<sbyte> Pair0 { get; } = Pairs(xq, 0, 64);
+            // Inlined into the kernels' loops: as a call it ran unoptimized and cost three quarters of the time.
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public Side(sbyte* xq, Vector256<float> scales, Vector256<float> sums)
+            {
+                Pair0 = Pairs(xq, 0, 64);
+                Pair1 = Pairs(xq, 32, 96);
+                Pair2 = Pairs(xq, 128, 192);
+                Pair3 = Pairs(xq, 160, 224);
+                Dx0 = Spread(scales, 0, 2);
+                Dx1 = Spread(scales, 1, 3);
+                Dx2 = Spread(scales, 4, 6);
+                Dx3 = Spread(scales, 5, 7);
+                Sums = sums;
+            }
 
-            public Vector512<sbyte> Pair1 { get; } = Pairs(xq, 32, 96);
+            public Vector512<sbyte> Pair0 { get; }
 
-            public Vector512<sbyte> Pair2 { get; } = Pairs(xq, 128, 192);
+            public Vector512<sbyte> Pair1 { get; }
 
-            public Vector512<sbyte> Pair3 { get; } = Pairs(xq, 160, 224);
+            public Vector512<sbyte> Pair2 { get; }
 
-            public Vector256<float> Scales { get; } = scales;
+            public Vector512<sbyte> Pair3 { get; }
 
-            public Vector256<float> Sums { get; } = sums;
+            /// <summary>d_x of the blocks in <see cref="Pair0"/> (lanes 0-7 and 8-15), and so on.</summary>
+            public Vector512<float> Dx0 { get; }
+
+            public Vector512<float> Dx1 { get; }
+
+            public Vector512<float> Dx2 { get; }
+
+            public Vector512<float> Dx3 { get; }
+
+            public Vector256<float> Sums { get; }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static Vector512<float> Spread(Vector256<float> scales, int first, int second) =>
+                Avx512F.PermuteVar16x32(scales.ToVector512Unsafe(), Vector512.Create(first, first, first, first, first, first, first, first, second, second, second, second, second, second, second, second));
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             private static Vector512<sbyte> Pairs(sbyte* xq, int first, int second) =>

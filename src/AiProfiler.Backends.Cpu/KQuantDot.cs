@@ -225,15 +225,23 @@ internal static unsafe partial class KQuantDot
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<float> Q4KScalesAndMins(byte* w, out Vector256<float> mins)
     {
+        var scales = Q4KScaleBytes(w, out var m);
+        mins = Widen(m);
+        return Widen(scales);
+    }
+
+    /// <summary>The 6-bit scales sc and mins m of the Q4_K super-block at <paramref name="w"/>, sub-block k in byte k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Q4KScaleBytes(byte* w, out ulong mins)
+    {
         // The packing of QuantizedBlocks.Q4KScaleMin on all eight bytes at once: sub-blocks 0-3 keep the low 6 bits
         // of bytes 0-3 (scales) and 4-7 (mins); 4-7 take the nibbles of bytes 8-11 and, as bits 4-5, the top 2 bits
         // of bytes 0-3 (scales) and 4-7 (mins).
         var packed = *(ulong*)(w + 4);
         var high = *(uint*)(w + 12);
         uint first = (uint)packed, second = (uint)(packed >> 32);
-        var scales = (first & 0x3f3f3f3fu) | ((ulong)((high & 0x0f0f0f0fu) | ((first >> 2) & 0x30303030u)) << 32);
-        mins = Widen((second & 0x3f3f3f3fu) | ((ulong)(((high >> 4) & 0x0f0f0f0fu) | ((second >> 2) & 0x30303030u)) << 32));
-        return Widen(scales);
+        mins = (second & 0x3f3f3f3fu) | ((ulong)(((high >> 4) & 0x0f0f0f0fu) | ((second >> 2) & 0x30303030u)) << 32);
+        return (first & 0x3f3f3f3fu) | ((ulong)((high & 0x0f0f0f0fu) | ((first >> 2) & 0x30303030u)) << 32);
     }
 
     /// <summary>
