@@ -55,8 +55,8 @@ internal static unsafe partial class KQuantDot
                 row = &Row<Q4K512, Q4K512.Side>;
                 break;
             case (DotPath.Avx512, _):
-                row4 = &Row4<Q6K512, Q6KSide>;
-                row = &Row<Q6K512, Q6KSide>;
+                row4 = &Row4<Q6K512, Q6K512.Side>;
+                row = &Row<Q6K512, Q6K512.Side>;
                 break;
             case (_, DataType.Q4_K):
                 row = &PortableQ4K;
