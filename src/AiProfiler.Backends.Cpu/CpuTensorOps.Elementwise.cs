@@ -22,7 +22,7 @@ internal sealed unsafe partial class CpuTensorOps
                     TensorPrimitives.Max(xs, 0f, ys);
                     break;
                 case ActivationKind.Gelu:
-                    Gelu(xs, ys);
+                    VectorMath.Gelu(xs, ys, GeluC, GeluK);
                     break;
                 default:
                     VectorMath.Silu(xs, ys);
@@ -154,24 +154,4 @@ internal sealed unsafe partial class CpuTensorOps
     /// 0.5·x·(1 + tanh(c·(x + k·x³))), vectorized a slice at a time through a stack buffer: the scalar tanh made GELU
     /// cost more than the 16 MiB weight read next to it in a decode step.
     /// </summary>
-    private static void Gelu(ReadOnlySpan<float> xs, Span<float> ys)
-    {
-        const int slice = 1024;
-        Span<float> t = stackalloc float[slice];
-        for (var from = 0; from < xs.Length; from += slice)
-        {
-            var n = Math.Min(slice, xs.Length - from);
-            var x = xs.Slice(from, n);
-            var y = ys.Slice(from, n);
-            var u = t[..n];
-            TensorPrimitives.Multiply(x, x, u);
-            TensorPrimitives.Multiply(u, x, u);
-            TensorPrimitives.MultiplyAdd(u, GeluK, x, u);
-            TensorPrimitives.Multiply(u, GeluC, u);
-            TensorPrimitives.Tanh(u, u);
-            TensorPrimitives.Add(u, 1f, u);
-            TensorPrimitives.Multiply(x, u, y);
-            TensorPrimitives.Multiply(y, 0.5f, y);
-        }
-    }
 }

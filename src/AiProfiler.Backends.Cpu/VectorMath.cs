@@ -99,6 +99,36 @@ internal static unsafe class VectorMath
         return max;
     }
 
+    /// <summary>
+    /// GPT-2's GELU, 0.5·x·(1 + tanh(u)) with u = <paramref name="c"/>·(x + <paramref name="k"/>·x³), computed as
+    /// x / (1 + e^(−2u)), which it equals (1 + tanh u = 2 / (1 + e^(−2u))), with one exponential and no cancellation
+    /// near u = 0. Through TensorPrimitives.Tanh (a scalar double routine per value here) it was 30 % of a GPT-2
+    /// medium prefill on one core. x and y may be the same buffer.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Gelu(ReadOnlySpan<float> xs, Span<float> ys, float c, float k)
+    {
+        var i = 0;
+        fixed (float* px = xs, py = ys)
+        {
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; i + 8 <= xs.Length; i += 8)
+                {
+                    var x = Vector256.Load(px + i);
+                    var u = Vector256.FusedMultiplyAdd(x * x * x, Vector256.Create(k), x) * (-2f * c);
+                    (x / (Vector256<float>.One + Exp(u))).Store(py + i);
+                }
+            }
+        }
+
+        for (; i < xs.Length; i++)
+        {
+            var x = xs[i];
+            ys[i] = x / (1f + MathF.Exp(-2f * c * (x + (k * x * x * x))));
+        }
+    }
+
     /// <summary>y = x / (1 + e^−x) (x and y may be the same buffer).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Silu(ReadOnlySpan<float> xs, Span<float> ys)

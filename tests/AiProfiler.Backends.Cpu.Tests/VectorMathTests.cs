@@ -107,6 +107,40 @@ public sealed class VectorMathTests
         }
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(8)]
+    [InlineData(4023)]
+    public void Gelu_MatchesTheTanhFormInDoublePrecision_InPlaceToo(int length)
+    {
+        const float c = 0.7978845608028654f, k = 0.044715f;
+        var x = Arguments().Take(length).ToArray();
+        var y = new float[length];
+        VectorMath.Gelu(x, y, c, k);
+        var inPlace = (float[])x.Clone();
+        VectorMath.Gelu(inPlace, inPlace, c, k);
+
+        for (var i = 0; i < length; i++)
+        {
+            // The textbook tanh form, except where 1 + tanh(u) cancels in double too (u below −8, where it is under 2e−7),
+            // where the same value as 2 / (1 + e^(−2u)) keeps its digits.
+            var u = c * (x[i] + (k * (double)x[i] * x[i] * x[i]));
+            var expected = u < -8 ? x[i] / (1 + Math.Exp(-2 * u)) : Reference.Gelu(x[i]);
+            Assert.Equal(y[i], inPlace[i]);
+            if (!double.IsFinite(expected) || !double.IsFinite(x[i]))
+            {
+                // ±∞ and NaN in: the formula's own result (+∞ for +∞; NaN for −∞·0 and NaN).
+                Assert.Equal(expected, y[i]);
+                continue;
+            }
+
+            // x / (1 + e^−2u): e^ within 8 ulp of its fp32 argument, whose rounding (a few ulp of u) moves it by
+            // |2u| times that; then one addition and one division. Below 1e−37 the result may be 0.
+            var bound = ((Ulps + (8 * Math.Abs(u) / (1 << 23)) + (1.0 / (1 << 22))) * Math.Abs(expected)) + 1e-37;
+            Assert.True(Math.Abs(y[i] - expected) <= bound, $"gelu({x[i]}) = {y[i]}, expected {expected}");
+        }
+    }
+
     private static void CheckExp(float x, float actual)
     {
         var expected = Math.Exp(x);
