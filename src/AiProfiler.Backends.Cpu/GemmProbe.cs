@@ -7,8 +7,17 @@ namespace AiProfiler.Backends.Cpu;
 
 /// <summary>
 /// Picks the CPU's GEMM by measurement: the managed kernel and OpenBLAS each multiply two 1024×1024 matrices on all
-/// cores, alternating, five rounds (a busy machine can slow either one for a round or two); the better of each one's best time wins. Once per process (about 0.1 s), because
-/// which is faster depends on the CPU and the OpenBLAS build, not on whether the library is installed.
+/// cores, one warm-up and five timed rounds each (a busy machine can slow either one for a round or two); the better of
+/// each one's best time wins. Once per process (about 0.1 s), because which is faster depends on the CPU and the
+/// OpenBLAS build, not on whether the library is installed.
+/// <para>
+/// The managed kernel's rounds all come first. OpenBLAS' threads spin for a while after each call (about 2^28 cycles by
+/// default, tens of milliseconds), so a managed round right after an OpenBLAS one had only one of the two cores of the
+/// development VM: rounds taking turns measured the managed GEMM at 131–179 GFLOP/s against OpenBLAS' 190–206 in five
+/// processes of six, and 227–340 in the sixth, and the choice flipped from process to process (a calibration made
+/// with one engine then predicted runs made with the other). The team's own threads spin for only
+/// <see cref="GemmTeam.SpinMilliseconds"/>, which the pause before OpenBLAS' rounds covers.
+/// </para>
 /// </summary>
 internal static unsafe class GemmProbe
 {
@@ -41,18 +50,9 @@ internal static unsafe class GemmProbe
 
             var g = new GemmDescriptor { M = Size, N = Size, K = Size };
             var threads = Environment.ProcessorCount;
-            double own = double.MaxValue, library = double.MaxValue;
-            for (var round = 0; round <= Rounds; round++)
-            {
-                var simdSeconds = Time(() => SimdGemm.Run(g, a, b, c, threads));
-                var blasSeconds = Time(() => blas.Gemm(g, a, b, c));
-                if (round > 0)
-                {
-                    // Round 0 only warms up (JIT, OpenBLAS' thread start, page faults).
-                    own = Math.Min(own, simdSeconds);
-                    library = Math.Min(library, blasSeconds);
-                }
-            }
+            var own = Best(() => SimdGemm.Run(g, a, b, c, threads));
+            Thread.Sleep(TimeSpan.FromMilliseconds(2 * GemmTeam.SpinMilliseconds));
+            var library = Best(() => blas.Gemm(g, a, b, c));
 
             var flops = 2.0 * Size * Size * Size;
             var figures = string.Create(CultureInfo.InvariantCulture,
@@ -65,6 +65,19 @@ internal static unsafe class GemmProbe
             NativeMemory.AlignedFree(b);
             NativeMemory.AlignedFree(c);
         }
+    }
+
+    /// <summary>The best of <see cref="Rounds"/> timed calls after one that only warms up (JIT, thread start, page faults).</summary>
+    private static double Best(Action body)
+    {
+        Time(body);
+        var best = double.MaxValue;
+        for (var round = 0; round < Rounds; round++)
+        {
+            best = Math.Min(best, Time(body));
+        }
+
+        return best;
     }
 
     private static double Time(Action body)
