@@ -93,6 +93,70 @@ internal static unsafe class GemmPacking
         }
     }
 
+    /// <summary>
+    /// Packs the B panels [first, last) of a block that starts at column j0 and is cols wide, each as <see cref="PackB"/>
+    /// packs one. B stored K×N is read a row at a time across all the panels (one contiguous run per k step, which the
+    /// hardware prefetcher follows) instead of panel by panel (one nr-value piece per k step, a row stride apart): a
+    /// prefill's weights come from DRAM here, and panel order spent 15 % of a GPT-2 medium prefill in short copies.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackBPanels(in GemmDescriptor g, float* b, float* blockB, int nr, int j0, int cols, int first, int last, int p0, int kc)
+    {
+        var full = Math.Min(last, cols / nr);
+        if (!g.TransposeB && first < full && Vector256.IsHardwareAccelerated && nr % Vector256<float>.Count == 0)
+        {
+            var ldb = (long)g.EffectiveLdB;
+            for (var p = 0; p < kc; p++)
+            {
+                var source = b + ((p0 + p) * ldb) + j0;
+                var target = blockB + (p * nr);
+                // The run a few rows on is requested now: each row's run is a short stretch of its own page, too short
+                // for the hardware prefetcher to get ahead of.
+                var ahead = p + PackAheadRows < kc ? source + (PackAheadRows * ldb) : null;
+                for (var panel = first; panel < full; panel++)
+                {
+                    if (ahead is not null && Sse.IsSupported)
+                    {
+                        for (var line = 0; line < nr; line += 16)
+                        {
+                            Sse.Prefetch0(ahead + (panel * nr) + line);
+                        }
+                    }
+
+                    CopyPanelStep(source + (panel * nr), target + ((long)panel * nr * kc), nr);
+                }
+            }
+
+            first = full;
+        }
+
+        for (var panel = first; panel < last; panel++)
+        {
+            PackB(g, b, blockB + ((long)panel * nr * kc), nr, j0 + (panel * nr), Math.Min(nr, cols - (panel * nr)), p0, kc);
+        }
+    }
+
+    // Rows of B requested ahead of the one being copied.
+    private const int PackAheadRows = 8;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyPanelStep(float* source, float* target, int nr)
+    {
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + Vector512<float>.Count <= nr; i += Vector512<float>.Count)
+            {
+                Vector512.Load(source + i).Store(target + i);
+            }
+        }
+
+        for (; i < nr; i += Vector256<float>.Count)
+        {
+            Vector256.Load(source + i).Store(target + i);
+        }
+    }
+
     /// <summary>Packs op(B)[p0..p0+kc, j0..j0+cols] into one panel: k-major, nr values per step, zero-padded.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(in GemmDescriptor g, float* b, float* dst, int nr, int j0, int cols, int p0, int kc)

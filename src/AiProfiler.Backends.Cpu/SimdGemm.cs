@@ -214,10 +214,7 @@ internal static unsafe class SimdGemm
     /// <summary>Packs B panels [first, last) of the block at columns j0..j0+cols.</summary>
     private static void PackB(in GemmDescriptor g, float* b, float* blockB, int nr, int j0, int cols, int first, int last, int p0, int depth)
     {
-        for (var panel = first; panel < last; panel++)
-        {
-            GemmPacking.PackB(g, b, blockB + (panel * nr * depth), nr, j0 + (panel * nr), Math.Min(nr, cols - (panel * nr)), p0, depth);
-        }
+        GemmPacking.PackBPanels(g, b, blockB, nr, j0, cols, first, last, p0, depth);
     }
 
     private static void Tile<TKernel>(int kc, float* pa, float* pb, float* c, long ldc, int rows, int cols, float beta)
