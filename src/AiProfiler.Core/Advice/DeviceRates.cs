@@ -35,6 +35,12 @@ internal sealed record DeviceRates(double GemmFlopsPerSecond, double DecodeBytes
     /// </summary>
     public double AttentionFlopsPerSecond { get; init; }
 
+    /// <summary>
+    /// Bytes/s a prompt's activations go through the small operations between its GEMMs at (<c>prefill-elementwise</c>);
+    /// 0 when not calibrated (their traffic is then left out).
+    /// </summary>
+    public double ElementwiseBytesPerSecond { get; init; }
+
     /// <summary>Bytes/s results are read back to the host at: the measured copy rate, or memory bandwidth where the device is the host.</summary>
     public double DeviceToHostBytesPerSecond { get; init; }
 
@@ -62,10 +68,11 @@ internal sealed record DeviceRates(double GemmFlopsPerSecond, double DecodeBytes
         var call = device.Workload("call-latency")?.Value ?? 0;
         var op = device.Workload("op-latency")?.Value ?? 0;
         var attention = device.Workload("prefill-attention")?.Value;
+        var elementwise = device.Workload("prefill-elementwise")?.Value ?? 0;
         var shortRatio = device.Workload("prefill-gemm-short")?.Value is > 0 and var shortRate && device.Workload("prefill-gemm")?.Value is > 0 and var wideRate
             ? Math.Min(1, shortRate / wideRate) : 1;
         var basis = string.Create(CultureInfo.InvariantCulture,
-            $"{device.DeviceId} calibrated {device.MeasuredAt:yyyy-MM-dd'T'HH:mm'Z'}: GEMM {gemm / 1e9:0.#} GFLOP/s{(shortRatio < 1 ? $" (x{shortRatio:0.##} at 32 tokens)" : "")}{(attention is > 0 ? $", attention {attention / 1e9:0.#} GFLOP/s" : "")}, decode {decode / 1e9:0.#} GB/s{(precision.Name == "fp32" ? "" : " (" + precision.Name + ")")}, call {call * 1e6:0.#} us, op {op * 1e6:0.##} us");
+            $"{device.DeviceId} calibrated {device.MeasuredAt:yyyy-MM-dd'T'HH:mm'Z'}: GEMM {gemm / 1e9:0.#} GFLOP/s{(shortRatio < 1 ? $" (x{shortRatio:0.##} at 32 tokens)" : "")}{(attention is > 0 ? $", attention {attention / 1e9:0.#} GFLOP/s" : "")}{(elementwise > 0 ? $", element-wise {elementwise / 1e9:0.#} GB/s" : "")}, decode {decode / 1e9:0.#} GB/s{(precision.Name == "fp32" ? "" : " (" + precision.Name + ")")}, call {call * 1e6:0.#} us, op {op * 1e6:0.##} us");
         return new DeviceRates(gemm, decode, basis)
         {
             CacheBytesPerSecond = cache,
@@ -73,6 +80,7 @@ internal sealed record DeviceRates(double GemmFlopsPerSecond, double DecodeBytes
             OpSeconds = op,
             DeviceToHostBytesPerSecond = device.DeviceToHost?.High ?? device.EffectiveBandwidth,
             ShortPromptRatio = shortRatio,
+            ElementwiseBytesPerSecond = elementwise,
             AttentionFlopsPerSecond = attention is > 0 ? attention.Value : device.Workload("prefill-gemm")?.Value ?? gemm,
         };
     }

@@ -22,6 +22,33 @@ internal readonly record struct ForwardOperations(int Calls, int SmallOps)
         return model.LearnedPositions ? Gpt(model, batch, length) : Llama(model, batch, length);
     }
 
+    /// <summary>
+    /// fp32 values one prompt token's activations are read and written as by the small operations of a prefill, as
+    /// the decoders issue them (each operation reads its input and writes its output once). GPT-2, per block: two
+    /// LayerNorms (2·D each), the query's bias add and the two axis swaps around attention (2·D each), the two
+    /// projections' bias adds (2·D each), the MLP's bias add and GELU (8·D each): 30·D. Llama family, per block: two
+    /// RMSNorms (2·D each); rotary on Q, the axis swaps of Q and of the attention output (2·D_q each); rotary on K, the
+    /// axis swaps of K and V and their copies into the cache (2·D_kv each); SiLU (2·F) and the gate product (3·F), for
+    /// each expert a token is routed to; Qwen2's three bias adds add 2·D_q + 4·D_kv.
+    /// </summary>
+    public static double PrefillActivationValues(ModelArchitecture model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.LearnedPositions)
+        {
+            return model.Layers * 30.0 * model.DModel;
+        }
+
+        double query = model.HeadDim * model.Heads, kv = model.HeadDim * model.KvHeads;
+        var block = (4.0 * model.DModel) + (6 * query) + (10 * kv) + (5.0 * model.FfnDim * model.ExpertsPerToken);
+        if (model.AttentionBias)
+        {
+            block += (2 * query) + (4 * kv);
+        }
+
+        return model.Layers * block;
+    }
+
     private static ForwardOperations Gpt(ModelArchitecture m, int batch, int length)
     {
         // Embedding: ids and positions written, two gathers, one add. Logits: rows written, gather, LayerNorm; LM head.

@@ -13,6 +13,7 @@ internal sealed class InferencePredictor(ModelArchitecture model, WeightPrecisio
     private readonly double _matmulPerToken = ModelArithmetic.MatmulParametersPerToken(model);
     private readonly double _lmHead = (double)model.Vocab * model.DModel;
     private readonly double _kvPerToken = ModelArithmetic.KvBytesPerToken(model, precision.KvBytes);
+    private readonly double _activationBytesPerToken = ForwardOperations.PrefillActivationValues(model) * (double)sizeof(float);
 
     public DeviceRates Rates => rates;
 
@@ -23,7 +24,8 @@ internal sealed class InferencePredictor(ModelArchitecture model, WeightPrecisio
     /// the blocks, causal attention sees on average half the prompt, and only the last token of each needs logits. The
     /// GEMM rate is the one for that many rows (<see cref="DeviceRates.GemmFlopsPerSecondAt"/>): the batch's prompt
     /// tokens go through each weight together. Attention's FLOPs go at the attention call's own rate, which on a GPU
-    /// is a small fraction of the GEMM's.
+    /// is a small fraction of the GEMM's. The activations each token takes through the small operations between the
+    /// GEMMs (<see cref="ForwardOperations.PrefillActivationValues"/>) go at the calibrated element-wise rate.
     /// </summary>
     public double PrefillSeconds(int batch, int prompt)
     {
@@ -33,7 +35,8 @@ internal sealed class InferencePredictor(ModelArchitecture model, WeightPrecisio
         var gemmRate = rates.GemmFlopsPerSecondAt(batch * prompt);
         var compute = (gemm / gemmRate) + (attention / (rates.AttentionFlopsPerSecond > 0 ? rates.AttentionFlopsPerSecond : gemmRate));
         var bytes = (ModelArithmetic.MatmulParametersPerStep(model, batch * prompt) * precision.BytesPerWeight) + (tokens * _kvPerToken);
-        return Math.Max(compute, bytes / rates.DecodeBytesPerSecond) + FixedSeconds(batch, prompt);
+        var activations = rates.ElementwiseBytesPerSecond > 0 ? tokens * _activationBytesPerToken / rates.ElementwiseBytesPerSecond : 0;
+        return Math.Max(compute, bytes / rates.DecodeBytesPerSecond) + activations + FixedSeconds(batch, prompt);
     }
 
     /// <summary>One decode step for <paramref name="batch"/> sequences whose caches hold <paramref name="context"/> tokens.</summary>

@@ -19,7 +19,7 @@ public sealed partial class CalibrationCache
     public const string FileName = "calibration.json";
 
     /// <summary>The workload ceilings every device of a usable calibration has.</summary>
-    public static readonly IReadOnlyList<string> RequiredWorkloadKinds = ["prefill-gemm", "prefill-attention", "decode-bandwidth", "call-latency", "op-latency"];
+    public static readonly IReadOnlyList<string> RequiredWorkloadKinds = ["prefill-gemm", "prefill-attention", "prefill-elementwise", "decode-bandwidth", "call-latency", "op-latency"];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 

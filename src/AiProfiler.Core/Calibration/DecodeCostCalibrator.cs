@@ -24,6 +24,23 @@ internal static class DecodeCostCalibrator
     private static readonly DataType[] WeightTypes = [DataType.Float16, DataType.BFloat16, DataType.Q8_0, DataType.Q4_0, DataType.Q4_K, DataType.Q6_K];
 
     /// <summary>
+    /// How many copies of a <paramref name="bytes"/>-byte weight a prefill probe takes turns over so that each pass reads
+    /// its weight from memory: together at least <see cref="GemvBytes"/> (several times any last-level cache), at most
+    /// a sixteenth of the device's free memory, and at most <see cref="MaxWeightCopies"/>.
+    /// </summary>
+    public static int WeightCopies(IDevice device, long bytes)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bytes);
+        var wanted = (GemvBytes + bytes - 1) / bytes;
+        var room = Math.Max(1, device.AvailableMemoryBytes / 16 / bytes);
+        return (int)Math.Clamp(Math.Min(wanted, room), 1, MaxWeightCopies);
+    }
+
+    /// <summary>The most copies <see cref="WeightCopies"/> asks for (weights under 0.5 MiB stay partly cached).</summary>
+    public const int MaxWeightCopies = 256;
+
+    /// <summary>
     /// Times <paramref name="call"/> (one operation and a synchronize) and returns <paramref name="amount"/> per second,
     /// repeated for about ten compute passes' worth of time, at least 3 times.
     /// </summary>
@@ -101,13 +118,30 @@ internal static class DecodeCostCalibrator
     public static WorkloadCeiling Prefill(IDevice device, CalibrationSettings settings, DataType type)
     {
         const int tokens = 512, width = 2048;
-        using var weights = ZeroWeights(device, type, (long)width * width);
-        using var x = device.Allocate((long)tokens * width);
-        using var y = device.Allocate((long)tokens * width);
-        device.Ops.Fill(x, 0.5f, 0, (long)tokens * width);
-        var rate = TimeRate(device, settings, () => device.Ops.LinearWeights(x, weights, y, tokens, width, width, 0f), 2.0 * tokens * width * width);
-        return new WorkloadCeiling("prefill-gemm", type.ShortName(), rate,
-            Invariant($"device LinearWeights {tokens}x{width}x{width} {type.ShortName()}, weights decoded as the device does"));
+        var copies = WeightCopies(device, type.StorageBytes((long)width * width));
+        var weights = new List<IDeviceBuffer>(copies);
+        try
+        {
+            for (var i = 0; i < copies; i++)
+            {
+                weights.Add(ZeroWeights(device, type, (long)width * width));
+            }
+
+            using var x = device.Allocate((long)tokens * width);
+            using var y = device.Allocate((long)tokens * width);
+            device.Ops.Fill(x, 0.5f, 0, (long)tokens * width);
+            var next = 0;
+            var rate = TimeRate(device, settings, () => device.Ops.LinearWeights(x, weights[next++ % copies], y, tokens, width, width, 0f), 2.0 * tokens * width * width);
+            return new WorkloadCeiling("prefill-gemm", type.ShortName(), rate,
+                Invariant($"device LinearWeights {tokens}x{width}x{width} {type.ShortName()} over {copies} copies of the weight, weights decoded as the device does"));
+        }
+        finally
+        {
+            foreach (var weight in weights)
+            {
+                weight.Dispose();
+            }
+        }
     }
 
     /// <summary><paramref name="values"/> weights of <paramref name="type"/>, all zero: zero blocks are valid in every format (zero scales).</summary>

@@ -7,7 +7,8 @@ namespace AiProfiler.Core.Calibration;
 /// </summary>
 /// <param name="Kind">
 /// What it measures: <c>prefill-gemm</c> (FLOP/s) and <c>decode-bandwidth</c> (weight bytes/s), each one per weight precision
-/// the device multiplies, <c>prefill-attention</c> (FLOP/s of the causal attention call), or a fixed cost in seconds: <c>call-latency</c> (what a decode GEMV or attention call costs
+/// the device multiplies, <c>prefill-attention</c> (FLOP/s of the causal attention call), <c>prefill-elementwise</c>
+/// (bytes/s through an element-wise operation on a prompt-sized activation), or a fixed cost in seconds: <c>call-latency</c> (what a decode GEMV or attention call costs
 /// beyond its bytes) and <c>op-latency</c> (one small operation, e.g. a norm or a copy of one row).
 /// </param>
 /// <param name="Precision">The weights' precision it was measured in.</param>
@@ -23,11 +24,11 @@ public sealed record WorkloadCeiling(string Kind, string Precision, MeasuredRate
     /// tens of milliseconds of streaming, runs at the typical rate, not the best (on the 2-core VM the median pass was
     /// 8–23 % below the best, a sweep of GPT-2 medium's layer GEMVs streamed between the two, and GPT-2's steps predicted
     /// from the best were 14–19 % slower). The call cost is a difference of two times, which noise moves either way: its
-    /// median.
+    /// median. The element-wise rate (<c>prefill-elementwise</c>) streams too, and takes its median for the same reason.
     /// </summary>
     public double Value => Kind switch
     {
-        "call-latency" or "decode-bandwidth" => Rate.Median,
+        "call-latency" or "decode-bandwidth" or "prefill-elementwise" => Rate.Median,
         "op-latency" => Rate.Low,
         _ => Rate.High,
     };

@@ -155,7 +155,47 @@ public sealed class AdvisorTests
     }
 
     [Theory]
+    [InlineData("gpt2-medium", 32)]
+    [InlineData("gpt2-medium", 512)]
+    [InlineData("llama-3.2-1b", 256)]
+    [InlineData("qwen2.5-0.5b", 128)]
+    public void Advise_ElementwiseCalibrated_EachPromptTokensActivationsGoAtItsRateAndDecodeIsUnchanged(string name, int prompt)
+    {
+        var model = ModelCatalog.Find(name)!;
+        var plain = Device("cpu", gemm: 300e9, bandwidth: 40e9, memory: 64 * GiB);
+        var withElementwise = plain with
+        {
+            Calibration = plain.Calibration with
+            {
+                Workloads = [.. plain.Calibration.Workloads, new WorkloadCeiling("prefill-elementwise", "fp32", new MeasuredRate(20e9, 5e9, 60e9, 5), "test")],
+            },
+        };
+
+        DevicePrediction Predict(AdviceDevice device) => Advisor.Advise(Scenario(name, "fp32", ServiceLevelObjectives.MlperfServer) with { Concurrency = 1, PromptTokens = prompt }, model, [device])
+            .Predictions.Single();
+
+        // Each prompt token's activations are read and written once per small operation, in fp32, at the median pass.
+        var expected = prompt * ForwardOperations.PrefillActivationValues(model) * sizeof(float) / 20e9;
+        var added = Predict(withElementwise).Ttft!.Value - Predict(plain).Ttft!.Value;
+        Assert.True(Math.Abs(added - expected) <= 1e-9 * expected, $"{name} prompt {prompt}: TTFT grew by {added} s, expected {expected} s");
+        Assert.Equal(Predict(plain).Tpot!.Value, Predict(withElementwise).Tpot!.Value, 12);
+        Assert.Contains("element-wise 20 GB/s", Predict(withElementwise).CalibrationBasis, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PrefillActivationValues_CountsWhatTheDecodersSmallOperationsTouchPerToken()
+    {
+        // GPT-2 medium: 24 blocks of 30·D with D = 1024.
+        Assert.Equal(24 * 30.0 * 1024, ForwardOperations.PrefillActivationValues(ModelCatalog.Find("gpt2-medium")!));
+        // Llama-3.2-1B: 16 blocks, D = 2048, 32 query heads and 8 KV heads of 64, F = 8192: 4·D + 6·D_q + 10·D_kv + 5·F.
+        Assert.Equal(16 * ((4.0 * 2048) + (6 * 2048) + (10 * 512) + (5 * 8192)), ForwardOperations.PrefillActivationValues(ModelCatalog.Find("llama-3.2-1b")!));
+        // Qwen2.5-0.5B: 24 blocks, D = 896, 14 query heads and 2 KV heads of 64, F = 4864, and the Q/K/V bias adds.
+        Assert.Equal(24 * ((4.0 * 896) + (8 * 896) + (14 * 128) + (5 * 4864)), ForwardOperations.PrefillActivationValues(ModelCatalog.Find("qwen2.5-0.5b")!));
+    }
+
+    [Theory]
     [InlineData("prefill-gemm", 300.0)]
+    [InlineData("prefill-elementwise", 200.0)]
     [InlineData("decode-bandwidth", 200.0)]
     [InlineData("call-latency", 200.0)]
     [InlineData("op-latency", 100.0)]
