@@ -65,15 +65,19 @@ internal static unsafe class Avx512Attention
         try
         {
             job.Transposed = transposed;
-            Parallel.For(0L, heads, parallel, job.Transpose);
             var blocks = (a.QueryLength + QueryBlock - 1) / QueryBlock;
-            Parallel.For(0L, heads * blocks, parallel, job.AllocateScratch,
-                (task, _, scratch) =>
-                {
-                    job.RunBlock(task / blocks, (int)(task % blocks) * QueryBlock, scratch, o);
-                    return scratch;
-                },
-                scratch => NativeMemory.AlignedFree((void*)scratch));
+            var parts = (int)Math.Min(parallel.MaxDegreeOfParallelism is > 0 and var most ? most : Environment.ProcessorCount, heads * blocks);
+            if (parts < 2 || !OnTeam(job, heads, blocks, parts, o))
+            {
+                Parallel.For(0L, heads, parallel, job.Transpose);
+                Parallel.For(0L, heads * blocks, parallel, job.AllocateScratch,
+                    (task, _, scratch) =>
+                    {
+                        job.RunBlock(task / blocks, (int)(task % blocks) * QueryBlock, scratch, o);
+                        return scratch;
+                    },
+                    scratch => NativeMemory.AlignedFree((void*)scratch));
+            }
         }
         finally
         {
@@ -81,6 +85,46 @@ internal static unsafe class Avx512Attention
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Runs the call on the GEMM's team (<see cref="GemmTeam"/>), whose threads a prompt's GEMMs have just left spinning:
+    /// through the thread pool, a pool thread shared its core with a spinning team thread for the first milliseconds of
+    /// every attention call. The heads' Kᵀ are split evenly; the query blocks (causal ones differ in length) are taken
+    /// one at a time from a shared counter, each part with its own scratch. False, having run nothing, when another
+    /// operation holds the team.
+    /// </summary>
+    private static bool OnTeam(Job job, long heads, int blocks, int parts, float* o)
+    {
+        var tasks = heads * blocks;
+        long next = 0;
+        if (!GemmTeam.TryRun(parts, part =>
+            {
+                for (var head = heads * part / parts; head < heads * (part + 1) / parts; head++)
+                {
+                    job.Transpose(head);
+                }
+            }))
+        {
+            return false;
+        }
+
+        // Every Kᵀ is written (the call above returned) before any block reads one.
+        return GemmTeam.TryRun(parts, part =>
+        {
+            var scratch = job.AllocateScratch();
+            try
+            {
+                for (var task = Interlocked.Increment(ref next) - 1; task < tasks; task = Interlocked.Increment(ref next) - 1)
+                {
+                    job.RunBlock(task / blocks, (int)(task % blocks) * QueryBlock, scratch, o);
+                }
+            }
+            finally
+            {
+                NativeMemory.AlignedFree((void*)scratch);
+            }
+        });
     }
 
     /// <summary>One call's shape and operands; the per-task work.</summary>
