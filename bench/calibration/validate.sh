@@ -19,7 +19,7 @@ python3 - "$work/calibration.json" <<'PY'
 import json, sys
 for device in json.load(open(sys.argv[1]))["devices"]:
     for w in device["workloads"]:
-        if w["precision"] in ("fp32", "q8_0") and w["kind"] in ("prefill-gemm", "prefill-gemm-narrow", "prefill-attention", "prefill-elementwise", "decode-bandwidth"):
+        if w["precision"] in ("fp32", "q8_0") and w["kind"] in ("prefill-gemm", "prefill-gemm-narrow", "prefill-attention", "prefill-elementwise", "decode-bandwidth", "decode-bandwidth-narrow"):
             r = w["rate"]
             print(f'  {device["deviceId"]:9} {w["kind"]} {w["precision"]}: median {r["median"]/1e9:.1f}, passes {r["low"]/1e9:.1f}-{r["high"]/1e9:.1f} G/s')
 PY

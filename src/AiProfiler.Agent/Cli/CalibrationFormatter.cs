@@ -40,7 +40,7 @@ internal static class CalibrationFormatter
                 }
 
                 var precision = w.Precision == "fp32" ? "" : $" {w.Precision}";
-                var name = w.Kind is "decode-bandwidth" or "prefill-elementwise" ? $"{w.Kind}{precision} GB/s" : $"{w.Kind}{precision} GFLOP/s";
+                var name = w.Kind is "decode-bandwidth" or "decode-bandwidth-narrow" or "prefill-elementwise" ? $"{w.Kind}{precision} GB/s" : $"{w.Kind}{precision} GFLOP/s";
                 Bandwidth(table, device.DeviceId, name, w.Rate, 0, w.Source);
             }
         }

@@ -64,8 +64,13 @@ internal sealed record DeviceRates(double GemmFlopsPerSecond, double DecodeBytes
 
         gemm *= NarrowFactor(device, width);
         var cache = device.Workload("decode-bandwidth")?.Value ?? device.EffectiveBandwidth;
-        var decode = device.Workload("decode-bandwidth", precision.Name)?.Value ?? cache;
         var call = device.Workload("call-latency")?.Value ?? 0;
+        var decode = device.Workload("decode-bandwidth", precision.Name)?.Value ?? cache;
+        if (precision.Name == "fp32")
+        {
+            decode *= NarrowDecodeFactor(device, width, call);
+        }
+
         var op = device.Workload("op-latency")?.Value ?? 0;
         var attention = device.Workload("prefill-attention")?.Value;
         var elementwise = device.Workload("prefill-elementwise")?.Value ?? 0;
@@ -94,6 +99,27 @@ internal sealed record DeviceRates(double GemmFlopsPerSecond, double DecodeBytes
     public double GemmFlopsPerSecondAt(int tokens) =>
         tokens >= 256 || ShortPromptRatio >= 1 ? GemmFlopsPerSecond
             : GemmFlopsPerSecond * Math.Pow(ShortPromptRatio, 1 - Math.Clamp(Math.Log2(Math.Max(1, tokens) / 32.0) / 3, 0, 1));
+
+    /// <summary>
+    /// fp32 decode GEMVs stream as fast as their width lets them: the 128 MiB weight's rate (<c>decode-bandwidth</c>)
+    /// from width 4096 up, the rate of a 1024-wide block's four GEMVs in turn (<c>decode-bandwidth-narrow</c>) at 1024
+    /// and below, and between the two the ratio interpolated geometrically on log2(width). The narrow sweep's time
+    /// includes each GEMV's fixed cost, which the prediction adds on its own (<c>call-latency</c>), so that much is taken
+    /// out of it first; the factor is at most 1. The KV cache keeps the 128 MiB rate.
+    /// </summary>
+    private static double NarrowDecodeFactor(DeviceCalibration device, int width, double callSeconds)
+    {
+        var narrow = device.Workload("decode-bandwidth-narrow")?.Value ?? 0;
+        var wide = device.Workload("decode-bandwidth")?.Value ?? 0;
+        if (width <= 0 || width >= 4096 || narrow <= 0 || wide <= 0)
+        {
+            return 1;
+        }
+
+        var secondsPerByte = (1 / narrow) - (DecodeCostCalibrator.NarrowBlock.Count * callSeconds / DecodeCostCalibrator.NarrowBlockBytes);
+        var ratio = secondsPerByte <= 0 ? 1 : Math.Min(1, 1 / (wide * secondsPerByte));
+        return Math.Pow(ratio, 1 - Math.Clamp(Math.Log2(width / 1024.0) / 2, 0, 1));
+    }
 
     /// <summary>
     /// A model's GEMMs are as efficient as their dimensions let them be: the 512 × 2048 × 2048 rate holds from width

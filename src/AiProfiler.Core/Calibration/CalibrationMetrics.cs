@@ -7,7 +7,7 @@ namespace AiProfiler.Core.Calibration;
 /// The calibrated ceilings as gauges on the <c>AiProfiler</c> meter, with their spread and the datasheet figure beside
 /// them: <c>aiprofiler_device_calibrated_flops_per_second{device,precision}</c>,
 /// <c>aiprofiler_device_calibrated_bandwidth_bytes_per_second{device,path}</c> (path: memory, host_to_device,
-/// device_to_host, decode_gemv, decode_gemv_q8_0 and the other weight types, prefill_elementwise), their <c>_spread_ratio</c> ((high − low) /
+/// device_to_host, decode_gemv, decode_gemv_q8_0 and the other weight types, decode_gemv_narrow, prefill_elementwise), their <c>_spread_ratio</c> ((high − low) /
 /// median), <c>aiprofiler_device_datasheet_flops_per_second{device,precision}</c> and
 /// <c>aiprofiler_device_calibrated_latency_seconds{device,op}</c> (op: gemv_call, small_op).
 /// </summary>
@@ -28,7 +28,7 @@ public sealed class CalibrationMetrics : IDisposable
             (d, "host_to_device", d.HostToDevice),
             (d, "device_to_host", d.DeviceToHost),
         }.Concat(d.Workloads.Where(w => w.Kind == "decode-bandwidth").Select(w => (d, w.Precision == "fp32" ? "decode_gemv" : $"decode_gemv_{w.Precision}", (MeasuredRate?)w.Rate)))
-        .Concat(d.Workloads.Where(w => w.Kind == "prefill-elementwise").Select(w => (d, "prefill_elementwise", (MeasuredRate?)w.Rate)))
+        .Concat(d.Workloads.Where(w => w.Kind is "prefill-elementwise" or "decode-bandwidth-narrow").Select(w => (d, w.Kind.Replace('-', '_').Replace("bandwidth", "gemv", StringComparison.Ordinal), (MeasuredRate?)w.Rate)))
         .Where(b => b.Item3 is not null).Select(b => (b.d, b.Item2, b.Item3!)));
         IEnumerable<(DeviceCalibration Device, string Op, WorkloadCeiling Cost)> Latencies() => Devices().SelectMany(d => d.Workloads
             .Where(w => w.Kind is "call-latency" or "op-latency").Select(w => (d, w.Kind == "call-latency" ? "gemv_call" : "small_op", w)));

@@ -15,6 +15,15 @@ internal static class DecodeCostCalibrator
     /// <summary>Weight bytes of one decode GEMV: several times any last-level cache, so the weights come from DRAM.</summary>
     public const long GemvBytes = 128L << 20;
 
+    /// <summary>
+    /// The GEMVs of one 1024-wide block as a decode step issues them, (K, N) with the weight stored K×N: GPT-2 medium's
+    /// fused QKV, attention projection, MLP up and MLP down (12, 4, 16 and 16 MiB).
+    /// </summary>
+    public static readonly IReadOnlyList<(int K, int N)> NarrowBlock = [(1024, 3072), (1024, 1024), (1024, 4096), (4096, 1024)];
+
+    /// <summary>Weight bytes of <see cref="NarrowBlock"/> in fp32.</summary>
+    public const long NarrowBlockBytes = 48L << 20;
+
     /// <summary>Width of a layer-sized weight (1024 × 1024 fp32, 4 MiB: GPT-2 medium's attention projection).</summary>
     public const int LayerWidth = 1024;
 

@@ -60,7 +60,7 @@ internal static class DeviceCalibrator
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(calibrated);
-        var fresh = new List<WorkloadCeiling>(PrefillGemms(device, settings)) { DecodeGemv(device, settings) };
+        var fresh = new List<WorkloadCeiling>([.. PrefillGemms(device, settings), .. DecodeGemvs(device, settings)]);
         if (precision != "fp32" && calibrated.Workload("decode-bandwidth", precision) is not null)
         {
             var type = DataTypeExtensions.ParseShortName(precision);
@@ -81,8 +81,7 @@ internal static class DeviceCalibrator
     /// </summary>
     private static List<WorkloadCeiling> WorkloadCeilings(IDevice device, CalibrationSettings settings, CancellationToken cancellationToken)
     {
-        var decode = DecodeGemv(device, settings);
-        List<WorkloadCeiling> ceilings = [.. PrefillGemms(device, settings), decode];
+        List<WorkloadCeiling> ceilings = [.. PrefillGemms(device, settings), .. DecodeGemvs(device, settings)];
         ceilings.AddRange(DecodeCostCalibrator.QuantizedDecode(device, settings, cancellationToken));
         ceilings.AddRange(DecodeCostCalibrator.QuantizedPrefill(device, settings, cancellationToken));
         cancellationToken.ThrowIfCancellationRequested();
@@ -213,13 +212,61 @@ internal static class DeviceCalibrator
         return (() => device.Ops.Elementwise(ElementwiseOp.Add, a, b, y, ElementwiseValues), 3.0 * ElementwiseValues * sizeof(float));
     }
 
-    /// <summary>The decode GEMV's bandwidth: one token through a 4096 × 8192 weight (128 MiB, streamed from memory each time).</summary>
-    private static WorkloadCeiling DecodeGemv(IDevice device, CalibrationSettings settings)
+    /// <summary>
+    /// The decode GEMV's bandwidth, two ways taking turns pass by pass: <c>decode-bandwidth</c>, one token through a
+    /// 4096 × 8192 weight (128 MiB, streamed from memory each time), and <c>decode-bandwidth-narrow</c>, one token
+    /// through the four weights of a 1024-wide block (<see cref="DecodeCostCalibrator.NarrowBlock"/>, stored K×N as GPT-2
+    /// stores them) in several copies, one after another, as a decode step reads them. A 1024-wide model's GEMVs stream
+    /// slower per byte than the big one, beyond the fixed cost per call: on the 2-core VM 44–54 GB/s for GPT-2 medium's
+    /// four shapes against 58 for the 128 MiB weight, and a GPT-2 medium step's GEMV calls (95 % of the step) streamed
+    /// at about 50 GB/s, so TPOT predicted from the big weight alone came out 10–29 % short.
+    /// </summary>
+    private static List<WorkloadCeiling> DecodeGemvs(IDevice device, CalibrationSettings settings)
     {
         const int k = 4096, n = 8192;
-        var gemm = new GemmDescriptor { M = 1, N = n, K = k };
-        var rate = TimeGemm(device, gemm, settings, (double)k * n * sizeof(float));
-        return new WorkloadCeiling("decode-bandwidth", "fp32", rate, Units($"device GEMV 1x{n}x{k} ({device.Ops.GemmImplementation}), weight bytes per second"));
+        var buffers = new List<IDeviceBuffer>();
+        try
+        {
+            IDeviceBuffer Buffer(long values, float fill)
+            {
+                var buffer = device.Allocate(values);
+                buffers.Add(buffer);
+                device.Ops.Fill(buffer, fill, 0, values);
+                return buffer;
+            }
+
+            var wide = new GemmDescriptor { M = 1, N = n, K = k };
+            var x = Buffer(k, 0.5f);
+            var y = Buffer(n, 0f);
+            var weight = Buffer((long)k * n, 0.25f);
+            var blocks = (int)Math.Max(1, (DecodeCostCalibrator.GemvBytes + DecodeCostCalibrator.NarrowBlockBytes - 1) / DecodeCostCalibrator.NarrowBlockBytes);
+            var narrow = Enumerable.Range(0, blocks).SelectMany(_ => DecodeCostCalibrator.NarrowBlock.Select(shape =>
+                (Gemm: new GemmDescriptor { M = 1, N = shape.N, K = shape.K }, Weight: Buffer((long)shape.K * shape.N, 0.25f)))).ToList();
+            var rates = DecodeCostCalibrator.TimeRates(device, settings,
+            [
+                (() => device.Ops.Gemm(wide, x, weight, y), (double)k * n * sizeof(float)),
+                (() =>
+                {
+                    foreach (var (gemm, w) in narrow)
+                    {
+                        device.Ops.Gemm(gemm, x, w, y);
+                    }
+                }, (double)blocks * DecodeCostCalibrator.NarrowBlockBytes),
+            ]);
+            var block = string.Join(", ", DecodeCostCalibrator.NarrowBlock.Select(s => $"1x{s.N}x{s.K}"));
+            return
+            [
+                new WorkloadCeiling("decode-bandwidth", "fp32", rates[0], Units($"device GEMV 1x{n}x{k} ({device.Ops.GemmImplementation}), weight bytes per second")),
+                new WorkloadCeiling("decode-bandwidth-narrow", "fp32", rates[1], Units($"device GEMVs over {blocks} copies of a 1024-wide block's weights ({block}), weight bytes per second")),
+            ];
+        }
+        finally
+        {
+            foreach (var buffer in buffers)
+            {
+                buffer.Dispose();
+            }
+        }
     }
 
     /// <summary>Times <paramref name="gemm"/>; returns <paramref name="amount"/> (FLOPs or bytes) per second, repeated within about 2 s.</summary>

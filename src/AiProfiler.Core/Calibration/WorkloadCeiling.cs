@@ -8,7 +8,8 @@ namespace AiProfiler.Core.Calibration;
 /// <param name="Kind">
 /// What it measures: <c>prefill-gemm</c> (FLOP/s) and <c>decode-bandwidth</c> (weight bytes/s), each one per weight precision
 /// the device multiplies, <c>prefill-attention</c> (FLOP/s of the causal attention call), <c>prefill-elementwise</c>
-/// (bytes/s through an element-wise operation on a prompt-sized activation), or a fixed cost in seconds: <c>call-latency</c> (what a decode GEMV or attention call costs
+/// (bytes/s through an element-wise operation on a prompt-sized activation), <c>decode-bandwidth-narrow</c> (weight
+/// bytes/s through a 1024-wide block's GEMVs in turn), or a fixed cost in seconds: <c>call-latency</c> (what a decode GEMV or attention call costs
 /// beyond its bytes) and <c>op-latency</c> (one small operation, e.g. a norm or a copy of one row).
 /// </param>
 /// <param name="Precision">The weights' precision it was measured in.</param>
@@ -28,7 +29,7 @@ public sealed record WorkloadCeiling(string Kind, string Precision, MeasuredRate
     /// </summary>
     public double Value => Kind switch
     {
-        "call-latency" or "decode-bandwidth" or "prefill-elementwise" => Rate.Median,
+        "call-latency" or "decode-bandwidth" or "decode-bandwidth-narrow" or "prefill-elementwise" => Rate.Median,
         "op-latency" => Rate.Low,
         _ => Rate.High,
     };

@@ -182,6 +182,53 @@ public sealed class AdvisorTests
         Assert.Contains("element-wise 20 GB/s", Predict(withElementwise).CalibrationBasis, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("gpt2-medium", "fp32")]
+    [InlineData("gpt2-xl", "fp32")]
+    [InlineData("llama-3.1-8b", "fp32")]
+    [InlineData("gpt2-medium", "q8_0")]
+    public void Advise_NarrowDecodeCalibrated_Fp32StepsOfNarrowModelsStreamAtItsRateLessTheCallCost(string name, string precision)
+    {
+        var model = ModelCatalog.Find(name)!;
+        var plain = Device("cpu", gemm: 300e9, bandwidth: 60e9, memory: 256 * GiB);
+        // The 1024-wide block's GEMVs in turn at 40 GB/s, 10 µs of which per call is the fixed cost the prediction adds
+        // anyway: what is left is a per-byte rate below the 60 GB/s of the 128 MiB weight.
+        var withNarrow = plain with
+        {
+            Calibration = plain.Calibration with
+            {
+                Workloads =
+                [
+                    .. plain.Calibration.Workloads,
+                    new WorkloadCeiling("decode-bandwidth-narrow", "fp32", new MeasuredRate(40e9, 30e9, 50e9, 5), "test"),
+                    new WorkloadCeiling("call-latency", "fp32", new MeasuredRate(10e-6, 5e-6, 20e-6, 5), "test"),
+                ],
+            },
+        };
+        var withCallOnly = plain with
+        {
+            Calibration = plain.Calibration with
+            {
+                Workloads = [.. plain.Calibration.Workloads, new WorkloadCeiling("call-latency", "fp32", new MeasuredRate(10e-6, 5e-6, 20e-6, 5), "test")],
+            },
+        };
+
+        double Tpot(AdviceDevice device) => Advisor.Advise(Scenario(name, precision, ServiceLevelObjectives.MlperfServer) with { Concurrency = 1 }, model, [device])
+            .Predictions.Single().Tpot!.Value;
+
+        // Width 1024 takes the whole ratio, wider models less of it on log2(width) (GPT-2 XL, 1600: about two thirds),
+        // 4096 none; other precisions have their own GEMV probes.
+        var bytes = (double)DecodeCostCalibrator.NarrowBlockBytes;
+        var ratio = 1 / (60e9 * ((1 / 40e9) - (4 * 10e-6 / bytes)));
+        var exponent = precision == "fp32" ? 1 - Math.Clamp(Math.Log2(model.DModel / 1024.0) / 2, 0, 1) : 0;
+        var factor = Math.Pow(ratio, exponent);
+        var weights = ModelArithmetic.MatmulParametersPerStep(model, 1) * WeightPrecision.Find(precision)!.BytesPerWeight;
+        var expected = (weights / (60e9 * factor)) - (weights / 60e9);
+        var added = Tpot(withNarrow) - Tpot(withCallOnly);
+        Assert.True(Math.Abs(added - expected) <= 1e-9 * Math.Max(expected, 1e-3), $"{name} {precision}: TPOT grew by {added} s, expected {expected} s");
+        Assert.True(ratio is > 0.5 and < 1, $"ratio {ratio}");
+    }
+
     [Fact]
     public void PrefillActivationValues_CountsWhatTheDecodersSmallOperationsTouchPerToken()
     {
