@@ -1,3 +1,4 @@
+using AiProfiler.Abstractions.Devices;
 using System.Globalization;
 using AiProfiler.Core.Calibration;
 
@@ -66,10 +67,7 @@ internal sealed record DeviceRates(double GemmFlopsPerSecond, double DecodeBytes
         var cache = device.Workload("decode-bandwidth")?.Value ?? device.EffectiveBandwidth;
         var call = device.Workload("call-latency")?.Value ?? 0;
         var decode = device.Workload("decode-bandwidth", precision.Name)?.Value ?? cache;
-        if (precision.Name == "fp32")
-        {
-            decode *= NarrowDecodeFactor(device, width, call);
-        }
+        decode *= NarrowDecodeFactor(device, precision.Name, width, call);
 
         var op = device.Workload("op-latency")?.Value ?? 0;
         var attention = device.Workload("prefill-attention")?.Value;
@@ -101,24 +99,30 @@ internal sealed record DeviceRates(double GemmFlopsPerSecond, double DecodeBytes
             : GemmFlopsPerSecond * Math.Pow(ShortPromptRatio, 1 - Math.Clamp(Math.Log2(Math.Max(1, tokens) / 32.0) / 3, 0, 1));
 
     /// <summary>
-    /// fp32 decode GEMVs stream as fast as their width lets them: the 128 MiB weight's rate (<c>decode-bandwidth</c>)
-    /// from width 4096 up, the rate of a 1024-wide block's four GEMVs in turn (<c>decode-bandwidth-narrow</c>) at 1024
-    /// and below, and between the two the ratio interpolated geometrically on log2(width). The narrow sweep's time
+    /// Decode GEMVs stream as fast as their width lets them: the large weight's rate (<c>decode-bandwidth</c>) from width
+    /// 4096 up, the rate of a narrow block's GEMVs read in turn (<c>decode-bandwidth-narrow</c>) at the block's width and
+    /// below, and between the two the ratio interpolated geometrically on log2(width). The block is GPT-2 medium's
+    /// (1024 wide, four GEMVs stored K×N) in fp32 and Llama-3.2-1B's (2048 wide, seven through
+    /// <see cref="AiProfiler.Abstractions.Devices.ITensorOps.LinearWeights"/>) in the other types. The sweep's time
     /// includes each GEMV's fixed cost, which the prediction adds on its own (<c>call-latency</c>), so that much is taken
-    /// out of it first; the factor is at most 1. The KV cache keeps the 128 MiB rate.
+    /// out of it first; the factor is at most 1. The KV cache keeps the large weight's rate.
     /// </summary>
-    private static double NarrowDecodeFactor(DeviceCalibration device, int width, double callSeconds)
+    private static double NarrowDecodeFactor(DeviceCalibration device, string precision, int width, double callSeconds)
     {
-        var narrow = device.Workload("decode-bandwidth-narrow")?.Value ?? 0;
-        var wide = device.Workload("decode-bandwidth")?.Value ?? 0;
+        var narrow = device.Workload("decode-bandwidth-narrow", precision)?.Value ?? 0;
+        var wide = device.Workload("decode-bandwidth", precision)?.Value ?? 0;
         if (width <= 0 || width >= 4096 || narrow <= 0 || wide <= 0)
         {
             return 1;
         }
 
-        var secondsPerByte = (1 / narrow) - (DecodeCostCalibrator.NarrowBlock.Count * callSeconds / DecodeCostCalibrator.NarrowBlockBytes);
+        var fp32 = precision == "fp32";
+        var anchor = fp32 ? 1024 : DecodeCostCalibrator.NarrowLinearWidth;
+        var calls = fp32 ? DecodeCostCalibrator.NarrowBlock.Count : DecodeCostCalibrator.NarrowLinearBlock.Count;
+        double bytes = fp32 ? DecodeCostCalibrator.NarrowBlockBytes : DecodeCostCalibrator.NarrowLinearBlockBytes(DataTypeExtensions.ParseShortName(precision));
+        var secondsPerByte = (1 / narrow) - (calls * callSeconds / bytes);
         var ratio = secondsPerByte <= 0 ? 1 : Math.Min(1, 1 / (wide * secondsPerByte));
-        return Math.Pow(ratio, 1 - Math.Clamp(Math.Log2(width / 1024.0) / 2, 0, 1));
+        return Math.Pow(ratio, 1 - Math.Clamp(Math.Log2((double)width / anchor) / Math.Log2(4096.0 / anchor), 0, 1));
     }
 
     /// <summary>

@@ -24,6 +24,18 @@ internal static class DecodeCostCalibrator
     /// <summary>Weight bytes of <see cref="NarrowBlock"/> in fp32.</summary>
     public const long NarrowBlockBytes = 48L << 20;
 
+    /// <summary>
+    /// The GEMVs of one 2048-wide Llama-family block as a decode step issues them through
+    /// <see cref="ITensorOps.LinearWeights"/>, (outputs, inputs): Llama-3.2-1B's Q, K, V, O, gate, up and down.
+    /// </summary>
+    public static readonly IReadOnlyList<(int Outputs, int Inputs)> NarrowLinearBlock = [(2048, 2048), (512, 2048), (512, 2048), (2048, 2048), (8192, 2048), (8192, 2048), (2048, 8192)];
+
+    /// <summary>The width of <see cref="NarrowLinearBlock"/>.</summary>
+    public const int NarrowLinearWidth = 2048;
+
+    /// <summary>Weight bytes of <see cref="NarrowLinearBlock"/> in <paramref name="type"/>.</summary>
+    public static long NarrowLinearBlockBytes(DataType type) => NarrowLinearBlock.Sum(s => type.StorageBytes((long)s.Outputs * s.Inputs));
+
     /// <summary>Width of a layer-sized weight (1024 × 1024 fp32, 4 MiB: GPT-2 medium's attention projection).</summary>
     public const int LayerWidth = 1024;
 
@@ -96,6 +108,52 @@ internal static class DecodeCostCalibrator
         {
             cancellationToken.ThrowIfCancellationRequested();
             yield return Decode(device, settings, type);
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return NarrowDecode(device, settings, type);
+        }
+    }
+
+    /// <summary>
+    /// <c>decode-bandwidth-narrow</c> in <paramref name="type"/>: one token through the seven weights of a 2048-wide
+    /// Llama-family block (<see cref="NarrowLinearBlock"/>) in copies adding up to at least <see cref="GemvBytes"/>, one
+    /// after another, as a decode step reads them. Layer-sized GEMVs (down to 1 MiB for K and V in q8_0) stream slower
+    /// per byte than the large probe's: Llama-3.2-1B's q8_0 steps came out 22–26 % slower than predicted from it.
+    /// </summary>
+    public static WorkloadCeiling NarrowDecode(IDevice device, CalibrationSettings settings, DataType type)
+    {
+        var blockBytes = NarrowLinearBlockBytes(type);
+        var blocks = (int)Math.Max(1, (GemvBytes + blockBytes - 1) / blockBytes);
+        var weights = new List<(IDeviceBuffer Weight, int Outputs, int Inputs)>();
+        try
+        {
+            for (var b = 0; b < blocks; b++)
+            {
+                foreach (var (outputs, inputs) in NarrowLinearBlock)
+                {
+                    weights.Add((ZeroWeights(device, type, (long)outputs * inputs), outputs, inputs));
+                }
+            }
+
+            var widest = NarrowLinearBlock.Max(s => Math.Max(s.Outputs, s.Inputs));
+            using var x = device.Allocate(widest);
+            using var y = device.Allocate(widest);
+            device.Ops.Fill(x, 0.5f, 0, widest);
+            var rate = TimeRate(device, settings, () =>
+            {
+                foreach (var (weight, outputs, inputs) in weights)
+                {
+                    device.Ops.LinearWeights(x, weight, y, 1, outputs, inputs, 0f);
+                }
+            }, (double)blocks * blockBytes);
+            return new WorkloadCeiling("decode-bandwidth-narrow", type.ShortName(), rate,
+                Invariant($"device LinearWeights over {blocks} copies of a {NarrowLinearWidth}-wide block's weights ({string.Join(", ", NarrowLinearBlock.Select(s => $"1x{s.Outputs}x{s.Inputs}"))}) {type.ShortName()}, weight bytes per second"));
+        }
+        finally
+        {
+            foreach (var (weight, _, _) in weights)
+            {
+                weight.Dispose();
+            }
         }
     }
 

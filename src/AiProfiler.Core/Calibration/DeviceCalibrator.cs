@@ -65,6 +65,7 @@ internal static class DeviceCalibrator
         {
             var type = DataTypeExtensions.ParseShortName(precision);
             fresh.Add(DecodeCostCalibrator.Decode(device, settings, type));
+            fresh.Add(DecodeCostCalibrator.NarrowDecode(device, settings, type));
             fresh.Add(DecodeCostCalibrator.Prefill(device, settings, type));
         }
 

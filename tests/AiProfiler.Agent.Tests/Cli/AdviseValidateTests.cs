@@ -30,7 +30,7 @@ public sealed class AdviseValidateTests : IDisposable
         // The same run predicted again from the q8_0 rates measured just before and after it, beside the first error.
         Assert.All(rows, r => Assert.Matches(@"\| [+-]\d+(\.\d)?% +\| [0-9.]+ (s|ms|µs) +\| [+-]\d+(\.\d)?% +\| inference", r));
         Assert.Contains("re-measuring cpu's ceilings before the run", run.Error, StringComparison.Ordinal);
-        Assert.Matches(@"predicted again from cpu re-measured before and after the run: GEMM [0-9.]+ GFLOP/s( \(x[0-9.]+ at 32 tokens\))?, attention [0-9.]+ GFLOP/s, decode [0-9.]+ GB/s \(q8_0\)", run.Output);
+        Assert.Matches(@"predicted again from cpu re-measured before and after the run: GEMM [0-9.]+ GFLOP/s( \(x[0-9.]+ at 32 tokens\))?, attention [0-9.]+ GFLOP/s, element-wise [0-9.]+ GB/s, decode [0-9.]+ GB/s \(q8_0\)", run.Output);
     }
 
     [Fact]

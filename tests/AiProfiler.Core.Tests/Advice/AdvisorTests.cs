@@ -1,3 +1,4 @@
+using AiProfiler.Abstractions.Devices;
 using AiProfiler.Core.Advice;
 using AiProfiler.Core.Calibration;
 
@@ -183,50 +184,47 @@ public sealed class AdvisorTests
     }
 
     [Theory]
-    [InlineData("gpt2-medium", "fp32")]
-    [InlineData("gpt2-xl", "fp32")]
-    [InlineData("llama-3.1-8b", "fp32")]
-    [InlineData("gpt2-medium", "q8_0")]
-    public void Advise_NarrowDecodeCalibrated_Fp32StepsOfNarrowModelsStreamAtItsRateLessTheCallCost(string name, string precision)
+    [InlineData("gpt2-medium", "fp32", "fp32")]
+    [InlineData("gpt2-xl", "fp32", "fp32")]
+    [InlineData("llama-3.1-8b", "fp32", "fp32")]
+    [InlineData("llama-3.2-1b", "q8_0", "q8_0")]
+    [InlineData("llama-3.2-3b", "q4_k", "q4_k")]
+    [InlineData("llama-3.1-8b", "q8_0", "q8_0")]
+    [InlineData("gpt2-medium", "q8_0", "fp32")]
+    public void Advise_NarrowDecodeCalibrated_StepsOfNarrowModelsStreamAtItsRateLessTheCallCost(string name, string precision, string narrowPrecision)
     {
         var model = ModelCatalog.Find(name)!;
         var plain = Device("cpu", gemm: 300e9, bandwidth: 60e9, memory: 256 * GiB);
-        // The 1024-wide block's GEMVs in turn at 40 GB/s, 10 µs of which per call is the fixed cost the prediction adds
-        // anyway: what is left is a per-byte rate below the 60 GB/s of the 128 MiB weight.
-        var withNarrow = plain with
+        var call = new WorkloadCeiling("call-latency", "fp32", new MeasuredRate(10e-6, 5e-6, 20e-6, 5), "test");
+        var decode = new WorkloadCeiling("decode-bandwidth", precision, new MeasuredRate(60e9, 50e9, 70e9, 5), "test");
+        var withCallOnly = plain with { Calibration = plain.Calibration with { Workloads = [.. plain.Calibration.Workloads, call, decode] } };
+        // The narrow block's GEMVs in turn at 40 GB/s, 10 µs of which per call is the fixed cost the prediction adds
+        // anyway: what is left is a per-byte rate below the 60 GB/s of the large weight.
+        var withNarrow = withCallOnly with
         {
-            Calibration = plain.Calibration with
+            Calibration = withCallOnly.Calibration with
             {
-                Workloads =
-                [
-                    .. plain.Calibration.Workloads,
-                    new WorkloadCeiling("decode-bandwidth-narrow", "fp32", new MeasuredRate(40e9, 30e9, 50e9, 5), "test"),
-                    new WorkloadCeiling("call-latency", "fp32", new MeasuredRate(10e-6, 5e-6, 20e-6, 5), "test"),
-                ],
-            },
-        };
-        var withCallOnly = plain with
-        {
-            Calibration = plain.Calibration with
-            {
-                Workloads = [.. plain.Calibration.Workloads, new WorkloadCeiling("call-latency", "fp32", new MeasuredRate(10e-6, 5e-6, 20e-6, 5), "test")],
+                Workloads = [.. withCallOnly.Calibration.Workloads, new WorkloadCeiling("decode-bandwidth-narrow", narrowPrecision, new MeasuredRate(40e9, 30e9, 50e9, 5), "test")],
             },
         };
 
         double Tpot(AdviceDevice device) => Advisor.Advise(Scenario(name, precision, ServiceLevelObjectives.MlperfServer) with { Concurrency = 1 }, model, [device])
             .Predictions.Single().Tpot!.Value;
 
-        // Width 1024 takes the whole ratio, wider models less of it on log2(width) (GPT-2 XL, 1600: about two thirds),
-        // 4096 none; other precisions have their own GEMV probes.
-        var bytes = (double)DecodeCostCalibrator.NarrowBlockBytes;
-        var ratio = 1 / (60e9 * ((1 / 40e9) - (4 * 10e-6 / bytes)));
-        var exponent = precision == "fp32" ? 1 - Math.Clamp(Math.Log2(model.DModel / 1024.0) / 2, 0, 1) : 0;
-        var factor = Math.Pow(ratio, exponent);
+        // At the block's width (1024 for fp32, GPT-2 medium's; 2048 for the other types, Llama-3.2-1B's) and below the
+        // whole ratio, wider models less of it on log2(width), 4096 none; a narrow rate in another precision, none.
+        var fp32 = precision == "fp32";
+        var anchor = fp32 ? 1024.0 : 2048.0;
+        var bytes = fp32 ? DecodeCostCalibrator.NarrowBlockBytes : DecodeCostCalibrator.NarrowLinearBlockBytes(DataTypeExtensions.ParseShortName(precision));
+        var calls = fp32 ? 4 : 7;
+        var ratio = 1 / (60e9 * ((1 / 40e9) - (calls * 10e-6 / bytes)));
+        var exponent = narrowPrecision == precision ? 1 - Math.Clamp(Math.Log2(model.DModel / anchor) / Math.Log2(4096 / anchor), 0, 1) : 0;
         var weights = ModelArithmetic.MatmulParametersPerStep(model, 1) * WeightPrecision.Find(precision)!.BytesPerWeight;
-        var expected = (weights / (60e9 * factor)) - (weights / 60e9);
+        var expected = (weights / (60e9 * Math.Pow(ratio, exponent))) - (weights / 60e9);
         var added = Tpot(withNarrow) - Tpot(withCallOnly);
         Assert.True(Math.Abs(added - expected) <= 1e-9 * Math.Max(expected, 1e-3), $"{name} {precision}: TPOT grew by {added} s, expected {expected} s");
         Assert.True(ratio is > 0.5 and < 1, $"ratio {ratio}");
+        Assert.Equal(name is "gpt2-medium" or "gpt2-xl" or "llama-3.2-1b" or "llama-3.2-3b" && narrowPrecision == precision, added > 0);
     }
 
     [Fact]
