@@ -16,6 +16,15 @@ internal static class DecodeCostCalibrator
     public const long GemvBytes = 128L << 20;
 
     /// <summary>
+    /// Distinct weight bytes a decode-bandwidth probe streams before it reads the same weight again. A set of
+    /// <see cref="GemvBytes"/> read again and again still finds part of itself in the last-level cache: on the 2-core
+    /// Zen 5 VM, q8_0 GEMVs through Llama-3.2-1B's block streamed at 80–84 GB/s over a 129 MB set, 67–75 over 258 MB,
+    /// 64–69 over 517 MB and 63–73 over the whole 1.3 GB model (same process, taking turns), so Llama-3.2-1B q8_0's TPOT
+    /// predicted from the small set came out 16–26 % short. Models are larger than this; so are the probes' sets.
+    /// </summary>
+    public const long StreamBytes = 512L << 20;
+
+    /// <summary>
     /// The GEMVs of one 1024-wide block as a decode step issues them, (K, N) with the weight stored K×N: GPT-2 medium's
     /// fused QKV, attention projection, MLP up and MLP down (12, 4, 16 and 16 MiB).
     /// </summary>
@@ -49,11 +58,17 @@ internal static class DecodeCostCalibrator
     /// its weight from memory: together at least <see cref="GemvBytes"/> (several times any last-level cache), at most
     /// a sixteenth of the device's free memory, and at most <see cref="MaxWeightCopies"/>.
     /// </summary>
-    public static int WeightCopies(IDevice device, long bytes)
+    public static int WeightCopies(IDevice device, long bytes) => WeightCopies(device, bytes, GemvBytes);
+
+    /// <summary>
+    /// How many copies of a <paramref name="bytes"/>-byte weight (or block of weights) add up to at least
+    /// <paramref name="total"/> bytes, within a sixteenth of the device's free memory and <see cref="MaxWeightCopies"/>.
+    /// </summary>
+    public static int WeightCopies(IDevice device, long bytes, long total)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bytes);
-        var wanted = (GemvBytes + bytes - 1) / bytes;
+        var wanted = (total + bytes - 1) / bytes;
         var room = Math.Max(1, device.AvailableMemoryBytes / 16 / bytes);
         return (int)Math.Clamp(Math.Min(wanted, room), 1, MaxWeightCopies);
     }
@@ -115,14 +130,14 @@ internal static class DecodeCostCalibrator
 
     /// <summary>
     /// <c>decode-bandwidth-narrow</c> in <paramref name="type"/>: one token through the seven weights of a 2048-wide
-    /// Llama-family block (<see cref="NarrowLinearBlock"/>) in copies adding up to at least <see cref="GemvBytes"/>, one
+    /// Llama-family block (<see cref="NarrowLinearBlock"/>) in copies adding up to at least <see cref="StreamBytes"/>, one
     /// after another, as a decode step reads them. Layer-sized GEMVs (down to 1 MiB for K and V in q8_0) stream slower
     /// per byte than the large probe's: Llama-3.2-1B's q8_0 steps came out 22–26 % slower than predicted from it.
     /// </summary>
     public static WorkloadCeiling NarrowDecode(IDevice device, CalibrationSettings settings, DataType type)
     {
         var blockBytes = NarrowLinearBlockBytes(type);
-        var blocks = (int)Math.Max(1, (GemvBytes + blockBytes - 1) / blockBytes);
+        var blocks = WeightCopies(device, blockBytes, StreamBytes);
         var weights = new List<(IDeviceBuffer Weight, int Outputs, int Inputs)>();
         try
         {
@@ -228,18 +243,39 @@ internal static class DecodeCostCalibrator
         return weights;
     }
 
+    /// <summary>
+    /// One token through a 4096-input weight of about <paramref name="targetBytes"/>; a weight smaller than
+    /// <see cref="StreamBytes"/> comes in copies, one per pass in turn, so that no pass finds the last one's in the cache.
+    /// </summary>
     private static WorkloadCeiling MeasureLinear(IDevice device, CalibrationSettings settings, DataType type, long targetBytes)
     {
         const int inputs = 4096;
         var outputs = (int)(targetBytes / type.StorageBytes(inputs));
         var values = (long)outputs * inputs;
-        using var weights = ZeroWeights(device, type, values);
-        using var x = device.Allocate(inputs);
-        using var y = device.Allocate(outputs);
-        device.Ops.Fill(x, 0.5f, 0, inputs);
-        var rate = TimeRate(device, settings, () => device.Ops.LinearWeights(x, weights, y, 1, outputs, inputs, 0f), type.StorageBytes(values));
-        return new WorkloadCeiling("decode-bandwidth", type.ShortName(), rate,
-            Invariant($"device LinearWeights 1x{outputs}x{inputs} {type.ShortName()}, weight bytes per second"));
+        var copies = targetBytes >= GemvBytes ? WeightCopies(device, type.StorageBytes(values), StreamBytes) : 1;
+        var weights = new List<IDeviceBuffer>(copies);
+        try
+        {
+            for (var i = 0; i < copies; i++)
+            {
+                weights.Add(ZeroWeights(device, type, values));
+            }
+
+            using var x = device.Allocate(inputs);
+            using var y = device.Allocate(outputs);
+            device.Ops.Fill(x, 0.5f, 0, inputs);
+            var next = 0;
+            var rate = TimeRate(device, settings, () => device.Ops.LinearWeights(x, weights[next++ % copies], y, 1, outputs, inputs, 0f), type.StorageBytes(values));
+            return new WorkloadCeiling("decode-bandwidth", type.ShortName(), rate,
+                Invariant($"device LinearWeights 1x{outputs}x{inputs} {type.ShortName()} over {copies} copies of the weight, weight bytes per second"));
+        }
+        finally
+        {
+            foreach (var weight in weights)
+            {
+                weight.Dispose();
+            }
+        }
     }
 
     /// <summary>

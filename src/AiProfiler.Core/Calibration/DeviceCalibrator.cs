@@ -215,9 +215,10 @@ internal static class DeviceCalibrator
 
     /// <summary>
     /// The decode GEMV's bandwidth, two ways taking turns pass by pass: <c>decode-bandwidth</c>, one token through a
-    /// 4096 × 8192 weight (128 MiB, streamed from memory each time), and <c>decode-bandwidth-narrow</c>, one token
-    /// through the four weights of a 1024-wide block (<see cref="DecodeCostCalibrator.NarrowBlock"/>, stored K×N as GPT-2
-    /// stores them) in several copies, one after another, as a decode step reads them. A 1024-wide model's GEMVs stream
+    /// 4096 × 8192 weight (128 MiB; copies adding up to <see cref="DecodeCostCalibrator.StreamBytes"/>, one per pass in
+    /// turn, so none is still in the cache), and <c>decode-bandwidth-narrow</c>, one token through the four weights of a
+    /// 1024-wide block (<see cref="DecodeCostCalibrator.NarrowBlock"/>, stored K×N as GPT-2 stores them) in copies adding
+    /// up to the same, one after another, as a decode step reads them. A 1024-wide model's GEMVs stream
     /// slower per byte than the big one, beyond the fixed cost per call: on the 2-core VM 44–54 GB/s for GPT-2 medium's
     /// four shapes against 58 for the 128 MiB weight, and a GPT-2 medium step's GEMV calls (95 % of the step) streamed
     /// at about 50 GB/s, so TPOT predicted from the big weight alone came out 10–29 % short.
@@ -239,13 +240,15 @@ internal static class DeviceCalibrator
             var wide = new GemmDescriptor { M = 1, N = n, K = k };
             var x = Buffer(k, 0.5f);
             var y = Buffer(n, 0f);
-            var weight = Buffer((long)k * n, 0.25f);
-            var blocks = (int)Math.Max(1, (DecodeCostCalibrator.GemvBytes + DecodeCostCalibrator.NarrowBlockBytes - 1) / DecodeCostCalibrator.NarrowBlockBytes);
+            var copies = DecodeCostCalibrator.WeightCopies(device, (long)k * n * sizeof(float), DecodeCostCalibrator.StreamBytes);
+            var weights = Enumerable.Range(0, copies).Select(_ => Buffer((long)k * n, 0.25f)).ToArray();
+            var next = 0;
+            var blocks = DecodeCostCalibrator.WeightCopies(device, DecodeCostCalibrator.NarrowBlockBytes, DecodeCostCalibrator.StreamBytes);
             var narrow = Enumerable.Range(0, blocks).SelectMany(_ => DecodeCostCalibrator.NarrowBlock.Select(shape =>
                 (Gemm: new GemmDescriptor { M = 1, N = shape.N, K = shape.K }, Weight: Buffer((long)shape.K * shape.N, 0.25f)))).ToList();
             var rates = DecodeCostCalibrator.TimeRates(device, settings,
             [
-                (() => device.Ops.Gemm(wide, x, weight, y), (double)k * n * sizeof(float)),
+                (() => device.Ops.Gemm(wide, x, weights[next++ % copies], y), (double)k * n * sizeof(float)),
                 (() =>
                 {
                     foreach (var (gemm, w) in narrow)
@@ -257,7 +260,7 @@ internal static class DeviceCalibrator
             var block = string.Join(", ", DecodeCostCalibrator.NarrowBlock.Select(s => $"1x{s.N}x{s.K}"));
             return
             [
-                new WorkloadCeiling("decode-bandwidth", "fp32", rates[0], Units($"device GEMV 1x{n}x{k} ({device.Ops.GemmImplementation}), weight bytes per second")),
+                new WorkloadCeiling("decode-bandwidth", "fp32", rates[0], Units($"device GEMV 1x{n}x{k} ({device.Ops.GemmImplementation}) over {copies} copies of the weight, weight bytes per second")),
                 new WorkloadCeiling("decode-bandwidth-narrow", "fp32", rates[1], Units($"device GEMVs over {blocks} copies of a 1024-wide block's weights ({block}), weight bytes per second")),
             ];
         }
