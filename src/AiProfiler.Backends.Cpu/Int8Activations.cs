@@ -78,6 +78,15 @@ internal sealed unsafe class Int8Activations : IDisposable
     /// <summary>Each block's Σq, row after row: Q4_0's offset of 8 enters its integer dot product through it.</summary>
     public int* IntSums { get; }
 
+    /// <summary>
+    /// Whether some block's d is 2¹⁶ or more (a value above 8.3 million in magnitude), or infinite: kernels that carry
+    /// d·2¹¹² (Q4_0's 512-bit GEMV) take their exact path then.
+    /// </summary>
+    public bool HasLargeScales => Volatile.Read(ref _largeScales) != 0;
+
+    // Set, never cleared, by whichever quantizing task finds such a scale.
+    private int _largeScales;
+
     public void Dispose()
     {
         NativeMemory.AlignedFree(_memory);
@@ -105,6 +114,11 @@ internal sealed unsafe class Int8Activations : IDisposable
             var d = Vector256.Load(amax) / Vector256.Create(127f);
             Vector256.ConditionalSelect(Vector256.Equals(d, Vector256<float>.Zero), Vector256<float>.Zero, Vector256<float>.One / d).Store(inverses);
             d.Store(scales);
+            if (Vector256.GreaterThanOrEqualAny(d, Vector256.Create(LargeScale)))
+            {
+                Volatile.Write(ref _largeScales, 1);
+            }
+
             for (var j = 0; j < count; j++)
             {
                 var block = b + j;
@@ -118,6 +132,9 @@ internal sealed unsafe class Int8Activations : IDisposable
             }
         }
     }
+
+    // The d from which HasLargeScales is set: 2¹⁶, so that d·2¹¹² stays below fp32's largest finite value.
+    private const float LargeScale = 65536f;
 
     // Blocks whose scales are computed together.
     private const int Group = 8;

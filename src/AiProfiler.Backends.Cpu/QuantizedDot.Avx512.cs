@@ -9,6 +9,15 @@ namespace AiProfiler.Backends.Cpu;
 // weights, and the four fp16 scales are converted in registers (one vpermw puts each block's scale in its four lanes)
 // instead of one table load, multiply and broadcast per block. .NET 10 has no 512-bit vpdpbusd for AVX512_VNNI, so
 // the products go through vpmaddubsw + vpmaddwd.
+//
+// The fp16 scale d_w meets x's d_x in one FMA: WeightDecoder.HalfToSingle's shift and mask leave d_w·2⁻¹¹² in fp32
+// bits, and x's side carries d_x·2¹¹², so their product is d_w·d_x exactly as the full conversion and a multiply give
+// it (both factors' powers of two are exact). That drops the conversion's rebasing FMA, its infinity/NaN repair and
+// the multiply: Q4_0's GEMV on one Zen 5 core read 37–40 GB/s in cache against 31–33 (see the README). Two cases the
+// shortcut would get wrong take the exact 256-bit block kernel for the four rows instead: a weight scale that is
+// infinite or NaN (found after the loop from the largest scale magnitude seen, one max per row and step), and an x
+// scale of 2¹⁶ or more (|x| above 8.3 million in a block; Int8Activations.HasLargeScales), whose d_x·2¹¹² would
+// overflow.
 internal static unsafe partial class QuantizedDot
 {
     // Blocks per 512-bit step.
@@ -28,8 +37,11 @@ internal static unsafe partial class QuantizedDot
         byte* w0 = w, w1 = w + gap, w2 = w1 + gap, w3 = w2 + gap;
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
         var blocks = x.Blocks;
+        var peak = Vector512<uint>.Zero;
+        // With a large d_x no step runs: the block loop below takes the whole row.
+        var steps = x.HasLargeScales ? 0 : blocks;
         var b = 0;
-        for (; b + Step <= blocks; b += Step)
+        for (; b + Step <= steps; b += Step)
         {
             // One line per row and step of 72 bytes: a second (all of the step) measured slower, the hardware
             // prefetcher covering the rest.
@@ -48,11 +60,27 @@ internal static unsafe partial class QuantizedDot
             var spread = Avx512F.BroadcastVector128ToVector512(x.IntSums + b);
             // −8·Σx per block as −2·Σx in each of its four lanes: the lanes are summed in the end, each with the block's scale.
             var bias = Avx512F.PermuteVar16x32(spread, BlockLanes()) * Vector512.Create(-2);
-            var dx = Avx512F.PermuteVar16x32(Avx512F.BroadcastVector128ToVector512(x.Scales + b), BlockLanes());
-            a0 = Step4<TCodes>(w0 + offset, low, high, bias, dx, a0);
-            a1 = Step4<TCodes>(w1 + offset, low, high, bias, dx, a1);
-            a2 = Step4<TCodes>(w2 + offset, low, high, bias, dx, a2);
-            a3 = Step4<TCodes>(w3 + offset, low, high, bias, dx, a3);
+            // d_x·2¹¹² (see the top of the file).
+            var dx = Avx512F.PermuteVar16x32(Avx512F.BroadcastVector128ToVector512(x.Scales + b), BlockLanes()) * Vector512.Create(0x77800000u).AsSingle();
+            // Each row's four scales, fp16 bits in the top half of each lane; the peak keeps their largest magnitude (a
+            // local updated here, not through a ref: a ref parameter kept it in memory and cost the whole gain; this
+            // check costs about a third of it).
+            var s0 = ScaleTops(w0 + offset);
+            a0 = Step4<TCodes>(w0 + offset, s0, low, high, bias, dx, a0);
+            var s1 = ScaleTops(w1 + offset);
+            a1 = Step4<TCodes>(w1 + offset, s1, low, high, bias, dx, a1);
+            var s2 = ScaleTops(w2 + offset);
+            a2 = Step4<TCodes>(w2 + offset, s2, low, high, bias, dx, a2);
+            var s3 = ScaleTops(w3 + offset);
+            a3 = Step4<TCodes>(w3 + offset, s3, low, high, bias, dx, a3);
+            peak = Vector512.Max(Vector512.Max(peak, Magnitude(s0)), Vector512.Max(Magnitude(s1), Vector512.Max(Magnitude(s2), Magnitude(s3))));
+        }
+
+        // An infinite or NaN weight scale (exponent all ones): the four rows again, exactly, block by block.
+        if (Vector512.GreaterThanOrEqualAny(peak, Vector512.Create(0x7c000000u)))
+        {
+            a0 = a1 = a2 = a3 = default;
+            b = 0;
         }
 
         Vector256<float> t0 = a0.GetLower() + a0.GetUpper(), t1 = a1.GetLower() + a1.GetUpper();
@@ -75,9 +103,13 @@ internal static unsafe partial class QuantizedDot
         dots[3] = Vector256.Sum(t3);
     }
 
-    /// <summary>acc plus four Q4_0 blocks at <paramref name="p"/> times x's four blocks, lane-wise (summed by the caller).</summary>
+    /// <summary>
+    /// acc plus four Q4_0 blocks at <paramref name="p"/> (their scales in <paramref name="top"/>, from
+    /// <see cref="ScaleTops"/>) times x's four blocks, lane-wise (summed by the caller), with <paramref name="dx"/> =
+    /// d_x·2¹¹².
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Step4<TCodes>(byte* p, Vector512<sbyte> low, Vector512<sbyte> high, Vector512<int> bias, Vector512<float> dx, Vector512<float> acc)
+    private static Vector512<float> Step4<TCodes>(byte* p, Vector512<int> top, Vector512<sbyte> low, Vector512<sbyte> high, Vector512<int> bias, Vector512<float> dx, Vector512<float> acc)
         where TCodes : struct, ICodeGather
     {
         var codes = TCodes.Codes(p);
@@ -86,9 +118,19 @@ internal static unsafe partial class QuantizedDot
         var pairs = Avx512BW.MultiplyAddAdjacent(codes & mask, low)
             + Avx512BW.MultiplyAddAdjacent(Vector512.ShiftRightLogical(codes.AsUInt16(), 4).AsByte() & mask, high);
         var dot = Avx512BW.MultiplyAddAdjacent(pairs, Vector512.Create((short)1)) + bias;
-        var scales = WeightDecoder.HalfToSingle(Avx512BW.PermuteVar32x16(Vector512.Load((short*)p), ScaleWords()).AsInt32());
-        return Vector512.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(dot), scales * dx, acc);
+        // d_w·2⁻¹¹² in fp32 bits (sign, exponent and mantissa moved into place), times d_x·2¹¹²: d_w·d_x. An FMA adding
+        // −0, not a multiply: a subnormal d_w is a denormal here, which a Zen 5 multiply takes on a slow path.
+        var bits = Vector512.ShiftRightArithmetic(top, 3) & Vector512.Create(unchecked((int)0x8fffe000));
+        var scales = Vector512.FusedMultiplyAdd(bits.AsSingle(), dx, Vector512.Create(-0f));
+        return Vector512.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(dot), scales, acc);
     }
+
+    /// <summary>A step's four block scales at <paramref name="p"/>, each in the top half of its block's four lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> ScaleTops(byte* p) => Avx512BW.PermuteVar32x16(Vector512.Load((short*)p), ScaleWords()).AsInt32();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<uint> Magnitude(Vector512<int> top) => (top & Vector512.Create(0x7fff0000)).AsUInt32();
 
     // Constants as methods, not static fields: a static field read costs a class-initialization check in code compiled
     // optimized from the first call, and the call behind it made the JIT keep the accumulators in memory.

@@ -108,6 +108,60 @@ public sealed unsafe class WeightLinearDecodeTests
         }
     }
 
+    /// <summary>
+    /// The 512-bit Q4_0 kernel multiplies d_w·2⁻¹¹² by d_x·2¹¹² instead of converting d_w; where that shortcut would
+    /// be wrong it must take the exact kernel. An x block with a value of 10⁷ (d_x ≈ 78 740, whose d_x·2¹¹² overflows
+    /// fp32) gives the product within the usual bound; and, on rows of either length, a row with an infinite or NaN
+    /// block scale gives a result that is not finite (the shortcut would give a finite number), while every other row
+    /// of the same call, and a row with a subnormal scale, stays within the bound.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Decode_Q4_0Avx512_HugeXOrNonFiniteScales_TakeTheExactKernel(int rows)
+    {
+        Assert.SkipUnless(DotPaths.IsSupported(DotPath.Avx512), "this CPU lacks AVX-512BW");
+        const int inputs = 352;
+        CheckInt8(DotPath.Avx512, DataType.Q4_0, rows, inputs, x => x[100] = 1e7f);
+
+        var stored = EdgeWeights(DataType.Q4_0, Outputs, inputs);
+        var blockBytes = DataType.Q4_0.BlockBytes();
+        var blocksPerRow = inputs / 32;
+        var corrupt = new Dictionary<int, ushort> { [5] = 0x7C00, [9] = 0xFC00, [13] = 0x7E00, [400] = 0x7C00 };
+        foreach (var (row, half) in corrupt)
+        {
+            BitConverter.TryWriteBytes(stored.AsSpan(((row * blocksPerRow) + 6) * blockBytes, 2), half);
+        }
+
+        // A subnormal scale (2⁻²⁴), exact on both paths.
+        BitConverter.TryWriteBytes(stored.AsSpan(17 * blocksPerRow * blockBytes, 2), (ushort)0x0001);
+        var x = EdgeActivations(rows, inputs);
+        var y = Run(DotPath.Avx512, DataType.Q4_0, stored, x, rows, inputs, out var previous);
+        var w = new float[Outputs * inputs];
+        QuantizedBlocks.Dequantize(DataType.Q4_0, stored, w);
+        for (var r = 0; r < rows; r++)
+        {
+            for (var n = 0; n < Outputs; n++)
+            {
+                var actual = y[(r * Outputs) + n];
+                if (corrupt.ContainsKey(n))
+                {
+                    Assert.False(float.IsFinite(actual), $"row {r} output {n} has a non-finite scale but came out {actual}");
+                    continue;
+                }
+
+                var (exact, magnitude) = Expected(x, w, previous, r, n, inputs);
+                var quantization = 0.0;
+                for (var k = 0; k < inputs; k++)
+                {
+                    quantization += (x.AsSpan((r * inputs) + (k / 32 * 32), 32).ToArray().Max(MathF.Abs) / 127.0) * 0.5001 * Math.Abs(w[(n * inputs) + k]);
+                }
+
+                Assert.True(Math.Abs(actual - exact) <= quantization + (4.0 * inputs * U * magnitude), $"row {r} output {n}: {actual} vs {exact}");
+            }
+        }
+    }
+
     public static TheoryData<string, DataType, int> BlockCountCases()
     {
         var cases = new TheoryData<string, DataType, int>();
@@ -122,9 +176,10 @@ public sealed unsafe class WeightLinearDecodeTests
         return cases;
     }
 
-    private static void CheckInt8(DotPath path, DataType type, int rows, int inputs)
+    private static void CheckInt8(DotPath path, DataType type, int rows, int inputs, Action<float[]>? editX = null)
     {
         var x = EdgeActivations(rows, inputs);
+        editX?.Invoke(x);
         var stored = type.BlockValues() == 256 ? KQuantWeights.Edge(type, Outputs, inputs) : EdgeWeights(type, Outputs, inputs);
         var y = Run(path, type, stored, x, rows, inputs, out var previous);
         var w = new float[Outputs * inputs];
