@@ -25,6 +25,17 @@ internal static class DecodeCostCalibrator
     public const long StreamBytes = 512L << 20;
 
     /// <summary>
+    /// The decode probes' set under <paramref name="settings"/>: eight of the bandwidth test's arrays, between
+    /// <see cref="GemvBytes"/> and <see cref="StreamBytes"/> (the default 64 MiB arrays give the full 512 MiB; the tests'
+    /// 4 MiB arrays give 128 MiB, which had doubled the Agent tests' time at 512).
+    /// </summary>
+    public static long StreamSet(CalibrationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return Math.Clamp(8 * settings.BandwidthElements * sizeof(float), GemvBytes, StreamBytes);
+    }
+
+    /// <summary>
     /// The GEMVs of one 1024-wide block as a decode step issues them, (K, N) with the weight stored K×N: GPT-2 medium's
     /// fused QKV, attention projection, MLP up and MLP down (12, 4, 16 and 16 MiB).
     /// </summary>
@@ -122,10 +133,22 @@ internal static class DecodeCostCalibrator
         foreach (var type in WeightTypes.Where(device.Ops.SupportsWeights))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            yield return Decode(device, settings, type);
+            var wide = Decode(device, settings, type);
+            yield return wide;
             cancellationToken.ThrowIfCancellationRequested();
-            yield return NarrowDecode(device, settings, type);
+            yield return NarrowDecodeAfter(device, settings, type, wide);
         }
+    }
+
+    /// <summary>
+    /// <see cref="NarrowDecode"/> after <paramref name="wide"/>, the same type's <c>decode-bandwidth</c>, over a set the
+    /// device streams in at most a tenth of a second at that rate: a device that slow (PoCL, 0.4–2.4 GB/s) is bound by
+    /// its kernels, not by a cache, and the full <see cref="StreamBytes"/> set there had doubled the Agent tests' time.
+    /// </summary>
+    public static WorkloadCeiling NarrowDecodeAfter(IDevice device, CalibrationSettings settings, DataType type, WorkloadCeiling wide)
+    {
+        ArgumentNullException.ThrowIfNull(wide);
+        return NarrowDecode(device, settings, type, Math.Clamp((long)(wide.Rate.High * 0.1), NarrowLinearBlockBytes(type), StreamSet(settings)));
     }
 
     /// <summary>
@@ -134,10 +157,10 @@ internal static class DecodeCostCalibrator
     /// after another, as a decode step reads them. Layer-sized GEMVs (down to 1 MiB for K and V in q8_0) stream slower
     /// per byte than the large probe's: Llama-3.2-1B's q8_0 steps came out 22–26 % slower than predicted from it.
     /// </summary>
-    public static WorkloadCeiling NarrowDecode(IDevice device, CalibrationSettings settings, DataType type)
+    public static WorkloadCeiling NarrowDecode(IDevice device, CalibrationSettings settings, DataType type, long setBytes)
     {
         var blockBytes = NarrowLinearBlockBytes(type);
-        var blocks = WeightCopies(device, blockBytes, StreamBytes);
+        var blocks = WeightCopies(device, blockBytes, setBytes);
         var weights = new List<(IDeviceBuffer Weight, int Outputs, int Inputs)>();
         try
         {
@@ -252,7 +275,7 @@ internal static class DecodeCostCalibrator
         const int inputs = 4096;
         var outputs = (int)(targetBytes / type.StorageBytes(inputs));
         var values = (long)outputs * inputs;
-        var copies = targetBytes >= GemvBytes ? WeightCopies(device, type.StorageBytes(values), StreamBytes) : 1;
+        var copies = targetBytes >= GemvBytes ? WeightCopies(device, type.StorageBytes(values), StreamSet(settings)) : 1;
         var weights = new List<IDeviceBuffer>(copies);
         try
         {

@@ -64,8 +64,9 @@ internal static class DeviceCalibrator
         if (precision != "fp32" && calibrated.Workload("decode-bandwidth", precision) is not null)
         {
             var type = DataTypeExtensions.ParseShortName(precision);
-            fresh.Add(DecodeCostCalibrator.Decode(device, settings, type));
-            fresh.Add(DecodeCostCalibrator.NarrowDecode(device, settings, type));
+            var wide = DecodeCostCalibrator.Decode(device, settings, type);
+            fresh.Add(wide);
+            fresh.Add(DecodeCostCalibrator.NarrowDecodeAfter(device, settings, type, wide));
             fresh.Add(DecodeCostCalibrator.Prefill(device, settings, type));
         }
 
@@ -240,10 +241,10 @@ internal static class DeviceCalibrator
             var wide = new GemmDescriptor { M = 1, N = n, K = k };
             var x = Buffer(k, 0.5f);
             var y = Buffer(n, 0f);
-            var copies = DecodeCostCalibrator.WeightCopies(device, (long)k * n * sizeof(float), DecodeCostCalibrator.StreamBytes);
+            var copies = DecodeCostCalibrator.WeightCopies(device, (long)k * n * sizeof(float), DecodeCostCalibrator.StreamSet(settings));
             var weights = Enumerable.Range(0, copies).Select(_ => Buffer((long)k * n, 0.25f)).ToArray();
             var next = 0;
-            var blocks = DecodeCostCalibrator.WeightCopies(device, DecodeCostCalibrator.NarrowBlockBytes, DecodeCostCalibrator.StreamBytes);
+            var blocks = DecodeCostCalibrator.WeightCopies(device, DecodeCostCalibrator.NarrowBlockBytes, DecodeCostCalibrator.StreamSet(settings));
             var narrow = Enumerable.Range(0, blocks).SelectMany(_ => DecodeCostCalibrator.NarrowBlock.Select(shape =>
                 (Gemm: new GemmDescriptor { M = 1, N = shape.N, K = shape.K }, Weight: Buffer((long)shape.K * shape.N, 0.25f)))).ToList();
             var rates = DecodeCostCalibrator.TimeRates(device, settings,

@@ -60,4 +60,16 @@ public sealed class WeightCopiesTests
     {
         Assert.Equal(64_618_496L, DecodeCostCalibrator.NarrowLinearBlockBytes(AiProfiler.Abstractions.Devices.DataType.Q8_0));
     }
+
+    /// <summary>The decode probes' set follows the bandwidth test's arrays: 512 MiB by default, 128 MiB at the tests' 4 MiB.</summary>
+    [Theory]
+    [InlineData(64, 512L << 20)]
+    [InlineData(4, 128L << 20)]
+    [InlineData(1024, 512L << 20)]
+    public void StreamSet_EightBandwidthArrays_Between128And512MiB(int bandwidthMiB, long expected)
+    {
+        var settings = new CalibrationSettings(0.2, 7, (long)bandwidthMiB << 20 >> 2);
+
+        Assert.Equal(expected, DecodeCostCalibrator.StreamSet(settings));
+    }
 }
