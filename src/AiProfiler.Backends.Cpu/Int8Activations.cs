@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace AiProfiler.Backends.Cpu;
 
@@ -21,6 +22,8 @@ internal sealed unsafe class Int8Activations : IDisposable
 
     private void* _memory;
 
+    private readonly int _rows;
+
     /// <summary>Quantizes <paramref name="rows"/> rows of <paramref name="inputs"/> values (a multiple of <see cref="Block"/>).</summary>
     public Int8Activations(float* x, int rows, int inputs)
         : this(x, rows, inputs, null)
@@ -35,6 +38,7 @@ internal sealed unsafe class Int8Activations : IDisposable
     {
         Inputs = inputs;
         Blocks = inputs / Block;
+        _rows = rows;
         var values = (long)rows * inputs;
         var blocks = (long)rows * Blocks;
         _memory = NativeMemory.AlignedAlloc((nuint)(values + (4 * blocks * sizeof(float)) + (blocks * sizeof(int))), 64);
@@ -87,10 +91,54 @@ internal sealed unsafe class Int8Activations : IDisposable
     // Set, never cleared, by whichever quantizing task finds such a scale.
     private int _largeScales;
 
+    /// <summary>
+    /// x's side of the 512-bit Q4_0 GEMV (<see cref="QuantizedDot"/>), after <see cref="PrepareQ4Steps"/>: per step of
+    /// four blocks, 256 bytes: the blocks' first 16 values each (64 bytes, one block per 128-bit lane), their last 16
+    /// (64), d·2¹¹² of blocks 0–3 repeated four times (16 floats, one per row of the four the kernel reads together)
+    /// and −8·Σq of blocks 0–3 repeated the same way (16 floats, exact). Null before, for more than one row, on CPUs
+    /// without AVX-512BW, and when <see cref="HasLargeScales"/> (the kernel's exact path needs none of it).
+    /// </summary>
+    public byte* Steps { get; private set; }
+
+    private void* _steps;
+
+    /// <summary>
+    /// Builds <see cref="Steps"/> where it applies (one row, AVX-512BW, at least four blocks, no large scale): once per
+    /// call, before the cores split W's rows, so that the four rows of every step load it instead of rearranging x
+    /// (two 128-bit shuffles, two broadcasts, two permutes and two multiplies per step; 7 % more GB/s on one core).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void PrepareQ4Steps()
+    {
+        if (Steps != null || _rows != 1 || !Avx512BW.IsSupported || Blocks < 4 || HasLargeScales)
+        {
+            return;
+        }
+
+        var steps = Blocks / 4;
+        _steps = NativeMemory.AlignedAlloc((nuint)(steps * 256), 64);
+        var target = (byte*)_steps;
+        for (var s = 0; s < steps; s++, target += 256)
+        {
+            var b = s * 4;
+            var x0 = Vector512.Load(Values + (b * 32)).AsUInt64();
+            var x1 = Vector512.Load(Values + (b * 32) + 64).AsUInt64();
+            Avx512F.Shuffle4x128(x0, x1, 0b10_00_10_00).Store((ulong*)target);
+            Avx512F.Shuffle4x128(x0, x1, 0b11_01_11_01).Store((ulong*)(target + 64));
+            // d·2¹¹² of the four blocks, repeated for four rows; −8·Σq of the four blocks (exact in fp32), repeated.
+            (Avx512F.BroadcastVector128ToVector512(Scales + b) * Vector512.Create(0x77800000u).AsSingle()).Store((float*)(target + 128));
+            Vector512.ConvertToSingle(Avx512F.BroadcastVector128ToVector512(IntSums + b) * Vector512.Create(-8)).Store((float*)(target + 192));
+        }
+
+        Steps = target - (steps * 256);
+    }
+
     public void Dispose()
     {
         NativeMemory.AlignedFree(_memory);
         _memory = null;
+        NativeMemory.AlignedFree(_steps);
+        _steps = null;
     }
 
     // Optimized from the first call: a prefill quantizes once per weight, too few calls for tiered compilation to reach its loop soon.

@@ -37,10 +37,11 @@ internal static unsafe partial class QuantizedDot
     public static DotPath Path(DataType type) => type == DataType.Q4_0 && DotPaths.IsSupported(DotPath.Avx512) ? DotPath.Avx512 : DotPaths.Int8;
 
     /// <summary>
-    /// Whether the 512-bit Q4_0 kernel gathers its codes with AVX512_VBMI's byte permute (where the CPU has it) or with
-    /// inserts; the tests run both on a machine that has VBMI. Both give the same sums.
+    /// Whether the 512-bit Q4_0 kernel gathers its codes with AVX512_VBMI's byte permute and splits their nibbles with
+    /// GFNI (where the CPU has both) or with inserts and shifts; the tests run both on a machine that has them. Both
+    /// give the same sums.
     /// </summary>
-    internal static bool PermuteCodes { get; set; } = Avx512Vbmi.IsSupported;
+    internal static bool PermuteCodes { get; set; } = Avx512Vbmi.IsSupported && Gfni.V512.IsSupported;
 
     /// <summary>y[r, n] = x[r]·W[n] + beta·y[r, n] for n in [n0, n1), with W's rows from <paramref name="w"/> (row n0).</summary>
     public static void Rows(DotPath path, DataType type, Int8Activations x, byte* w, float* y, int rows, int n0, int n1, int outputs, long rowBytes, float beta)

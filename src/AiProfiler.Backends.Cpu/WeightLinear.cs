@@ -82,6 +82,11 @@ internal static unsafe class WeightLinear
         var workers = (long)outputs * inputs < ParallelValues ? 1 : Math.Max(1, threads);
         var kQuant = KQuantDot.Handles(type);
         using var quantized = QuantizedDot.Handles(type) || kQuant ? new Int8Activations(x, rows, inputs) : null;
+        if (type == DataType.Q4_0 && path == DotPath.Avx512)
+        {
+            quantized!.PrepareQ4Steps();
+        }
+
         nint px = (nint)x, pw = (nint)w, py = (nint)y;
         For(workers, part =>
         {

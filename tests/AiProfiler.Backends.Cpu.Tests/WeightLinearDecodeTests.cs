@@ -83,8 +83,8 @@ public sealed unsafe class WeightLinearDecodeTests
     }
 
     /// <summary>
-    /// The 512-bit Q4_0 kernel's two ways of gathering a step's codes (AVX512_VBMI's byte permute, inserts on CPUs
-    /// without it), each against the same bound, over row lengths with every tail after the steps of four blocks.
+    /// The 512-bit Q4_0 kernel's two ways of gathering a step's codes and splitting their nibbles (AVX512_VBMI's byte
+    /// permute and GFNI, inserts and shifts on CPUs without them), each against the same bound, over row lengths with every tail after the steps of four blocks.
     /// </summary>
     [Theory]
     [InlineData(true)]
@@ -92,7 +92,7 @@ public sealed unsafe class WeightLinearDecodeTests
     public void Decode_Q4_0Avx512_EitherCodeGather_EqualsDequantizedProductWithinTheQuantizationOfX(bool permute)
     {
         Assert.SkipUnless(DotPaths.IsSupported(DotPath.Avx512), "this CPU lacks AVX-512BW");
-        Assert.SkipUnless(!permute || Avx512Vbmi.IsSupported, "this CPU lacks AVX512_VBMI");
+        Assert.SkipUnless(!permute || (Avx512Vbmi.IsSupported && Gfni.V512.IsSupported), "this CPU lacks AVX512_VBMI or GFNI");
         var before = QuantizedDot.PermuteCodes;
         QuantizedDot.PermuteCodes = permute;
         try
