@@ -58,6 +58,8 @@ public sealed partial class CpuTensorOpsTests
     {
         // Llama-3.2-1B's groups of four query heads per key head, over three key tiles (600 = 2·256 + 88).
         { 1, 8, 2, 600, 640, 64, true, null },
+        // Groups of five at a head size of 64: a block of four through the whole-row value kernel, one more on its own.
+        { 1, 10, 2, 260, 270, 64, false, null },
         // Two sequences, groups of five (a block of four and one more), a head size of 80 (five 16-wide strips).
         { 2, 10, 2, 300, 300, 80, false, null },
         // Groups of three (heads one at a time), fewer keys than eight (only the one-key loop), a capacity past them.
