@@ -34,14 +34,55 @@ public sealed unsafe class CpuBuffer : IDeviceBuffer
     /// <inheritdoc />
     public DataType Type { get; }
 
-    /// <summary>The element at index 0; valid until disposal.</summary>
+    /// <summary>
+    /// The element at index 0; valid until disposal. Whoever takes it may write through it, so it also forgets what
+    /// <see cref="HoldsOnlyFiniteHalves"/> found.
+    /// </summary>
     public void* Pointer
+    {
+        get
+        {
+            Volatile.Write(ref _halves, Unknown);
+            return ReadPointer;
+        }
+    }
+
+    /// <summary>The element at index 0, for code that only reads through it (the memo of <see cref="HoldsOnlyFiniteHalves"/> stays).</summary>
+    internal void* ReadPointer
     {
         get
         {
             ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
             return (void*)_handle.DangerousGetHandle();
         }
+    }
+
+    // What the last scan of an fp16 buffer found, until the next hand-out of Pointer (every write goes through it).
+    private const int Unknown = 0, Finite = 1, NotFinite = 2;
+
+    private int _halves;
+
+    /// <summary>
+    /// Whether this fp16 buffer holds no infinity or NaN: scanned once and remembered until <see cref="Pointer"/> is next
+    /// taken, so a weight matrix is scanned on its first decode, not on every one (the fp16 decode kernels then skip the
+    /// per-step exponent check; see <see cref="FloatDot"/>). False for other types. A write racing the scan on another
+    /// thread is a data race on the buffer in any case.
+    /// </summary>
+    internal bool HoldsOnlyFiniteHalves()
+    {
+        if (Type != DataType.Float16)
+        {
+            return false;
+        }
+
+        var state = Volatile.Read(ref _halves);
+        if (state == Unknown)
+        {
+            state = FloatDot.HoldsInfinityOrNaN((ushort*)ReadPointer, Length) ? NotFinite : Finite;
+            Volatile.Write(ref _halves, state);
+        }
+
+        return state == Finite;
     }
 
     internal bool IsDisposed => _handle.IsClosed;

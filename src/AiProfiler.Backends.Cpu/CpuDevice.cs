@@ -88,7 +88,7 @@ public sealed class CpuDevice : DeviceBase, IThreadedDevice
 
     /// <inheritdoc />
     protected override unsafe void ReadCore<T>(IDeviceBuffer source, Span<T> destination, long offset) =>
-        new ReadOnlySpan<T>((T*)((CpuBuffer)source).Pointer + offset, destination.Length).CopyTo(destination);
+        new ReadOnlySpan<T>((T*)((CpuBuffer)source).ReadPointer + offset, destination.Length).CopyTo(destination);
 
     /// <inheritdoc />
     public override IDeviceTimer CreateTimer() => new CpuTimer();

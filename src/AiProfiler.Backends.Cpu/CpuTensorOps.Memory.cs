@@ -12,7 +12,8 @@ internal sealed unsafe partial class CpuTensorOps
         var type = table.Type;
         var tableRows = TableRows(table, dim);
         var rowBytes = type.StorageBytes(dim);
-        var pt = (byte*)Cpu(table).Pointer;
+        // Read-only, so a table tied to the LM head keeps its fp16 scan (CpuBuffer.HoldsOnlyFiniteHalves).
+        var pt = (byte*)Cpu(table).ReadPointer;
         var py = Ptr(y);
         var pid = IntPtr(ids);
         Rows(count, dim, i =>
@@ -64,7 +65,7 @@ internal sealed unsafe partial class CpuTensorOps
     {
         var size = source.Type.SizeInBytes();
         var bytes = count * size;
-        Buffer.MemoryCopy((byte*)Cpu(source).Pointer + (sourceOffset * size), (byte*)Cpu(destination).Pointer + (destinationOffset * size), bytes, bytes);
+        Buffer.MemoryCopy((byte*)Cpu(source).ReadPointer + (sourceOffset * size), (byte*)Cpu(destination).Pointer + (destinationOffset * size), bytes, bytes);
     }
 
     protected override void FillCore(IDeviceBuffer buffer, float value, long offset, long count)
@@ -87,8 +88,8 @@ internal sealed unsafe partial class CpuTensorOps
 
     protected override void ConvertCore(IDeviceBuffer source, IDeviceBuffer destination, long count)
     {
-        var src = Cpu(source);
-        var dst = Cpu(destination);
+        var src = (nint)Cpu(source).ReadPointer;
+        var dst = (nint)Cpu(destination).Pointer;
         switch (source.Type, destination.Type)
         {
             case (DataType.Float32, DataType.Float32):
@@ -100,8 +101,8 @@ internal sealed unsafe partial class CpuTensorOps
                 {
                     for (var i = from; i < from + n; i++)
                     {
-                        var f = ((float*)src.Pointer)[i];
-                        ((ushort*)dst.Pointer)[i] = toHalf ? HalfBits(f) : BFloat16Bits(f);
+                        var f = ((float*)src)[i];
+                        ((ushort*)dst)[i] = toHalf ? HalfBits(f) : BFloat16Bits(f);
                     }
                 });
                 break;
@@ -111,8 +112,8 @@ internal sealed unsafe partial class CpuTensorOps
                 {
                     for (var i = from; i < from + n; i++)
                     {
-                        var bits = ((ushort*)src.Pointer)[i];
-                        ((float*)dst.Pointer)[i] = fromHalf ? (float)BitConverter.UInt16BitsToHalf(bits) : BitConverter.Int32BitsToSingle(bits << 16);
+                        var bits = ((ushort*)src)[i];
+                        ((float*)dst)[i] = fromHalf ? (float)BitConverter.UInt16BitsToHalf(bits) : BitConverter.Int32BitsToSingle(bits << 16);
                     }
                 });
                 break;

@@ -11,11 +11,19 @@ namespace AiProfiler.Backends.Cpu;
 /// q = round(x/d) in [−127, 127] (a block of zeros gets d = 0, q = 0). So every x is d·q within d/2 (plus the rounding
 /// of 1/d), the error the tests bound. Each block also keeps d·Σq over its 32 values and over each half of 16: the
 /// k-quants' offsets (Q4_K's mins, Q6_K's −32) multiply these sums rather than every value.
+/// For the k-quants x is quantized per 256 instead (<see cref="SuperBlock"/>, as llama.cpp's Q8_K): the eight blocks
+/// of a super-block share d = max|x|/127 over its 256 values, so a super-block's integer sums, each already times its
+/// sub-block's scale, add up in int32 and meet d_x once (one conversion and one multiply per 256 weights and row
+/// instead of eight of each). The layout stays per block of 32 (each block's d is its super-block's), so every path
+/// reads it alike; x then moves by up to half of its super-block's step rather than its block's.
 /// </summary>
 internal sealed unsafe class Int8Activations : IDisposable
 {
     /// <summary>Values per block, the Q8_0 and Q4_0 block length.</summary>
     public const int Block = 32;
+
+    /// <summary>Values sharing one scale when x meets Q4_K or Q6_K weights: a k-quant super-block.</summary>
+    public const int SuperBlock = 256;
 
     // Rows one task quantizes when the rows are split between threads.
     private const int RowsPerTask = 16;
@@ -25,17 +33,24 @@ internal sealed unsafe class Int8Activations : IDisposable
     private readonly int _rows;
 
     /// <summary>Quantizes <paramref name="rows"/> rows of <paramref name="inputs"/> values (a multiple of <see cref="Block"/>).</summary>
-    public Int8Activations(float* x, int rows, int inputs)
-        : this(x, rows, inputs, null)
+    public Int8Activations(float* x, int rows, int inputs, int group = Block)
+        : this(x, rows, inputs, null, group)
     {
     }
 
     /// <summary>
     /// Quantizes as the other constructor does, the rows split between <paramref name="parallel"/>'s threads: a prefill
-    /// of hundreds of rows would otherwise quantize on one core while the others wait.
+    /// of hundreds of rows would otherwise quantize on one core while the others wait. <paramref name="group"/> is how
+    /// many values share a scale: <see cref="Block"/> or <see cref="SuperBlock"/> (then a multiple of it per row).
     /// </summary>
-    public Int8Activations(float* x, int rows, int inputs, ParallelOptions? parallel)
+    public Int8Activations(float* x, int rows, int inputs, ParallelOptions? parallel, int group = Block)
     {
+        if (group is not (Block or SuperBlock) || inputs % group != 0)
+        {
+            throw new ArgumentException($"x's values per scale must be {Block} or {SuperBlock} and divide the row length {inputs}; got {group}", nameof(group));
+        }
+
+        Group = group;
         Inputs = inputs;
         Blocks = inputs / Block;
         _rows = rows;
@@ -63,6 +78,9 @@ internal sealed unsafe class Int8Activations : IDisposable
 
     /// <summary>Values per row.</summary>
     public int Inputs { get; }
+
+    /// <summary>Values sharing one scale: <see cref="Block"/> or <see cref="SuperBlock"/>.</summary>
+    public int Group { get; }
 
     /// <summary>Blocks per row.</summary>
     public int Blocks { get; }
@@ -148,18 +166,27 @@ internal sealed unsafe class Int8Activations : IDisposable
         // Eight blocks at a time: their max|x| first, then d = max/127 and 1/d for the eight in one division each. One
         // block after another, each block's two divisions sat on its path from the loads to the stores (~85 cycles a
         // block on a Zen 5: 1.5 µs of a 2048-wide GEMV that streams its 8 rows in 0.3).
-        var amax = stackalloc float[Group];
-        var scales = stackalloc float[Group];
-        var inverses = stackalloc float[Group];
-        for (var b = first; b < end; b += Group)
+        var amax = stackalloc float[Eight];
+        var scales = stackalloc float[Eight];
+        var inverses = stackalloc float[Eight];
+        for (var b = first; b < end; b += Eight)
         {
-            var count = (int)Math.Min(Group, end - b);
-            for (var j = 0; j < Group; j++)
+            var count = (int)Math.Min(Eight, end - b);
+            for (var j = 0; j < Eight; j++)
             {
                 amax[j] = j < count ? MaxMagnitude(x + ((b + j) * Block)) : 0f;
             }
 
-            var d = Vector256.Load(amax) / Vector256.Create(127f);
+            var m = Vector256.Load(amax);
+            if (Group == SuperBlock)
+            {
+                // The eight blocks are one super-block (rows hold whole super-blocks): each takes the max of all eight.
+                m = Vector256.Max(m, Vector256.Create(m.GetUpper(), m.GetLower()));
+                m = Vector256.Max(m, Vector256.Shuffle(m, Vector256.Create(2, 3, 0, 1, 6, 7, 4, 5)));
+                m = Vector256.Max(m, Vector256.Shuffle(m, Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6)));
+            }
+
+            var d = m / Vector256.Create(127f);
             Vector256.ConditionalSelect(Vector256.Equals(d, Vector256<float>.Zero), Vector256<float>.Zero, Vector256<float>.One / d).Store(inverses);
             d.Store(scales);
             if (Vector256.GreaterThanOrEqualAny(d, Vector256.Create(LargeScale)))
@@ -184,8 +211,8 @@ internal sealed unsafe class Int8Activations : IDisposable
     // The d from which HasLargeScales is set: 2¹⁶, so that d·2¹¹² stays below fp32's largest finite value.
     private const float LargeScale = 65536f;
 
-    // Blocks whose scales are computed together.
-    private const int Group = 8;
+    // Blocks whose scales are computed together: one super-block's.
+    private const int Eight = SuperBlock / Block;
 
     /// <summary>max|x| over a block, in registers: TensorPrimitives.MaxMagnitude on 32 values cost ~70 ns a block.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

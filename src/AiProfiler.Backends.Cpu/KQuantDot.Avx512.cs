@@ -5,14 +5,10 @@ using System.Runtime.Intrinsics.X86;
 namespace AiProfiler.Backends.Cpu;
 
 // The AVX-512 forms of the Q4_K and Q6_K super-blocks: .NET 10 has no 512-bit vpdpbusd for AVX512_VNNI, but
-// AVX-512BW's vpmaddubsw + vpmaddwd take 64 codes at once, so two blocks of 32 share each multiply, conversion and FMA.
+// AVX-512BW's vpmaddubsw + vpmaddwd take 64 codes at once, the second multiplying by the sub-blocks' scales, and with x
+// quantized per super-block (one d_x for 256 values) a super-block's sums stay integers until one conversion per row.
 internal static unsafe partial class KQuantDot
 {
-    // Lanes 0-7 of a 512-bit product are one block's partial sums, lanes 8-15 another's: each half gets its coefficient.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Blocks512(Vector512<byte> q, Vector512<sbyte> xq, Vector512<float> coefficients) =>
-        Avx512F.ConvertToVector512Single(Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(q, xq), Vector512.Create((short)1))) * coefficients;
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Fold(Vector512<float> sum) => sum.GetLower() + sum.GetUpper();
 
@@ -36,12 +32,13 @@ internal static unsafe partial class KQuantDot
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static Side ISuperBlock<Side>.Side(Int8Activations x, long block) =>
-            new(x.Values + (block * Int8Activations.Block), Vector256.Load(x.Scales + block), Vector256.Load(x.Sums + block));
+            new(x.Values + (block * Int8Activations.Block), x.Scales[block], Vector256.Load(x.Sums + block));
 
         /// <summary>
         /// acc plus the super-block at <paramref name="w"/> times x's side of it, lane-wise. The 6-bit scales enter the
-        /// integer products (<c>vpmaddwd</c> by sc instead of by 1: 2·2·15·127·63 fits int32), so each pair of blocks
-        /// needs only x's d_x (the side's, shared by four rows) after its conversion, and the super-block's d once.
+        /// integer products (<c>vpmaddwd</c> by sc instead of by 1: 2·2·15·127·63 fits int32), and x's one d_x per
+        /// super-block (<see cref="Int8Activations.SuperBlock"/>) lets the four pairs of blocks add up as integers (at
+        /// most 4·2·2·15·127·63·2 after the fold, within int32): one conversion and d·d_x once per super-block and row.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> Dot(byte* w, in Side x, Vector256<float> acc, float* scratch, float* halves)
@@ -52,11 +49,9 @@ internal static unsafe partial class KQuantDot
             var sc = Avx2.ConvertToVector256Int16(Vector128.CreateScalar(scales).AsByte()).ToVector512Unsafe();
             var low = Vector512.Create((byte)0x0F);
             Vector512<byte> q0 = Vector512.Load(w + 16), q1 = Vector512.Load(w + 80);
-            var f = Avx512F.ConvertToVector512Single(Scaled(q0 & low, x.Pair0, sc, Lanes(0, 0, 2, 2))) * x.Dx0;
-            f = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Scaled(High(q0), x.Pair1, sc, Lanes(1, 1, 3, 3))), x.Dx1, f);
-            f = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Scaled(q1 & low, x.Pair2, sc, Lanes(4, 4, 6, 6))), x.Dx2, f);
-            f = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Scaled(High(q1), x.Pair3, sc, Lanes(5, 5, 7, 7))), x.Dx3, f);
-            return Fma.MultiplyAdd(Fold(f), Vector256.Create(halves[*(ushort*)w]), acc);
+            var i = (Scaled(q0 & low, x.Pair0, sc, Lanes(0, 0, 2, 2)) + Scaled(High(q0), x.Pair1, sc, Lanes(1, 1, 3, 3)))
+                + (Scaled(q1 & low, x.Pair2, sc, Lanes(4, 4, 6, 6)) + Scaled(High(q1), x.Pair3, sc, Lanes(5, 5, 7, 7)));
+            return Fma.MultiplyAdd(Avx.ConvertToVector256Single(i.GetLower() + i.GetUpper()), Vector256.Create(halves[*(ushort*)w] * x.Dx), acc);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -64,23 +59,20 @@ internal static unsafe partial class KQuantDot
 
         /// <summary>
         /// x's side of one super-block: its 256 int8 values as the four pairs of blocks the code registers meet (blocks 0
-        /// and 2, 1 and 3, 4 and 6, 5 and 7; built once instead of per row, 13–17 % more GB/s on a Zen 5 core), and its
-        /// eight blocks' d_x and d_x·Σx_q.
+        /// and 2, 1 and 3, 4 and 6, 5 and 7; built once instead of per row, 13–17 % more GB/s on a Zen 5 core), its d_x
+        /// and its eight blocks' d_x·Σx_q.
         /// </summary>
         public readonly struct Side
         {
             // Inlined into the kernels' loops: as a call it ran unoptimized and cost three quarters of the time.
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Side(sbyte* xq, Vector256<float> scales, Vector256<float> sums)
+            public Side(sbyte* xq, float dx, Vector256<float> sums)
             {
                 Pair0 = Pairs(xq, 0, 64);
                 Pair1 = Pairs(xq, 32, 96);
                 Pair2 = Pairs(xq, 128, 192);
                 Pair3 = Pairs(xq, 160, 224);
-                Dx0 = Spread(scales, 0, 2);
-                Dx1 = Spread(scales, 1, 3);
-                Dx2 = Spread(scales, 4, 6);
-                Dx3 = Spread(scales, 5, 7);
+                Dx = dx;
                 Sums = sums;
             }
 
@@ -92,20 +84,10 @@ internal static unsafe partial class KQuantDot
 
             public Vector512<sbyte> Pair3 { get; }
 
-            /// <summary>d_x of the blocks in <see cref="Pair0"/> (lanes 0-7 and 8-15), and so on.</summary>
-            public Vector512<float> Dx0 { get; }
-
-            public Vector512<float> Dx1 { get; }
-
-            public Vector512<float> Dx2 { get; }
-
-            public Vector512<float> Dx3 { get; }
+            /// <summary>The super-block's d_x, which its eight blocks share.</summary>
+            public float Dx { get; }
 
             public Vector256<float> Sums { get; }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static Vector512<float> Spread(Vector256<float> scales, int first, int second) =>
-                Avx512F.PermuteVar16x32(scales.ToVector512Unsafe(), Vector512.Create(first, first, first, first, first, first, first, first, second, second, second, second, second, second, second, second));
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             private static Vector512<sbyte> Pairs(sbyte* xq, int first, int second) =>
@@ -128,27 +110,30 @@ internal static unsafe partial class KQuantDot
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static Side ISuperBlock<Side>.Side(Int8Activations x, long block) =>
-            new(x.Values + (block * Int8Activations.Block), Vector256.Load(x.Scales + block), Vector512.Load(x.HalfSums + (2 * block)));
+            new(x.Values + (block * Int8Activations.Block), x.Scales[block], Vector512.Load(x.HalfSums + (2 * block)));
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> Dot(byte* w, in Side x, Vector256<float> acc, float* scratch, float* halves)
         {
             var bytes = Vector128.Load((sbyte*)(w + 192));
             var sc = Avx2.ConvertToVector256Int16(bytes).ToVector512Unsafe();
-            var f = Half(w, w + 128, x.Values, sc, 0, x.Dx0, x.Dx1, Vector512<float>.Zero);
-            f = Half(w + 64, w + 160, x.Values + 128, sc, 8, x.Dx2, x.Dx3, f);
-            // −32·Σ sc·d_x·Σ₁₆x_q over the sixteen groups.
-            f = Avx512F.FusedMultiplyAddNegated(Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(bytes)), x.Offsets, f);
+            // Both halves' sums as integers (each lane at most 2·4·2·63·127·128, within int32): x's one d_x per
+            // super-block (Int8Activations.SuperBlock) multiplies them once.
+            var i = Half(w, w + 128, x.Values, sc, 0) + Half(w + 64, w + 160, x.Values + 128, sc, 8);
+            // d_x·Σ − 32·Σ sc·d_x·Σ₁₆x_q over the sixteen groups.
+            var f = Avx512F.FusedMultiplySubtract(
+                Avx512F.ConvertToVector512Single(i),
+                x.Dx,
+                Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(bytes)) * x.Offsets);
             return Fma.MultiplyAdd(Fold(f), Vector256.Create(halves[*(ushort*)(w + 208)]), acc);
         }
 
         /// <summary>
-        /// <paramref name="f"/> plus a half's 128 values (64 bytes of nibbles at <paramref name="low"/>, 32 of 2-bit pairs
-        /// at <paramref name="high"/>) times x's, each group of 16 times its scale (groups <paramref name="group"/> on),
-        /// each block of 32 times its d_x (<paramref name="dxFirst"/> for values 0-63, <paramref name="dxSecond"/> 64-127).
+        /// A half's 128 values (64 bytes of nibbles at <paramref name="low"/>, 32 of 2-bit pairs at
+        /// <paramref name="high"/>) times x's as integers, each group of 16 times its scale (groups <paramref name="group"/> on).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<float> Half(byte* low, byte* high, sbyte* xq, Vector512<short> sc, short group, Vector512<float> dxFirst, Vector512<float> dxSecond, Vector512<float> f)
+        private static Vector512<int> Half(byte* low, byte* high, sbyte* xq, Vector512<short> sc, short group)
         {
             var mask = Vector512.Create((byte)0x0F);
             var bits45 = Vector512.Create((byte)0x30);
@@ -160,37 +145,26 @@ internal static unsafe partial class KQuantDot
             var first = (codes & mask) | (Avx512BW.ShiftLeftLogicalVariable(pairs, LeftShifts()).AsByte() & bits45);
             var second = (Vector512.ShiftRightLogical(codes.AsUInt16(), 4).AsByte() & mask) | (Avx512BW.ShiftRightLogicalVariable(pairs, RightShifts()).AsByte() & bits45);
             var lanes = Lanes(group, (short)(group + 1), (short)(group + 2), (short)(group + 3));
-            f = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Scaled(first, Vector512.Load(xq), sc, lanes)), dxFirst, f);
-            return Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Scaled(second, Vector512.Load(xq + 64), sc, lanes + Vector512.Create((short)4))), dxSecond, f);
+            return Scaled(first, Vector512.Load(xq), sc, lanes) + Scaled(second, Vector512.Load(xq + 64), sc, lanes + Vector512.Create((short)4));
         }
 
         /// <summary>
-        /// x's side of a Q6_K super-block: its values, each block's d_x spread over the lanes its products land in (two
-        /// blocks per register), and 32·d_x·Σ₁₆x_q of its sixteen groups.
+        /// x's side of a Q6_K super-block: its values, its d_x (which its blocks share) in every lane, and
+        /// 32·d_x·Σ₁₆x_q of its sixteen groups.
         /// </summary>
         public readonly struct Side
         {
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public Side(sbyte* values, Vector256<float> scales, Vector512<float> halfSums)
+            public Side(sbyte* values, float dx, Vector512<float> halfSums)
             {
                 Values = values;
-                var s = scales.ToVector512Unsafe();
-                Dx0 = Avx512F.PermuteVar16x32(s, Vector512.Create(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1));
-                Dx1 = Avx512F.PermuteVar16x32(s, Vector512.Create(2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3));
-                Dx2 = Avx512F.PermuteVar16x32(s, Vector512.Create(4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5));
-                Dx3 = Avx512F.PermuteVar16x32(s, Vector512.Create(6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7));
+                Dx = Vector512.Create(dx);
                 Offsets = halfSums * 32f;
             }
 
             public sbyte* Values { get; }
 
-            public Vector512<float> Dx0 { get; }
-
-            public Vector512<float> Dx1 { get; }
-
-            public Vector512<float> Dx2 { get; }
-
-            public Vector512<float> Dx3 { get; }
+            public Vector512<float> Dx { get; }
 
             public Vector512<float> Offsets { get; }
         }

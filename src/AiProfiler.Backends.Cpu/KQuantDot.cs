@@ -30,6 +30,12 @@ internal static unsafe partial class KQuantDot
     /// <summary>y[r, n] = x[r]·W[n] + beta·y[r, n] for n in [n0, n1), with W's rows from <paramref name="w"/> (row n0).</summary>
     public static void Rows(DotPath path, DataType type, Int8Activations x, byte* w, float* y, int rows, int n0, int n1, int outputs, long rowBytes, float beta)
     {
+        if (path == DotPath.Avx512 && x.Group != Int8Activations.SuperBlock)
+        {
+            // The 512-bit kernels read one d_x per super-block.
+            throw new ArgumentException($"the k-quants' 512-bit kernels need x quantized per {Int8Activations.SuperBlock} values, not per {x.Group}", nameof(x));
+        }
+
         delegate*<byte*, long, Int8Activations, float*, void> row4 = null;
         delegate*<byte*, Int8Activations, int, float*, void> row;
         switch (path, type)

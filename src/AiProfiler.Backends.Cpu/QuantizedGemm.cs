@@ -67,7 +67,9 @@ internal static unsafe partial class QuantizedGemm
             return;
         }
 
-        using var quantized = new Int8Activations(x, rows, inputs, parallel);
+        // The k-quants' x per super-block, as their decode quantizes it (one d_x per 256 values), so prefill and decode
+        // round x alike.
+        using var quantized = new Int8Activations(x, rows, inputs, parallel, KQuantDot.Handles(type) ? Int8Activations.SuperBlock : Int8Activations.Block);
         var vnni = path is DotPath.Avx512 or DotPath.AvxVnni;
         var (pack, kernel, stride, unsignedCodes) = Select(type, path);
         var values = (long)rows * inputs;

@@ -15,8 +15,8 @@ namespace AiProfiler.Backends.Cpu;
 /// </summary>
 internal static unsafe class WeightLinear
 {
-    // Up to this many rows of x the dot products reuse each piece of W from L1; beyond, GEMM tiles win.
-    private const int DotRows = 8;
+    /// <summary>Up to this many rows of x the dot products reuse each piece of W from L1; beyond, GEMM tiles win.</summary>
+    internal const int DotRows = 8;
 
     // W's rows per GEMM tile: 64 rows of K = 4096 fp32 values are 1 MiB, within a core's L2.
     private const int TileRows = 64;
@@ -24,11 +24,15 @@ internal static unsafe class WeightLinear
     // Below this many weight values one core streams them faster than the thread pool starts.
     private const long ParallelValues = 1 << 18;
 
-    public static void Run(CpuGemmEngine gemm, ParallelOptions parallel, DataType type, float* x, byte* w, float* y, int rows, int outputs, int inputs, float beta)
+    /// <summary>
+    /// y = x·Wᵀ + beta·y. <paramref name="finiteHalves"/>: W is fp16 and known to hold no infinity or NaN
+    /// (<see cref="CpuBuffer.HoldsOnlyFiniteHalves"/>), which lets decode skip the check (<see cref="FloatDot"/>).
+    /// </summary>
+    public static void Run(CpuGemmEngine gemm, ParallelOptions parallel, DataType type, float* x, byte* w, float* y, int rows, int outputs, int inputs, float beta, bool finiteHalves = false)
     {
         if (rows <= DotRows)
         {
-            Decode(FloatDot.Handles(type) ? DotPaths.Float : KQuantDot.Handles(type) ? KQuantDot.Path(type) : QuantizedDot.Path(type), type, x, w, y, rows, outputs, inputs, beta, parallel.MaxDegreeOfParallelism);
+            Decode(FloatDot.Handles(type) ? DotPaths.Float : KQuantDot.Handles(type) ? KQuantDot.Path(type) : QuantizedDot.Path(type), type, x, w, y, rows, outputs, inputs, beta, parallel.MaxDegreeOfParallelism, finiteHalves);
             return;
         }
 
@@ -76,12 +80,12 @@ internal static unsafe class WeightLinear
     /// <see cref="KQuantDot"/> on <paramref name="path"/> (x quantized once here), fp32/fp16/bf16 through
     /// <see cref="FloatDot"/>.
     /// </summary>
-    internal static void Decode(DotPath path, DataType type, float* x, byte* w, float* y, int rows, int outputs, int inputs, float beta, int threads)
+    internal static void Decode(DotPath path, DataType type, float* x, byte* w, float* y, int rows, int outputs, int inputs, float beta, int threads, bool finiteHalves = false)
     {
         var rowBytes = type.StorageBytes(inputs);
         var workers = (long)outputs * inputs < ParallelValues ? 1 : Math.Max(1, threads);
         var kQuant = KQuantDot.Handles(type);
-        using var quantized = QuantizedDot.Handles(type) || kQuant ? new Int8Activations(x, rows, inputs) : null;
+        using var quantized = QuantizedDot.Handles(type) || kQuant ? new Int8Activations(x, rows, inputs, kQuant ? Int8Activations.SuperBlock : Int8Activations.Block) : null;
         if (type == DataType.Q4_0 && path == DotPath.Avx512)
         {
             quantized!.PrepareQ4Steps();
@@ -102,7 +106,7 @@ internal static unsafe class WeightLinear
             }
             else
             {
-                FloatDot.Rows(path, type, (float*)px, rowsOfW, (float*)py, rows, n0, n1, outputs, inputs, rowBytes, beta);
+                FloatDot.Rows(path, type, (float*)px, rowsOfW, (float*)py, rows, n0, n1, outputs, inputs, rowBytes, beta, finiteHalves);
             }
         });
     }

@@ -60,7 +60,7 @@ public sealed unsafe class QuantizedGemmTests
             QuantizedGemm.Run(path, new ParallelOptions { MaxDegreeOfParallelism = 2 }, type, px, pw, py, rows, outputs, inputs, beta);
         }
 
-        var grid = OnGrid(x, inputs, out var steps);
+        var grid = OnGrid(x, type.BlockValues() == 256 ? 256 : 32, out var steps);
         for (var r = 0; r < rows; r++)
         {
             for (var n = 0; n < outputs; n++)
@@ -80,14 +80,17 @@ public sealed unsafe class QuantizedGemmTests
         }
     }
 
-    /// <summary>x rounded to its blocks' int8 grids as float64 values, and each block's step max|x|/127 (in fp32).</summary>
-    private static double[] OnGrid(float[] x, int inputs, out double[] steps)
+    /// <summary>
+    /// x rounded to its int8 grids as float64 values, and each block of 32's step max|x|/127 (in fp32), the max taken over
+    /// each <paramref name="group"/> of values (32, or a k-quant super-block of 256, whose blocks share one step).
+    /// </summary>
+    private static double[] OnGrid(float[] x, int group, out double[] steps)
     {
         steps = new double[x.Length / 32];
         var grid = new double[x.Length];
         for (var b = 0; b < steps.Length; b++)
         {
-            var d = x.AsSpan(b * 32, 32).ToArray().Max(MathF.Abs) / 127f;
+            var d = x.AsSpan(b * 32 / group * group, group).ToArray().Max(MathF.Abs) / 127f;
             steps[b] = d;
             for (var k = b * 32; k < (b + 1) * 32; k++)
             {

@@ -52,7 +52,7 @@ public sealed unsafe class WeightLinearDecodeTests
     }
 
     /// <summary>
-    /// x is quantized per block b of 32 to d_b·q with d_b = max|x|/127 and |x − d_b·q| ≤ d_b·(1/2 + 2⁻¹⁵) (half a
+    /// x is quantized per block b of 32 (per super-block of 256 for Q4_K and Q6_K) to d_b·q with d_b = max|x|/127 and |x − d_b·q| ≤ d_b·(1/2 + 2⁻¹⁵) (half a
     /// step, plus the rounding of x·(1/d_b) near 127), while the weights and the integer sums are exact; so the result
     /// may differ from x·w by Σ_b d_b(1/2 + 2⁻¹⁵)·Σ_{k∈b}|w_k|, plus fp32 rounding of the scaled block sums
     /// (4·K·u·Σ t·(|x| + d_b), where t is what the kernel sums for each weight before offsets cancel: |w| for Q8_0 and
@@ -186,11 +186,13 @@ public sealed unsafe class WeightLinearDecodeTests
         QuantizedBlocks.Dequantize(type, stored, w);
         var terms = type.BlockValues() == 256 ? KQuantWeights.Terms(type, stored) : [.. w.Select(MathF.Abs)];
 
+        // The step the kernel uses: fp32 max|x| / 127 in fp32, over each block of 32 (Q8_0, Q4_0) or each super-block of
+        // 256 (Q4_K, Q6_K, whose blocks share their super-block's step).
+        var group = type.BlockValues() == 256 ? 256 : 32;
         var scales = new double[rows * (inputs / 32)];
         for (var b = 0; b < scales.Length; b++)
         {
-            // The step the kernel uses: fp32 max|x| / 127 in fp32.
-            scales[b] = x.AsSpan(b * 32, 32).ToArray().Max(MathF.Abs) / 127f;
+            scales[b] = x.AsSpan(b * 32 / group * group, group).ToArray().Max(MathF.Abs) / 127f;
         }
 
         for (var r = 0; r < rows; r++)
@@ -230,19 +232,23 @@ public sealed unsafe class WeightLinearDecodeTests
         values[2] = 5.9604645e-8f;
         values[3] = -0f;
         var stored = QuantizedBlocks.Quantize(type, values);
-        var y = Run(path, type, stored, x, rows, inputs, out var previous);
         var w = new float[values.Length];
         QuantizedBlocks.Dequantize(type, stored, w);
 
-        for (var r = 0; r < rows; r++)
+        // fp16 also as weights known to be finite (the kernels without the per-step exponent check).
+        foreach (var finite in type == DataType.Float16 ? new[] { false, true } : [false])
         {
-            for (var n = 0; n < Outputs; n++)
+            var y = Run(path, type, stored, x, rows, inputs, out var previous, finite);
+            for (var r = 0; r < rows; r++)
             {
-                var (exact, magnitude) = Expected(x, w, previous, r, n, inputs);
+                for (var n = 0; n < Outputs; n++)
+                {
+                    var (exact, magnitude) = Expected(x, w, previous, r, n, inputs);
 
-                var bound = 4.0 * inputs * U * magnitude;
-                var actual = y[(r * Outputs) + n];
-                Assert.True(Math.Abs(actual - exact) <= bound, $"{path} {type.ShortName()} row {r} output {n}: {actual} vs {exact} (bound {bound:e2})");
+                    var bound = 4.0 * inputs * U * magnitude;
+                    var actual = y[(r * Outputs) + n];
+                    Assert.True(Math.Abs(actual - exact) <= bound, $"{path} {type.ShortName()} (finite {finite}) row {r} output {n}: {actual} vs {exact} (bound {bound:e2})");
+                }
             }
         }
     }
@@ -358,14 +364,14 @@ public sealed unsafe class WeightLinearDecodeTests
         return (exact, magnitude);
     }
 
-    private static float[] Run(DotPath path, DataType type, byte[] stored, float[] x, int rows, int inputs, out float[] previous)
+    private static float[] Run(DotPath path, DataType type, byte[] stored, float[] x, int rows, int inputs, out float[] previous, bool finiteHalves = false)
     {
         previous = Reference.Random(rows * Outputs, 12);
         var y = previous.ToArray();
         fixed (float* px = x, py = y)
         fixed (byte* pw = stored)
         {
-            WeightLinear.Decode(path, type, px, pw, py, rows, Outputs, inputs, 0.5f, threads: 2);
+            WeightLinear.Decode(path, type, px, pw, py, rows, Outputs, inputs, 0.5f, threads: 2, finiteHalves);
         }
 
         return y;

@@ -63,9 +63,10 @@ public sealed class WeightOpsTests
         device.Read<float>(by, y);
 
         // The CPU multiplies every block-quantized weight (Q8_0, Q4_0, Q4_K, Q6_K) with x quantized to int8 per block
-        // of 32 (d = max|x|/127, as llama.cpp does), in decode and prefill (an int8 GEMM) alike, which moves each x by
-        // up to d/2 (plus the rounding of 1/d): that term joins fp32 rounding.
+        // of 32 (per super-block of 256 for the k-quants; d = max|x|/127, as llama.cpp does), in decode and prefill (an
+        // int8 GEMM) alike, which moves each x by up to d/2 (plus the rounding of 1/d): that term joins fp32 rounding.
         var int8 = device.Ops.LinearInputType(type) == DataType.Q8_0;
+        var group = type.BlockValues() == 256 ? 256 : 32;
         for (var r = 0; r < rows; r++)
         {
             for (var n = 0; n < outputs; n++)
@@ -78,7 +79,7 @@ public sealed class WeightOpsTests
                     magnitude += Math.Abs(product);
                     if (int8)
                     {
-                        var step = x.AsSpan((r * inputs) + (k / 32 * 32), 32).ToArray().Max(MathF.Abs) / 127f;
+                        var step = x.AsSpan((r * inputs) + (k / group * group), group).ToArray().Max(MathF.Abs) / 127f;
                         quantization += step * (0.5 + Math.Pow(2, -15)) * Math.Abs(decoded[(n * inputs) + k]);
                         magnitude += step * Math.Abs(decoded[(n * inputs) + k]);
                     }
