@@ -47,10 +47,10 @@ internal static unsafe partial class KQuantDot
             acc = Fma.MultiplyAddNegated(Widen(mins) * halves[*(ushort*)(w + 2)], x.Sums, acc);
             // sc as 16-bit lanes 0-7; the permutes below read those only.
             var sc = Avx2.ConvertToVector256Int16(Vector128.CreateScalar(scales).AsByte()).ToVector512Unsafe();
-            var low = Vector512.Create((byte)0x0F);
+            var low = x.Low;
             Vector512<byte> q0 = Vector512.Load(w + 16), q1 = Vector512.Load(w + 80);
-            var i = (Scaled(q0 & low, x.Pair0, sc, Lanes(0, 0, 2, 2)) + Scaled(High(q0), x.Pair1, sc, Lanes(1, 1, 3, 3)))
-                + (Scaled(q1 & low, x.Pair2, sc, Lanes(4, 4, 6, 6)) + Scaled(High(q1), x.Pair3, sc, Lanes(5, 5, 7, 7)));
+            var i = (Scaled(q0 & low, x.Pair0, sc, x.Lanes0) + Scaled(Vector512.ShiftRightLogical(q0.AsUInt16(), 4).AsByte() & low, x.Pair1, sc, x.Lanes1))
+                + (Scaled(q1 & low, x.Pair2, sc, x.Lanes2) + Scaled(Vector512.ShiftRightLogical(q1.AsUInt16(), 4).AsByte() & low, x.Pair3, sc, x.Lanes3));
             return Fma.MultiplyAdd(Avx.ConvertToVector256Single(i.GetLower() + i.GetUpper()), Vector256.Create(halves[*(ushort*)w] * x.Dx), acc);
         }
 
@@ -74,7 +74,23 @@ internal static unsafe partial class KQuantDot
                 Pair3 = Pairs(xq, 160, 224);
                 Dx = dx;
                 Sums = sums;
+                Low = Vector512.Create((byte)0x0F);
+                Lanes0 = Lanes(0, 0, 2, 2);
+                Lanes1 = Lanes(1, 1, 3, 3);
+                Lanes2 = Lanes(4, 4, 6, 6);
+                Lanes3 = Lanes(5, 5, 7, 7);
             }
+
+            // Constants in registers for the four rows that share this side (the JIT reloads them per use otherwise).
+            public Vector512<byte> Low { get; }
+
+            public Vector512<short> Lanes0 { get; }
+
+            public Vector512<short> Lanes1 { get; }
+
+            public Vector512<short> Lanes2 { get; }
+
+            public Vector512<short> Lanes3 { get; }
 
             public Vector512<sbyte> Pair0 { get; }
 
@@ -119,7 +135,7 @@ internal static unsafe partial class KQuantDot
             var sc = Avx2.ConvertToVector256Int16(bytes).ToVector512Unsafe();
             // Both halves' sums as integers (each lane at most 2·4·2·63·127·128, within int32): x's one d_x per
             // super-block (Int8Activations.SuperBlock) multiplies them once.
-            var i = Half(w, w + 128, x.Values, sc, 0) + Half(w + 64, w + 160, x.Values + 128, sc, 8);
+            var i = Half(w, w + 128, x.Values, sc, x, x.Lanes0, x.Lanes1) + Half(w + 64, w + 160, x.Values + 128, sc, x, x.Lanes2, x.Lanes3);
             // d_x·Σ − 32·Σ sc·d_x·Σ₁₆x_q over the sixteen groups.
             var f = Avx512F.FusedMultiplySubtract(
                 Avx512F.ConvertToVector512Single(i),
@@ -130,22 +146,22 @@ internal static unsafe partial class KQuantDot
 
         /// <summary>
         /// A half's 128 values (64 bytes of nibbles at <paramref name="low"/>, 32 of 2-bit pairs at
-        /// <paramref name="high"/>) times x's as integers, each group of 16 times its scale (groups <paramref name="group"/> on).
+        /// <paramref name="high"/>) times x's as integers, each group of 16 times its scale (<paramref name="first"/>
+        /// picks the scales of values 0-63, <paramref name="second"/> those of 64-127).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<int> Half(byte* low, byte* high, sbyte* xq, Vector512<short> sc, short group)
+        private static Vector512<int> Half(byte* low, byte* high, sbyte* xq, Vector512<short> sc, in Side x, Vector512<short> first, Vector512<short> second)
         {
-            var mask = Vector512.Create((byte)0x0F);
-            var bits45 = Vector512.Create((byte)0x30);
+            var mask = x.Mask;
+            var bits45 = x.Bits45;
             var codes = Vector512.Load(low);
             // One insert: Vector512.Create(h, h) compiles to two, and a vbroadcasti64x4 of the bytes (BroadcastVector256ToVector512)
             // gave wrong sums in this expression with .NET 10.0.12's JIT (the tests caught it).
             var h = Vector256.Load(high);
             var pairs = Avx512F.InsertVector256(h.ToVector512Unsafe(), h, 1).AsUInt16();
-            var first = (codes & mask) | (Avx512BW.ShiftLeftLogicalVariable(pairs, LeftShifts()).AsByte() & bits45);
-            var second = (Vector512.ShiftRightLogical(codes.AsUInt16(), 4).AsByte() & mask) | (Avx512BW.ShiftRightLogicalVariable(pairs, RightShifts()).AsByte() & bits45);
-            var lanes = Lanes(group, (short)(group + 1), (short)(group + 2), (short)(group + 3));
-            return Scaled(first, Vector512.Load(xq), sc, lanes) + Scaled(second, Vector512.Load(xq + 64), sc, lanes + Vector512.Create((short)4));
+            var q0 = (codes & mask) | (Avx512BW.ShiftLeftLogicalVariable(pairs, x.LeftShifts).AsByte() & bits45);
+            var q1 = (Vector512.ShiftRightLogical(codes.AsUInt16(), 4).AsByte() & mask) | (Avx512BW.ShiftRightLogicalVariable(pairs, x.RightShifts).AsByte() & bits45);
+            return Scaled(q0, Vector512.Load(xq), sc, first) + Scaled(q1, Vector512.Load(xq + 64), sc, second);
         }
 
         /// <summary>
@@ -160,7 +176,35 @@ internal static unsafe partial class KQuantDot
                 Values = values;
                 Dx = Vector512.Create(dx);
                 Offsets = halfSums * 32f;
+                Mask = Vector512.Create((byte)0x0F);
+                Bits45 = Vector512.Create((byte)0x30);
+                LeftShifts = Vector512.Create((ushort)4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2);
+                RightShifts = Vector512.Create((ushort)0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2);
+                Lanes0 = Lanes(0, 1, 2, 3);
+                Lanes1 = Lanes(4, 5, 6, 7);
+                Lanes2 = Lanes(8, 9, 10, 11);
+                Lanes3 = Lanes(12, 13, 14, 15);
             }
+
+            // Constants in registers for the four rows that share this side (the JIT reloads them per use otherwise).
+            public Vector512<byte> Mask { get; }
+
+            public Vector512<byte> Bits45 { get; }
+
+            /// <summary>Values 0-63 take pair bits 0-1 (low 32 bytes, shifted left by 4) and 2-3 (high 32, by 2) into bits 4-5.</summary>
+            public Vector512<ushort> LeftShifts { get; }
+
+            /// <summary>Values 64-127 take pair bits 4-5 (low 32 bytes, in place) and 6-7 (high 32, shifted right by 2).</summary>
+            public Vector512<ushort> RightShifts { get; }
+
+            /// <summary>The groups of 16 whose scales the pair sums of values 0-63 of the first half take; then 64-127, and the second half's.</summary>
+            public Vector512<short> Lanes0 { get; }
+
+            public Vector512<short> Lanes1 { get; }
+
+            public Vector512<short> Lanes2 { get; }
+
+            public Vector512<short> Lanes3 { get; }
 
             public sbyte* Values { get; }
 
@@ -168,15 +212,5 @@ internal static unsafe partial class KQuantDot
 
             public Vector512<float> Offsets { get; }
         }
-
-        // Values 0-63 take pair bits 0-1 (low 32 bytes, shifted left by 4) and 2-3 (high 32, by 2) into bits 4-5.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<ushort> LeftShifts() => Vector512.Create(
-            (ushort)4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2);
-
-        // Values 64-127 take pair bits 4-5 (low 32 bytes, in place) and 6-7 (high 32, shifted right by 2).
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<ushort> RightShifts() => Vector512.Create(
-            (ushort)0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2);
     }
 }
