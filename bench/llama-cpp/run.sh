@@ -6,6 +6,8 @@
 # 1 thread means the whole process pinned to core 0 (taskset), for both engines; all cores leaves them unpinned.
 # Each repetition runs the two engines one after the other (pairs alternate, so a neighbour's burst on a shared VM
 # lands on both alike); the summary at the end gives each engine's median over the repetitions and their ratio.
+# Decode MBU is against the triad our process measures between iterations (streaming stores, the higher figure), and,
+# in the last column, against the same triad with ordinary stores (what stream.c built without streaming stores gives).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 prompt=${1:-512}
@@ -47,7 +49,8 @@ for type in $types; do
       triad=$(echo "$ours" | sed -nE 's/^stream triad:.* median ([0-9.]+) GB\/s.*/\1/p')
       step=$(echo "$ours" | sed -nE 's/.*bytes per decode step ([0-9.]+) GB.*/\1/p')
       mbu=$(echo "$ours" | sed -nE 's/.*MBU against the triad: ([0-9.]+) median.*/\1/p')
-      echo "$ours" | awk -v t="$type" -v n="$threads" -v m="${mbu:-0}" '/TTFT mean/ { p = $0; sub(/.*\(prefill /, "", p); sub(/ tokens.*/, "", p); d = $0; sub(/ tokens\/s$/, "", d); sub(/.*; /, "", d); print t, n, "ours", p, d, m }' >> "$results"
+      plain=$(echo "$ours" | sed -nE 's/.*plain-store triad.*MBU against it: ([0-9.]+) median.*/\1/p')
+      echo "$ours" | awk -v t="$type" -v n="$threads" -v m="${mbu:-0}" -v pm="${plain:-0}" '/TTFT mean/ { p = $0; sub(/.*\(prefill /, "", p); sub(/ tokens.*/, "", p); d = $0; sub(/ tokens\/s$/, "", d); sub(/.*; /, "", d); print t, n, "ours", p, d, m, pm }' >> "$results"
       theirs=$("${pin[@]}" node bench/llama-cpp/bench.mjs "$file" "$threads" "$prompt" "$gen" 2>/dev/null | grep '"engine"')
       echo "$theirs"
       # llama.cpp's MBU: its decode rate times the bytes our step reads (the same weights and KV cache), over the triad
@@ -58,8 +61,8 @@ for type in $types; do
 done
 echo
 echo "prompt $prompt, $gen generated, medians of $reps repetition(s), tokens/s and MBU: ours / llama.cpp (llama.cpp's MBU: its decode rate times our step's bytes over our triad of the same pair)"
-echo "| type | threads | prefill | ratio | decode | ratio | decode MBU vs triad |"
-echo "|---|---|---|---|---|---|---|"
+echo "| type | threads | prefill | ratio | decode | ratio | decode MBU vs triad | ours vs plain-store triad |"
+echo "|---|---|---|---|---|---|---|---|"
 for type in $types; do
   for threads in 1 "$cores"; do
     median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -69,7 +72,9 @@ for type in $types; do
     ld=$(awk -v t="$type" -v n="$threads" '$1 == t && $2 == n && $3 == "llama" { print $5 }' "$results" | median)
     om=$(awk -v t="$type" -v n="$threads" '$1 == t && $2 == n && $3 == "ours" { print $6 }' "$results" | median)
     lm=$(awk -v t="$type" -v n="$threads" '$1 == t && $2 == n && $3 == "llama" { print $6 }' "$results" | median)
-    awk -v t="$type" -v n="$threads" -v op="$op" -v od="$od" -v lp="$lp" -v ld="$ld" -v om="$om" -v lm="$lm" 'BEGIN {
-      printf "| %s | %s | %.1f / %.1f | %.2f× | %.2f / %.2f | %.2f× | %.2f / %.2f |\n", toupper(t), n, op, lp, (lp > 0 ? op / lp : 0), od, ld, (ld > 0 ? od / ld : 0), om, lm }'
+    # Our MBU against the same triad with ordinary stores (what stream.c compiled without streaming stores reports).
+    pm=$(awk -v t="$type" -v n="$threads" '$1 == t && $2 == n && $3 == "ours" { print $7 }' "$results" | median)
+    awk -v t="$type" -v n="$threads" -v op="$op" -v od="$od" -v lp="$lp" -v ld="$ld" -v om="$om" -v lm="$lm" -v pm="$pm" 'BEGIN {
+      printf "| %s | %s | %.1f / %.1f | %.2f× | %.2f / %.2f | %.2f× | %.2f / %.2f | %.2f |\n", toupper(t), n, op, lp, (lp > 0 ? op / lp : 0), od, ld, (ld > 0 ? od / ld : 0), om, lm, pm }'
   done
 done

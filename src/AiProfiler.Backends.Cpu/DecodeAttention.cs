@@ -17,7 +17,7 @@ namespace AiProfiler.Backends.Cpu;
 /// weight GEMVs read four rows at once for that reason): the scores loop prefetches the keys 4 KiB ahead into L1 and
 /// the same keys' value rows into L2, so that the value pass finds them there, and at d = 64 the value pass reads each
 /// row once for four heads (sixteen accumulators) instead of in two 32-float strips. `decode-attention threads=1` at
-/// that shape: 226 → 107 µs per call at 512 keys, 810 → 400 at 2048 (9–10 → 39–42 GB/s of K and V; two threads
+/// that shape: 226 → 107 µs per call at 512 keys, 810 → 400 at 2048 (9–10 → 19–21 GB/s of K and V; two threads
 /// 112–150 → 73–75 µs at 512).
 /// </summary>
 internal static unsafe class DecodeAttention

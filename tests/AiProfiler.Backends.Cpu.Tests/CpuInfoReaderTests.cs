@@ -53,6 +53,22 @@ public sealed class CpuInfoReaderTests
         Assert.Throws<ObjectDisposedException>(() => triad.Pass());
     }
 
+    /// <summary>Both passes compute the triad a = b + 3·c into every element, the last of an odd length included.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void StreamTriad_EachKindOfPass_WritesTheTriadIntoEveryElement(bool plain)
+    {
+        const int elements = (1 << 20) + 5;
+        using var triad = new StreamTriad(elements);
+        var rate = plain ? triad.PlainPass() : triad.Pass();
+        Assert.True(double.IsFinite(rate) && rate > 0, $"a pass reported {rate} bytes/s");
+        foreach (var i in new[] { 0, 1, 4097, elements / 2, elements - 2, elements - 1 })
+        {
+            Assert.Equal(7f, triad.Result(i));
+        }
+    }
+
     [Fact]
     public void StreamTriad_TooFewElementsOrRepetitions_Refused()
     {
