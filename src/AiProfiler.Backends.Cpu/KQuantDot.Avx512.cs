@@ -54,9 +54,6 @@ internal static unsafe partial class KQuantDot
             return Fma.MultiplyAdd(Avx.ConvertToVector256Single(i.GetLower() + i.GetUpper()), Vector256.Create(halves[*(ushort*)w] * x.Dx), acc);
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<byte> High(Vector512<byte> q) => Vector512.ShiftRightLogical(q.AsUInt16(), 4).AsByte() & Vector512.Create((byte)0x0F);
-
         /// <summary>
         /// x's side of one super-block: its 256 int8 values as the four pairs of blocks the code registers meet (blocks 0
         /// and 2, 1 and 3, 4 and 6, 5 and 7; built once instead of per row, 13–17 % more GB/s on a Zen 5 core), its d_x
