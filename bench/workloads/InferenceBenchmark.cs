@@ -55,7 +55,9 @@ internal static class InferenceBenchmark
         {
             prepared.Run(new IterationContext(CancellationToken.None, [], isWarmup: true));
         }
-        for (var i = 0; i < iterations; i++)
+        // Triad passes before every iteration and after the last one, so that decode is bracketed: with one iteration
+        // (bench/llama-cpp/run.sh) a neighbour's burst on a shared VM before or after it no longer decides the triad alone.
+        for (var i = 0; i <= iterations; i++)
         {
             for (var pass = 0; pass < TriadPassesPerIteration; pass++)
             {
@@ -63,7 +65,10 @@ internal static class InferenceBenchmark
                 plainRates.Add(triad.PlainPass());
             }
 
-            prepared.Run(new IterationContext(CancellationToken.None, measurements, isWarmup: false));
+            if (i < iterations)
+            {
+                prepared.Run(new IterationContext(CancellationToken.None, measurements, isWarmup: false));
+            }
         }
 
         var tpot = measurements["tpot_seconds"];
@@ -75,7 +80,7 @@ internal static class InferenceBenchmark
         double stepMedian = Statistics.Percentile(stepRates, 50), stepBest = stepRates.Max();
         var verification = prepared.Verify();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"stream triad: 3 arrays of {CacheSize.Describe(triadElements * 4L)}, {triadRates.Count} passes taking turns with decode: median {triadMedian / 1e9:0.00} GB/s, best {triadBest / 1e9:0.00} GB/s (start-up probe in the device info: {provider.Discover().Devices[0].PeakBandwidthBytesPerSecond / 1e9:0.00} GB/s)"));
+            $"stream triad: 3 arrays of {CacheSize.Describe(triadElements * 4L)}, {triadRates.Count} passes taking turns with decode: median {triadMedian / 1e9:0.00} GB/s, best {triadBest / 1e9:0.00} GB/s, worst {triadRates.Min() / 1e9:0.00} GB/s (start-up probe in the device info: {provider.Discover().Devices[0].PeakBandwidthBytesPerSecond / 1e9:0.00} GB/s)"));
         Console.WriteLine($"inference decode: {prepared.Shape}, {prepared.Implementation}, prepared in {prepareSeconds:0.0} s");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  bytes per decode step {stepBytes / 1e9:0.000} GB ({CacheSize.Times(stepBytes, l3)}); {tpot.Count} steps over {iterations} iterations"));
@@ -84,7 +89,7 @@ internal static class InferenceBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  decode bandwidth: median step {stepMedian / 1e9:0.00} GB/s, best step {stepBest / 1e9:0.00} GB/s, all steps {allSteps / 1e9:0.00} GB/s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  MBU against the triad: {stepMedian / triadMedian:0.00} median/median (target >= 0.8), {stepBest / triadBest:0.00} best/best, {allSteps / triadMedian:0.00} all steps/median"));
+            $"  MBU against the triad: {stepMedian / triadMedian:0.00} median/median (target >= 0.9), {stepBest / triadBest:0.00} best/best, {allSteps / triadMedian:0.00} all steps/median"));
         // The same triad with ordinary stores, as STREAM's own loop compiles without streaming stores: what a user's
         // stream.c reports (StreamTriad.PlainPass); the headline above divides by the streaming-store triad, the higher.
         var plainMedian = Statistics.Percentile(plainRates, 50);
