@@ -25,6 +25,12 @@ internal static unsafe partial class KQuantDot
     // 31-35 to 33-38 GB/s and Q4_K's from 28-33 to 29-35 (`gemv threads=1`, alternating builds; 8 and 16 between).
     private const int AheadBlocks = 12;
 
+    /// <summary>
+    /// Whether one-row Q4_K GEMVs on the AVX-512 path take <see cref="Row4Q4KHeads"/> (AVX512_VBMI's byte permute
+    /// unpacks four rows' scales at once) rather than the per-row kernel; settable so that tests run both on one CPU.
+    /// </summary>
+    internal static bool HeadsKernel { get; set; } = Avx512Vbmi.IsSupported;
+
     public static bool Handles(DataType type) => type is DataType.Q4_K or DataType.Q6_K;
 
     /// <summary>The path for <paramref name="type"/> on this CPU: AVX-512BW where present, else <see cref="DotPaths.Int8"/>.</summary>
@@ -60,7 +66,7 @@ internal static unsafe partial class KQuantDot
                 row = &Row<Q6K<QuantizedDot.Avx2Dot>, Q6KSide>;
                 break;
             case (DotPath.Avx512, DataType.Q4_K):
-                row4 = &Row4<Q4K512, Q4K512.Side>;
+                row4 = HeadsKernel ? &Row4Q4KHeads : &Row4<Q4K512, Q4K512.Side>;
                 row = &Row<Q4K512, Q4K512.Side>;
                 break;
             case (DotPath.Avx512, _):

@@ -9,7 +9,8 @@ internal static class KQuantWeights
     /// Quantized random rows of <paramref name="inputs"/> (three super-blocks), with these super-blocks replaced: in row 0
     /// the largest scales and mins with codes 0 and 15 (Q6_K: scales 127 and −128, codes 0 and 63), all zeros, and
     /// scale 0 with the largest min (Q6_K: negative scales on codes that decode to 0); in row 1 every sub-block with
-    /// its own scale and min (Q6_K: scales across −128..127); in row 2 the largest fp16 scale (Q6_K: negative).
+    /// its own scale and min (Q6_K: scales across −128..127); in row 2 the largest fp16 scale (Q6_K: negative); in row
+    /// 3 subnormal fp16 scales (Q4_K: d and dmin) between two blocks of zeros.
     /// </summary>
     public static byte[] Edge(DataType type, int outputs, int inputs)
     {
@@ -24,6 +25,10 @@ internal static class KQuantWeights
             Q4K(Block(0, 2), 0.01f, 0.05f, [0, 0, 0, 0, 63, 63, 63, 63], [63, 63, 63, 63, 0, 0, 0, 0], alternate: false);
             Q4K(Block(1, 0), 0.02f, 0.01f, [0, 9, 18, 27, 36, 45, 54, 63], [63, 54, 45, 36, 27, 18, 9, 0], alternate: true);
             Q4K(Block(2, 0), 65504f, 65504f, [63, 1, 63, 1, 63, 1, 63, 1], [1, 63, 1, 63, 1, 63, 1, 63], alternate: true);
+            // fp16 subnormals (below 2⁻¹⁴) as d and dmin, alone in their row: the bound there is theirs alone.
+            Block(3, 0).Clear();
+            Q4K(Block(3, 1), 3e-5f, 2e-6f, [63, 40, 1, 17, 63, 40, 1, 17], [5, 63, 33, 0, 63, 12, 7, 63], alternate: true);
+            Block(3, 2).Clear();
             return stored;
         }
 
@@ -47,6 +52,9 @@ internal static class KQuantWeights
         Q6KScales(zeros, 0.5f, g => -1 - (8 * g));
         Q6KScales(Block(1, 0), 0.02f, g => (17 * g) - 128);
         Q6KScales(Block(2, 0), -65504f, g => g % 2 == 0 ? -128 : 1);
+        Block(3, 0).Clear();
+        Q6KScales(Block(3, 1), -3e-5f, g => (13 * g) - 100);
+        Block(3, 2).Clear();
         return stored;
     }
 

@@ -109,6 +109,30 @@ public sealed unsafe class WeightLinearDecodeTests
     }
 
     /// <summary>
+    /// The 512-bit Q4_K GEMV's two four-row kernels (AVX512_VBMI's byte permute unpacking four rows' scales at once, the
+    /// per-row kernel on CPUs without it), each against the same bound on the edge super-blocks, subnormal d and dmin
+    /// among them.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Decode_Q4KAvx512_EitherFourRowKernel_EqualsDequantizedProductWithinTheQuantizationOfX(bool heads)
+    {
+        Assert.SkipUnless(DotPaths.IsSupported(DotPath.Avx512), "this CPU lacks AVX-512BW");
+        Assert.SkipUnless(!heads || Avx512Vbmi.IsSupported, "this CPU lacks AVX512_VBMI");
+        var before = KQuantDot.HeadsKernel;
+        KQuantDot.HeadsKernel = heads;
+        try
+        {
+            CheckInt8(DotPath.Avx512, DataType.Q4_K, 1, KQuantInputs);
+        }
+        finally
+        {
+            KQuantDot.HeadsKernel = before;
+        }
+    }
+
+    /// <summary>
     /// The 512-bit Q4_0 kernel multiplies d_w·2⁻¹¹² by d_x·2¹¹² instead of converting d_w; where that shortcut would
     /// be wrong it must take the exact kernel. An x block with a value of 10⁷ (d_x ≈ 78 740, whose d_x·2¹¹² overflows
     /// fp32) gives the product within the usual bound; and, on rows of either length, a row with an infinite or NaN
