@@ -102,12 +102,11 @@ internal static unsafe partial class KQuantDot
             public float Dx { get; }
 
             public Vector256<float> Sums { get; }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static Vector512<sbyte> Pairs(sbyte* xq, int first, int second) =>
-                Avx512F.InsertVector256(Vector256.Load(xq + first).ToVector512Unsafe(), Vector256.Load(xq + second), 1);
         }
     }
+
+    // HeadPatterns' table, built once for the process (256 bytes, never freed).
+    private static readonly nint HeadPatternTable = HeadPatterns();
 
     /// <summary>
     /// Four Q4_K rows at 512 bits with their scales, mins and d's handled for the four at once (AVX-512 VBMI): the rows'
@@ -117,87 +116,88 @@ internal static unsafe partial class KQuantDot
     /// (<see cref="Q4K512"/>) unpacks each row's 6-bit fields with 16 scalar instructions, converts its sums and mins
     /// per row and looks d and dmin up in a table.
     /// </summary>
-    // HeadPatterns' table, built once for the process (256 bytes, never freed).
-    private static readonly nint HeadPatternTable = HeadPatterns();
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Row4Q4KHeads(byte* w, long gap, Int8Activations x, float* dots)
+    private static void Row4Q4KHeads(byte* w, long rowBytes, int quarter, Int8Activations x, float* y, float beta)
     {
-        byte* w0 = w, w1 = w + gap, w2 = w1 + gap, w3 = w2 + gap;
+        var gap = quarter * rowBytes;
         var patterns = (byte*)HeadPatternTable;
         Vector512<byte> scalePick = Vector512.Load(patterns), minPick = Vector512.Load(patterns + 64);
         Vector512<ushort> keep = Vector512.Load((ushort*)(patterns + 128)), minShifts = Vector512.Load((ushort*)(patterns + 192));
         var top = ~keep & Vector512.Create((ushort)0x3F);
         var low = Vector512.Create((byte)0x0F);
-        var acc = Vector512<float>.Zero;
-        for (var s = 0; s < x.Blocks / 8; s++)
+        for (var i = 0; i < quarter; i++, w += rowBytes)
         {
-            var offset = s * Q4KBytes;
-            var b = 8 * s;
-            for (var line = 0; line < Q4KBytes; line += 64)
+            byte* w0 = w, w1 = w + gap, w2 = w1 + gap, w3 = w2 + gap;
+            var acc = Vector512<float>.Zero;
+            for (var s = 0; s < x.Blocks / 8; s++)
             {
-                Sse.Prefetch0(w0 + offset + (AheadBlocks * Q4KBytes) + line);
-                Sse.Prefetch0(w1 + offset + (AheadBlocks * Q4KBytes) + line);
-                Sse.Prefetch0(w2 + offset + (AheadBlocks * Q4KBytes) + line);
-                Sse.Prefetch0(w3 + offset + (AheadBlocks * Q4KBytes) + line);
+                var offset = s * Q4KBytes;
+                var b = 8 * s;
+                for (var line = 0; line < Q4KBytes; line += 64)
+                {
+                    Sse.Prefetch0(w0 + offset + (AheadBlocks * Q4KBytes) + line);
+                    Sse.Prefetch0(w1 + offset + (AheadBlocks * Q4KBytes) + line);
+                    Sse.Prefetch0(w2 + offset + (AheadBlocks * Q4KBytes) + line);
+                    Sse.Prefetch0(w3 + offset + (AheadBlocks * Q4KBytes) + line);
+                }
+
+                var xq = x.Values + (b * Int8Activations.Block);
+                Vector512<sbyte> pair0 = Pairs(xq, 0, 64), pair1 = Pairs(xq, 32, 96), pair2 = Pairs(xq, 128, 192), pair3 = Pairs(xq, 160, 224);
+
+                // Row r's head in quarter r.
+                var heads = Avx512F.InsertVector128(
+                    Avx512F.InsertVector128(
+                        Avx512F.InsertVector128(Vector128.Load(w0 + offset).ToVector256Unsafe().ToVector512Unsafe(), Vector128.Load(w1 + offset), 1),
+                        Vector128.Load(w2 + offset),
+                        2),
+                    Vector128.Load(w3 + offset),
+                    3);
+                var scaleLanes = Avx512Vbmi.PermuteVar64x8(heads, scalePick).AsUInt16();
+                var minLanes = Avx512Vbmi.PermuteVar64x8(heads, minPick).AsUInt16();
+                var scales = SixBits(scaleLanes, scaleLanes, keep, top);
+                var mins = SixBits(Avx512BW.ShiftRightLogicalVariable(minLanes, minShifts), minLanes, keep, top);
+
+                var i0 = Q4KRow(w0 + offset, low, pair0, pair1, pair2, pair3, scales, Lanes(0, 0, 2, 2), Lanes(1, 1, 3, 3), Lanes(4, 4, 6, 6), Lanes(5, 5, 7, 7));
+                var i1 = Q4KRow(w1 + offset, low, pair0, pair1, pair2, pair3, scales, Lanes(8, 8, 10, 10), Lanes(9, 9, 11, 11), Lanes(12, 12, 14, 14), Lanes(13, 13, 15, 15));
+                var i2 = Q4KRow(w2 + offset, low, pair0, pair1, pair2, pair3, scales, Lanes(16, 16, 18, 18), Lanes(17, 17, 19, 19), Lanes(20, 20, 22, 22), Lanes(21, 21, 23, 23));
+                var i3 = Q4KRow(w3 + offset, low, pair0, pair1, pair2, pair3, scales, Lanes(24, 24, 26, 26), Lanes(25, 25, 27, 27), Lanes(28, 28, 30, 30), Lanes(29, 29, 31, 31));
+                // Rows 0 and 1 as [0, 0, 1, 1] half-sums, then all four as one quarter each.
+                var r01 = Avx512F.Shuffle4x128(i0, i1, 0b01_00_01_00) + Avx512F.Shuffle4x128(i0, i1, 0b11_10_11_10);
+                var r23 = Avx512F.Shuffle4x128(i2, i3, 0b01_00_01_00) + Avx512F.Shuffle4x128(i2, i3, 0b11_10_11_10);
+                var sums = Avx512F.Shuffle4x128(r01, r23, 0b10_00_10_00) + Avx512F.Shuffle4x128(r01, r23, 0b11_01_11_01);
+
+                // Σ m·Σx_q per row, in pairs of sub-blocks: x's eight block sums (at most 32·127) as 16-bit lanes in every quarter.
+                var blockSums = Avx512F.VL.ConvertToVector128Int16(Vector256.Load(x.IntSums + b)).AsInt32().ToVector256Unsafe().ToVector512Unsafe();
+                var minSums = Avx512BW.MultiplyAddAdjacent(mins.AsInt16(), Avx512F.Shuffle4x128(blockSums, blockSums, 0).AsInt16());
+
+                // d (low half) and dmin (high half) of each row's first four bytes, in every lane of its quarter.
+                var pairs = Avx512F.Shuffle(heads.AsUInt32(), 0);
+                Vector512<float> d, dmin;
+                if (Vector512.LessThanAny((pairs.AsUInt16() & Vector512.Create((ushort)0x7FFF)) - Vector512<ushort>.One, Vector512.Create((ushort)0x3FF)))
+                {
+                    // An fp16 subnormal among them (exponent 0, mantissa not): the short path below would multiply an fp32
+                    // denormal, which Zen 5 does on a slow path (GEMVs at half speed or less where every block had one).
+                    d = HighHalfToSingle(Avx512F.ShiftLeftLogical(pairs, 16).AsInt32());
+                    dmin = HighHalfToSingle(pairs.AsInt32());
+                }
+                else
+                {
+                    // Sign, exponent and mantissa moved into fp32's places, then times 2^112, the difference of the
+                    // exponent biases (127 - 15): exact for normal values (ggml writes no infinities or NaNs as scales).
+                    var half = Vector512.Create(0x77800000u).AsSingle();
+                    d = (Avx512F.ShiftRightArithmetic(Avx512F.ShiftLeftLogical(pairs, 16).AsInt32(), 3) & Vector512.Create(unchecked((int)0x8FFFFFFF))).AsSingle() * half;
+                    dmin = (Avx512F.ShiftRightArithmetic(pairs.AsInt32(), 3) & Vector512.Create(unchecked((int)0x8FFFE000))).AsSingle() * half;
+                }
+
+                var t = Avx512F.FusedMultiplyAddNegated(Avx512F.ConvertToVector512Single(minSums), dmin, Avx512F.ConvertToVector512Single(sums) * d);
+                acc = Avx512F.FusedMultiplyAdd(t, Vector512.Create(x.Scales[b]), acc);
             }
 
-            var xq = x.Values + (b * Int8Activations.Block);
-            Vector512<sbyte> pair0 = Pairs(xq, 0, 64), pair1 = Pairs(xq, 32, 96), pair2 = Pairs(xq, 128, 192), pair3 = Pairs(xq, 160, 224);
-
-            // Row r's head in quarter r.
-            var heads = Avx512F.InsertVector128(
-                Avx512F.InsertVector128(
-                    Avx512F.InsertVector128(Vector128.Load(w0 + offset).ToVector256Unsafe().ToVector512Unsafe(), Vector128.Load(w1 + offset), 1),
-                    Vector128.Load(w2 + offset),
-                    2),
-                Vector128.Load(w3 + offset),
-                3);
-            var scaleLanes = Avx512Vbmi.PermuteVar64x8(heads, scalePick).AsUInt16();
-            var minLanes = Avx512Vbmi.PermuteVar64x8(heads, minPick).AsUInt16();
-            var scales = SixBits(scaleLanes, scaleLanes, keep, top);
-            var mins = SixBits(Avx512BW.ShiftRightLogicalVariable(minLanes, minShifts), minLanes, keep, top);
-
-            var i0 = Q4KRow(w0 + offset, low, pair0, pair1, pair2, pair3, scales, Lanes(0, 0, 2, 2), Lanes(1, 1, 3, 3), Lanes(4, 4, 6, 6), Lanes(5, 5, 7, 7));
-            var i1 = Q4KRow(w1 + offset, low, pair0, pair1, pair2, pair3, scales, Lanes(8, 8, 10, 10), Lanes(9, 9, 11, 11), Lanes(12, 12, 14, 14), Lanes(13, 13, 15, 15));
-            var i2 = Q4KRow(w2 + offset, low, pair0, pair1, pair2, pair3, scales, Lanes(16, 16, 18, 18), Lanes(17, 17, 19, 19), Lanes(20, 20, 22, 22), Lanes(21, 21, 23, 23));
-            var i3 = Q4KRow(w3 + offset, low, pair0, pair1, pair2, pair3, scales, Lanes(24, 24, 26, 26), Lanes(25, 25, 27, 27), Lanes(28, 28, 30, 30), Lanes(29, 29, 31, 31));
-            // Rows 0 and 1 as [0, 0, 1, 1] half-sums, then all four as one quarter each.
-            var r01 = Avx512F.Shuffle4x128(i0, i1, 0b01_00_01_00) + Avx512F.Shuffle4x128(i0, i1, 0b11_10_11_10);
-            var r23 = Avx512F.Shuffle4x128(i2, i3, 0b01_00_01_00) + Avx512F.Shuffle4x128(i2, i3, 0b11_10_11_10);
-            var sums = Avx512F.Shuffle4x128(r01, r23, 0b10_00_10_00) + Avx512F.Shuffle4x128(r01, r23, 0b11_01_11_01);
-
-            // Σ m·Σx_q per row, in pairs of sub-blocks: x's eight block sums (at most 32·127) as 16-bit lanes in every quarter.
-            var blockSums = Avx512F.VL.ConvertToVector128Int16(Vector256.Load(x.IntSums + b)).AsInt32().ToVector256Unsafe().ToVector512Unsafe();
-            var minSums = Avx512BW.MultiplyAddAdjacent(mins.AsInt16(), Avx512F.Shuffle4x128(blockSums, blockSums, 0).AsInt16());
-
-            // d (low half) and dmin (high half) of each row's first four bytes, in every lane of its quarter.
-            var pairs = Avx512F.Shuffle(heads.AsUInt32(), 0);
-            Vector512<float> d, dmin;
-            if (Vector512.LessThanAny((pairs.AsUInt16() & Vector512.Create((ushort)0x7FFF)) - Vector512<ushort>.One, Vector512.Create((ushort)0x3FF)))
-            {
-                // An fp16 subnormal among them (exponent 0, mantissa not): the short path below would multiply an fp32
-                // denormal, which Zen 5 does on a slow path (GEMVs at half speed or less where every block had one).
-                d = HighHalfToSingle(Avx512F.ShiftLeftLogical(pairs, 16).AsInt32());
-                dmin = HighHalfToSingle(pairs.AsInt32());
-            }
-            else
-            {
-                // Sign, exponent and mantissa moved into fp32's places, then times 2^112, the difference of the
-                // exponent biases (127 - 15): exact for normal values (ggml writes no infinities or NaNs as scales).
-                var half = Vector512.Create(0x77800000u).AsSingle();
-                d = (Avx512F.ShiftRightArithmetic(Avx512F.ShiftLeftLogical(pairs, 16).AsInt32(), 3) & Vector512.Create(unchecked((int)0x8FFFFFFF))).AsSingle() * half;
-                dmin = (Avx512F.ShiftRightArithmetic(pairs.AsInt32(), 3) & Vector512.Create(unchecked((int)0x8FFFE000))).AsSingle() * half;
-            }
-
-            var t = Avx512F.FusedMultiplyAddNegated(Avx512F.ConvertToVector512Single(minSums), dmin, Avx512F.ConvertToVector512Single(sums) * d);
-            acc = Avx512F.FusedMultiplyAdd(t, Vector512.Create(x.Scales[b]), acc);
+            QuantizedDot.Store(y + i, Vector128.Sum(acc.GetLower().GetLower()), beta);
+            QuantizedDot.Store(y + i + quarter, Vector128.Sum(acc.GetLower().GetUpper()), beta);
+            QuantizedDot.Store(y + i + (2 * quarter), Vector128.Sum(acc.GetUpper().GetLower()), beta);
+            QuantizedDot.Store(y + i + (3 * quarter), Vector128.Sum(acc.GetUpper().GetUpper()), beta);
         }
-
-        dots[0] = Vector128.Sum(acc.GetLower().GetLower());
-        dots[1] = Vector128.Sum(acc.GetLower().GetUpper());
-        dots[2] = Vector128.Sum(acc.GetUpper().GetLower());
-        dots[3] = Vector128.Sum(acc.GetUpper().GetUpper());
     }
 
     /// <summary>
@@ -242,6 +242,7 @@ internal static unsafe partial class KQuantDot
         // (shifted & keep) | (lanes >> 10 & top).
         Avx512F.TernaryLogic(shifted, Vector512.ShiftRightLogical(lanes, 10) & top, keep, 0xEC);
 
+    /// <summary>x's 32 values from <paramref name="first"/> and 32 from <paramref name="second"/>: a pair of blocks as the Q4_K code registers meet them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<sbyte> Pairs(sbyte* xq, int first, int second) =>
         Avx512F.InsertVector256(Vector256.Load(xq + first).ToVector512Unsafe(), Vector256.Load(xq + second), 1);

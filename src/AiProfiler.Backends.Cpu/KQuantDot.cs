@@ -45,7 +45,7 @@ internal static unsafe partial class KQuantDot
             throw new ArgumentException($"the k-quants' 512-bit kernels need x quantized per {Int8Activations.SuperBlock} values, not per {x.Group}", nameof(x));
         }
 
-        delegate*<byte*, long, Int8Activations, float*, void> row4 = null;
+        delegate*<byte*, long, int, Int8Activations, float*, float, void> row4 = null;
         delegate*<byte*, Int8Activations, int, float*, void> row;
         switch (path, type)
         {
@@ -81,46 +81,52 @@ internal static unsafe partial class KQuantDot
                 break;
         }
 
-        QuantizedDot.Stream(x, w, y, rows, n0, n1, outputs, rowBytes, beta, row4, row);
+        QuantizedDot.Stream(x, w, y, rows, n0, n1, outputs, rowBytes, beta, null, row, row4);
     }
 
     /// <summary>
-    /// dots[s] = x·W[row s·gap] for the four streams, their super-blocks interleaved, x's side of each super-block
-    /// loaded once for the four (Q4_K at 512 bits: 13–17 % more GB/s on a Zen 5 core than loading it per row).
+    /// y[i + s·quarter] = x·W[row i + s·quarter] (+ beta·y) for i below <paramref name="quarter"/> and the four streams
+    /// s, their super-blocks interleaved, x's side of each super-block loaded once for the four (Q4_K at 512 bits: 13–17 %
+    /// more GB/s on a Zen 5 core than loading it per row). The loop over the quarter is the kernel's own: a call per four
+    /// rows cost its set-up and stores each time.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Row4<TBlock, TSide>(byte* w, long gap, Int8Activations x, float* dots)
+    private static void Row4<TBlock, TSide>(byte* w, long rowBytes, int quarter, Int8Activations x, float* y, float beta)
         where TBlock : struct, ISuperBlock<TSide>
         where TSide : struct
     {
         var scratch = stackalloc float[8];
         // A local: the static field would cost a class-initialization check per use in code compiled before the class ran.
         var halves = (float*)QuantizedDot.HalfTable;
-        byte* w0 = w, w1 = w + gap, w2 = w1 + gap, w3 = w2 + gap;
-        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-        for (var s = 0; s < x.Blocks / 8; s++)
+        var gap = quarter * rowBytes;
+        for (var i = 0; i < quarter; i++, w += rowBytes)
         {
-            var offset = s * TBlock.Bytes;
-            var b = 8 * s;
-            for (var line = 0; line < TBlock.Bytes; line += 64)
+            byte* w0 = w, w1 = w + gap, w2 = w1 + gap, w3 = w2 + gap;
+            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (var s = 0; s < x.Blocks / 8; s++)
             {
-                Sse.Prefetch0(w0 + offset + (AheadBlocks * TBlock.Bytes) + line);
-                Sse.Prefetch0(w1 + offset + (AheadBlocks * TBlock.Bytes) + line);
-                Sse.Prefetch0(w2 + offset + (AheadBlocks * TBlock.Bytes) + line);
-                Sse.Prefetch0(w3 + offset + (AheadBlocks * TBlock.Bytes) + line);
+                var offset = s * TBlock.Bytes;
+                var b = 8 * s;
+                for (var line = 0; line < TBlock.Bytes; line += 64)
+                {
+                    Sse.Prefetch0(w0 + offset + (AheadBlocks * TBlock.Bytes) + line);
+                    Sse.Prefetch0(w1 + offset + (AheadBlocks * TBlock.Bytes) + line);
+                    Sse.Prefetch0(w2 + offset + (AheadBlocks * TBlock.Bytes) + line);
+                    Sse.Prefetch0(w3 + offset + (AheadBlocks * TBlock.Bytes) + line);
+                }
+
+                var side = TBlock.Side(x, b);
+                a0 = TBlock.Dot(w0 + offset, side, a0, scratch, halves);
+                a1 = TBlock.Dot(w1 + offset, side, a1, scratch, halves);
+                a2 = TBlock.Dot(w2 + offset, side, a2, scratch, halves);
+                a3 = TBlock.Dot(w3 + offset, side, a3, scratch, halves);
             }
 
-            var side = TBlock.Side(x, b);
-            a0 = TBlock.Dot(w0 + offset, side, a0, scratch, halves);
-            a1 = TBlock.Dot(w1 + offset, side, a1, scratch, halves);
-            a2 = TBlock.Dot(w2 + offset, side, a2, scratch, halves);
-            a3 = TBlock.Dot(w3 + offset, side, a3, scratch, halves);
+            QuantizedDot.Store(y + i, Vector256.Sum(a0), beta);
+            QuantizedDot.Store(y + i + quarter, Vector256.Sum(a1), beta);
+            QuantizedDot.Store(y + i + (2 * quarter), Vector256.Sum(a2), beta);
+            QuantizedDot.Store(y + i + (3 * quarter), Vector256.Sum(a3), beta);
         }
-
-        dots[0] = Vector256.Sum(a0);
-        dots[1] = Vector256.Sum(a1);
-        dots[2] = Vector256.Sum(a2);
-        dots[3] = Vector256.Sum(a3);
     }
 
     /// <summary>sums[r] = x[r]·w for every row of x; each super-block is read from memory once and from L1 for the other rows.</summary>

@@ -96,10 +96,19 @@ internal static unsafe partial class QuantizedDot
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Stream(
         Int8Activations x, byte* w, float* y, int rows, int n0, int n1, int outputs, long rowBytes, float beta,
-        delegate*<byte*, long, Int8Activations, float*, void> row4, delegate*<byte*, Int8Activations, int, float*, void> row)
+        delegate*<byte*, long, Int8Activations, float*, void> row4, delegate*<byte*, Int8Activations, int, float*, void> row,
+        delegate*<byte*, long, int, Int8Activations, float*, float, void> quarters = null)
     {
         var n = n0;
-        if (rows == 1 && row4 != null)
+        if (rows == 1 && quarters != null)
+        {
+            // The four-stream kernel runs the whole range itself: no call, set-up and store loop per four rows.
+            var quarter = (n1 - n0) / Streams;
+            quarters(w, rowBytes, quarter, x, y + n0, beta);
+            n = n0 + (Streams * quarter);
+            w += (Streams * quarter) * rowBytes;
+        }
+        else if (rows == 1 && row4 != null)
         {
             var quarter = (n1 - n0) / Streams;
             var dots = stackalloc float[Streams];
