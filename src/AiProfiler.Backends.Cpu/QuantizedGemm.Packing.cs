@@ -25,6 +25,14 @@ internal static unsafe partial class QuantizedGemm
         const int rowsPerKernel = GroupRows * Groups;
         var groups = (count + rowsPerKernel - 1) / rowsPerKernel * Groups;
         var rows = stackalloc byte*[GroupRows];
+        // The next group's lines, a few per block of this group's interleaving, so that its first pass (the scales)
+        // finds them in L1 instead of waiting on DRAM row by row: GatherScales had been a quarter of the time the
+        // micro-kernel takes in a 32-token prefill. Builds alternating within one run (prompt 32, Llama-1B-shaped
+        // GGUF, Zen 5): prefill Q4_0 +4 % on one core, +5–8 % on two; Q8_0 +4 %, Q4_K_M +12 % on two. Prefetching the
+        // first rows of the tile a thread takes next, into L2 while it packs this one, gained nothing (−2 to +0 %).
+        // A row's last line may reach into the next row or past W's end: a prefetch never faults.
+        var lines = (int)((rowBytes + 63) / 64);
+        var perBlock = ((GroupRows * lines) + blocks - 1) / blocks;
         for (var g = 0; g < groups; g++)
         {
             for (var j = 0; j < GroupRows; j++)
@@ -35,8 +43,19 @@ internal static unsafe partial class QuantizedGemm
             var target = scratch + ((long)g * blocks * TSource.Stride);
             TSource.Scales(rows, blocks, target);
 
+            var next = (g + 1) * GroupRows < count;
+            var line = 0;
             for (var b = 0; b < blocks; b++, target += TSource.Stride)
             {
+                if (next)
+                {
+                    for (var i = 0; i < perBlock && line < GroupRows * lines; i++, line++)
+                    {
+                        var j = line / lines;
+                        Sse.Prefetch0(w + (Math.Min(((g + 1) * GroupRows) + j, count - 1) * rowBytes) + ((line - (j * lines)) * 64L));
+                    }
+                }
+
                 Interleave(
                     TSource.Values(rows[0], b), TSource.Values(rows[1], b), TSource.Values(rows[2], b), TSource.Values(rows[3], b),
                     TSource.Values(rows[4], b), TSource.Values(rows[5], b), TSource.Values(rows[6], b), TSource.Values(rows[7], b),
