@@ -281,13 +281,14 @@ public sealed unsafe class WeightLinearDecodeTests
     /// fp16 rows holding infinities and NaNs come out as IEEE arithmetic says (a file may hold them; the widening must
     /// not turn them into large finite values): an infinity times a non-zero x is that infinity, +∞ and −∞ in one row
     /// or a NaN give NaN; in rows of every part of the range (7, 100, 374, 500, 600) and, with 360 inputs, in the tail
-    /// after the last whole step (600); with 352 (a multiple of 32) at batch 1 the four-stream AVX-512 kernel takes
-    /// them. Every other row stays within fp32 rounding.
+    /// after the last whole step (600); with 352 (a multiple of 32) at batch 1 the four-stream kernels (AVX-512 and
+    /// AVX2) take them. Every other row stays within fp32 rounding.
     /// </summary>
     [Theory]
     [InlineData("Avx512", 1, QuantizedInputs)]
     [InlineData("Avx512", 1, HalfInputs)]
     [InlineData("Avx512", 5, HalfInputs)]
+    [InlineData("Avx2", 1, QuantizedInputs)]
     [InlineData("Avx2", 1, HalfInputs)]
     [InlineData("Avx2", 5, HalfInputs)]
     [InlineData("Portable", 1, HalfInputs)]
@@ -320,6 +321,7 @@ public sealed unsafe class WeightLinearDecodeTests
     [InlineData("Avx512", 5, HalfInputs, false)]
     [InlineData("Avx512", 1, QuantizedInputs, true)]
     [InlineData("Avx2", 1, HalfInputs, false)]
+    [InlineData("Avx2", 1, QuantizedInputs, true)]
     [InlineData("Avx2", 5, HalfInputs, true)]
     public void Decode_Fp16LargeActivations_StayWithinFp32Rounding(string pathName, int rows, int inputs, bool infinite)
     {
