@@ -8,12 +8,20 @@
 # lands on both alike); the summary at the end gives each engine's median over the repetitions and their ratio.
 # Decode MBU is against the triad our process measures between iterations (streaming stores, the higher figure), and,
 # in the last column, against the same triad with ordinary stores (what stream.c built without streaming stores gives).
+# ISA=avx2 measures both engines as a CPU without AVX-512 would run them: ours with DOTNET_EnableAVX512=0, llama.cpp
+# from a hard-linked copy of its libraries without the AVX-512 variants (ggml then loads the best of the rest, e.g.
+# alderlake: AVX2 with AVX-VNNI, or haswell), removed again at the end.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 prompt=${1:-512}
 gen=${2:-33}
 reps=${3:-1}
 types=${TYPES:-f32 f16 q8_0 q4_0 q4_k_m}
+isa=${ISA:-native}
+case "$isa" in
+  native|avx2) ;;
+  *) echo "run.sh: unknown ISA '$isa'; choose native (the default) or avx2" >&2; exit 2 ;;
+esac
 case "$prompt$gen$reps" in
   *[!0-9]*) echo "run.sh: prompt, generated tokens and repetitions must be whole numbers; e.g. run.sh 512 33 3" >&2; exit 2 ;;
 esac
@@ -34,7 +42,20 @@ done
 ids=$(seq 0 $((prompt - 1)) | awk '{ print 1 + ($1 % 100) }' | paste -sd, -)
 cores=$(nproc)
 results=$(mktemp)
-trap 'rm -f "$results"' EXIT
+engine=bench/llama-cpp
+ours_env=()
+if [ "$isa" = avx2 ]; then
+  engine=$(mktemp -d)
+  trap 'rm -f "$results"; rm -rf "$engine"' EXIT
+  cp bench/llama-cpp/bench.mjs bench/llama-cpp/package.json "$engine/"
+  # Hard links where /tmp shares the file system, a copy (about 0.7 GB) where it does not.
+  cp -al bench/llama-cpp/node_modules "$engine/" 2>/dev/null || { rm -rf "$engine/node_modules"; cp -a bench/llama-cpp/node_modules "$engine/"; }
+  rm -f "$engine"/node_modules/@node-llama-cpp/linux-x64/bins/linux-x64/libggml-cpu-{zen4,skylakex,cascadelake,cooperlake,cannonlake,icelake,sapphirerapids}.so
+  ours_env=(env DOTNET_EnableAVX512=0)
+  echo "ISA=avx2: AVX-512 off for both engines; llama.cpp's CPU variants left: $(cd "$engine/node_modules/@node-llama-cpp/linux-x64/bins/linux-x64" && ls libggml-cpu-*.so | sed 's/libggml-cpu-//; s/\.so//' | paste -sd' ' -)"
+else
+  trap 'rm -f "$results"' EXIT
+fi
 for type in $types; do
   file="$models/llama-bench-$type.gguf"
   for threads in 1 "$cores"; do
@@ -42,7 +63,7 @@ for type in $types; do
     [ "$threads" = 1 ] && pin=(taskset -c 0)
     for rep in $(seq 1 "$reps"); do
       echo "== $type, $threads thread(s), repetition $rep of $reps"
-      ours=$("${pin[@]}" dotnet "$bench" inference weights="$file" prompt_ids="$ids" gen="$gen" iterations=1)
+      ours=$("${ours_env[@]}" "${pin[@]}" dotnet "$bench" inference weights="$file" prompt_ids="$ids" gen="$gen" iterations=1)
       echo "$ours" | grep -E "TTFT|MBU|triad|verification: passed|FAILED" || true
       # "TTFT mean 1234.5 ms (prefill 98.7 tokens/s); TPOT mean ... ; 21.63 tokens/s"
       # "stream triad: ... median 45.10 GB/s, ..."; "bytes per decode step 0.512 GB (...)"; "MBU against the triad: 0.91 median/median ..."
@@ -51,7 +72,7 @@ for type in $types; do
       mbu=$(echo "$ours" | sed -nE 's/.*MBU against the triad: ([0-9.]+) median.*/\1/p')
       plain=$(echo "$ours" | sed -nE 's/.*plain-store triad.*MBU against it: ([0-9.]+) median.*/\1/p')
       echo "$ours" | awk -v t="$type" -v n="$threads" -v m="${mbu:-0}" -v pm="${plain:-0}" '/TTFT mean/ { p = $0; sub(/.*\(prefill /, "", p); sub(/ tokens.*/, "", p); d = $0; sub(/ tokens\/s$/, "", d); sub(/.*; /, "", d); print t, n, "ours", p, d, m, pm }' >> "$results"
-      theirs=$("${pin[@]}" node bench/llama-cpp/bench.mjs "$file" "$threads" "$prompt" "$gen" 2>/dev/null | grep '"engine"')
+      theirs=$("${pin[@]}" node "$engine/bench.mjs" "$file" "$threads" "$prompt" "$gen" 2>/dev/null | grep '"engine"')
       echo "$theirs"
       # llama.cpp's MBU: its decode rate times the bytes our step reads (the same weights and KV cache), over the triad
       # our process measured just before it.
@@ -60,7 +81,7 @@ for type in $types; do
   done
 done
 echo
-echo "prompt $prompt, $gen generated, medians of $reps repetition(s), tokens/s and MBU: ours / llama.cpp (llama.cpp's MBU: its decode rate times our step's bytes over our triad of the same pair)"
+echo "prompt $prompt, $gen generated, instruction set $isa, medians of $reps repetition(s), tokens/s and MBU: ours / llama.cpp (llama.cpp's MBU: its decode rate times our step's bytes over our triad of the same pair)"
 echo "| type | threads | prefill | ratio | decode | ratio | decode MBU vs triad | ours vs plain-store triad |"
 echo "|---|---|---|---|---|---|---|---|"
 for type in $types; do

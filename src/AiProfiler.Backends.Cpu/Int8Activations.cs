@@ -151,12 +151,53 @@ internal sealed unsafe class Int8Activations : IDisposable
         Steps = target - (steps * 256);
     }
 
+    /// <summary>
+    /// x's side of the 256-bit Q4_0 GEMV at batch 1 (<see cref="QuantizedDot"/>), after <see cref="PreparePairs"/>: per
+    /// pair of blocks, 128 bytes: the two blocks' first 16 values (one block per 128-bit lane), their last 16, d_x of
+    /// each repeated over its lane's four floats, and −8·Σq of each in its lane's first int32 (the others 0). Null
+    /// before, for more than one row, without AVX2, and for rows of one block.
+    /// </summary>
+    public byte* Pairs { get; private set; }
+
+    private void* _pairs;
+
+    /// <summary>
+    /// Builds <see cref="Pairs"/> where it applies (one row, AVX2, at least two blocks): once per call, before the
+    /// cores split W's rows, so that the four rows of a step share one rearranged copy of x.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void PreparePairs()
+    {
+        if (Pairs != null || _rows != 1 || !Avx2.IsSupported || Blocks < 2)
+        {
+            return;
+        }
+
+        var pairs = Blocks / 2;
+        _pairs = NativeMemory.AlignedAlloc((nuint)(pairs * 128), 64);
+        var target = (byte*)_pairs;
+        for (var p = 0; p < pairs; p++, target += 128)
+        {
+            var b = p * 2;
+            var x0 = Vector256.Load(Values + (b * 32)).AsUInt64();
+            var x1 = Vector256.Load(Values + (b * 32) + 32).AsUInt64();
+            Avx2.Permute2x128(x0, x1, 0x20).Store((ulong*)target);
+            Avx2.Permute2x128(x0, x1, 0x31).Store((ulong*)(target + 32));
+            Vector256.Create(Vector128.Create(Scales[b]), Vector128.Create(Scales[b + 1])).Store((float*)(target + 64));
+            Vector256.Create(-8 * IntSums[b], 0, 0, 0, -8 * IntSums[b + 1], 0, 0, 0).Store((int*)(target + 96));
+        }
+
+        Pairs = target - (pairs * 128);
+    }
+
     public void Dispose()
     {
         NativeMemory.AlignedFree(_memory);
         _memory = null;
         NativeMemory.AlignedFree(_steps);
         _steps = null;
+        NativeMemory.AlignedFree(_pairs);
+        _pairs = null;
     }
 
     // Optimized from the first call: a prefill quantizes once per weight, too few calls for tiered compilation to reach its loop soon.

@@ -90,6 +90,10 @@ internal static unsafe class WeightLinear
         {
             quantized!.PrepareQ4Steps();
         }
+        else if (type == DataType.Q4_0 && path is DotPath.AvxVnni or DotPath.Avx2)
+        {
+            quantized!.PreparePairs();
+        }
 
         nint px = (nint)x, pw = (nint)w, py = (nint)y;
         For(workers, part =>
