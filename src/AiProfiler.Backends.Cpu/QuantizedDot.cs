@@ -395,6 +395,9 @@ internal static unsafe partial class QuantizedDot
         /// 16-bit pair sums (at most 2·2·15·127) may then be added before widening.
         /// </summary>
         static abstract Vector256<int> DotAddNibbles(Vector256<int> accumulator, Vector256<byte> first, Vector256<sbyte> x1, Vector256<byte> second, Vector256<sbyte> x2);
+
+        /// <summary><paramref name="accumulator"/> plus the products of 16-bit pairs summed into 32 bits (vpdpwssd, or vpmaddwd and an add).</summary>
+        static abstract Vector256<int> PairsAdd(Vector256<int> accumulator, Vector256<short> left, Vector256<short> right);
     }
 
     internal readonly struct Q8Block : IWeightBlock
@@ -441,6 +444,9 @@ internal static unsafe partial class QuantizedDot
 
         public static Vector256<int> DotAddNibbles(Vector256<int> accumulator, Vector256<byte> first, Vector256<sbyte> x1, Vector256<byte> second, Vector256<sbyte> x2) =>
             AvxVnni.MultiplyWideningAndAdd(AvxVnni.MultiplyWideningAndAdd(accumulator, first, x1), second, x2);
+
+        public static Vector256<int> PairsAdd(Vector256<int> accumulator, Vector256<short> left, Vector256<short> right) =>
+            AvxVnni.MultiplyWideningAndAdd(accumulator, left, right);
     }
 
     internal readonly struct Avx2Dot : IInt8Dot
@@ -454,5 +460,8 @@ internal static unsafe partial class QuantizedDot
         // One widening for both products: vpmaddubsw twice, a 16-bit add, one vpmaddwd.
         public static Vector256<int> DotAddNibbles(Vector256<int> accumulator, Vector256<byte> first, Vector256<sbyte> x1, Vector256<byte> second, Vector256<sbyte> x2) =>
             accumulator + Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(first, x1) + Avx2.MultiplyAddAdjacent(second, x2), Vector256.Create((short)1));
+
+        public static Vector256<int> PairsAdd(Vector256<int> accumulator, Vector256<short> left, Vector256<short> right) =>
+            accumulator + Avx2.MultiplyAddAdjacent(left, right);
     }
 }
