@@ -56,12 +56,13 @@ internal sealed unsafe class Int8Activations : IDisposable
         _rows = rows;
         var values = (long)rows * inputs;
         var blocks = (long)rows * Blocks;
-        _memory = NativeMemory.AlignedAlloc((nuint)(values + (4 * blocks * sizeof(float)) + (blocks * sizeof(int))), 64);
+        _memory = NativeMemory.AlignedAlloc((nuint)(values + (4 * blocks * sizeof(float)) + (blocks * sizeof(int)) + (2 * blocks * sizeof(short))), 64);
         Values = (sbyte*)_memory;
         Scales = (float*)(Values + values);
         Sums = Scales + blocks;
         HalfSums = Sums + blocks;
         IntSums = (int*)(HalfSums + (2 * blocks));
+        HalfIntSums = (short*)(IntSums + blocks);
         if (parallel is null || rows < 2 * RowsPerTask)
         {
             QuantizeBlocks(x, 0, blocks);
@@ -99,6 +100,9 @@ internal sealed unsafe class Int8Activations : IDisposable
 
     /// <summary>Each block's Σq, row after row: Q4_0's offset of 8 enters its integer dot product through it.</summary>
     public int* IntSums { get; }
+
+    /// <summary>Each block's Σq over its first 16 values and over its last 16 (at most 16·127 each), row after row: Q6_K's offset of 32.</summary>
+    public short* HalfIntSums { get; }
 
     /// <summary>
     /// Whether some block's d is 2¹⁶ or more (a value above 8.3 million in magnitude), or infinite: kernels that carry
@@ -242,6 +246,8 @@ internal sealed unsafe class Int8Activations : IDisposable
                 Quantize(x + (block * Block), Values + (block * Block), inverses[j], out var low, out var high);
                 Scales[block] = scale;
                 IntSums[block] = low + high;
+                HalfIntSums[2 * block] = (short)low;
+                HalfIntSums[(2 * block) + 1] = (short)high;
                 Sums[block] = scale * (low + high);
                 HalfSums[2 * block] = scale * low;
                 HalfSums[(2 * block) + 1] = scale * high;

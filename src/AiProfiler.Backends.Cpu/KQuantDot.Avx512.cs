@@ -42,7 +42,7 @@ internal static unsafe partial class KQuantDot
         /// most 4·2·2·15·127·63·2 after the fold, within int32): one conversion and d·d_x once per super-block and row.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> Dot(byte* w, in Side x, Vector256<float> acc, float* scratch, float* halves)
+        public static Vector256<float> Dot(byte* w, in Side x, Vector256<float> acc, float* scratch, float* halves, nint salt)
         {
             var scales = Q4KScaleBytes(w, out var mins);
             acc = Fma.MultiplyAddNegated(Widen(mins) * halves[*(ushort*)(w + 2)], x.Sums, acc);
@@ -294,7 +294,7 @@ internal static unsafe partial class KQuantDot
             new(x.Values + (block * Int8Activations.Block), x.Scales[block], Vector512.Load(x.HalfSums + (2 * block)));
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> Dot(byte* w, in Side x, Vector256<float> acc, float* scratch, float* halves)
+        public static Vector256<float> Dot(byte* w, in Side x, Vector256<float> acc, float* scratch, float* halves, nint salt)
         {
             var bytes = Vector128.Load((sbyte*)(w + 192));
             var sc = Avx2.ConvertToVector256Int16(bytes).ToVector512Unsafe();

@@ -7,13 +7,13 @@ namespace AiProfiler.Backends.Cpu;
 
 /// <summary>
 /// Decode (up to 8 rows of x) against Q4_K or Q6_K weights with integer dot products, like <see cref="QuantizedDot"/>:
-/// x comes quantized per block of 32 (<see cref="Int8Activations"/>), which is a Q4_K sub-block and two Q6_K groups of
-/// 16, so every 32 weights meet one x block. The weights' codes are unsigned (Q4_K's 0..15, Q6_K's 0..63) and go into
-/// the u8 side of <c>vpdpbusd</c> (AVX-VNNI) or <c>vpmaddubsw</c> + <c>vpmaddwd</c> (AVX2, and AVX-512BW for Q4_K; a
-/// pair sum is at most 2·63·127, within int16) as they are. Their offsets are taken out once per group, on x's precomputed block sums:
-/// Q4_K's value d·sc·q − dmin·m gives Σ d·sc·d_x·Σ(q·x_q) − Σ dmin·m·(d_x·Σx_q), Q6_K's d·sc·(q − 32) gives
-/// Σ d·sc·d_x·Σ(q·x_q) − 32·Σ d·sc·(d_x·Σ₁₆x_q). A block's eight int32 lanes are converted to fp32 once and scaled by
-/// its coefficient (Q6_K: lanes 0-3 hold the first group of 16, lanes 4-7 the second, each with its scale).
+/// x comes quantized per super-block of 256 (<see cref="Int8Activations.SuperBlock"/>, one d_x for eight blocks of 32),
+/// so a super-block's products add up as integers. The weights' codes are unsigned (Q4_K's 0..15, Q6_K's 0..63) and go
+/// into the u8 side of <c>vpmaddubsw</c> (a pair sum is at most 2·63·127, within int16) as they are, and the pair sums
+/// into <c>vpmaddwd</c> or <c>vpdpwssd</c> against the 6- or 8-bit scale of their sub-block or group. The offsets are
+/// taken out once per group, on x's precomputed sums: Q4_K's value d·sc·q − dmin·m gives d·d_x·Σ sc·Σ(q·x_q) −
+/// Σ dmin·m·(d_x·Σx_q), Q6_K's d·sc·(q − 32) gives d·d_x·Σ sc·(Σ(q·x_q) − 32·Σ₁₆x_q). One conversion to fp32 and one
+/// multiply by d·d_x per super-block and row.
 /// </summary>
 internal static unsafe partial class KQuantDot
 {
@@ -31,6 +31,9 @@ internal static unsafe partial class KQuantDot
     /// </summary>
     internal static bool HeadsKernel { get; set; } = Avx512Vbmi.IsSupported;
 
+    // Four zeros in memory, read once per call into the salts of ISuperBlock.Dot (32 bytes, never freed).
+    private static readonly nint Zeros = (nint)System.Runtime.InteropServices.NativeMemory.AllocZeroed(4, (nuint)sizeof(nint));
+
     public static bool Handles(DataType type) => type is DataType.Q4_K or DataType.Q6_K;
 
     /// <summary>The path for <paramref name="type"/> on this CPU: AVX-512BW where present, else <see cref="DotPaths.Int8"/>.</summary>
@@ -39,9 +42,9 @@ internal static unsafe partial class KQuantDot
     /// <summary>y[r, n] = x[r]·W[n] + beta·y[r, n] for n in [n0, n1), with W's rows from <paramref name="w"/> (row n0).</summary>
     public static void Rows(DotPath path, DataType type, Int8Activations x, byte* w, float* y, int rows, int n0, int n1, int outputs, long rowBytes, float beta)
     {
-        if (x.Group != Int8Activations.SuperBlock && (path == DotPath.Avx512 || (path != DotPath.Portable && type == DataType.Q4_K)))
+        if (x.Group != Int8Activations.SuperBlock && path != DotPath.Portable)
         {
-            // The 512-bit kernels and Q4_K's 256-bit one read one d_x per super-block.
+            // The vector kernels read one d_x per super-block.
             throw new ArgumentException($"the k-quants' vector kernels need x quantized per {Int8Activations.SuperBlock} values, not per {x.Group}", nameof(x));
         }
 
@@ -99,6 +102,8 @@ internal static unsafe partial class KQuantDot
         // A local: the static field would cost a class-initialization check per use in code compiled before the class ran.
         var halves = (float*)QuantizedDot.HalfTable;
         var gap = quarter * rowBytes;
+        var zeros = (nint*)Zeros;
+        nint s0 = zeros[0], s1 = zeros[1], s2 = zeros[2], s3 = zeros[3];
         for (var i = 0; i < quarter; i++, w += rowBytes)
         {
             byte* w0 = w, w1 = w + gap, w2 = w1 + gap, w3 = w2 + gap;
@@ -116,10 +121,10 @@ internal static unsafe partial class KQuantDot
                 }
 
                 var side = TBlock.Side(x, b);
-                a0 = TBlock.Dot(w0 + offset, side, a0, scratch, halves);
-                a1 = TBlock.Dot(w1 + offset, side, a1, scratch, halves);
-                a2 = TBlock.Dot(w2 + offset, side, a2, scratch, halves);
-                a3 = TBlock.Dot(w3 + offset, side, a3, scratch, halves);
+                a0 = TBlock.Dot(w0 + offset, side, a0, scratch, halves, s0);
+                a1 = TBlock.Dot(w1 + offset, side, a1, scratch, halves, s1);
+                a2 = TBlock.Dot(w2 + offset, side, a2, scratch, halves, s2);
+                a3 = TBlock.Dot(w3 + offset, side, a3, scratch, halves, s3);
             }
 
             QuantizedDot.Store(y + i, Vector256.Sum(a0), beta);
@@ -152,7 +157,7 @@ internal static unsafe partial class KQuantDot
                     }
                 }
 
-                acc = TBlock.Dot(p, TBlock.Side(x, row + (8 * s)), acc, scratch, halves);
+                acc = TBlock.Dot(p, TBlock.Side(x, row + (8 * s)), acc, scratch, halves, 0);
             }
 
             sums[r] = Vector256.Sum(acc);
@@ -254,30 +259,6 @@ internal static unsafe partial class KQuantDot
     }
 
     /// <summary>
-    /// d·sc for the eight groups of 16 in half <paramref name="half"/> of a Q6_K super-block, each times its block's
-    /// d_x (groups 2k and 2k+1 share block k), with the −32·Σ d·sc·(d_x·Σ₁₆x_q) of the half taken out of <paramref name="acc"/>.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Q6KScales(byte* w, Vector256<float> dx, Vector256<float> halfSums, int half, float d, Vector256<float> acc, out Vector256<float> coefficients)
-    {
-        var scales = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32((sbyte*)(w + 192 + (8 * half)))) * d;
-        coefficients = scales * dx;
-        return Fma.MultiplyAddNegated(scales * 32f, halfSums, acc);
-    }
-
-    /// <summary>
-    /// Two blocks' dot products, each scaled by its coefficients, added: the sums of a super-block are formed as a tree of
-    /// such pairs, not one chain of fused multiply-adds, whose latency would bound a row.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Blocks<TDot>(Vector256<byte> qa, sbyte* xa, Vector256<float> ca, Vector256<byte> qb, sbyte* xb, Vector256<float> cb)
-        where TDot : struct, QuantizedDot.IInt8Dot =>
-        Fma.MultiplyAdd(
-            Avx.ConvertToVector256Single(TDot.Dot(qb, Vector256.Load(xb))),
-            cb,
-            Avx.ConvertToVector256Single(TDot.Dot(qa, Vector256.Load(xa))) * ca);
-
-    /// <summary>
     /// A ggml super-block of 256 weights dotted with x's 8 blocks from <c>block</c> (an index into x's blocks), whose
     /// side of the product (<typeparamref name="TSide"/>: x's values and its blocks' scales and sums, as the block's
     /// kernel wants them in registers) is loaded once and shared by the rows that meet the same blocks of x.
@@ -289,7 +270,14 @@ internal static unsafe partial class KQuantDot
 
         static abstract TSide Side(Int8Activations x, long block);
 
-        static abstract Vector256<float> Dot(byte* w, in TSide x, Vector256<float> acc, float* scratch, float* halves);
+        /// <summary>
+        /// acc plus the super-block at <paramref name="w"/> times x's side of it. <paramref name="salt"/> is 0, but one
+        /// the JIT cannot see (read from memory, a different address per row of <see cref="Row4{TBlock, TSide}"/>): a
+        /// kernel that adds it to x's address keeps the JIT from loading x's values once for the four rows and holding
+        /// them across the four (eight registers of sixteen on AVX2, spilled with much else: 111 stack accesses in
+        /// the 256-bit Q6_K loop against 47 with it, and 12–14 % more GB/s in cache).
+        /// </summary>
+        static abstract Vector256<float> Dot(byte* w, in TSide x, Vector256<float> acc, float* scratch, float* halves, nint salt);
     }
 
     /// <summary>x's side of a Q4_K super-block at 256 bits: its values (read by the kernel's multiplies), d_x and d_x·Σx_q per block.</summary>
@@ -303,35 +291,6 @@ internal static unsafe partial class KQuantDot
 
         public static Q4KSide Load(Int8Activations x, long block) =>
             new(x.Values + (block * Int8Activations.Block), Vector256.Load(x.Scales + block), Vector256.Load(x.Sums + block));
-    }
-
-    /// <summary>
-    /// x's side of a Q6_K super-block: its values, and for each half of 128 the d_x of the groups of 16 (groups 2k
-    /// and 2k + 1 share block k's) and the groups' d_x·Σ₁₆x_q.
-    /// </summary>
-    private readonly struct Q6KSide(sbyte* values, Vector256<float> scales0, Vector256<float> scales1, Vector256<float> sums0, Vector256<float> sums1)
-    {
-        public sbyte* Values { get; } = values;
-
-        public Vector256<float> Scales0 { get; } = scales0;
-
-        public Vector256<float> Scales1 { get; } = scales1;
-
-        public Vector256<float> Sums0 { get; } = sums0;
-
-        public Vector256<float> Sums1 { get; } = sums1;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Q6KSide Load(Int8Activations x, long block)
-        {
-            Vector128<float> first = Vector128.Load(x.Scales + block), second = Vector128.Load(x.Scales + block + 4);
-            return new(
-                x.Values + (block * Int8Activations.Block),
-                Vector256.Create(Sse.UnpackLow(first, first), Sse.UnpackHigh(first, first)),
-                Vector256.Create(Sse.UnpackLow(second, second), Sse.UnpackHigh(second, second)),
-                Vector256.Load(x.HalfSums + (2 * block)),
-                Vector256.Load(x.HalfSums + (2 * (block + 4))));
-        }
     }
 
     /// <summary>
@@ -354,7 +313,7 @@ internal static unsafe partial class KQuantDot
         public static Q4KSide Side(Int8Activations x, long block) => Q4KSide.Load(x, block);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> Dot(byte* w, in Q4KSide x, Vector256<float> acc, float* scratch, float* halves)
+        public static Vector256<float> Dot(byte* w, in Q4KSide x, Vector256<float> acc, float* scratch, float* halves, nint salt)
         {
             var scales = Q4KScaleBytes(w, out var mins);
             // The mins in fp32: −Σ dmin·m·(d_x·Σx_q).
@@ -380,9 +339,38 @@ internal static unsafe partial class KQuantDot
         }
     }
 
+    /// <summary>x's side of <see cref="Q6K{TDot}"/>: its values, its one d_x, and 16·Σ₁₆x_q of its sixteen groups, even groups in the low lane.</summary>
+    private readonly struct Q6KSide
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Q6KSide(Int8Activations x, long block)
+        {
+            Values = x.Values + (block * Int8Activations.Block);
+            Dx = x.Scales[block];
+            // Words [0, 2, 4, 6, 1, 3, 5, 7] within each lane, then the lanes' even quarters before their odd ones.
+            var sums = Avx2.Shuffle(Vector256.Load(x.HalfIntSums + (2 * block)).AsByte(), Vector256.Create((byte)0, 1, 4, 5, 8, 9, 12, 13, 2, 3, 6, 7, 10, 11, 14, 15, 0, 1, 4, 5, 8, 9, 12, 13, 2, 3, 6, 7, 10, 11, 14, 15));
+            Offsets = Vector256.ShiftLeft(Avx2.Permute4x64(sums.AsUInt64(), 0b11_01_10_00).AsInt16(), 4);
+        }
+
+        public sbyte* Values { get; }
+
+        public float Dx { get; }
+
+        public Vector256<short> Offsets { get; }
+    }
+
     /// <summary>
     /// 128 bytes of low nibbles, 64 of high 2-bit pairs, 16 int8 scales (one per 16 values), fp16 d. In each half of
-    /// 128 values, byte l of the 32 high bytes holds bits 4-5 of values l, l+32, l+64 and l+96.
+    /// 128 values, byte l of the 32 high bytes holds bits 4-5 of values l, l+32, l+64 and l+96. The int8 scales go
+    /// inside the integer products (since 2026-12-05): each 32 codes times x by <c>vpmaddubsw</c> (16-bit pair sums, at
+    /// most 2·63·127), those times their group's scale into one int32 sum per super-block (<c>vpdpwssd</c>, or
+    /// <c>vpmaddwd</c> and an add; at most 8·2·16002·128 plus the offset in a lane), the codes' offset of 32 in the
+    /// same sum through x's group sums, then one conversion and one FMA by d·d_x. The scale of each 32 codes is a word
+    /// of one register broadcast by <c>vpshufd</c> with an immediate: no mask or index register, which the JIT, short
+    /// of sixteen registers for four rows, spilled. The float form it replaces (per-block conversions, coefficients
+    /// permuted per block) took about 90 vector instructions per row and super-block against about 70. On Zen 5 with
+    /// AVX-512 off (`gemv types=q6_k threads=1`, in-process A/B and alternating builds): 25–28 against 20–22 GB/s from
+    /// DRAM with AVX-VNNI, 25–29 against 19–22 on plain AVX2 (12–15 % of it is the integer form, the rest the salt).
     /// </summary>
     private readonly struct Q6K<TDot> : ISuperBlock<Q6KSide>
         where TDot : struct, QuantizedDot.IInt8Dot
@@ -390,39 +378,40 @@ internal static unsafe partial class KQuantDot
         public static int Bytes => Q6KBytes;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Q6KSide Side(Int8Activations x, long block) => Q6KSide.Load(x, block);
+        public static Q6KSide Side(Int8Activations x, long block) => new(x, block);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> Dot(byte* w, in Q6KSide x, Vector256<float> acc, float* scratch, float* halves)
+        public static Vector256<float> Dot(byte* w, in Q6KSide x, Vector256<float> acc, float* scratch, float* halves, nint salt)
         {
-            var d = halves[*(ushort*)(w + 208)];
-            var xq = x.Values;
-            var low = Vector256.Create((byte)0x0F);
-            var bits45 = Vector256.Create((byte)0x30);
-            var sum = Vector256<float>.Zero;
-            for (var half = 0; half < 2; half++)
-            {
-                acc = half == 0
-                    ? Q6KScales(w, x.Scales0, x.Sums0, 0, d, acc, out var c)
-                    : Q6KScales(w, x.Scales1, x.Sums1, 1, d, acc, out c);
-
-                var a = Vector256.Load(w + (64 * half));
-                var b = Vector256.Load(w + (64 * half) + 32);
-                var h = Vector256.Load(w + 128 + (32 * half)).AsUInt16();
-                var q1 = (a & low) | (Vector256.ShiftLeft(h, 4).AsByte() & bits45);
-                var q2 = (b & low) | (Vector256.ShiftLeft(h, 2).AsByte() & bits45);
-                var q3 = (Vector256.ShiftRightLogical(a.AsUInt16(), 4).AsByte() & low) | (h.AsByte() & bits45);
-                var q4 = (Vector256.ShiftRightLogical(b.AsUInt16(), 4).AsByte() & low) | (Vector256.ShiftRightLogical(h, 2).AsByte() & bits45);
-                var x0 = xq + (128 * half);
-                sum += Blocks<TDot>(q1, x0, Pair(c, 0), q2, x0 + 32, Pair(c, 1)) + Blocks<TDot>(q3, x0 + 64, Pair(c, 2), q4, x0 + 96, Pair(c, 3));
-            }
-
-            return acc + sum;
+            // The 16 scales as words, even groups in the low lane and odd ones in the high: the word j of both lanes
+            // scales the 32 codes j of the super-block (groups 2j and 2j + 1).
+            var p = Avx2.ConvertToVector256Int16(Ssse3.Shuffle(Vector128.Load((sbyte*)(w + 192)), Vector128.Create((sbyte)0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15)));
+            // −32·Σ sc·Σ₁₆x_q, as 2·sc times x's 16·Σ₁₆x_q (words: 16·16·127 fits int16, 32· would not).
+            var sum = Vector256<int>.Zero - Avx2.MultiplyAddAdjacent(p + p, x.Offsets);
+            var xq = x.Values + salt;
+            sum = Half(w, w + 128, xq, p, sum, false);
+            sum = Half(w + 64, w + 160, xq + 128, p, sum, true);
+            return Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(sum), Vector256.Create(halves[*(ushort*)(w + 208)] * x.Dx), acc);
         }
 
-        // Block k's coefficients: group 2k's in lanes 0-3 (the block's first 16 values), group 2k+1's in lanes 4-7.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<float> Pair(Vector256<float> c, int k) =>
-            Avx2.PermuteVar8x32(c, Vector256.Create(2 * k, 2 * k, 2 * k, 2 * k, (2 * k) + 1, (2 * k) + 1, (2 * k) + 1, (2 * k) + 1));
+        private static Vector256<int> Half(byte* ql, byte* qh, sbyte* xq, Vector256<short> p, Vector256<int> sum, bool second)
+        {
+            // Word j of each lane in both halves of dword j: vpshufd's immediates then broadcast it (no mask register).
+            var pairs = (second ? Avx2.UnpackHigh(p, p) : Avx2.UnpackLow(p, p)).AsInt32();
+            var low = Vector256.Create((byte)0x0F);
+            var bits45 = Vector256.Create((byte)0x30);
+            var h = Vector256.Load(qh).AsUInt16();
+            var a = Vector256.Load(ql);
+            var q = (a & low) | (Vector256.ShiftLeft(h, 4).AsByte() & bits45);
+            sum = TDot.PairsAdd(sum, Avx2.MultiplyAddAdjacent(q, Vector256.Load(xq)), Avx2.Shuffle(pairs, 0x00).AsInt16());
+            q = (Vector256.ShiftRightLogical(a.AsUInt16(), 4).AsByte() & low) | (h.AsByte() & bits45);
+            sum = TDot.PairsAdd(sum, Avx2.MultiplyAddAdjacent(q, Vector256.Load(xq + 64)), Avx2.Shuffle(pairs, 0xAA).AsInt16());
+            var b = Vector256.Load(ql + 32);
+            q = (b & low) | (Vector256.ShiftLeft(h, 2).AsByte() & bits45);
+            sum = TDot.PairsAdd(sum, Avx2.MultiplyAddAdjacent(q, Vector256.Load(xq + 32)), Avx2.Shuffle(pairs, 0x55).AsInt16());
+            q = (Vector256.ShiftRightLogical(b.AsUInt16(), 4).AsByte() & low) | (Vector256.ShiftRightLogical(h, 2).AsByte() & bits45);
+            return TDot.PairsAdd(sum, Avx2.MultiplyAddAdjacent(q, Vector256.Load(xq + 96)), Avx2.Shuffle(pairs, 0xFF).AsInt16());
+        }
     }
 }
