@@ -101,6 +101,8 @@ public sealed unsafe class Int8ActivationsTests
                 Assert.Equal(d * (low + high), quantized.Sums[b]);
                 Assert.Equal(d * low, quantized.HalfSums[2 * b]);
                 Assert.Equal(d * high, quantized.HalfSums[(2 * b) + 1]);
+                Assert.Equal(low, quantized.HalfIntSums[2 * b]);
+                Assert.Equal(high, quantized.HalfIntSums[(2 * b) + 1]);
             }
 
             // The blocks around the large values: per block only theirs is coarse, per super-block all eight are.
