@@ -186,7 +186,6 @@ internal static unsafe class DecodeAttention
         }
     }
 
-    /// <summary>scale times the sums of eight vectors, in order, by a horizontal-add tree (8 operations).</summary>
     /// <summary>
     /// Eight keys at a time with 512-bit vectors, each key's sum folded to 256 bits before the tree; returns how many
     /// keys it covered. <typeparamref name="TDim"/> gives d as a constant, or <paramref name="headDim"/> does.
@@ -263,6 +262,7 @@ internal static unsafe class DecodeAttention
         public static int D => 0;
     }
 
+    /// <summary>scale times the sums of eight vectors, in order, by a horizontal-add tree (8 operations).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Tree(Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<float> s3, Vector256<float> s4, Vector256<float> s5, Vector256<float> s6, Vector256<float> s7, float scale)
     {
