@@ -27,7 +27,7 @@ internal sealed unsafe partial class CpuTensorOps
 
         // Read-only: the weights' fp16 scan is remembered between calls (CpuBuffer.HoldsOnlyFiniteHalves).
         var w = Cpu(weights);
-        WeightLinear.Run(gemm, _parallel, weights.Type, Ptr(x), (byte*)w.ReadPointer, Ptr(y), rows, outputs, inputs, beta, rows <= WeightLinear.DotRows && w.HoldsOnlyFiniteHalves());
+        WeightLinear.Run(gemm, _parallel, weights.Type, Ptr(x), (byte*)w.ReadPointer, Ptr(y), rows, outputs, inputs, beta, rows <= WeightLinear.DotRowsFor(weights.Type) && w.HoldsOnlyFiniteHalves());
     }
 
     protected override void RotaryCore(IDeviceBuffer x, IDeviceBuffer positions, IDeviceBuffer frequencies, int rows, int heads, int headDim, bool interleaved)

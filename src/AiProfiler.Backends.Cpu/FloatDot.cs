@@ -7,7 +7,7 @@ using AiProfiler.Abstractions.Devices;
 namespace AiProfiler.Backends.Cpu;
 
 /// <summary>
-/// Decode (up to 8 rows of x) against fp32, fp16 or bf16 weights: each step loads 32 (AVX-512) or 16 (AVX2) weights
+/// Decode (up to <see cref="WeightLinear.FloatDotRows"/> rows of x, each through the one-row kernels) against fp32, fp16 or bf16 weights: each step loads 32 (AVX-512) or 16 (AVX2) weights
 /// as two vectors, widens them to fp32 in registers and multiplies them into fp32 accumulators with FMA. fp16 and bf16
 /// are widened two per 32-bit lane: the lane's high half as it stands, its low half shifted up, then rebased (fp16,
 /// see <see cref="Fp16"/>: w·2^-112 exactly, the 2^112 carried by x and the sums) or nothing more (bf16). So one vector holds
@@ -30,32 +30,60 @@ internal static unsafe class FloatDot
     /// </summary>
     public static void Rows(DotPath path, DataType type, float* x, byte* w, float* y, int rows, int n0, int n1, int outputs, int inputs, long rowBytes, float beta, bool finiteHalves = false)
     {
-        var step = path switch
-        {
-            DotPath.Avx512 => 32,
-            DotPath.Avx2 => 16,
-            _ => 0,
-        };
-        if (step == 0 || type == DataType.Float32)
-        {
-            RowsIn(path, type, x, x, w, y, rows, n0, n1, outputs, inputs, rowBytes, beta, 1f, false);
-            return;
-        }
-
-        var paired = (float*)NativeMemory.AlignedAlloc((nuint)((long)rows * inputs * sizeof(float)), 64);
+        var paired = PairFor(path, type, x, rows, inputs, out var unscale);
         try
         {
-            // fp16 is widened rebased (w·2^-112, see Fp16): x goes in times 2^s and the sums come out times 2^(112-s).
-            var rebased = type == DataType.Float16;
-            var s = rebased ? RebaseShift(x, (long)rows * inputs) : 0;
-            Pair(x, paired, rows, inputs, step, MathF.ScaleB(1f, s));
-            RowsIn(path, type, x, paired, w, y, rows, n0, n1, outputs, inputs, rowBytes, beta, rebased ? MathF.ScaleB(1f, Fp16.Rebase - s) : 1f, finiteHalves);
+            RowsPaired(path, type, x, paired, w, y, rows, n0, n1, outputs, inputs, rowBytes, beta, unscale, finiteHalves);
         }
         finally
         {
             NativeMemory.AlignedFree(paired);
         }
     }
+
+    /// <summary>
+    /// x's side of the fp16 and bf16 kernels on <paramref name="path"/>, once per call: x's rows in the order the paired
+    /// widening produces (<see cref="Pair"/>), fp16's times the rebasing power of two, and in
+    /// <paramref name="unscale"/> what the sums are multiplied by afterwards. Null (and 1) where the kernels read x as
+    /// it is (fp32, the portable path); otherwise the caller frees it with <see cref="NativeMemory.AlignedFree"/>.
+    /// </summary>
+    public static float* PairFor(DotPath path, DataType type, float* x, int rows, int inputs, out float unscale)
+    {
+        unscale = 1f;
+        var step = Step(path);
+        if (step == 0 || type == DataType.Float32)
+        {
+            return null;
+        }
+
+        var paired = (float*)NativeMemory.AlignedAlloc((nuint)((long)rows * inputs * sizeof(float)), 64);
+        // fp16 is widened rebased (w·2^-112, see Fp16): x goes in times 2^s and the sums come out times 2^(112-s).
+        var rebased = type == DataType.Float16;
+        var s = rebased ? RebaseShift(x, (long)rows * inputs) : 0;
+        Pair(x, paired, rows, inputs, step, MathF.ScaleB(1f, s));
+        unscale = rebased ? MathF.ScaleB(1f, Fp16.Rebase - s) : 1f;
+        return paired;
+    }
+
+    /// <summary><see cref="Rows"/> with x's side from <see cref="PairFor"/> (<paramref name="paired"/> null: x as it is).</summary>
+    public static void RowsPaired(DotPath path, DataType type, float* x, float* paired, byte* w, float* y, int rows, int n0, int n1, int outputs, int inputs, long rowBytes, float beta, float unscale, bool finiteHalves)
+    {
+        if (paired == null)
+        {
+            RowsIn(path, type, x, x, w, y, rows, n0, n1, outputs, inputs, rowBytes, beta, 1f, false);
+            return;
+        }
+
+        RowsIn(path, type, x, paired, w, y, rows, n0, n1, outputs, inputs, rowBytes, beta, unscale, finiteHalves);
+    }
+
+    // Values per step of the paired widening: 32 with AVX-512, 16 with AVX2, none on the portable path.
+    private static int Step(DotPath path) => path switch
+    {
+        DotPath.Avx512 => 32,
+        DotPath.Avx2 => 16,
+        _ => 0,
+    };
 
     /// <summary>
     /// x in the order the paired widening produces: within each whole step of each row the even values, then the

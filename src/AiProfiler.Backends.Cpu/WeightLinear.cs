@@ -5,7 +5,8 @@ namespace AiProfiler.Backends.Cpu;
 
 /// <summary>
 /// <c>y = x·Wᵀ + beta·y</c> with W stored in a weight type (<see cref="ITensorOps.LinearWeights"/>). A few rows of x
-/// (decode) stream W once, the cores splitting W's rows: Q8_0, Q4_0, Q4_K and Q6_K with int8 dot products against x
+/// (decode; up to <see cref="DotRows"/>, <see cref="FloatDotRows"/> for float weights) stream W once, the cores splitting
+/// W's rows, every row of x through the one-row kernels (several rows meet W in chunks that stay in L2): Q8_0, Q4_0, Q4_K and Q6_K with int8 dot products against x
 /// quantized per block (<see cref="QuantizedDot"/>, <see cref="KQuantDot"/>, as llama.cpp does), fp32, fp16 and bf16
 /// loaded (and widened) in registers (<see cref="FloatDot"/>).
 /// Many rows (prefill) turn it into GEMM: Q8_0, Q4_0, Q4_K and Q6_K into an int8 GEMM on x quantized per block
@@ -15,8 +16,22 @@ namespace AiProfiler.Backends.Cpu;
 /// </summary>
 internal static unsafe class WeightLinear
 {
-    /// <summary>Up to this many rows of x the dot products reuse each piece of W from L1; beyond, GEMM tiles win.</summary>
+    /// <summary>
+    /// Up to this many rows of x against int8-quantized weights the dot products (<see cref="Decode"/>) run; beyond,
+    /// the int8 GEMM wins (Q4_0, one core: 86 ms per decode step at 8 rows, 96 through the GEMM at 9, 121 at 16).
+    /// </summary>
     internal const int DotRows = 8;
+
+    /// <summary>
+    /// The same for fp32, fp16 and bf16 weights, whose GEMM path packs or widens all of W per call: on one Zen 5 core,
+    /// the 0.86 G-parameter model, a decode step at 16 rows took 332 ms (fp16) and 562 (fp32) through the dot products
+    /// against 782 and 1281 through the GEMM; a 32-token prefill ran at 52.1 and 34.7 tokens/s against 36.9 and 25.6,
+    /// 64 tokens at 53.3 and 37.6 against 56.3 and 41.5, and 96 at 53.4 and 29.3 against 71.9 and 55.1.
+    /// </summary>
+    internal const int FloatDotRows = 48;
+
+    /// <summary>Up to how many rows of x <see cref="Run"/> takes the dot products for weights of <paramref name="type"/>.</summary>
+    internal static int DotRowsFor(DataType type) => FloatDot.Handles(type) ? FloatDotRows : DotRows;
 
     // W's rows per GEMM tile: 64 rows of K = 4096 fp32 values are 1 MiB, within a core's L2.
     private const int TileRows = 64;
@@ -30,7 +45,7 @@ internal static unsafe class WeightLinear
     /// </summary>
     public static void Run(CpuGemmEngine gemm, ParallelOptions parallel, DataType type, float* x, byte* w, float* y, int rows, int outputs, int inputs, float beta, bool finiteHalves = false)
     {
-        if (rows <= DotRows)
+        if (rows <= DotRowsFor(type))
         {
             Decode(FloatDot.Handles(type) ? DotPaths.Float : KQuantDot.Handles(type) ? KQuantDot.Path(type) : QuantizedDot.Path(type), type, x, w, y, rows, outputs, inputs, beta, parallel.MaxDegreeOfParallelism, finiteHalves);
             return;
@@ -78,42 +93,87 @@ internal static unsafe class WeightLinear
     /// <summary>
     /// Decode: the cores split W's rows; Q8_0/Q4_0 rows go through <see cref="QuantizedDot"/> and Q4_K/Q6_K through
     /// <see cref="KQuantDot"/> on <paramref name="path"/> (x quantized once here), fp32/fp16/bf16 through
-    /// <see cref="FloatDot"/>.
+    /// <see cref="FloatDot"/>. With several rows of x each core takes its share of W in chunks of about
+    /// <paramref name="chunkBytes"/> and runs every row of x over a chunk before the next, through the one-row kernels:
+    /// W comes from DRAM once, the later rows read it from L2, and each row keeps the one-row path's four streams and
+    /// x-side preparation. The multi-row loops before this (each block of W unpacked once, then dotted with every row,
+    /// the rows' accumulators in L1) ran on one stream with a store-to-load chain per block and row: decode steps at
+    /// batch 2 took 4–8 times batch 1's (Q4_0, one core: 13.0 ms at batch 1, 103.5 at 2, 267.5 at 8; see the README).
     /// </summary>
-    internal static void Decode(DotPath path, DataType type, float* x, byte* w, float* y, int rows, int outputs, int inputs, float beta, int threads, bool finiteHalves = false)
+    internal static void Decode(DotPath path, DataType type, float* x, byte* w, float* y, int rows, int outputs, int inputs, float beta, int threads, bool finiteHalves = false, int chunkBytes = ChunkBytes)
     {
         var rowBytes = type.StorageBytes(inputs);
         var workers = (long)outputs * inputs < ParallelValues ? 1 : Math.Max(1, threads);
         var kQuant = KQuantDot.Handles(type);
-        using var quantized = QuantizedDot.Handles(type) || kQuant ? new Int8Activations(x, rows, inputs, kQuant ? Int8Activations.SuperBlock : Int8Activations.Block) : null;
-        if (type == DataType.Q4_0 && path == DotPath.Avx512)
+        // x's rows quantized one by one (the blocks are the same as quantizing them together), so that each row goes
+        // through the one-row kernels with their x-side preparation.
+        var quantized = QuantizedDot.Handles(type) || kQuant ? new Int8Activations[rows] : null;
+        var unscale = 1f;
+        var paired = quantized is null ? FloatDot.PairFor(path, type, x, rows, inputs, out unscale) : null;
+        try
         {
-            quantized!.PrepareQ4Steps();
-        }
-        else if (type == DataType.Q4_0 && path is DotPath.AvxVnni or DotPath.Avx2)
-        {
-            quantized!.PreparePairs();
-        }
+            for (var r = 0; quantized is not null && r < rows; r++)
+            {
+                quantized[r] = new Int8Activations(x + ((long)r * inputs), 1, inputs, kQuant ? Int8Activations.SuperBlock : Int8Activations.Block);
+                if (type == DataType.Q4_0 && path == DotPath.Avx512)
+                {
+                    quantized[r].PrepareQ4Steps();
+                }
+                else if (type == DataType.Q4_0 && path is DotPath.AvxVnni or DotPath.Avx2)
+                {
+                    quantized[r].PreparePairs();
+                }
+            }
 
-        nint px = (nint)x, pw = (nint)w, py = (nint)y;
-        For(workers, part =>
+            nint px = (nint)x, pw = (nint)w, py = (nint)y, pp = (nint)paired;
+            var chunk = rows == 1 ? outputs : (int)Math.Max(4, chunkBytes / rowBytes / 4 * 4);
+            For(workers, part =>
+            {
+                int n0 = (int)((long)outputs * part / workers), n1 = (int)((long)outputs * (part + 1) / workers);
+                // More than one row of x: W's rows in chunks that stay in L2, each chunk met by every row of x in turn
+                // through the one-row kernels (four streams, prefetch), so W comes from DRAM once and the later rows
+                // read it from L2.
+                for (var c0 = n0; c0 < n1; c0 += chunk)
+                {
+                    var c1 = Math.Min(n1, c0 + chunk);
+                    var rowsOfW = (byte*)pw + (c0 * rowBytes);
+                    for (var r = 0; r < rows; r++)
+                    {
+                        var yRow = (float*)py + ((long)r * outputs);
+                        if (kQuant)
+                        {
+                            KQuantDot.Rows(path, type, quantized![r], rowsOfW, yRow, 1, c0, c1, outputs, rowBytes, beta);
+                        }
+                        else if (quantized is not null)
+                        {
+                            QuantizedDot.Rows(path, type, quantized[r], rowsOfW, yRow, 1, c0, c1, outputs, rowBytes, beta);
+                        }
+                        else
+                        {
+                            var xRow = (float*)px + ((long)r * inputs);
+                            FloatDot.RowsPaired(path, type, xRow, pp == 0 ? null : (float*)pp + ((long)r * inputs), rowsOfW, yRow, 1, c0, c1, outputs, inputs, rowBytes, beta, unscale, finiteHalves);
+                        }
+                    }
+                }
+            });
+        }
+        finally
         {
-            int n0 = (int)((long)outputs * part / workers), n1 = (int)((long)outputs * (part + 1) / workers);
-            var rowsOfW = (byte*)pw + (n0 * rowBytes);
-            if (kQuant)
+            NativeMemory.AlignedFree(paired);
+            foreach (var q in quantized ?? [])
             {
-                KQuantDot.Rows(path, type, quantized!, rowsOfW, (float*)py, rows, n0, n1, outputs, rowBytes, beta);
+                q?.Dispose();
             }
-            else if (quantized is not null)
-            {
-                QuantizedDot.Rows(path, type, quantized, rowsOfW, (float*)py, rows, n0, n1, outputs, rowBytes, beta);
-            }
-            else
-            {
-                FloatDot.Rows(path, type, (float*)px, rowsOfW, (float*)py, rows, n0, n1, outputs, inputs, rowBytes, beta, finiteHalves);
-            }
-        });
+        }
     }
+
+    /// <summary>
+    /// Bytes of W each row of x meets in turn when there are several (<see cref="Decode"/>, whole four-row steps of it,
+    /// at least one): within the smallest L2 of current x86 cores (256 KiB), with room for x. Measured on Zen 5, one
+    /// core, Q4_0 decode of the 0.86 G-parameter model at batch 2 and 8 (TPOT, ms): 32 KiB 34.7 / 106.5, 64 KiB
+    /// 34.7 / 102.3, 128 KiB 28.6 / 89.9, 256 KiB 28.2 / 84.3, 512 KiB 30.3 / 126.0.
+    /// </summary>
+    internal const int ChunkBytes = 128 << 10;
 
     private static void For(long workers, Action<int> body)
     {

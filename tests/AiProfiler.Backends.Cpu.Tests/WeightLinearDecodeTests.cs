@@ -4,7 +4,7 @@ using AiProfiler.Abstractions.Devices;
 namespace AiProfiler.Backends.Cpu.Tests;
 
 /// <summary>
-/// The decode kernels (up to 8 rows of x) of <see cref="WeightLinear"/> on every instruction-set path the CPU has,
+/// The decode kernels (up to 8 rows of x, 48 for float weights) of <see cref="WeightLinear"/> on every instruction-set path the CPU has,
 /// against <see cref="QuantizedBlocks.Dequantize"/>'s values and a float64 product, on blocks with edge values.
 /// </summary>
 public sealed unsafe class WeightLinearDecodeTests
@@ -41,7 +41,8 @@ public sealed unsafe class WeightLinearDecodeTests
         {
             foreach (var type in new[] { DataType.Float32, DataType.Float16, DataType.BFloat16 })
             {
-                foreach (var (rows, inputs) in new[] { (1, HalfInputs), (1, QuantizedInputs), (5, HalfInputs) })
+                // 20 rows: more than the int8 types' eight, within the float types' dot-product range (FloatDotRows).
+                foreach (var (rows, inputs) in new[] { (1, HalfInputs), (1, QuantizedInputs), (5, HalfInputs), (20, HalfInputs) })
                 {
                     cases.Add(path.ToString(), type, rows, inputs);
                 }
@@ -200,12 +201,12 @@ public sealed unsafe class WeightLinearDecodeTests
         return cases;
     }
 
-    private static void CheckInt8(DotPath path, DataType type, int rows, int inputs, Action<float[]>? editX = null)
+    private static void CheckInt8(DotPath path, DataType type, int rows, int inputs, Action<float[]>? editX = null, int chunkBytes = WeightLinear.ChunkBytes)
     {
         var x = EdgeActivations(rows, inputs);
         editX?.Invoke(x);
         var stored = type.BlockValues() == 256 ? KQuantWeights.Edge(type, Outputs, inputs) : EdgeWeights(type, Outputs, inputs);
-        var y = Run(path, type, stored, x, rows, inputs, out var previous);
+        var y = Run(path, type, stored, x, rows, inputs, out var previous, chunkBytes: chunkBytes);
         var w = new float[Outputs * inputs];
         QuantizedBlocks.Dequantize(type, stored, w);
         var terms = type.BlockValues() == 256 ? KQuantWeights.Terms(type, stored) : [.. w.Select(MathF.Abs)];
@@ -238,6 +239,56 @@ public sealed unsafe class WeightLinearDecodeTests
                 Assert.True(Math.Abs(actual - exact) <= bound, $"{path} {type.ShortName()} row {r} output {n}: {actual} vs {exact} (bound {bound:e2})");
                 var rounding = 4.0 * inputs * U * magnitude;
                 Assert.True(Math.Abs(actual - onGrid) <= rounding, $"{path} {type.ShortName()} row {r} output {n}: {actual} vs {onGrid} with x on its grid (bound {rounding:e2})");
+            }
+        }
+    }
+
+    public static TheoryData<string, DataType> ChunkCases()
+    {
+        var cases = new TheoryData<string, DataType>();
+        foreach (var path in new[] { DotPath.Avx512, DotPath.AvxVnni, DotPath.Avx2, DotPath.Portable })
+        {
+            // The paths' own kernels: no 512-bit Q8_0 kernel, no AVX-VNNI float kernels.
+            DataType[] quantized = path == DotPath.Avx512 ? [DataType.Q4_0, DataType.Q4_K, DataType.Q6_K] : [DataType.Q8_0, DataType.Q4_0, DataType.Q4_K, DataType.Q6_K];
+            DataType[] floats = path == DotPath.AvxVnni ? [] : [DataType.Float32, DataType.Float16, DataType.BFloat16];
+            foreach (var type in quantized.Concat(floats))
+            {
+                cases.Add(path.ToString(), type);
+            }
+        }
+
+        return cases;
+    }
+
+    /// <summary>
+    /// Several rows of x meet W in chunks of its rows, each chunk taken by every row of x in turn: with chunks of a
+    /// few hundred bytes (four rows of W, the least a chunk holds) each thread's 375 rows make 94 chunks, the last of
+    /// three rows (no four-row step, only the one-row kernel), and every output still equals the product.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ChunkCases))]
+    public void Decode_SeveralRowsInSmallChunksOfW_EqualsDequantizedProduct(string pathName, DataType type)
+    {
+        var path = Enum.Parse<DotPath>(pathName);
+        Assert.SkipUnless(DotPaths.IsSupported(path), $"this CPU lacks the instructions of the {path} path");
+        if (QuantizedDot.Handles(type) || KQuantDot.Handles(type))
+        {
+            CheckInt8(path, type, 3, type.BlockValues() == 256 ? KQuantInputs : QuantizedInputs, chunkBytes: 256);
+            return;
+        }
+
+        const int rows = 3;
+        var x = EdgeActivations(rows, HalfInputs);
+        var stored = QuantizedBlocks.Quantize(type, Reference.Random(Outputs * HalfInputs, 11, 2));
+        var w = new float[Outputs * HalfInputs];
+        QuantizedBlocks.Dequantize(type, stored, w);
+        var y = Run(path, type, stored, x, rows, HalfInputs, out var previous, chunkBytes: 256);
+        for (var r = 0; r < rows; r++)
+        {
+            for (var n = 0; n < Outputs; n++)
+            {
+                var (exact, magnitude) = Expected(x, w, previous, r, n, HalfInputs);
+                Assert.True(Math.Abs(y[(r * Outputs) + n] - exact) <= 4.0 * HalfInputs * U * magnitude, $"{path} {type.ShortName()} row {r} output {n}: {y[(r * Outputs) + n]} vs {exact}");
             }
         }
     }
@@ -390,14 +441,14 @@ public sealed unsafe class WeightLinearDecodeTests
         return (exact, magnitude);
     }
 
-    private static float[] Run(DotPath path, DataType type, byte[] stored, float[] x, int rows, int inputs, out float[] previous, bool finiteHalves = false)
+    private static float[] Run(DotPath path, DataType type, byte[] stored, float[] x, int rows, int inputs, out float[] previous, bool finiteHalves = false, int chunkBytes = WeightLinear.ChunkBytes)
     {
         previous = Reference.Random(rows * Outputs, 12);
         var y = previous.ToArray();
         fixed (float* px = x, py = y)
         fixed (byte* pw = stored)
         {
-            WeightLinear.Decode(path, type, px, pw, py, rows, Outputs, inputs, 0.5f, threads: 2, finiteHalves);
+            WeightLinear.Decode(path, type, px, pw, py, rows, Outputs, inputs, 0.5f, threads: 2, finiteHalves, chunkBytes);
         }
 
         return y;
