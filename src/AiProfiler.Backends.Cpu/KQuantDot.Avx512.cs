@@ -133,29 +133,14 @@ internal static unsafe partial class KQuantDot
             {
                 var offset = s * Q4KBytes;
                 var b = 8 * s;
-                for (var line = 0; line < Q4KBytes; line += 64)
-                {
-                    Sse.Prefetch0(w0 + offset + (AheadBlocks * Q4KBytes) + line);
-                    Sse.Prefetch0(w1 + offset + (AheadBlocks * Q4KBytes) + line);
-                    Sse.Prefetch0(w2 + offset + (AheadBlocks * Q4KBytes) + line);
-                    Sse.Prefetch0(w3 + offset + (AheadBlocks * Q4KBytes) + line);
-                }
+                PrefetchAhead(w0, w1, w2, w3, offset, Q4KBytes);
 
                 var xq = x.Values + (b * Int8Activations.Block);
                 Vector512<sbyte> pair0 = Pairs(xq, 0, 64), pair1 = Pairs(xq, 32, 96), pair2 = Pairs(xq, 128, 192), pair3 = Pairs(xq, 160, 224);
 
                 // Row r's head in quarter r.
-                var heads = Avx512F.InsertVector128(
-                    Avx512F.InsertVector128(
-                        Avx512F.InsertVector128(Vector128.Load(w0 + offset).ToVector256Unsafe().ToVector512Unsafe(), Vector128.Load(w1 + offset), 1),
-                        Vector128.Load(w2 + offset),
-                        2),
-                    Vector128.Load(w3 + offset),
-                    3);
-                var scaleLanes = Avx512Vbmi.PermuteVar64x8(heads, scalePick).AsUInt16();
-                var minLanes = Avx512Vbmi.PermuteVar64x8(heads, minPick).AsUInt16();
-                var scales = SixBits(scaleLanes, scaleLanes, keep, top);
-                var mins = SixBits(Avx512BW.ShiftRightLogicalVariable(minLanes, minShifts), minLanes, keep, top);
+                var heads = FourHeads(w0 + offset, w1 + offset, w2 + offset, w3 + offset);
+                var scales = SixBitFields(heads, scalePick, minPick, keep, minShifts, top, out var mins);
 
                 var i0 = Q4KRow(w0 + offset, low, pair0, pair1, pair2, pair3, scales, Lanes(0, 0, 2, 2), Lanes(1, 1, 3, 3), Lanes(4, 4, 6, 6), Lanes(5, 5, 7, 7));
                 var i1 = Q4KRow(w1 + offset, low, pair0, pair1, pair2, pair3, scales, Lanes(8, 8, 10, 10), Lanes(9, 9, 11, 11), Lanes(12, 12, 14, 14), Lanes(13, 13, 15, 15));
@@ -170,33 +155,202 @@ internal static unsafe partial class KQuantDot
                 var blockSums = Avx512F.VL.ConvertToVector128Int16(Vector256.Load(x.IntSums + b)).AsInt32().ToVector256Unsafe().ToVector512Unsafe();
                 var minSums = Avx512BW.MultiplyAddAdjacent(mins.AsInt16(), Avx512F.Shuffle4x128(blockSums, blockSums, 0).AsInt16());
 
-                // d (low half) and dmin (high half) of each row's first four bytes, in every lane of its quarter.
-                var pairs = Avx512F.Shuffle(heads.AsUInt32(), 0);
-                Vector512<float> d, dmin;
-                if (Vector512.LessThanAny((pairs.AsUInt16() & Vector512.Create((ushort)0x7FFF)) - Vector512<ushort>.One, Vector512.Create((ushort)0x3FF)))
-                {
-                    // An fp16 subnormal among them (exponent 0, mantissa not): the short path below would multiply an fp32
-                    // denormal, which Zen 5 does on a slow path (GEMVs at half speed or less where every block had one).
-                    d = HighHalfToSingle(Avx512F.ShiftLeftLogical(pairs, 16).AsInt32());
-                    dmin = HighHalfToSingle(pairs.AsInt32());
-                }
-                else
-                {
-                    // Sign, exponent and mantissa moved into fp32's places, then times 2^112, the difference of the
-                    // exponent biases (127 - 15): exact for normal values (ggml writes no infinities or NaNs as scales).
-                    var half = Vector512.Create(0x77800000u).AsSingle();
-                    d = (Avx512F.ShiftRightArithmetic(Avx512F.ShiftLeftLogical(pairs, 16).AsInt32(), 3) & Vector512.Create(unchecked((int)0x8FFFFFFF))).AsSingle() * half;
-                    dmin = (Avx512F.ShiftRightArithmetic(pairs.AsInt32(), 3) & Vector512.Create(unchecked((int)0x8FFFE000))).AsSingle() * half;
-                }
-
+                var (d, dmin) = HeadScales(heads);
                 var t = Avx512F.FusedMultiplyAddNegated(Avx512F.ConvertToVector512Single(minSums), dmin, Avx512F.ConvertToVector512Single(sums) * d);
                 acc = Avx512F.FusedMultiplyAdd(t, Vector512.Create(x.Scales[b]), acc);
             }
 
-            QuantizedDot.Store(y + i, Vector128.Sum(acc.GetLower().GetLower()), beta);
-            QuantizedDot.Store(y + i + quarter, Vector128.Sum(acc.GetLower().GetUpper()), beta);
-            QuantizedDot.Store(y + i + (2 * quarter), Vector128.Sum(acc.GetUpper().GetLower()), beta);
-            QuantizedDot.Store(y + i + (3 * quarter), Vector128.Sum(acc.GetUpper().GetUpper()), beta);
+            StoreQuarters(y + i, quarter, acc, beta);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Row4Q4KHeads"/> for two rows of x at once (batched decode): each row of W is loaded, its codes
+    /// unpacked and its scales permuted once for both, and only the integer products, the folds and the final scaling
+    /// are per row of x. x's values come pair-ordered (<see cref="PairOrder"/>), so the products read them from memory.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Row4Q4KHeadsTwo(byte* w, long rowBytes, int quarter, Int8Activations a, Int8Activations b, sbyte* pa, sbyte* pb, float* ya, float* yb, float beta)
+    {
+        var gap = quarter * rowBytes;
+        var patterns = (byte*)HeadPatternTable;
+        Vector512<byte> scalePick = Vector512.Load(patterns), minPick = Vector512.Load(patterns + 64);
+        Vector512<ushort> keep = Vector512.Load((ushort*)(patterns + 128)), minShifts = Vector512.Load((ushort*)(patterns + 192));
+        var top = ~keep & Vector512.Create((ushort)0x3F);
+        var low = Vector512.Create((byte)0x0F);
+        for (var i = 0; i < quarter; i++, w += rowBytes)
+        {
+            byte* w0 = w, w1 = w + gap, w2 = w1 + gap, w3 = w2 + gap;
+            Vector512<float> accA = Vector512<float>.Zero, accB = Vector512<float>.Zero;
+            for (var s = 0; s < a.Blocks / 8; s++)
+            {
+                var offset = s * Q4KBytes;
+                var blk = 8 * s;
+                PrefetchAhead(w0, w1, w2, w3, offset, Q4KBytes);
+
+                sbyte* xa = pa + (blk * Int8Activations.Block), xb = pb + (blk * Int8Activations.Block);
+                var heads = FourHeads(w0 + offset, w1 + offset, w2 + offset, w3 + offset);
+                var scales = SixBitFields(heads, scalePick, minPick, keep, minShifts, top, out var mins);
+
+                var a0 = Q4KRowTwo(w0 + offset, low, xa, xb, scales, Lanes(0, 0, 2, 2), Lanes(1, 1, 3, 3), Lanes(4, 4, 6, 6), Lanes(5, 5, 7, 7), out var b0);
+                var a1 = Q4KRowTwo(w1 + offset, low, xa, xb, scales, Lanes(8, 8, 10, 10), Lanes(9, 9, 11, 11), Lanes(12, 12, 14, 14), Lanes(13, 13, 15, 15), out var b1);
+                var a01 = Avx512F.Shuffle4x128(a0, a1, 0b01_00_01_00) + Avx512F.Shuffle4x128(a0, a1, 0b11_10_11_10);
+                var b01 = Avx512F.Shuffle4x128(b0, b1, 0b01_00_01_00) + Avx512F.Shuffle4x128(b0, b1, 0b11_10_11_10);
+                var a2 = Q4KRowTwo(w2 + offset, low, xa, xb, scales, Lanes(16, 16, 18, 18), Lanes(17, 17, 19, 19), Lanes(20, 20, 22, 22), Lanes(21, 21, 23, 23), out var b2);
+                var a3 = Q4KRowTwo(w3 + offset, low, xa, xb, scales, Lanes(24, 24, 26, 26), Lanes(25, 25, 27, 27), Lanes(28, 28, 30, 30), Lanes(29, 29, 31, 31), out var b3);
+                var a23 = Avx512F.Shuffle4x128(a2, a3, 0b01_00_01_00) + Avx512F.Shuffle4x128(a2, a3, 0b11_10_11_10);
+                var b23 = Avx512F.Shuffle4x128(b2, b3, 0b01_00_01_00) + Avx512F.Shuffle4x128(b2, b3, 0b11_10_11_10);
+                var sumsA = Avx512F.Shuffle4x128(a01, a23, 0b10_00_10_00) + Avx512F.Shuffle4x128(a01, a23, 0b11_01_11_01);
+                var sumsB = Avx512F.Shuffle4x128(b01, b23, 0b10_00_10_00) + Avx512F.Shuffle4x128(b01, b23, 0b11_01_11_01);
+
+                var blockSumsA = Avx512F.VL.ConvertToVector128Int16(Vector256.Load(a.IntSums + blk)).AsInt32().ToVector256Unsafe().ToVector512Unsafe();
+                var blockSumsB = Avx512F.VL.ConvertToVector128Int16(Vector256.Load(b.IntSums + blk)).AsInt32().ToVector256Unsafe().ToVector512Unsafe();
+                var minSumsA = Avx512BW.MultiplyAddAdjacent(mins.AsInt16(), Avx512F.Shuffle4x128(blockSumsA, blockSumsA, 0).AsInt16());
+                var minSumsB = Avx512BW.MultiplyAddAdjacent(mins.AsInt16(), Avx512F.Shuffle4x128(blockSumsB, blockSumsB, 0).AsInt16());
+
+                var (d, dmin) = HeadScales(heads);
+                var tA = Avx512F.FusedMultiplyAddNegated(Avx512F.ConvertToVector512Single(minSumsA), dmin, Avx512F.ConvertToVector512Single(sumsA) * d);
+                var tB = Avx512F.FusedMultiplyAddNegated(Avx512F.ConvertToVector512Single(minSumsB), dmin, Avx512F.ConvertToVector512Single(sumsB) * d);
+                accA = Avx512F.FusedMultiplyAdd(tA, Vector512.Create(a.Scales[blk]), accA);
+                accB = Avx512F.FusedMultiplyAdd(tB, Vector512.Create(b.Scales[blk]), accB);
+            }
+
+            StoreQuarters(ya + i, quarter, accA, beta);
+            StoreQuarters(yb + i, quarter, accB, beta);
+        }
+    }
+
+    /// <summary>
+    /// Four Q6_K rows a quarter apart against two rows of x (batched decode): each super-block's codes are assembled
+    /// once for both (<see cref="Q6K512.DotTwo"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Row4Q6KTwo(byte* w, long rowBytes, int quarter, Int8Activations a, Int8Activations b, float* ya, float* yb, float beta)
+    {
+        var halves = (float*)QuantizedDot.HalfTable;
+        var gap = quarter * rowBytes;
+        for (var i = 0; i < quarter; i++, w += rowBytes)
+        {
+            byte* w0 = w, w1 = w + gap, w2 = w1 + gap, w3 = w2 + gap;
+            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+            for (var s = 0; s < a.Blocks / 8; s++)
+            {
+                var offset = s * Q6KBytes;
+                var blk = 8 * s;
+                PrefetchAhead(w0, w1, w2, w3, offset, Q6KBytes);
+
+                var sideA = new Q6K512.Side(a.Values + (blk * Int8Activations.Block), a.Scales[blk], Vector512.Load(a.HalfSums + (2 * blk)));
+                var sideB = new Q6K512.Side(b.Values + (blk * Int8Activations.Block), b.Scales[blk], Vector512.Load(b.HalfSums + (2 * blk)));
+                Q6K512.DotTwo(w0 + offset, sideA, sideB, ref a0, ref b0, halves);
+                Q6K512.DotTwo(w1 + offset, sideA, sideB, ref a1, ref b1, halves);
+                Q6K512.DotTwo(w2 + offset, sideA, sideB, ref a2, ref b2, halves);
+                Q6K512.DotTwo(w3 + offset, sideA, sideB, ref a3, ref b3, halves);
+            }
+
+            QuantizedDot.Store(ya + i, Vector256.Sum(a0), beta);
+            QuantizedDot.Store(ya + i + quarter, Vector256.Sum(a1), beta);
+            QuantizedDot.Store(ya + i + (2 * quarter), Vector256.Sum(a2), beta);
+            QuantizedDot.Store(ya + i + (3 * quarter), Vector256.Sum(a3), beta);
+            QuantizedDot.Store(yb + i, Vector256.Sum(b0), beta);
+            QuantizedDot.Store(yb + i + quarter, Vector256.Sum(b1), beta);
+            QuantizedDot.Store(yb + i + (2 * quarter), Vector256.Sum(b2), beta);
+            QuantizedDot.Store(yb + i + (3 * quarter), Vector256.Sum(b3), beta);
+        }
+    }
+
+    /// <summary>The four rows' 16-byte heads (d, dmin, the 12 bytes of 6-bit scales and mins), row r's in quarter r.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> FourHeads(byte* h0, byte* h1, byte* h2, byte* h3) => Avx512F.InsertVector128(
+        Avx512F.InsertVector128(
+            Avx512F.InsertVector128(Vector128.Load(h0).ToVector256Unsafe().ToVector512Unsafe(), Vector128.Load(h1), 1),
+            Vector128.Load(h2),
+            2),
+        Vector128.Load(h3),
+        3);
+
+    /// <summary>
+    /// The four rows' eight scales (returned) and eight mins (<paramref name="mins"/>), 16-bit lanes 8r..8r + 7 row r's,
+    /// from their heads: one byte permute and three logic operations each (<see cref="HeadPatterns"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ushort> SixBitFields(
+        Vector512<byte> heads, Vector512<byte> scalePick, Vector512<byte> minPick, Vector512<ushort> keep, Vector512<ushort> minShifts, Vector512<ushort> top, out Vector512<ushort> mins)
+    {
+        var scaleLanes = Avx512Vbmi.PermuteVar64x8(heads, scalePick).AsUInt16();
+        var minLanes = Avx512Vbmi.PermuteVar64x8(heads, minPick).AsUInt16();
+        mins = SixBits(Avx512BW.ShiftRightLogicalVariable(minLanes, minShifts), minLanes, keep, top);
+        return SixBits(scaleLanes, scaleLanes, keep, top);
+    }
+
+    /// <summary>y[s·quarter] = the sum of quarter s of <paramref name="acc"/> (+ beta·y) for the four streams.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreQuarters(float* y, int quarter, Vector512<float> acc, float beta)
+    {
+        QuantizedDot.Store(y, Vector128.Sum(acc.GetLower().GetLower()), beta);
+        QuantizedDot.Store(y + quarter, Vector128.Sum(acc.GetLower().GetUpper()), beta);
+        QuantizedDot.Store(y + (2 * quarter), Vector128.Sum(acc.GetUpper().GetLower()), beta);
+        QuantizedDot.Store(y + (3 * quarter), Vector128.Sum(acc.GetUpper().GetUpper()), beta);
+    }
+
+    /// <summary>
+    /// d (first) and dmin (second) of each of the four rows whose heads are in <paramref name="heads"/>' quarters, in
+    /// every lane of its quarter.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<float> D, Vector512<float> Dmin) HeadScales(Vector512<byte> heads)
+    {
+        // d (low half) and dmin (high half) of each row's first four bytes, in every lane of its quarter.
+        var pairs = Avx512F.Shuffle(heads.AsUInt32(), 0);
+        if (Vector512.LessThanAny((pairs.AsUInt16() & Vector512.Create((ushort)0x7FFF)) - Vector512<ushort>.One, Vector512.Create((ushort)0x3FF)))
+        {
+            // An fp16 subnormal among them (exponent 0, mantissa not): the short path below would multiply an fp32
+            // denormal, which Zen 5 does on a slow path (GEMVs at half speed or less where every block had one).
+            return (HighHalfToSingle(Avx512F.ShiftLeftLogical(pairs, 16).AsInt32()), HighHalfToSingle(pairs.AsInt32()));
+        }
+
+        // Sign, exponent and mantissa moved into fp32's places, then times 2^112, the difference of the exponent biases
+        // (127 - 15): exact for normal values (ggml writes no infinities or NaNs as scales).
+        var half = Vector512.Create(0x77800000u).AsSingle();
+        return (
+            (Avx512F.ShiftRightArithmetic(Avx512F.ShiftLeftLogical(pairs, 16).AsInt32(), 3) & Vector512.Create(unchecked((int)0x8FFFFFFF))).AsSingle() * half,
+            (Avx512F.ShiftRightArithmetic(pairs.AsInt32(), 3) & Vector512.Create(unchecked((int)0x8FFFE000))).AsSingle() * half);
+    }
+
+    /// <summary>
+    /// <see cref="Q4KRow"/> for two rows of x (pair-ordered values at <paramref name="xa"/> and <paramref name="xb"/>):
+    /// the codes unpacked and the scales permuted once for both.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> Q4KRowTwo(
+        byte* block, Vector512<byte> low, sbyte* xa, sbyte* xb, Vector512<ushort> scales,
+        Vector512<short> l0, Vector512<short> l1, Vector512<short> l2, Vector512<short> l3, out Vector512<int> second)
+    {
+        var sc = scales.AsInt16();
+        Vector512<byte> q0 = Vector512.Load(block + 16), q1 = Vector512.Load(block + 80);
+        Vector512<byte> u0 = q0 & low, u1 = Vector512.ShiftRightLogical(q0.AsUInt16(), 4).AsByte() & low;
+        Vector512<byte> u2 = q1 & low, u3 = Vector512.ShiftRightLogical(q1.AsUInt16(), 4).AsByte() & low;
+        Vector512<short> s0 = Avx512BW.PermuteVar32x16(sc, l0), s1 = Avx512BW.PermuteVar32x16(sc, l1);
+        Vector512<short> s2 = Avx512BW.PermuteVar32x16(sc, l2), s3 = Avx512BW.PermuteVar32x16(sc, l3);
+        second = (Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(u0, Vector512.Load(xb)), s0) + Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(u1, Vector512.Load(xb + 64)), s1))
+            + (Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(u2, Vector512.Load(xb + 128)), s2) + Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(u3, Vector512.Load(xb + 192)), s3));
+        return (Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(u0, Vector512.Load(xa)), s0) + Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(u1, Vector512.Load(xa + 64)), s1))
+            + (Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(u2, Vector512.Load(xa + 128)), s2) + Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(u3, Vector512.Load(xa + 192)), s3));
+    }
+
+    /// <summary>
+    /// x's int8 values (<paramref name="inputs"/>, whole super-blocks) in the order the Q4_K code registers meet them:
+    /// per super-block the pairs of blocks (0, 2), (1, 3), (4, 6) and (5, 7), 64 bytes each (see <see cref="Pairs"/>).
+    /// </summary>
+    internal static void PairOrder(sbyte* values, sbyte* target, int inputs)
+    {
+        for (var s = 0; s < inputs; s += SuperBlock)
+        {
+            var x = values + s;
+            var t = target + s;
+            Pairs(x, 0, 64).Store(t);
+            Pairs(x, 32, 96).Store(t + 64);
+            Pairs(x, 128, 192).Store(t + 128);
+            Pairs(x, 160, 224).Store(t + 192);
         }
     }
 
@@ -307,6 +461,51 @@ internal static unsafe partial class KQuantDot
                 x.Dx,
                 Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(bytes)) * x.Offsets);
             return Fma.MultiplyAdd(Fold(f), Vector256.Create(halves[*(ushort*)(w + 208)]), acc);
+        }
+
+        /// <summary>
+        /// <see cref="Dot"/> for two rows of x (<paramref name="a"/> into <paramref name="accA"/>, <paramref name="b"/>
+        /// into <paramref name="accB"/>): the codes assembled and the scales permuted once for both.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void DotTwo(byte* w, in Side a, in Side b, ref Vector256<float> accA, ref Vector256<float> accB, float* halves)
+        {
+            var bytes = Vector128.Load((sbyte*)(w + 192));
+            var sc = Avx2.ConvertToVector256Int16(bytes).ToVector512Unsafe();
+            var (q0, q1) = Codes(w, w + 128, a);
+            var (q2, q3) = Codes(w + 64, w + 160, a);
+            Vector512<short> s0 = Avx512BW.PermuteVar32x16(sc, a.Lanes0), s1 = Avx512BW.PermuteVar32x16(sc, a.Lanes1);
+            Vector512<short> s2 = Avx512BW.PermuteVar32x16(sc, a.Lanes2), s3 = Avx512BW.PermuteVar32x16(sc, a.Lanes3);
+            var scf = Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(bytes));
+            var d = Vector256.Create(halves[*(ushort*)(w + 208)]);
+            accA = Fma.MultiplyAdd(Fold(Finish(Products(q0, q1, q2, q3, s0, s1, s2, s3, a.Values), a, scf)), d, accA);
+            accB = Fma.MultiplyAdd(Fold(Finish(Products(q0, q1, q2, q3, s0, s1, s2, s3, b.Values), b, scf)), d, accB);
+        }
+
+        /// <summary>d_x·Σ − 32·Σ sc·d_x·Σ₁₆x_q over the sixteen groups (<paramref name="scales"/>: the sixteen sc as fp32).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<float> Finish(Vector512<int> sums, in Side x, Vector512<float> scales) =>
+            Avx512F.FusedMultiplySubtract(Avx512F.ConvertToVector512Single(sums), x.Dx, scales * x.Offsets);
+
+        /// <summary>The integer products of a super-block's four code registers and x's 256 values, each pair sum times its scale.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<int> Products(
+            Vector512<byte> q0, Vector512<byte> q1, Vector512<byte> q2, Vector512<byte> q3, Vector512<short> s0, Vector512<short> s1, Vector512<short> s2, Vector512<short> s3, sbyte* xq) =>
+            (Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(q0, Vector512.Load(xq)), s0) + Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(q1, Vector512.Load(xq + 64)), s1))
+            + (Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(q2, Vector512.Load(xq + 128)), s2) + Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(q3, Vector512.Load(xq + 192)), s3));
+
+        /// <summary>A half's codes as bytes 0-63: values 0-63 (first) and 64-127 (second); see <see cref="Half"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static (Vector512<byte> First, Vector512<byte> Second) Codes(byte* low, byte* high, in Side x)
+        {
+            var mask = x.Mask;
+            var bits45 = x.Bits45;
+            var codes = Vector512.Load(low);
+            var h = Vector256.Load(high);
+            var pairs = Avx512F.InsertVector256(h.ToVector512Unsafe(), h, 1).AsUInt16();
+            return (
+                (codes & mask) | (Avx512BW.ShiftLeftLogicalVariable(pairs, x.LeftShifts).AsByte() & bits45),
+                (Vector512.ShiftRightLogical(codes.AsUInt16(), 4).AsByte() & mask) | (Avx512BW.ShiftRightLogicalVariable(pairs, x.RightShifts).AsByte() & bits45));
         }
 
         /// <summary>

@@ -88,6 +88,39 @@ internal static unsafe partial class KQuantDot
     }
 
     /// <summary>
+    /// Whether <see cref="RowsTwo"/> has a kernel for <paramref name="type"/> on <paramref name="path"/>: Q4_K on the
+    /// AVX-512 path with VBMI (<see cref="HeadsKernel"/>).
+    /// </summary>
+    public static bool HasTwoRowKernel(DotPath path, DataType type) => path == DotPath.Avx512 && (type == DataType.Q6_K || HeadsKernel);
+
+    /// <summary>
+    /// <see cref="Rows"/> for two rows of x, <paramref name="a"/> into <paramref name="ya"/> and <paramref name="b"/>
+    /// into <paramref name="yb"/>, W's rows n0..n1 read once for both (<see cref="HasTwoRowKernel"/> must hold).
+    /// <paramref name="pa"/> and <paramref name="pb"/>: their values pair-ordered (<see cref="PairOrder"/>).
+    /// </summary>
+    public static void RowsTwo(DataType type, Int8Activations a, Int8Activations b, sbyte* pa, sbyte* pb, byte* w, float* ya, float* yb, int n0, int n1, int outputs, long rowBytes, float beta)
+    {
+        var quarter = (n1 - n0) / 4;
+        if (type == DataType.Q4_K)
+        {
+            Row4Q4KHeadsTwo(w, rowBytes, quarter, a, b, pa, pb, ya + n0, yb + n0, beta);
+        }
+        else
+        {
+            Row4Q6KTwo(w, rowBytes, quarter, a, b, ya + n0, yb + n0, beta);
+        }
+
+        var n = n0 + (4 * quarter);
+        if (n < n1)
+        {
+            // The rows a quarter could not take, for each row of x through the one-row path.
+            var rest = w + ((n - n0) * rowBytes);
+            Rows(DotPath.Avx512, type, a, rest, ya, 1, n, n1, outputs, rowBytes, beta);
+            Rows(DotPath.Avx512, type, b, rest, yb, 1, n, n1, outputs, rowBytes, beta);
+        }
+    }
+
+    /// <summary>
     /// y[i + s·quarter] = x·W[row i + s·quarter] (+ beta·y) for i below <paramref name="quarter"/> and the four streams
     /// s, their super-blocks interleaved, x's side of each super-block loaded once for the four (Q4_K at 512 bits: 13–17 %
     /// more GB/s on a Zen 5 core than loading it per row). The loop over the quarter is the kernel's own: a call per four
@@ -112,13 +145,7 @@ internal static unsafe partial class KQuantDot
             {
                 var offset = s * TBlock.Bytes;
                 var b = 8 * s;
-                for (var line = 0; line < TBlock.Bytes; line += 64)
-                {
-                    Sse.Prefetch0(w0 + offset + (AheadBlocks * TBlock.Bytes) + line);
-                    Sse.Prefetch0(w1 + offset + (AheadBlocks * TBlock.Bytes) + line);
-                    Sse.Prefetch0(w2 + offset + (AheadBlocks * TBlock.Bytes) + line);
-                    Sse.Prefetch0(w3 + offset + (AheadBlocks * TBlock.Bytes) + line);
-                }
+                PrefetchAhead(w0, w1, w2, w3, offset, TBlock.Bytes);
 
                 var side = TBlock.Side(x, b);
                 a0 = TBlock.Dot(w0 + offset, side, a0, scratch, halves, s0);
@@ -131,6 +158,19 @@ internal static unsafe partial class KQuantDot
             QuantizedDot.Store(y + i + quarter, Vector256.Sum(a1), beta);
             QuantizedDot.Store(y + i + (2 * quarter), Vector256.Sum(a2), beta);
             QuantizedDot.Store(y + i + (3 * quarter), Vector256.Sum(a3), beta);
+        }
+    }
+
+    /// <summary>The lines of the super-block <see cref="AheadBlocks"/> after the one at <paramref name="offset"/> in each of four rows, into L1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchAhead(byte* w0, byte* w1, byte* w2, byte* w3, int offset, int bytes)
+    {
+        for (var line = 0; line < bytes; line += 64)
+        {
+            Sse.Prefetch0(w0 + offset + (AheadBlocks * bytes) + line);
+            Sse.Prefetch0(w1 + offset + (AheadBlocks * bytes) + line);
+            Sse.Prefetch0(w2 + offset + (AheadBlocks * bytes) + line);
+            Sse.Prefetch0(w3 + offset + (AheadBlocks * bytes) + line);
         }
     }
 

@@ -51,10 +51,7 @@ internal static unsafe partial class QuantizedDot
             // One line per row and step of 72 bytes: a second (all of the step) measured slower, the hardware
             // prefetcher covering the rest.
             var offset = b * Q4Block.Bytes;
-            Sse.Prefetch0(w0 + offset + Ahead);
-            Sse.Prefetch0(w1 + offset + Ahead);
-            Sse.Prefetch0(w2 + offset + Ahead);
-            Sse.Prefetch0(w3 + offset + Ahead);
+            Prefetch4(w0 + offset + Ahead, gap);
 
             var step = x.Steps + (b * 64);
             var low = Vector512.Load((sbyte*)step);
@@ -65,12 +62,8 @@ internal static unsafe partial class QuantizedDot
             var q2 = Vector512.Load(p2);
             var q3 = Vector512.Load(p3);
 
-            // The sixteen scales of the four rows' four blocks, lane 4r + j row r's block j, fp16 bits in the top half;
-            // the peak keeps their largest magnitude (a local, not a ref: a ref parameter kept it in memory).
-            var top = Avx512F.InsertVector256(
-                Avx512BW.PermuteVar32x16x2(q0.AsInt16(), RowScaleWords(), q1.AsInt16()),
-                Avx512BW.PermuteVar32x16x2(q2.AsInt16(), RowScaleWords(), q3.AsInt16()).GetLower(),
-                1).AsInt32();
+            // The peak keeps the scales' largest magnitude (a local, not a ref: a ref parameter kept it in memory).
+            var top = StepScales(q0, q1, q2, q3);
             peak = Vector512.Max(peak, Magnitude(top));
             // d_w·2⁻¹¹² in fp32 bits (sign, exponent and mantissa moved into place), times d_x·2¹¹²: d_w·d_x. An FMA
             // adding −0, not a multiply: a subnormal d_w is a denormal here, which a Zen 5 multiply takes on a slow path.
@@ -120,6 +113,112 @@ internal static unsafe partial class QuantizedDot
     }
 
     /// <summary>
+    /// <see cref="Row4Q4Avx512{TDot, TCodes}"/> for two rows of x (<paramref name="x"/> into dots 0-3,
+    /// <paramref name="z"/> into 4-7): each step's codes are gathered and split, and its weight scales converted, once
+    /// for both; only the products, the scaling by d_x and the FMA are per row of x.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Row4Q4Avx512Two<TDot, TCodes>(byte* w, long gap, Int8Activations x, Int8Activations z, float* dots)
+        where TDot : struct, IInt8Dot
+        where TCodes : struct, ICodeGather
+    {
+        var halves = (float*)HalfTable;
+        byte* w0 = w, w1 = w + gap, w2 = w1 + gap, w3 = w2 + gap;
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, c0 = default, c1 = default, c2 = default, c3 = default;
+        var blocks = x.Blocks;
+        var peak = Vector512<uint>.Zero;
+        var steps = x.Steps == null || z.Steps == null ? 0 : blocks;
+        var b = 0;
+        Vector512<float> offsetsX = default, offsetsZ = default;
+        for (; b + Step <= steps; b += Step)
+        {
+            var offset = b * Q4Block.Bytes;
+            Prefetch4(w0 + offset + Ahead, gap);
+
+            byte* stepX = x.Steps + (b * 64), stepZ = z.Steps + (b * 64);
+            byte* p0 = w0 + offset, p1 = w1 + offset, p2 = w2 + offset, p3 = w3 + offset;
+            var q0 = Vector512.Load(p0);
+            var q1 = Vector512.Load(p1);
+            var q2 = Vector512.Load(p2);
+            var q3 = Vector512.Load(p3);
+            var top = StepScales(q0, q1, q2, q3);
+            peak = Vector512.Max(peak, Magnitude(top));
+            var bits = (Vector512.ShiftRightArithmetic(top, 3) & Vector512.Create(unchecked((int)0x8fffe000))).AsSingle();
+            var scalesX = Vector512.FusedMultiplyAdd(bits, Vector512.Load((float*)(stepX + 128)), Vector512.Create(-0f));
+            var scalesZ = Vector512.FusedMultiplyAdd(bits, Vector512.Load((float*)(stepZ + 128)), Vector512.Create(-0f));
+            offsetsX = Vector512.FusedMultiplyAdd(scalesX, Vector512.Load((float*)(stepX + 192)), offsetsX);
+            offsetsZ = Vector512.FusedMultiplyAdd(scalesZ, Vector512.Load((float*)(stepZ + 192)), offsetsZ);
+
+            (a0, c0) = Step4Two<TCodes>(p0, q0, scalesX, scalesZ, RowLanes(0), stepX, stepZ, a0, c0);
+            (a1, c1) = Step4Two<TCodes>(p1, q1, scalesX, scalesZ, RowLanes(1), stepX, stepZ, a1, c1);
+            (a2, c2) = Step4Two<TCodes>(p2, q2, scalesX, scalesZ, RowLanes(2), stepX, stepZ, a2, c2);
+            (a3, c3) = Step4Two<TCodes>(p3, q3, scalesX, scalesZ, RowLanes(3), stepX, stepZ, a3, c3);
+        }
+
+        if (Vector512.GreaterThanOrEqualAny(peak, Vector512.Create(0x7c000000u)))
+        {
+            a0 = a1 = a2 = a3 = c0 = c1 = c2 = c3 = offsetsX = offsetsZ = default;
+            b = 0;
+        }
+
+        Sums(a0, a1, a2, a3, offsetsX, dots);
+        Sums(c0, c1, c2, c3, offsetsZ, dots + 4);
+        for (; b < blocks; b++)
+        {
+            // The blocks after the last step, or all of them (a large d_x, an infinite weight scale): block by block.
+            var offset = b * Q4Block.Bytes;
+            BlockOfFour<TDot>(w0 + offset, gap, x, b, dots, halves);
+            BlockOfFour<TDot>(w0 + offset, gap, z, b, dots + 4, halves);
+        }
+    }
+
+    /// <summary>dots[r] += x's block <paramref name="b"/> times the block at <paramref name="p"/> + r·gap, for the four rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BlockOfFour<TDot>(byte* p, long gap, Int8Activations x, int b, float* dots, float* halves)
+        where TDot : struct, IInt8Dot
+    {
+        var xq = Vector256.Load(x.Values + (b * 32));
+        var dx = x.Scales[b];
+        var bias = Bias<Q4Block>(x, b);
+        for (var r = 0; r < 4; r++)
+        {
+            dots[r] += Vector256.Sum(Block<Q4Block, TDot>(p + (r * gap), xq, dx, bias, default, halves));
+        }
+    }
+
+    /// <summary>dots[r] = row r's step sums (<paramref name="a0"/>–<paramref name="a3"/>) plus its offsets (lanes 4r to 4r + 3).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Sums(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3, Vector512<float> offsets, float* dots)
+    {
+        var o = offsets.GetLower();
+        var o2 = offsets.GetUpper();
+        dots[0] = Vector256.Sum(a0.GetLower() + a0.GetUpper()) + Vector128.Sum(o.GetLower());
+        dots[1] = Vector256.Sum(a1.GetLower() + a1.GetUpper()) + Vector128.Sum(o.GetUpper());
+        dots[2] = Vector256.Sum(a2.GetLower() + a2.GetUpper()) + Vector128.Sum(o2.GetLower());
+        dots[3] = Vector256.Sum(a3.GetLower() + a3.GetUpper()) + Vector128.Sum(o2.GetUpper());
+    }
+
+    /// <summary>
+    /// <see cref="Step4{TCodes}"/> for two rows of x: the step's codes gathered and split once, each row's products
+    /// scaled by its own d_w·d_x (<paramref name="scalesX"/>, <paramref name="scalesZ"/>, permuted by <paramref name="lanes"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<float> X, Vector512<float> Z) Step4Two<TCodes>(
+        byte* p, Vector512<byte> first, Vector512<float> scalesX, Vector512<float> scalesZ, Vector512<int> lanes, byte* stepX, byte* stepZ, Vector512<float> accX, Vector512<float> accZ)
+        where TCodes : struct, ICodeGather
+    {
+        var codes = TCodes.Codes(p, first);
+        var low = codes & Vector512.Create((byte)0x0F);
+        var high = TCodes.High(codes);
+        var ones = Vector512.Create((short)1);
+        var pairsX = Avx512BW.MultiplyAddAdjacent(low, Vector512.Load((sbyte*)stepX)) + Avx512BW.MultiplyAddAdjacent(high, Vector512.Load((sbyte*)(stepX + 64)));
+        var pairsZ = Avx512BW.MultiplyAddAdjacent(low, Vector512.Load((sbyte*)stepZ)) + Avx512BW.MultiplyAddAdjacent(high, Vector512.Load((sbyte*)(stepZ + 64)));
+        return (
+            Vector512.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Avx512BW.MultiplyAddAdjacent(pairsX, ones)), Avx512F.PermuteVar16x32(scalesX, lanes), accX),
+            Vector512.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(Avx512BW.MultiplyAddAdjacent(pairsZ, ones)), Avx512F.PermuteVar16x32(scalesZ, lanes), accZ));
+    }
+
+    /// <summary>
     /// acc plus four Q4_0 blocks at <paramref name="p"/> (whose first 64 bytes are <paramref name="first"/>) times x's
     /// four blocks without the offset of 8, lane-wise (summed by the caller), each block's four lanes scaled by its
     /// d_w·d_x in <paramref name="scales"/>.
@@ -136,6 +235,16 @@ internal static unsafe partial class QuantizedDot
         var dot = Avx512BW.MultiplyAddAdjacent(pairs, Vector512.Create((short)1));
         return Vector512.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(dot), scales, acc);
     }
+
+    /// <summary>
+    /// The sixteen scales of a step's four rows' four blocks (the rows' first 64 bytes), lane 4r + j row r's block j,
+    /// fp16 bits in the top half of each lane.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> StepScales(Vector512<byte> q0, Vector512<byte> q1, Vector512<byte> q2, Vector512<byte> q3) => Avx512F.InsertVector256(
+        Avx512BW.PermuteVar32x16x2(q0.AsInt16(), RowScaleWords(), q1.AsInt16()),
+        Avx512BW.PermuteVar32x16x2(q2.AsInt16(), RowScaleWords(), q3.AsInt16()).GetLower(),
+        1).AsInt32();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<uint> Magnitude(Vector512<int> top) => (top & Vector512.Create(0x7fff0000)).AsUInt32();

@@ -87,6 +87,47 @@ internal static unsafe partial class QuantizedDot
         Stream(x, w, y, rows, n0, n1, outputs, rowBytes, beta, row4, row);
     }
 
+    /// <summary>Whether <see cref="RowsTwo"/> has a kernel for <paramref name="type"/> on <paramref name="path"/>: Q4_0 with AVX-512, Q8_0 with AVX2 or AVX-VNNI.</summary>
+    public static bool HasTwoRowKernel(DotPath path, DataType type) =>
+        (path == DotPath.Avx512 && type == DataType.Q4_0) || (path is DotPath.AvxVnni or DotPath.Avx2 && type == DataType.Q8_0);
+
+    /// <summary>
+    /// <see cref="Rows"/> for two rows of x, <paramref name="a"/> into <paramref name="ya"/> and <paramref name="b"/>
+    /// into <paramref name="yb"/>: four rows of W a quarter apart, each step of them read and unpacked once for both
+    /// (<see cref="HasTwoRowKernel"/> must hold); the rows a quarter cannot take through <see cref="Rows"/>.
+    /// </summary>
+    public static void RowsTwo(DotPath path, DataType type, Int8Activations a, Int8Activations b, byte* w, float* ya, float* yb, int n0, int n1, int outputs, long rowBytes, float beta)
+    {
+        delegate*<byte*, long, Int8Activations, Int8Activations, float*, void> row4 = (type, path, AvxVnni.IsSupported, PermuteCodes) switch
+        {
+            (DataType.Q8_0, DotPath.AvxVnni, _, _) => &Row4Q8Two<VnniDot>,
+            (DataType.Q8_0, _, _, _) => &Row4Q8Two<Avx2Dot>,
+            (_, _, true, true) => &Row4Q4Avx512Two<VnniDot, PermutedCodes>,
+            (_, _, true, false) => &Row4Q4Avx512Two<VnniDot, InsertedCodes>,
+            (_, _, false, true) => &Row4Q4Avx512Two<Avx2Dot, PermutedCodes>,
+            _ => &Row4Q4Avx512Two<Avx2Dot, InsertedCodes>,
+        };
+        var quarter = (n1 - n0) / Streams;
+        var dots = stackalloc float[2 * Streams];
+        for (var i = 0; i < quarter; i++)
+        {
+            row4(w + (i * rowBytes), quarter * rowBytes, a, b, dots);
+            for (var s = 0; s < Streams; s++)
+            {
+                Store(ya + n0 + i + (s * quarter), dots[s], beta);
+                Store(yb + n0 + i + (s * quarter), dots[Streams + s], beta);
+            }
+        }
+
+        var n = n0 + (Streams * quarter);
+        if (n < n1)
+        {
+            var rest = w + ((n - n0) * rowBytes);
+            Rows(path, type, a, rest, ya, 1, n, n1, outputs, rowBytes, beta);
+            Rows(path, type, b, rest, yb, 1, n, n1, outputs, rowBytes, beta);
+        }
+    }
+
     /// <summary>
     /// The loop over W's rows that <see cref="Rows"/> and <see cref="KQuantDot.Rows"/> share: at batch 1 with a
     /// four-stream kernel (<paramref name="row4"/>, null on the portable path) four rows of W at once, a quarter of the
@@ -143,6 +184,16 @@ internal static unsafe partial class QuantizedDot
         }
     }
 
+    /// <summary>Prefetches the line at <paramref name="p"/> and at 1, 2 and 3 times <paramref name="gap"/> after it (the four streams' rows) into L1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Prefetch4(byte* p, long gap)
+    {
+        Sse.Prefetch0(p);
+        Sse.Prefetch0(p + gap);
+        Sse.Prefetch0(p + (2 * gap));
+        Sse.Prefetch0(p + (3 * gap));
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Store(float* target, float value, float beta) => *target = beta == 0 ? value : value + (beta * *target);
 
@@ -162,10 +213,7 @@ internal static unsafe partial class QuantizedDot
             var offset = b * TBlock.Bytes;
             if ((b & 1) == 0)
             {
-                Sse.Prefetch0(w0 + offset + Ahead);
-                Sse.Prefetch0(w1 + offset + Ahead);
-                Sse.Prefetch0(w2 + offset + Ahead);
-                Sse.Prefetch0(w3 + offset + Ahead);
+                Prefetch4(w0 + offset + Ahead, gap);
             }
 
             var xq = Vector256.Load(x.Values + (b * 32));
@@ -181,6 +229,57 @@ internal static unsafe partial class QuantizedDot
         dots[1] = Vector256.Sum(a1);
         dots[2] = Vector256.Sum(a2);
         dots[3] = Vector256.Sum(a3);
+    }
+
+    /// <summary>
+    /// <see cref="Row4{TBlock, TDot}"/> for Q8_0 and two rows of x (<paramref name="x"/> into dots 0-3,
+    /// <paramref name="z"/> into 4-7): each block's codes are loaded, their magnitudes taken and d_w looked up once for both.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Row4Q8Two<TDot>(byte* w, long gap, Int8Activations x, Int8Activations z, float* dots)
+        where TDot : struct, IInt8Dot
+    {
+        var halves = (float*)HalfTable;
+        byte* w0 = w, w1 = w + gap, w2 = w1 + gap, w3 = w2 + gap;
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, c0 = default, c1 = default, c2 = default, c3 = default;
+        for (var b = 0; b < x.Blocks; b++)
+        {
+            var offset = b * Q8Block.Bytes;
+            if ((b & 1) == 0)
+            {
+                Prefetch4(w0 + offset + Ahead, gap);
+            }
+
+            var xq = Vector256.Load(x.Values + (b * 32));
+            var zq = Vector256.Load(z.Values + (b * 32));
+            float dx = x.Scales[b], dz = z.Scales[b];
+            (a0, c0) = Q8BlockTwo<TDot>(w0 + offset, xq, zq, dx, dz, a0, c0, halves);
+            (a1, c1) = Q8BlockTwo<TDot>(w1 + offset, xq, zq, dx, dz, a1, c1, halves);
+            (a2, c2) = Q8BlockTwo<TDot>(w2 + offset, xq, zq, dx, dz, a2, c2, halves);
+            (a3, c3) = Q8BlockTwo<TDot>(w3 + offset, xq, zq, dx, dz, a3, c3, halves);
+        }
+
+        dots[0] = Vector256.Sum(a0);
+        dots[1] = Vector256.Sum(a1);
+        dots[2] = Vector256.Sum(a2);
+        dots[3] = Vector256.Sum(a3);
+        dots[4] = Vector256.Sum(c0);
+        dots[5] = Vector256.Sum(c1);
+        dots[6] = Vector256.Sum(c2);
+        dots[7] = Vector256.Sum(c3);
+    }
+
+    /// <summary><see cref="Block{TBlock, TDot}"/> of a Q8_0 block for two rows of x' blocks, the block's loads and magnitudes shared.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float> X, Vector256<float> Z) Q8BlockTwo<TDot>(byte* p, Vector256<sbyte> xq, Vector256<sbyte> zq, float dx, float dz, Vector256<float> accX, Vector256<float> accZ, float* halves)
+        where TDot : struct, IInt8Dot
+    {
+        var q = Q8Block.Load(p);
+        var magnitude = Avx2.Abs(q);
+        var dw = halves[*(ushort*)p];
+        return (
+            Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(TDot.Dot(magnitude, Avx2.Sign(xq, q))), Vector256.Create(dw * dx), accX),
+            Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(TDot.Dot(magnitude, Avx2.Sign(zq, q))), Vector256.Create(dw * dz), accZ));
     }
 
     /// <summary>
@@ -206,10 +305,7 @@ internal static unsafe partial class QuantizedDot
         for (; b < pairs; b += 2)
         {
             var offset = b * Q4Block.Bytes;
-            Sse.Prefetch0(w0 + offset + Ahead);
-            Sse.Prefetch0(w1 + offset + Ahead);
-            Sse.Prefetch0(w2 + offset + Ahead);
-            Sse.Prefetch0(w3 + offset + Ahead);
+            Prefetch4(w0 + offset + Ahead, gap);
             var pair = x.Pairs + (b * 64);
             var low = Vector256.Load((sbyte*)pair);
             var high = Vector256.Load((sbyte*)(pair + 32));

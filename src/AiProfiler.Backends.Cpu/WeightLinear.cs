@@ -26,9 +26,12 @@ internal static unsafe class WeightLinear
     /// The same for fp32, fp16 and bf16 weights, whose GEMM path packs or widens all of W per call: on one Zen 5 core,
     /// the 0.86 G-parameter model, a decode step at 16 rows took 332 ms (fp16) and 562 (fp32) through the dot products
     /// against 782 and 1281 through the GEMM; a 32-token prefill ran at 52.1 and 34.7 tokens/s against 36.9 and 25.6,
-    /// 64 tokens at 53.3 and 37.6 against 56.3 and 41.5, and 96 at 53.4 and 29.3 against 71.9 and 55.1.
+    /// 64 tokens at 53.3 and 37.6 against 56.3 and 41.5, and 96 at 53.4 and 29.3 against 71.9 and 55.1. Since the
+    /// rows of x go through the dot products two at a time (<see cref="FloatDot.RowsPairedTwo"/>, W widened once for
+    /// both): 64 tokens at 81.8 and 53.2 against 57.1 and 40.4, 96 at 77.6 and 56.6 against 69.9 and 55.8 (two cores
+    /// 137.0 and 102.7 against 109.8 and 93.4), 128 at 78.0 and 54.6–56.7 against 75.8–77.0 and 57.7–59.6.
     /// </summary>
-    internal const int FloatDotRows = 48;
+    internal const int FloatDotRows = 96;
 
     /// <summary>Up to how many rows of x <see cref="Run"/> takes the dot products for weights of <paramref name="type"/>.</summary>
     internal static int DotRowsFor(DataType type) => FloatDot.Handles(type) ? FloatDotRows : DotRows;
@@ -96,7 +99,9 @@ internal static unsafe class WeightLinear
     /// <see cref="FloatDot"/>. With several rows of x each core takes its share of W in chunks of about
     /// <paramref name="chunkBytes"/> and runs every row of x over a chunk before the next, through the one-row kernels:
     /// W comes from DRAM once, the later rows read it from L2, and each row keeps the one-row path's four streams and
-    /// x-side preparation. The multi-row loops before this (each block of W unpacked once, then dotted with every row,
+    /// x-side preparation. Where a type has a two-row form of its four-stream kernel (Q4_K, Q6_K and Q4_0 with AVX-512;
+    /// Q8_0 with AVX2 or AVX-VNNI; fp32, fp16 and bf16 with AVX-512) the rows of x go through it in pairs, each step of
+    /// W loaded, unpacked or widened once for both; an odd last row takes the one-row kernel. The multi-row loops before this (each block of W unpacked once, then dotted with every row,
     /// the rows' accumulators in L1) ran on one stream with a store-to-load chain per block and row: decode steps at
     /// batch 2 took 4–8 times batch 1's (Q4_0, one core: 13.0 ms at batch 1, 103.5 at 2, 267.5 at 8; see the README).
     /// </summary>
@@ -110,6 +115,7 @@ internal static unsafe class WeightLinear
         var quantized = QuantizedDot.Handles(type) || kQuant ? new Int8Activations[rows] : null;
         var unscale = 1f;
         var paired = quantized is null ? FloatDot.PairFor(path, type, x, rows, inputs, out unscale) : null;
+        nint pairOrdered = 0;
         try
         {
             for (var r = 0; quantized is not null && r < rows; r++)
@@ -125,6 +131,18 @@ internal static unsafe class WeightLinear
                 }
             }
 
+            // Rows of x two at a time where a kernel takes them so (W's codes unpacked once for both): their values
+            // pair-ordered once per call.
+            var twoRows = rows > 1 && (kQuant ? KQuantDot.HasTwoRowKernel(path, type) : quantized is not null && QuantizedDot.HasTwoRowKernel(path, type));
+            if (twoRows && type == DataType.Q4_K)
+            {
+                pairOrdered = (nint)NativeMemory.AlignedAlloc((nuint)((long)rows * inputs), 64);
+                for (var r = 0; r < rows; r++)
+                {
+                    KQuantDot.PairOrder(quantized![r].Values, (sbyte*)pairOrdered + ((long)r * inputs), inputs);
+                }
+            }
+
             nint px = (nint)x, pw = (nint)w, py = (nint)y, pp = (nint)paired;
             var chunk = rows == 1 ? outputs : (int)Math.Max(4, chunkBytes / rowBytes / 4 * 4);
             For(workers, part =>
@@ -137,7 +155,29 @@ internal static unsafe class WeightLinear
                 {
                     var c1 = Math.Min(n1, c0 + chunk);
                     var rowsOfW = (byte*)pw + (c0 * rowBytes);
-                    for (var r = 0; r < rows; r++)
+                    var r = 0;
+                    for (; twoRows && r + 2 <= rows; r += 2)
+                    {
+                        var y0 = (float*)py + ((long)r * outputs);
+                        if (kQuant)
+                        {
+                            var xa = pairOrdered == 0 ? null : (sbyte*)pairOrdered + ((long)r * inputs);
+                            KQuantDot.RowsTwo(type, quantized![r], quantized[r + 1], xa, xa == null ? null : xa + inputs, rowsOfW, y0, y0 + outputs, c0, c1, outputs, rowBytes, beta);
+                        }
+                        else
+                        {
+                            QuantizedDot.RowsTwo(path, type, quantized![r], quantized[r + 1], rowsOfW, y0, y0 + outputs, c0, c1, outputs, rowBytes, beta);
+                        }
+                    }
+
+                    for (; quantized is null && r + 2 <= rows; r += 2)
+                    {
+                        var x0 = (float*)px + ((long)r * inputs);
+                        var p0 = pp == 0 ? null : (float*)pp + ((long)r * inputs);
+                        FloatDot.RowsPairedTwo(path, type, x0, x0 + inputs, p0, p0 == null ? null : p0 + inputs, rowsOfW, (float*)py + ((long)r * outputs), (float*)py + ((long)(r + 1) * outputs), c0, c1, outputs, inputs, rowBytes, beta, unscale, finiteHalves);
+                    }
+
+                    for (; r < rows; r++)
                     {
                         var yRow = (float*)py + ((long)r * outputs);
                         if (kQuant)
@@ -160,6 +200,7 @@ internal static unsafe class WeightLinear
         finally
         {
             NativeMemory.AlignedFree(paired);
+            NativeMemory.AlignedFree((void*)pairOrdered);
             foreach (var q in quantized ?? [])
             {
                 q?.Dispose();

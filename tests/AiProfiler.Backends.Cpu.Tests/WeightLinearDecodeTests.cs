@@ -41,8 +41,9 @@ public sealed unsafe class WeightLinearDecodeTests
         {
             foreach (var type in new[] { DataType.Float32, DataType.Float16, DataType.BFloat16 })
             {
-                // 20 rows: more than the int8 types' eight, within the float types' dot-product range (FloatDotRows).
-                foreach (var (rows, inputs) in new[] { (1, HalfInputs), (1, QuantizedInputs), (5, HalfInputs), (20, HalfInputs) })
+                // 20 rows: more than the int8 types' eight, within the float types' dot-product range (FloatDotRows);
+                // whole steps of 32 (QuantizedInputs) with several rows: the two-row kernels, an odd row after them.
+                foreach (var (rows, inputs) in new[] { (1, HalfInputs), (1, QuantizedInputs), (5, HalfInputs), (20, HalfInputs), (3, QuantizedInputs), (20, QuantizedInputs) })
                 {
                     cases.Add(path.ToString(), type, rows, inputs);
                 }
@@ -98,9 +99,10 @@ public sealed unsafe class WeightLinearDecodeTests
         QuantizedDot.PermuteCodes = permute;
         try
         {
-            foreach (var blocks in new[] { 4, 5, 7, 128 })
+            // One row of x, and three: the first two through the two-row kernel.
+            foreach (var (rows, blocks) in new[] { (1, 4), (1, 5), (1, 7), (1, 128), (3, 5), (3, 128) })
             {
-                CheckInt8(DotPath.Avx512, DataType.Q4_0, 1, blocks * 32);
+                CheckInt8(DotPath.Avx512, DataType.Q4_0, rows, blocks * 32);
             }
         }
         finally
@@ -125,7 +127,9 @@ public sealed unsafe class WeightLinearDecodeTests
         KQuantDot.HeadsKernel = heads;
         try
         {
+            // One row of x, and three (with the heads kernel the first two through its two-row form).
             CheckInt8(DotPath.Avx512, DataType.Q4_K, 1, KQuantInputs);
+            CheckInt8(DotPath.Avx512, DataType.Q4_K, 3, KQuantInputs);
         }
         finally
         {
@@ -277,18 +281,22 @@ public sealed unsafe class WeightLinearDecodeTests
             return;
         }
 
+        // Rows of 360 (the vector kernels' tails) and of 352 (whole steps: the two-row kernels for the first two rows).
         const int rows = 3;
-        var x = EdgeActivations(rows, HalfInputs);
-        var stored = QuantizedBlocks.Quantize(type, Reference.Random(Outputs * HalfInputs, 11, 2));
-        var w = new float[Outputs * HalfInputs];
-        QuantizedBlocks.Dequantize(type, stored, w);
-        var y = Run(path, type, stored, x, rows, HalfInputs, out var previous, chunkBytes: 256);
-        for (var r = 0; r < rows; r++)
+        foreach (var inputs in new[] { HalfInputs, QuantizedInputs })
         {
-            for (var n = 0; n < Outputs; n++)
+            var x = EdgeActivations(rows, inputs);
+            var stored = QuantizedBlocks.Quantize(type, Reference.Random(Outputs * inputs, 11, 2));
+            var w = new float[Outputs * inputs];
+            QuantizedBlocks.Dequantize(type, stored, w);
+            var y = Run(path, type, stored, x, rows, inputs, out var previous, chunkBytes: 256);
+            for (var r = 0; r < rows; r++)
             {
-                var (exact, magnitude) = Expected(x, w, previous, r, n, HalfInputs);
-                Assert.True(Math.Abs(y[(r * Outputs) + n] - exact) <= 4.0 * HalfInputs * U * magnitude, $"{path} {type.ShortName()} row {r} output {n}: {y[(r * Outputs) + n]} vs {exact}");
+                for (var n = 0; n < Outputs; n++)
+                {
+                    var (exact, magnitude) = Expected(x, w, previous, r, n, inputs);
+                    Assert.True(Math.Abs(y[(r * Outputs) + n] - exact) <= 4.0 * inputs * U * magnitude, $"{path} {type.ShortName()} {inputs} inputs row {r} output {n}: {y[(r * Outputs) + n]} vs {exact}");
+                }
             }
         }
     }
@@ -332,13 +340,14 @@ public sealed unsafe class WeightLinearDecodeTests
     /// fp16 rows holding infinities and NaNs come out as IEEE arithmetic says (a file may hold them; the widening must
     /// not turn them into large finite values): an infinity times a non-zero x is that infinity, +∞ and −∞ in one row
     /// or a NaN give NaN; in rows of every part of the range (7, 100, 374, 500, 600) and, with 360 inputs, in the tail
-    /// after the last whole step (600); with 352 (a multiple of 32) at batch 1 the four-stream kernels (AVX-512 and
-    /// AVX2) take them. Every other row stays within fp32 rounding.
+    /// after the last whole step (600); with 352 (a multiple of 32) the four-stream kernels (AVX-512 and AVX2) take
+    /// them at batch 1, and at batch 5 the AVX-512 two-row kernel takes rows 0-3 of x. Every other row stays within fp32 rounding.
     /// </summary>
     [Theory]
     [InlineData("Avx512", 1, QuantizedInputs)]
     [InlineData("Avx512", 1, HalfInputs)]
     [InlineData("Avx512", 5, HalfInputs)]
+    [InlineData("Avx512", 5, QuantizedInputs)]
     [InlineData("Avx2", 1, QuantizedInputs)]
     [InlineData("Avx2", 1, HalfInputs)]
     [InlineData("Avx2", 5, HalfInputs)]
@@ -371,6 +380,7 @@ public sealed unsafe class WeightLinearDecodeTests
     [InlineData("Avx512", 1, QuantizedInputs, false)]
     [InlineData("Avx512", 5, HalfInputs, false)]
     [InlineData("Avx512", 1, QuantizedInputs, true)]
+    [InlineData("Avx512", 5, QuantizedInputs, true)]
     [InlineData("Avx2", 1, HalfInputs, false)]
     [InlineData("Avx2", 1, QuantizedInputs, true)]
     [InlineData("Avx2", 5, HalfInputs, true)]
