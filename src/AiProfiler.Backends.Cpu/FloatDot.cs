@@ -79,13 +79,13 @@ internal static unsafe class FloatDot
 
     /// <summary>
     /// <see cref="RowsPaired"/> for two rows of x (one row each, into <paramref name="y0"/> and <paramref name="y1"/>):
-    /// on the AVX-512 path each step of W is widened once for both (<see cref="Row4Two{T}"/>); elsewhere, and for the
-    /// rows a quarter cannot take, each row of x on its own.
+    /// on the AVX-512 and AVX2 paths each step of W is widened once for both (<see cref="Row4Two{T}"/>,
+    /// <see cref="Row4x256Two{T}"/>); on the portable path, and for the rows a quarter cannot take, each row of x on its own.
     /// </summary>
     public static void RowsPairedTwo(DotPath path, DataType type, float* x0, float* x1, float* paired0, float* paired1, byte* w, float* y0, float* y1, int n0, int n1, int outputs, int inputs, long rowBytes, float beta, float unscale, bool finiteHalves)
     {
         var n = n0;
-        if (path == DotPath.Avx512 && inputs % 32 == 0)
+        if ((path == DotPath.Avx512 && inputs % 32 == 0) || (path == DotPath.Avx2 && inputs % 16 == 0))
         {
             float* xs0 = paired0 == null ? x0 : paired0, xs1 = paired1 == null ? x1 : paired1;
             var scale = paired0 == null ? 1f : unscale;
@@ -95,12 +95,16 @@ internal static unsafe class FloatDot
             for (var i = 0; i < quarter; i++)
             {
                 var first = w + (i * rowBytes);
-                var special = (type, finiteHalves) switch
+                var special = (path, type, finiteHalves) switch
                 {
-                    (DataType.Float32, _) => Row4Two<Fp32>(first, gap, xs0, xs1, inputs, dots),
-                    (DataType.Float16, true) => Row4Two<FiniteFp16>(first, gap, xs0, xs1, inputs, dots),
-                    (DataType.Float16, false) => Row4Two<Fp16>(first, gap, xs0, xs1, inputs, dots),
-                    _ => Row4Two<Bf16>(first, gap, xs0, xs1, inputs, dots),
+                    (DotPath.Avx512, DataType.Float32, _) => Row4Two<Fp32>(first, gap, xs0, xs1, inputs, dots),
+                    (DotPath.Avx512, DataType.Float16, true) => Row4Two<FiniteFp16>(first, gap, xs0, xs1, inputs, dots),
+                    (DotPath.Avx512, DataType.Float16, false) => Row4Two<Fp16>(first, gap, xs0, xs1, inputs, dots),
+                    (DotPath.Avx512, _, _) => Row4Two<Bf16>(first, gap, xs0, xs1, inputs, dots),
+                    (_, DataType.Float32, _) => Row4x256Two<Fp32>(first, gap, xs0, xs1, inputs, dots),
+                    (_, DataType.Float16, true) => Row4x256Two<FiniteFp16>(first, gap, xs0, xs1, inputs, dots),
+                    (_, DataType.Float16, false) => Row4x256Two<Fp16>(first, gap, xs0, xs1, inputs, dots),
+                    _ => Row4x256Two<Bf16>(first, gap, xs0, xs1, inputs, dots),
                 };
                 for (var s = 0; s < Streams; s++)
                 {
@@ -423,6 +427,57 @@ internal static unsafe class FloatDot
         dots[7] = Vector512.Sum(b3);
         // An infinity or NaN in any of the four rows: all four summed again exactly (never in a trained model).
         return T.Checks && Vector512.EqualsAny(f, Vector512.Create(Fp16.TopExponent)) ? 0b1111 : 0;
+    }
+
+    /// <summary>
+    /// <see cref="Row4x256{T}"/> for two rows of x (dots 0-3 and 4-7): W's 16 values per row and step widened once for
+    /// both. One accumulator per row of W and of x (eight, where the one-row kernel keeps a step's halves apart): with
+    /// x's values and the widened halves AVX2's sixteen registers hold no more.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Row4x256Two<T>(byte* w, long gap, float* x0, float* x1, int inputs, float* dots)
+        where T : struct, IWidening
+    {
+        byte* w0 = w, w1 = w + gap, w2 = w1 + gap, w3 = w2 + gap;
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+        Vector256<ushort> f = default;
+        for (var k = 0; k < inputs; k += 16)
+        {
+            var at = (k * T.Bytes) + T.Ahead;
+            if (T.Bytes == 4 || (k & 16) == 0)
+            {
+                QuantizedDot.Prefetch4(w0 + at, gap);
+            }
+
+            Vector256<float> xl = Vector256.Load(x0 + k), xh = Vector256.Load(x0 + k + 8);
+            Vector256<float> zl = Vector256.Load(x1 + k), zh = Vector256.Load(x1 + k + 8);
+            T.Widen16(w0, k, out var l0, out var h0, out var e0);
+            a0 = Vector256.FusedMultiplyAdd(h0, xh, Vector256.FusedMultiplyAdd(l0, xl, a0));
+            b0 = Vector256.FusedMultiplyAdd(h0, zh, Vector256.FusedMultiplyAdd(l0, zl, b0));
+            T.Widen16(w1, k, out var l1, out var h1, out var e1);
+            a1 = Vector256.FusedMultiplyAdd(h1, xh, Vector256.FusedMultiplyAdd(l1, xl, a1));
+            b1 = Vector256.FusedMultiplyAdd(h1, zh, Vector256.FusedMultiplyAdd(l1, zl, b1));
+            T.Widen16(w2, k, out var l2, out var h2, out var e2);
+            a2 = Vector256.FusedMultiplyAdd(h2, xh, Vector256.FusedMultiplyAdd(l2, xl, a2));
+            b2 = Vector256.FusedMultiplyAdd(h2, zh, Vector256.FusedMultiplyAdd(l2, zl, b2));
+            T.Widen16(w3, k, out var l3, out var h3, out var e3);
+            a3 = Vector256.FusedMultiplyAdd(h3, xh, Vector256.FusedMultiplyAdd(l3, xl, a3));
+            b3 = Vector256.FusedMultiplyAdd(h3, zh, Vector256.FusedMultiplyAdd(l3, zl, b3));
+            if (T.Checks)
+            {
+                f = Vector256.Max(Vector256.Max(f, Vector256.Max(e0, e1)), Vector256.Max(e2, e3));
+            }
+        }
+
+        dots[0] = Vector256.Sum(a0);
+        dots[1] = Vector256.Sum(a1);
+        dots[2] = Vector256.Sum(a2);
+        dots[3] = Vector256.Sum(a3);
+        dots[4] = Vector256.Sum(b0);
+        dots[5] = Vector256.Sum(b1);
+        dots[6] = Vector256.Sum(b2);
+        dots[7] = Vector256.Sum(b3);
+        return T.Checks && Vector256.EqualsAny(f, Vector256.Create(Fp16.TopExponent)) ? 0b1111 : 0;
     }
 
     /// <summary>

@@ -29,12 +29,22 @@ internal static unsafe class WeightLinear
     /// 64 tokens at 53.3 and 37.6 against 56.3 and 41.5, and 96 at 53.4 and 29.3 against 71.9 and 55.1. Since the
     /// rows of x go through the dot products two at a time (<see cref="FloatDot.RowsPairedTwo"/>, W widened once for
     /// both): 64 tokens at 81.8 and 53.2 against 57.1 and 40.4, 96 at 77.6 and 56.6 against 69.9 and 55.8 (two cores
-    /// 137.0 and 102.7 against 109.8 and 93.4), 128 at 78.0 and 54.6–56.7 against 75.8–77.0 and 57.7–59.6.
+    /// 137.0 and 102.7 against 109.8 and 93.4), 128 at 78.0 and 54.6–56.7 against 75.8–77.0 and 57.7–59.6. This is the
+    /// AVX-512 path's limit; the others keep <see cref="FloatDotRows256"/>.
     /// </summary>
     internal const int FloatDotRows = 96;
 
+    /// <summary>
+    /// <see cref="FloatDotRows"/> without AVX-512 (the same Zen 5 core with it turned off, 256-bit kernels on both sides,
+    /// the two-row form included): a 32-token prefill ran at 46.3 (fp16) and 44.0 (fp32) tokens/s through the dot
+    /// products against 38.6 and 42.4 through the GEMM, 48 tokens at 47.8 and 46.6 against 47.7 and 47.8, 64 at 45.1 and
+    /// 45.8 against 49.3 and 48.6, 96 at 47.2 and 47.6 against 52.8 and 52.7.
+    /// </summary>
+    internal const int FloatDotRows256 = 48;
+
     /// <summary>Up to how many rows of x <see cref="Run"/> takes the dot products for weights of <paramref name="type"/>.</summary>
-    internal static int DotRowsFor(DataType type) => FloatDot.Handles(type) ? FloatDotRows : DotRows;
+    internal static int DotRowsFor(DataType type) =>
+        !FloatDot.Handles(type) ? DotRows : DotPaths.Float == DotPath.Avx512 ? FloatDotRows : FloatDotRows256;
 
     // W's rows per GEMM tile: 64 rows of K = 4096 fp32 values are 1 MiB, within a core's L2.
     private const int TileRows = 64;
@@ -100,7 +110,7 @@ internal static unsafe class WeightLinear
     /// <paramref name="chunkBytes"/> and runs every row of x over a chunk before the next, through the one-row kernels:
     /// W comes from DRAM once, the later rows read it from L2, and each row keeps the one-row path's four streams and
     /// x-side preparation. Where a type has a two-row form of its four-stream kernel (Q4_K, Q6_K and Q4_0 with AVX-512;
-    /// Q8_0 with AVX2 or AVX-VNNI; fp32, fp16 and bf16 with AVX-512) the rows of x go through it in pairs, each step of
+    /// Q8_0 with AVX2 or AVX-VNNI; fp32, fp16 and bf16 with AVX-512 or AVX2) the rows of x go through it in pairs, each step of
     /// W loaded, unpacked or widened once for both; an odd last row takes the one-row kernel. The multi-row loops before this (each block of W unpacked once, then dotted with every row,
     /// the rows' accumulators in L1) ran on one stream with a store-to-load chain per block and row: decode steps at
     /// batch 2 took 4–8 times batch 1's (Q4_0, one core: 13.0 ms at batch 1, 103.5 at 2, 267.5 at 8; see the README).

@@ -341,7 +341,7 @@ public sealed unsafe class WeightLinearDecodeTests
     /// not turn them into large finite values): an infinity times a non-zero x is that infinity, +∞ and −∞ in one row
     /// or a NaN give NaN; in rows of every part of the range (7, 100, 374, 500, 600) and, with 360 inputs, in the tail
     /// after the last whole step (600); with 352 (a multiple of 32) the four-stream kernels (AVX-512 and AVX2) take
-    /// them at batch 1, and at batch 5 the AVX-512 two-row kernel takes rows 0-3 of x. Every other row stays within fp32 rounding.
+    /// them at batch 1, and at batch 5 their two-row forms take rows 0-3 of x. Every other row stays within fp32 rounding.
     /// </summary>
     [Theory]
     [InlineData("Avx512", 1, QuantizedInputs)]
@@ -351,6 +351,7 @@ public sealed unsafe class WeightLinearDecodeTests
     [InlineData("Avx2", 1, QuantizedInputs)]
     [InlineData("Avx2", 1, HalfInputs)]
     [InlineData("Avx2", 5, HalfInputs)]
+    [InlineData("Avx2", 5, QuantizedInputs)]
     [InlineData("Portable", 1, HalfInputs)]
     public void Decode_Fp16InfinitiesAndNaNs_GiveIeeeResultsInTheirRowsOnly(string pathName, int rows, int inputs)
     {
