@@ -42,9 +42,19 @@ internal static unsafe class WeightLinear
     /// </summary>
     internal const int FloatDotRows256 = 48;
 
+    /// <summary>
+    /// <see cref="DotRows"/> for Q4_K and Q6_K where their four-stream kernels have two-row forms (AVX-512; Q4_K with
+    /// VBMI): a decode step of the Q4_K_M llama-bench model on one Zen 5 core at batch 10 took 101–133 ms through them
+    /// against 178–183 through the int8 GEMM, at 12 139–143 against 151–168, at 16 182–190 against 195–209; a 12-token
+    /// prefill 110 against 137 ms. Q4_0 and Q8_0 keep 8: at 12 rows their GEMM was faster (Q4_0 118 against 140 ms,
+    /// Q8_0 129 against 233).
+    /// </summary>
+    internal const int KQuantDotRows = 16;
+
     /// <summary>Up to how many rows of x <see cref="Run"/> takes the dot products for weights of <paramref name="type"/>.</summary>
     internal static int DotRowsFor(DataType type) =>
-        !FloatDot.Handles(type) ? DotRows : DotPaths.Float == DotPath.Avx512 ? FloatDotRows : FloatDotRows256;
+        FloatDot.Handles(type) ? (DotPaths.Float == DotPath.Avx512 ? FloatDotRows : FloatDotRows256)
+        : KQuantDot.Handles(type) && KQuantDot.HasTwoRowKernel(KQuantDot.Path(type), type) ? KQuantDotRows : DotRows;
 
     // W's rows per GEMM tile: 64 rows of K = 4096 fp32 values are 1 MiB, within a core's L2.
     private const int TileRows = 64;
