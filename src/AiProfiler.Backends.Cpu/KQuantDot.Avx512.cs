@@ -220,44 +220,6 @@ internal static unsafe partial class KQuantDot
         }
     }
 
-    /// <summary>
-    /// Four Q6_K rows a quarter apart against two rows of x (batched decode): each super-block's codes are assembled
-    /// once for both (<see cref="Q6K512.DotTwo"/>).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Row4Q6KTwo(byte* w, long rowBytes, int quarter, Int8Activations a, Int8Activations b, float* ya, float* yb, float beta)
-    {
-        var halves = (float*)QuantizedDot.HalfTable;
-        var gap = quarter * rowBytes;
-        for (var i = 0; i < quarter; i++, w += rowBytes)
-        {
-            byte* w0 = w, w1 = w + gap, w2 = w1 + gap, w3 = w2 + gap;
-            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
-            for (var s = 0; s < a.Blocks / 8; s++)
-            {
-                var offset = s * Q6KBytes;
-                var blk = 8 * s;
-                PrefetchAhead(w0, w1, w2, w3, offset, Q6KBytes);
-
-                var sideA = new Q6K512.Side(a.Values + (blk * Int8Activations.Block), a.Scales[blk], Vector512.Load(a.HalfSums + (2 * blk)));
-                var sideB = new Q6K512.Side(b.Values + (blk * Int8Activations.Block), b.Scales[blk], Vector512.Load(b.HalfSums + (2 * blk)));
-                Q6K512.DotTwo(w0 + offset, sideA, sideB, ref a0, ref b0, halves);
-                Q6K512.DotTwo(w1 + offset, sideA, sideB, ref a1, ref b1, halves);
-                Q6K512.DotTwo(w2 + offset, sideA, sideB, ref a2, ref b2, halves);
-                Q6K512.DotTwo(w3 + offset, sideA, sideB, ref a3, ref b3, halves);
-            }
-
-            QuantizedDot.Store(ya + i, Vector256.Sum(a0), beta);
-            QuantizedDot.Store(ya + i + quarter, Vector256.Sum(a1), beta);
-            QuantizedDot.Store(ya + i + (2 * quarter), Vector256.Sum(a2), beta);
-            QuantizedDot.Store(ya + i + (3 * quarter), Vector256.Sum(a3), beta);
-            QuantizedDot.Store(yb + i, Vector256.Sum(b0), beta);
-            QuantizedDot.Store(yb + i + quarter, Vector256.Sum(b1), beta);
-            QuantizedDot.Store(yb + i + (2 * quarter), Vector256.Sum(b2), beta);
-            QuantizedDot.Store(yb + i + (3 * quarter), Vector256.Sum(b3), beta);
-        }
-    }
-
     /// <summary>The four rows' 16-byte heads (d, dmin, the 12 bytes of 6-bit scales and mins), row r's in quarter r.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<byte> FourHeads(byte* h0, byte* h1, byte* h2, byte* h3) => Avx512F.InsertVector128(
@@ -439,7 +401,7 @@ internal static unsafe partial class KQuantDot
     /// offset of 32 enters once per super-block through x's group sums, and d once at the end. Measured against the
     /// 256-bit kernel and the form with per-group coefficients: see the README.
     /// </summary>
-    private readonly struct Q6K512 : ISuperBlock<Q6K512.Side>
+    private readonly struct Q6K512 : ISuperBlockTwo<Q6K512.Side>
     {
         public static int Bytes => Q6KBytes;
 
@@ -465,10 +427,10 @@ internal static unsafe partial class KQuantDot
 
         /// <summary>
         /// <see cref="Dot"/> for two rows of x (<paramref name="a"/> into <paramref name="accA"/>, <paramref name="b"/>
-        /// into <paramref name="accB"/>): the codes assembled and the scales permuted once for both.
+        /// into <paramref name="accB"/>): the codes assembled and the scales permuted once for both (no scratch, no salt).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void DotTwo(byte* w, in Side a, in Side b, ref Vector256<float> accA, ref Vector256<float> accB, float* halves)
+        public static void DotTwo(byte* w, in Side a, in Side b, ref Vector256<float> accA, ref Vector256<float> accB, float* scratch, float* halves, nint salt)
         {
             var bytes = Vector128.Load((sbyte*)(w + 192));
             var sc = Avx2.ConvertToVector256Int16(bytes).ToVector512Unsafe();

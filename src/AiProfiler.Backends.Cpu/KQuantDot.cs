@@ -31,7 +31,7 @@ internal static unsafe partial class KQuantDot
     /// </summary>
     internal static bool HeadsKernel { get; set; } = Avx512Vbmi.IsSupported;
 
-    // Four zeros in memory, read once per call into the salts of ISuperBlock.Dot (32 bytes, never freed).
+    // Four zeros in memory, read once per call into the salts of ISuperBlock.Dot and DotTwo (32 bytes, never freed).
     private static readonly nint Zeros = (nint)System.Runtime.InteropServices.NativeMemory.AllocZeroed(4, (nuint)sizeof(nint));
 
     public static bool Handles(DataType type) => type is DataType.Q4_K or DataType.Q6_K;
@@ -88,26 +88,41 @@ internal static unsafe partial class KQuantDot
     }
 
     /// <summary>
-    /// Whether <see cref="RowsTwo"/> has a kernel for <paramref name="type"/> on <paramref name="path"/>: Q4_K on the
-    /// AVX-512 path with VBMI (<see cref="HeadsKernel"/>).
+    /// Whether <see cref="RowsTwo"/> has a kernel for <paramref name="type"/> on <paramref name="path"/>: both types on
+    /// the AVX-VNNI and AVX2 paths; on the AVX-512 path Q6_K, and Q4_K with VBMI (<see cref="HeadsKernel"/>).
     /// </summary>
-    public static bool HasTwoRowKernel(DotPath path, DataType type) => path == DotPath.Avx512 && (type == DataType.Q6_K || HeadsKernel);
+    public static bool HasTwoRowKernel(DotPath path, DataType type) =>
+        path is DotPath.AvxVnni or DotPath.Avx2 || (path == DotPath.Avx512 && (type == DataType.Q6_K || HeadsKernel));
 
     /// <summary>
     /// <see cref="Rows"/> for two rows of x, <paramref name="a"/> into <paramref name="ya"/> and <paramref name="b"/>
     /// into <paramref name="yb"/>, W's rows n0..n1 read once for both (<see cref="HasTwoRowKernel"/> must hold).
-    /// <paramref name="pa"/> and <paramref name="pb"/>: their values pair-ordered (<see cref="PairOrder"/>).
+    /// <paramref name="pa"/> and <paramref name="pb"/>: their values pair-ordered (<see cref="PairOrder"/>; read by
+    /// Q4_K's AVX-512 kernel only).
     /// </summary>
-    public static void RowsTwo(DataType type, Int8Activations a, Int8Activations b, sbyte* pa, sbyte* pb, byte* w, float* ya, float* yb, int n0, int n1, int outputs, long rowBytes, float beta)
+    public static void RowsTwo(DotPath path, DataType type, Int8Activations a, Int8Activations b, sbyte* pa, sbyte* pb, byte* w, float* ya, float* yb, int n0, int n1, int outputs, long rowBytes, float beta)
     {
         var quarter = (n1 - n0) / 4;
-        if (type == DataType.Q4_K)
+        switch (path, type)
         {
-            Row4Q4KHeadsTwo(w, rowBytes, quarter, a, b, pa, pb, ya + n0, yb + n0, beta);
-        }
-        else
-        {
-            Row4Q6KTwo(w, rowBytes, quarter, a, b, ya + n0, yb + n0, beta);
+            case (DotPath.Avx512, DataType.Q4_K):
+                Row4Q4KHeadsTwo(w, rowBytes, quarter, a, b, pa, pb, ya + n0, yb + n0, beta);
+                break;
+            case (DotPath.Avx512, _):
+                Row4Two<Q6K512, Q6K512.Side>(w, rowBytes, quarter, a, b, ya + n0, yb + n0, beta);
+                break;
+            case (DotPath.AvxVnni, DataType.Q4_K):
+                Row4Two<Q4K<QuantizedDot.VnniDot>, Q4KSide>(w, rowBytes, quarter, a, b, ya + n0, yb + n0, beta);
+                break;
+            case (DotPath.AvxVnni, _):
+                Row4Two<Q6K<QuantizedDot.VnniDot>, Q6KSide>(w, rowBytes, quarter, a, b, ya + n0, yb + n0, beta);
+                break;
+            case (_, DataType.Q4_K):
+                Row4Two<Q4K<QuantizedDot.Avx2Dot>, Q4KSide>(w, rowBytes, quarter, a, b, ya + n0, yb + n0, beta);
+                break;
+            default:
+                Row4Two<Q6K<QuantizedDot.Avx2Dot>, Q6KSide>(w, rowBytes, quarter, a, b, ya + n0, yb + n0, beta);
+                break;
         }
 
         var n = n0 + (4 * quarter);
@@ -115,8 +130,8 @@ internal static unsafe partial class KQuantDot
         {
             // The rows a quarter could not take, for each row of x through the one-row path.
             var rest = w + ((n - n0) * rowBytes);
-            Rows(DotPath.Avx512, type, a, rest, ya, 1, n, n1, outputs, rowBytes, beta);
-            Rows(DotPath.Avx512, type, b, rest, yb, 1, n, n1, outputs, rowBytes, beta);
+            Rows(path, type, a, rest, ya, 1, n, n1, outputs, rowBytes, beta);
+            Rows(path, type, b, rest, yb, 1, n, n1, outputs, rowBytes, beta);
         }
     }
 
@@ -154,11 +169,55 @@ internal static unsafe partial class KQuantDot
                 a3 = TBlock.Dot(w3 + offset, side, a3, scratch, halves, s3);
             }
 
-            QuantizedDot.Store(y + i, Vector256.Sum(a0), beta);
-            QuantizedDot.Store(y + i + quarter, Vector256.Sum(a1), beta);
-            QuantizedDot.Store(y + i + (2 * quarter), Vector256.Sum(a2), beta);
-            QuantizedDot.Store(y + i + (3 * quarter), Vector256.Sum(a3), beta);
+            StoreFour(y + i, quarter, a0, a1, a2, a3, beta);
         }
+    }
+
+    /// <summary>
+    /// <see cref="Row4{TBlock, TSide}"/> for two rows of x (<paramref name="a"/> into <paramref name="ya"/>,
+    /// <paramref name="b"/> into <paramref name="yb"/>): each super-block of the four rows of W is loaded and unpacked
+    /// once for both (<see cref="ISuperBlockTwo{TSide}.DotTwo"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Row4Two<TBlock, TSide>(byte* w, long rowBytes, int quarter, Int8Activations a, Int8Activations b, float* ya, float* yb, float beta)
+        where TBlock : struct, ISuperBlockTwo<TSide>
+        where TSide : struct
+    {
+        var scratch = stackalloc float[8];
+        var halves = (float*)QuantizedDot.HalfTable;
+        var gap = quarter * rowBytes;
+        var zeros = (nint*)Zeros;
+        nint s0 = zeros[0], s1 = zeros[1], s2 = zeros[2], s3 = zeros[3];
+        for (var i = 0; i < quarter; i++, w += rowBytes)
+        {
+            byte* w0 = w, w1 = w + gap, w2 = w1 + gap, w3 = w2 + gap;
+            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+            for (var s = 0; s < a.Blocks / 8; s++)
+            {
+                var offset = s * TBlock.Bytes;
+                var blk = 8 * s;
+                PrefetchAhead(w0, w1, w2, w3, offset, TBlock.Bytes);
+
+                TSide sideA = TBlock.Side(a, blk), sideB = TBlock.Side(b, blk);
+                TBlock.DotTwo(w0 + offset, sideA, sideB, ref a0, ref b0, scratch, halves, s0);
+                TBlock.DotTwo(w1 + offset, sideA, sideB, ref a1, ref b1, scratch, halves, s1);
+                TBlock.DotTwo(w2 + offset, sideA, sideB, ref a2, ref b2, scratch, halves, s2);
+                TBlock.DotTwo(w3 + offset, sideA, sideB, ref a3, ref b3, scratch, halves, s3);
+            }
+
+            StoreFour(ya + i, quarter, a0, a1, a2, a3, beta);
+            StoreFour(yb + i, quarter, b0, b1, b2, b3, beta);
+        }
+    }
+
+    /// <summary>The four streams' sums into y[0], y[quarter], y[2·quarter] and y[3·quarter] (+ beta·y).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreFour(float* y, int quarter, Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3, float beta)
+    {
+        QuantizedDot.Store(y, Vector256.Sum(a0), beta);
+        QuantizedDot.Store(y + quarter, Vector256.Sum(a1), beta);
+        QuantizedDot.Store(y + (2 * quarter), Vector256.Sum(a2), beta);
+        QuantizedDot.Store(y + (3 * quarter), Vector256.Sum(a3), beta);
     }
 
     /// <summary>The lines of the super-block <see cref="AheadBlocks"/> after the one at <paramref name="offset"/> in each of four rows, into L1.</summary>
@@ -320,6 +379,18 @@ internal static unsafe partial class KQuantDot
         static abstract Vector256<float> Dot(byte* w, in TSide x, Vector256<float> acc, float* scratch, float* halves, nint salt);
     }
 
+    /// <summary>A super-block kernel with a form for two rows of x (<see cref="Row4Two{TBlock, TSide}"/>).</summary>
+    private interface ISuperBlockTwo<TSide> : ISuperBlock<TSide>
+        where TSide : struct
+    {
+        /// <summary>
+        /// <see cref="ISuperBlock{TSide}.Dot"/> for two rows of x (<paramref name="a"/> into <paramref name="accA"/>,
+        /// <paramref name="b"/> into <paramref name="accB"/>): the super-block's codes unpacked and its scales placed
+        /// once for both; only the integer products and the final scaling are per row of x.
+        /// </summary>
+        static abstract void DotTwo(byte* w, in TSide a, in TSide b, ref Vector256<float> accA, ref Vector256<float> accB, float* scratch, float* halves, nint salt);
+    }
+
     /// <summary>x's side of a Q4_K super-block at 256 bits: its values (read by the kernel's multiplies), d_x and d_x·Σx_q per block.</summary>
     private readonly struct Q4KSide(sbyte* values, Vector256<float> scales, Vector256<float> sums)
     {
@@ -344,7 +415,7 @@ internal static unsafe partial class KQuantDot
     /// (`gemv types=q4_k threads=1`, the two kernels alternating per round): AVX-VNNI 10–14 % and plain AVX2 15–20 %
     /// more GB/s of weights from DRAM.
     /// </summary>
-    private readonly struct Q4K<TDot> : ISuperBlock<Q4KSide>
+    private readonly struct Q4K<TDot> : ISuperBlockTwo<Q4KSide>
         where TDot : struct, QuantizedDot.IInt8Dot
     {
         public static int Bytes => Q4KBytes;
@@ -376,6 +447,39 @@ internal static unsafe partial class KQuantDot
             }
 
             return Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(sum), Vector256.Create(halves[*(ushort*)w] * x.Scales.ToScalar()), acc);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void DotTwo(byte* w, in Q4KSide a, in Q4KSide b, ref Vector256<float> accA, ref Vector256<float> accB, float* scratch, float* halves, nint salt)
+        {
+            var scales = Q4KScaleBytes(w, out var mins);
+            var m = Widen(mins) * halves[*(ushort*)(w + 2)];
+            accA = Fma.MultiplyAddNegated(m, a.Sums, accA);
+            accB = Fma.MultiplyAddNegated(m, b.Sums, accB);
+            var sc = Avx2.ConvertToVector256Int32(Vector128.CreateScalar(scales).AsByte());
+            (sc | Vector256.ShiftLeft(sc, 16)).Store((int*)scratch);
+            var pair = (int*)scratch;
+
+            // The salt keeps the JIT from holding the two rows' 512 bytes of x in registers across the four rows of W.
+            sbyte* xa = a.Values + salt, xb = b.Values + salt;
+            var nibble = Vector256.Create((byte)0x0F);
+            Vector256<int> sumA = Vector256<int>.Zero, sumB = Vector256<int>.Zero;
+            for (var j = 0; j < 4; j++)
+            {
+                var q = Vector256.Load(w + 16 + (32 * j));
+                var codes = q & nibble;
+                var s = Vector256.Create(pair[2 * j]).AsInt16();
+                sumA = TDot.PairsAdd(sumA, Avx2.MultiplyAddAdjacent(codes, Vector256.Load(xa + (64 * j))), s);
+                sumB = TDot.PairsAdd(sumB, Avx2.MultiplyAddAdjacent(codes, Vector256.Load(xb + (64 * j))), s);
+                codes = Vector256.ShiftRightLogical(q.AsUInt16(), 4).AsByte() & nibble;
+                s = Vector256.Create(pair[(2 * j) + 1]).AsInt16();
+                sumA = TDot.PairsAdd(sumA, Avx2.MultiplyAddAdjacent(codes, Vector256.Load(xa + (64 * j) + 32)), s);
+                sumB = TDot.PairsAdd(sumB, Avx2.MultiplyAddAdjacent(codes, Vector256.Load(xb + (64 * j) + 32)), s);
+            }
+
+            var d = halves[*(ushort*)w];
+            accA = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(sumA), Vector256.Create(d * a.Scales.ToScalar()), accA);
+            accB = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(sumB), Vector256.Create(d * b.Scales.ToScalar()), accB);
         }
     }
 
@@ -412,7 +516,7 @@ internal static unsafe partial class KQuantDot
     /// AVX-512 off (`gemv types=q6_k threads=1`, in-process A/B and alternating builds): 25–28 against 20–22 GB/s from
     /// DRAM with AVX-VNNI, 25–29 against 19–22 on plain AVX2 (12–15 % of it is the integer form, the rest the salt).
     /// </summary>
-    private readonly struct Q6K<TDot> : ISuperBlock<Q6KSide>
+    private readonly struct Q6K<TDot> : ISuperBlockTwo<Q6KSide>
         where TDot : struct, QuantizedDot.IInt8Dot
     {
         public static int Bytes => Q6KBytes;
@@ -432,6 +536,49 @@ internal static unsafe partial class KQuantDot
             sum = Half(w, w + 128, xq, p, sum, false);
             sum = Half(w + 64, w + 160, xq + 128, p, sum, true);
             return Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(sum), Vector256.Create(halves[*(ushort*)(w + 208)] * x.Dx), acc);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void DotTwo(byte* w, in Q6KSide a, in Q6KSide b, ref Vector256<float> accA, ref Vector256<float> accB, float* scratch, float* halves, nint salt)
+        {
+            var p = Avx2.ConvertToVector256Int16(Ssse3.Shuffle(Vector128.Load((sbyte*)(w + 192)), Vector128.Create((sbyte)0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15)));
+            var twice = p + p;
+            Vector256<int> sumA = Vector256<int>.Zero - Avx2.MultiplyAddAdjacent(twice, a.Offsets), sumB = Vector256<int>.Zero - Avx2.MultiplyAddAdjacent(twice, b.Offsets);
+            sbyte* xa = a.Values + salt, xb = b.Values + salt;
+            (sumA, sumB) = HalfTwo(w, w + 128, xa, xb, p, sumA, sumB, false);
+            (sumA, sumB) = HalfTwo(w + 64, w + 160, xa + 128, xb + 128, p, sumA, sumB, true);
+            var d = halves[*(ushort*)(w + 208)];
+            accA = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(sumA), Vector256.Create(d * a.Dx), accA);
+            accB = Vector256.FusedMultiplyAdd(Avx.ConvertToVector256Single(sumB), Vector256.Create(d * b.Dx), accB);
+        }
+
+        /// <summary><see cref="Half"/> for two rows of x: each group of codes assembled and its scale broadcast once for both.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static (Vector256<int> A, Vector256<int> B) HalfTwo(byte* ql, byte* qh, sbyte* xa, sbyte* xb, Vector256<short> p, Vector256<int> sumA, Vector256<int> sumB, bool second)
+        {
+            var pairs = (second ? Avx2.UnpackHigh(p, p) : Avx2.UnpackLow(p, p)).AsInt32();
+            var low = Vector256.Create((byte)0x0F);
+            var bits45 = Vector256.Create((byte)0x30);
+            var h = Vector256.Load(qh).AsUInt16();
+            var a = Vector256.Load(ql);
+            var q = (a & low) | (Vector256.ShiftLeft(h, 4).AsByte() & bits45);
+            var s = Avx2.Shuffle(pairs, 0x00).AsInt16();
+            sumA = TDot.PairsAdd(sumA, Avx2.MultiplyAddAdjacent(q, Vector256.Load(xa)), s);
+            sumB = TDot.PairsAdd(sumB, Avx2.MultiplyAddAdjacent(q, Vector256.Load(xb)), s);
+            q = (Vector256.ShiftRightLogical(a.AsUInt16(), 4).AsByte() & low) | (h.AsByte() & bits45);
+            s = Avx2.Shuffle(pairs, 0xAA).AsInt16();
+            sumA = TDot.PairsAdd(sumA, Avx2.MultiplyAddAdjacent(q, Vector256.Load(xa + 64)), s);
+            sumB = TDot.PairsAdd(sumB, Avx2.MultiplyAddAdjacent(q, Vector256.Load(xb + 64)), s);
+            var c = Vector256.Load(ql + 32);
+            q = (c & low) | (Vector256.ShiftLeft(h, 2).AsByte() & bits45);
+            s = Avx2.Shuffle(pairs, 0x55).AsInt16();
+            sumA = TDot.PairsAdd(sumA, Avx2.MultiplyAddAdjacent(q, Vector256.Load(xa + 32)), s);
+            sumB = TDot.PairsAdd(sumB, Avx2.MultiplyAddAdjacent(q, Vector256.Load(xb + 32)), s);
+            q = (Vector256.ShiftRightLogical(c.AsUInt16(), 4).AsByte() & low) | (Vector256.ShiftRightLogical(h, 2).AsByte() & bits45);
+            s = Avx2.Shuffle(pairs, 0xFF).AsInt16();
+            return (
+                TDot.PairsAdd(sumA, Avx2.MultiplyAddAdjacent(q, Vector256.Load(xa + 96)), s),
+                TDot.PairsAdd(sumB, Avx2.MultiplyAddAdjacent(q, Vector256.Load(xb + 96)), s));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

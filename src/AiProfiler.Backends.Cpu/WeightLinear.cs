@@ -43,18 +43,19 @@ internal static unsafe class WeightLinear
     internal const int FloatDotRows256 = 48;
 
     /// <summary>
-    /// <see cref="DotRows"/> for Q4_K and Q6_K where their four-stream kernels have two-row forms (AVX-512; Q4_K with
-    /// VBMI): a decode step of the Q4_K_M llama-bench model on one Zen 5 core at batch 10 took 101–133 ms through them
+    /// <see cref="DotRows"/> for Q4_K and Q6_K where their four-stream kernels have two-row forms on the AVX-512 path
+    /// (Q4_K with VBMI): a decode step of the Q4_K_M llama-bench model on one Zen 5 core at batch 10 took 101–133 ms through them
     /// against 178–183 through the int8 GEMM, at 12 139–143 against 151–168, at 16 182–190 against 195–209; a 12-token
     /// prefill 110 against 137 ms. Q4_0 and Q8_0 keep 8: at 12 rows their GEMM was faster (Q4_0 118 against 140 ms,
-    /// Q8_0 129 against 233).
+    /// Q8_0 129 against 233). The 256-bit k-quant two-row forms keep 8: with AVX-512 turned off the int8 GEMM was faster at
+    /// 12 rows (177–187 against 191–225 ms) and 16 (191–243 against 243–251).
     /// </summary>
     internal const int KQuantDotRows = 16;
 
     /// <summary>Up to how many rows of x <see cref="Run"/> takes the dot products for weights of <paramref name="type"/>.</summary>
     internal static int DotRowsFor(DataType type) =>
         FloatDot.Handles(type) ? (DotPaths.Float == DotPath.Avx512 ? FloatDotRows : FloatDotRows256)
-        : KQuantDot.Handles(type) && KQuantDot.HasTwoRowKernel(KQuantDot.Path(type), type) ? KQuantDotRows : DotRows;
+        : KQuantDot.Handles(type) && KQuantDot.Path(type) == DotPath.Avx512 && KQuantDot.HasTwoRowKernel(DotPath.Avx512, type) ? KQuantDotRows : DotRows;
 
     // W's rows per GEMM tile: 64 rows of K = 4096 fp32 values are 1 MiB, within a core's L2.
     private const int TileRows = 64;
@@ -120,7 +121,7 @@ internal static unsafe class WeightLinear
     /// <paramref name="chunkBytes"/> and runs every row of x over a chunk before the next, through the one-row kernels:
     /// W comes from DRAM once, the later rows read it from L2, and each row keeps the one-row path's four streams and
     /// x-side preparation. Where a type has a two-row form of its four-stream kernel (Q4_K, Q6_K and Q4_0 with AVX-512;
-    /// Q8_0 with AVX2 or AVX-VNNI; fp32, fp16 and bf16 with AVX-512 or AVX2) the rows of x go through it in pairs, each step of
+    /// Q4_K, Q6_K and Q8_0 with AVX2 or AVX-VNNI; fp32, fp16 and bf16 with AVX-512 or AVX2) the rows of x go through it in pairs, each step of
     /// W loaded, unpacked or widened once for both; an odd last row takes the one-row kernel. The multi-row loops before this (each block of W unpacked once, then dotted with every row,
     /// the rows' accumulators in L1) ran on one stream with a store-to-load chain per block and row: decode steps at
     /// batch 2 took 4–8 times batch 1's (Q4_0, one core: 13.0 ms at batch 1, 103.5 at 2, 267.5 at 8; see the README).
@@ -154,7 +155,7 @@ internal static unsafe class WeightLinear
             // Rows of x two at a time where a kernel takes them so (W's codes unpacked once for both): their values
             // pair-ordered once per call.
             var twoRows = rows > 1 && (kQuant ? KQuantDot.HasTwoRowKernel(path, type) : quantized is not null && QuantizedDot.HasTwoRowKernel(path, type));
-            if (twoRows && type == DataType.Q4_K)
+            if (twoRows && type == DataType.Q4_K && path == DotPath.Avx512)
             {
                 pairOrdered = (nint)NativeMemory.AlignedAlloc((nuint)((long)rows * inputs), 64);
                 for (var r = 0; r < rows; r++)
@@ -182,7 +183,7 @@ internal static unsafe class WeightLinear
                         if (kQuant)
                         {
                             var xa = pairOrdered == 0 ? null : (sbyte*)pairOrdered + ((long)r * inputs);
-                            KQuantDot.RowsTwo(type, quantized![r], quantized[r + 1], xa, xa == null ? null : xa + inputs, rowsOfW, y0, y0 + outputs, c0, c1, outputs, rowBytes, beta);
+                            KQuantDot.RowsTwo(path, type, quantized![r], quantized[r + 1], xa, xa == null ? null : xa + inputs, rowsOfW, y0, y0 + outputs, c0, c1, outputs, rowBytes, beta);
                         }
                         else
                         {
