@@ -61,11 +61,19 @@ internal sealed class PreparedInference : IPreparedWorkload
         _stepTokens = new int[b];
         _next = new int[b];
         _logits = new float[(long)_decoder.LogitRows * vocab];
-        Cost = InferenceCostModel.IterationCost(settings);
+        Cost = InferenceCostModel.IterationCost(settings) with { Precision = ComputeType(decoder.WeightTypes) };
         _tolerance = VerificationTolerance(device.Ops.LinearInputType, decoder.WeightTypes, settings.Llama?.Layers ?? settings.Config.Layers);
     }
 
     public string Shape => _settings.Describe(_weights);
+
+    /// <summary>
+    /// The type the run's peak is taken for: a block-quantized type where any weight matrix is one (a Q4_K_M file
+    /// holds Q4_K and Q6_K; the CPU multiplies them all as int8), else fp16 or bf16 where a matrix is, else fp32.
+    /// </summary>
+    internal static DataType ComputeType(IReadOnlyCollection<DataType> weightTypes) =>
+        weightTypes.Where(t => t.IsBlockQuantized()).Order().FirstOrDefault(
+            weightTypes.Where(t => t is DataType.Float16 or DataType.BFloat16).Order().FirstOrDefault(DataType.Float32));
 
     public WorkloadCost Cost { get; }
 
@@ -228,7 +236,7 @@ internal sealed class PreparedInference : IPreparedWorkload
         var v = s.Llama?.Vocab ?? s.Config.Vocab;
         var g = s.Generate;
         var peakBandwidth = _device.Info.PeakBandwidthBytesPerSecond;
-        var peakFlops = _device.Info.PeakFlopsPerSecond;
+        var peakFlops = _device.Info.PeakFlopsFor(Cost.Precision ?? DataType.Float32);
 
         _device.Synchronize();
         var start = Stopwatch.GetTimestamp();

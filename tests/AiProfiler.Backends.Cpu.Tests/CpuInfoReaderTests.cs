@@ -1,7 +1,34 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using AiProfiler.Abstractions.Devices;
+
 namespace AiProfiler.Backends.Cpu.Tests;
 
 public sealed class CpuInfoReaderTests
 {
+    /// <summary>
+    /// The CPU multiplies Q8_0, Q4_0, Q4_K and Q6_K weights as int8, so their runs' roof is the int8 one: 4 × fp32 with
+    /// 256-bit AVX-VNNI (32 byte pairs per vpdpbusd against 8 lanes), 2 × with AVX-512 or plain AVX2, and named in the
+    /// peak's source; fp16 (widened to fp32 here) keeps the fp32 peak.
+    /// </summary>
+    [Fact]
+    public void Describe_BlockQuantizedTypes_TakeTheInt8Roof()
+    {
+        var factor = Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? 2
+            : Avx2.IsSupported && Fma.IsSupported ? (AvxVnni.IsSupported ? 4 : 2)
+            : 1;
+
+        var info = CpuInfoReader.Describe("test");
+
+        foreach (var type in new[] { DataType.Q8_0, DataType.Q4_0, DataType.Q4_K, DataType.Q6_K })
+        {
+            Assert.Equal(factor * info.PeakFlopsPerSecond, info.PeakFlopsFor(type), 1e-9 * info.PeakFlopsPerSecond);
+        }
+
+        Assert.Equal(info.PeakFlopsPerSecond, info.PeakFlopsFor(DataType.Float16));
+        Assert.Contains($"block-quantized weights (int8 products): {factor} x that", info.PeakSource, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("266240K\n", 266240L * 1024)]
     [InlineData("32M", 32L << 20)]

@@ -10,6 +10,13 @@ namespace AiProfiler.Abstractions.Workloads;
 /// <param name="ItemUnit">The plural name of one item (e.g. <c>tokens</c>), used as a metric label.</param>
 public sealed record WorkloadCost(double Flops, double Bytes, double Items, string ItemUnit)
 {
+    /// <summary>
+    /// The type the device computes in, where the prepared workload knows it better than its <c>precision</c>
+    /// parameter (a weight file keeps its own types; a CPU multiplies block-quantized weights as int8); null to take
+    /// the parameter's. The runner places the run under this type's peak (<see cref="Devices.DeviceInfo.PeakFlopsFor"/>).
+    /// </summary>
+    public Devices.DataType? Precision { get; init; }
+
     /// <summary>FLOPs per byte moved; zero when no bytes move.</summary>
     public double ArithmeticIntensity => Bytes > 0 ? Flops / Bytes : 0;
 }

@@ -59,7 +59,7 @@ internal sealed class ProfileSnapshotBuilder(DeviceRegistry devices, ProfilerMet
             pending);
     }
 
-    private static DeviceSummary Summarize(DeviceInfo d, DeviceCalibration? calibrated)
+    internal static DeviceSummary Summarize(DeviceInfo d, DeviceCalibration? calibrated)
     {
         if (calibrated is not null)
         {
@@ -72,7 +72,9 @@ internal sealed class ProfileSnapshotBuilder(DeviceRegistry devices, ProfilerMet
         CeilingSummary[] compute =
         [
             new(DataType.Float32.ShortName(), d.PeakFlopsPerSecond),
-            .. d.PeakFlopsByType.Where(p => p.Key != DataType.Float32).OrderBy(p => p.Key).Select(p => new CeilingSummary(p.Key.ShortName(), p.Value)),
+            .. d.PeakFlopsByType.Where(p => p.Key != DataType.Float32 && !p.Key.IsBlockQuantized()).OrderBy(p => p.Key).Select(p => new CeilingSummary(p.Key.ShortName(), p.Value)),
+            // One int8 roof for the block-quantized types, which share it (the CPU's int8 products), as calibration names it.
+            .. d.PeakFlopsByType.Where(p => p.Key.IsBlockQuantized()).Select(p => p.Value).Distinct().Select(peak => new CeilingSummary("int8", peak)),
         ];
         return new DeviceSummary(d.Id, d.Kind.ToString().ToLowerInvariant(), d.Name, d.Vendor, d.DriverVersion, d.MemoryBytes, d.ComputeUnits,
             compute, new CeilingSummary("memory", d.PeakBandwidthBytesPerSecond), d.PeakSource);

@@ -146,6 +146,16 @@ public sealed partial class CalibrationCache
             byType[DataTypeExtensions.ParseShortName(ceiling.Precision)] = ceiling.Measured!.High;
         }
 
+        // The block-quantized types the device multiplies as int8 (those its datasheet gives an int8 peak) take the
+        // measured int8 rate.
+        if (device.ComputeFor("int8")?.Measured is { } int8)
+        {
+            foreach (var type in byType.Keys.Where(t => t.IsBlockQuantized()).ToArray())
+            {
+                byType[type] = int8.High;
+            }
+        }
+
         var fp32 = device.ComputeFor("fp32");
         return info with
         {

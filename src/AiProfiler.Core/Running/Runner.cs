@@ -103,6 +103,7 @@ public sealed class Runner
             var measurements = new Dictionary<string, List<double>>(StringComparer.Ordinal);
             var notes = new List<string>();
             var info = _calibration?.Apply(device.Info) ?? device.Info;
+            precision = prepared.Cost.Precision ?? precision;
             var fastest = FastestIteration(info, precision, prepared.Cost);
             var budget = options.TimeBudget.TotalSeconds;
             if (fastest > budget)
@@ -229,11 +230,15 @@ public sealed class Runner
         }
     }
 
-    /// <summary>The precision a run's peak is taken for: the workload's <c>precision</c> parameter when it has one.</summary>
+    /// <summary>
+    /// The precision a run's peak is taken for, until the prepared workload names its own
+    /// (<see cref="WorkloadCost.Precision"/>): the workload's <c>precision</c> parameter when it is fp16, bf16 or a
+    /// ggml block type, else fp32.
+    /// </summary>
     public static DataType PrecisionOf(ParameterSet parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        return parameters.Values.TryGetValue("precision", out var text) && text is "fp16" or "bf16"
+        return parameters.Values.TryGetValue("precision", out var text) && text is "fp16" or "bf16" or "q8_0" or "q4_0" or "q4_k" or "q6_k"
             ? DataTypeExtensions.ParseShortName(text)
             : DataType.Float32;
     }

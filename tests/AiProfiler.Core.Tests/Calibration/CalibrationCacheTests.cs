@@ -97,6 +97,19 @@ public sealed class CalibrationCacheTests
         Assert.Equal(calibration.Bandwidth!.High, applied.PeakBandwidthBytesPerSecond);
         Assert.StartsWith("calibrated ", applied.PeakSource, StringComparison.Ordinal);
         Assert.EndsWith("datasheet: " + info.PeakSource, applied.PeakSource, StringComparison.Ordinal);
+
+        // The block-quantized types, which the CPU multiplies as int8, sit under the measured int8 roof where there is one.
+        if (calibration.ComputeFor("int8")?.Measured is { } int8)
+        {
+            foreach (var type in new[] { DataType.Q8_0, DataType.Q4_0, DataType.Q4_K, DataType.Q6_K })
+            {
+                Assert.Equal(int8.High, applied.PeakFlopsFor(type));
+            }
+        }
+        else
+        {
+            Assert.Equal(info.PeakFlopsFor(DataType.Q4_K), applied.PeakFlopsFor(DataType.Q4_K));
+        }
     }
 
     [Fact]

@@ -1,4 +1,6 @@
+using AiProfiler.Abstractions.Devices;
 using AiProfiler.Abstractions.Parameters;
+using AiProfiler.Abstractions.Workloads;
 using AiProfiler.Backends.Cpu;
 using AiProfiler.Core.Running;
 
@@ -248,6 +250,22 @@ public sealed class RunnerTests : IDisposable
         var set = ParameterSet.Create("fake", workload.Parameters, new Dictionary<string, string> { ["precision"] = "fp16" });
 
         Assert.Equal(AiProfiler.Abstractions.Devices.DataType.Float16, Runner.PrecisionOf(set));
+    }
+
+    [Fact]
+    public async Task RunAsync_PreparedCostNamesItsPrecision_PlacedUnderThatTypesPeak()
+    {
+        // The CPU multiplies block-quantized weights as int8: a Q4_K run's roof is the int8 one, above the fp32 peak.
+        var workload = new FakeWorkload { Cost = new WorkloadCost(1e9, 1e8, 4, "tokens") { Precision = DataType.Q4_K } };
+
+        var result = await Run(workload, new RunOptions { WarmupIterations = 0, Iterations = 2 });
+
+        Assert.Equal(DataType.Q4_K, result.Precision);
+        Assert.Equal(_cpu.Info.PeakFlopsFor(DataType.Q4_K), result.Roofline!.PeakFlopsPerSecond);
+        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+        {
+            Assert.Equal(_cpu.Info.PeakFlopsPerSecond * (System.Runtime.Intrinsics.X86.AvxVnni.IsSupported && !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 4 : 2), result.Roofline.PeakFlopsPerSecond, 1e-9 * result.Roofline.PeakFlopsPerSecond);
+        }
     }
 
     private static ParameterSet Parameters(FakeWorkload w) => ParameterSet.Create(w.Name, w.Parameters);

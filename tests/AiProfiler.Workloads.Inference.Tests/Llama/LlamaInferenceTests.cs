@@ -101,7 +101,21 @@ public sealed class LlamaInferenceTests
         // The file is read as stored, so its bytes per iteration (the MBU's numerator) are the stored type's, although
         // no precision was passed (it defaults to fp32): a Q8_0 file was counted as fp32, 3.8x too many bytes.
         FloatAssert.Relative(seeded.Cost.Bytes, file.Cost.Bytes);
+
+        // So is the type the run's peak is taken for: a block-quantized file's runs sit under the CPU's int8 roof
+        // (a batched Q4_K decode read 103 % of the fp32 one), an fp16 file's under the fp16 peak.
+        var type = DataTypeExtensions.ParseShortName(precision);
+        Assert.Equal(type, seeded.Cost.Precision);
+        Assert.Equal(type, file.Cost.Precision);
     }
+
+    [Theory]
+    [InlineData(new[] { DataType.Float32 }, DataType.Float32)]
+    [InlineData(new[] { DataType.Float32, DataType.Float16 }, DataType.Float16)]
+    [InlineData(new[] { DataType.Float32, DataType.Q6_K, DataType.Q4_K }, DataType.Q4_K)]
+    [InlineData(new[] { DataType.Float16, DataType.Q8_0 }, DataType.Q8_0)]
+    public void ComputeType_WeightTypes_BlockTypeFirstThenHalfThenFp32(DataType[] weightTypes, DataType expected) =>
+        Assert.Equal(expected, PreparedInference.ComputeType(weightTypes));
 
     [Theory]
     [InlineData("llama-tiny", "fp32")]
