@@ -11,6 +11,9 @@
 # ISA=avx2 measures both engines as a CPU without AVX-512 would run them: ours with DOTNET_EnableAVX512=0, llama.cpp
 # from a hard-linked copy of its libraries without the AVX-512 variants (ggml then loads the best of the rest, e.g.
 # alderlake: AVX2 with AVX-VNNI, or haswell), removed again at the end.
+# BATCH=B decodes B sequences at once in both engines (ours batch=B; llama.cpp B sequences of one context, their
+# steps batched into one llama_decode each): tokens/s are the B sequences' together, and llama.cpp's MBU counts one
+# step (our step's bytes) per B of its tokens.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 prompt=${1:-512}
@@ -18,12 +21,16 @@ gen=${2:-33}
 reps=${3:-1}
 types=${TYPES:-f32 f16 q8_0 q4_0 q4_k_m}
 isa=${ISA:-native}
+batch=${BATCH:-1}
 case "$isa" in
   native|avx2) ;;
   *) echo "run.sh: unknown ISA '$isa'; choose native (the default) or avx2" >&2; exit 2 ;;
 esac
 case "$prompt$gen$reps" in
   *[!0-9]*) echo "run.sh: prompt, generated tokens and repetitions must be whole numbers; e.g. run.sh 512 33 3" >&2; exit 2 ;;
+esac
+case "$batch" in
+  ''|*[!0-9]*|0) echo "run.sh: BATCH must be a whole number of sequences from 1; e.g. BATCH=4" >&2; exit 2 ;;
 esac
 for type in $types; do
   case "$type" in
@@ -63,7 +70,7 @@ for type in $types; do
     [ "$threads" = 1 ] && pin=(taskset -c 0)
     for rep in $(seq 1 "$reps"); do
       echo "== $type, $threads thread(s), repetition $rep of $reps"
-      ours=$("${ours_env[@]}" "${pin[@]}" dotnet "$bench" inference weights="$file" prompt_ids="$ids" gen="$gen" iterations=1)
+      ours=$("${ours_env[@]}" "${pin[@]}" dotnet "$bench" inference weights="$file" prompt_ids="$ids" gen="$gen" batch="$batch" iterations=1)
       echo "$ours" | grep -E "TTFT|MBU|triad|verification: passed|FAILED" || true
       # "TTFT mean 1234.5 ms (prefill 98.7 tokens/s); TPOT mean ... ; 21.63 tokens/s"
       # "stream triad: ... median 45.10 GB/s, ..."; "bytes per decode step 0.512 GB (...)"; "MBU against the triad: 0.91 median/median ..."
@@ -72,16 +79,16 @@ for type in $types; do
       mbu=$(echo "$ours" | sed -nE 's/.*MBU against the triad: ([0-9.]+) median.*/\1/p')
       plain=$(echo "$ours" | sed -nE 's/.*plain-store triad.*MBU against it: ([0-9.]+) median.*/\1/p')
       echo "$ours" | awk -v t="$type" -v n="$threads" -v m="${mbu:-0}" -v pm="${plain:-0}" '/TTFT mean/ { p = $0; sub(/.*\(prefill /, "", p); sub(/ tokens.*/, "", p); d = $0; sub(/ tokens\/s$/, "", d); sub(/.*; /, "", d); print t, n, "ours", p, d, m, pm }' >> "$results"
-      theirs=$("${pin[@]}" node "$engine/bench.mjs" "$file" "$threads" "$prompt" "$gen" 2>/dev/null | grep '"engine"')
+      theirs=$("${pin[@]}" node "$engine/bench.mjs" "$file" "$threads" "$prompt" "$gen" "$batch" 2>/dev/null | grep '"engine"')
       echo "$theirs"
       # llama.cpp's MBU: its decode rate times the bytes our step reads (the same weights and KV cache), over the triad
       # our process measured just before it.
-      echo "$theirs" | sed -E 's/.*"prefill_tokens_per_second":([0-9.e+-]+).*"decode_tokens_per_second":([0-9.e+-]+).*/\1 \2/' | awk -v t="$type" -v n="$threads" -v b="${step:-0}" -v tr="${triad:-0}" '{ print t, n, "llama", $1, $2, (tr > 0 ? $2 * b / tr : 0) }' >> "$results"
+      echo "$theirs" | sed -E 's/.*"prefill_tokens_per_second":([0-9.e+-]+).*"decode_tokens_per_second":([0-9.e+-]+).*/\1 \2/' | awk -v t="$type" -v n="$threads" -v b="${step:-0}" -v tr="${triad:-0}" -v B="$batch" '{ print t, n, "llama", $1, $2, (tr > 0 ? $2 / B * b / tr : 0) }' >> "$results"
     done
   done
 done
 echo
-echo "prompt $prompt, $gen generated, instruction set $isa, medians of $reps repetition(s), tokens/s and MBU: ours / llama.cpp (llama.cpp's MBU: its decode rate times our step's bytes over our triad of the same pair)"
+echo "prompt $prompt, $gen generated, batch $batch, instruction set $isa, medians of $reps repetition(s), tokens/s and MBU: ours / llama.cpp (llama.cpp's MBU: its decode rate times our step's bytes over our triad of the same pair)"
 echo "| type | threads | prefill | ratio | decode | ratio | decode MBU vs triad | ours vs plain-store triad |"
 echo "|---|---|---|---|---|---|---|---|"
 for type in $types; do
