@@ -52,10 +52,23 @@ internal static unsafe class WeightLinear
     /// </summary>
     internal const int KQuantDotRows = 16;
 
+    /// <summary>
+    /// <see cref="DotRows"/> for Q8_0 (whose dot products are 256-bit on every path) and for Q4_0 without AVX-512 (whose
+    /// 256-bit kernel has no two-row form): the int8 GEMM wins sooner. Decode steps of the llama-bench models on one
+    /// pinned Zen 5 core, alternating builds, dot products against the GEMM (2026-12-06 05:10–05:30 UTC, a noisy host):
+    /// Q8_0 at 6 rows 154–172 ms against 101–133, at 8 132–147 against 114; with AVX-512 turned off Q8_0 at 5 rows 92–96
+    /// against 105–106, at 6 116–117 against 113–122, at 7 139 against 114–123, at 8 226 against 157; Q4_0 at 5 rows
+    /// 78–80 against 84–87, at 6 91–96 (one 167) against 85–90, at 8 124–139 against 98–108. Q4_0 with AVX-512 keeps 8
+    /// (at 6 rows 59–64 against 83–84, at 8 76 against 86–107).
+    /// </summary>
+    internal const int Int8DotRows256 = 5;
+
     /// <summary>Up to how many rows of x <see cref="Run"/> takes the dot products for weights of <paramref name="type"/>.</summary>
     internal static int DotRowsFor(DataType type) =>
         FloatDot.Handles(type) ? (DotPaths.Float == DotPath.Avx512 ? FloatDotRows : FloatDotRows256)
-        : KQuantDot.Handles(type) && KQuantDot.Path(type) == DotPath.Avx512 && KQuantDot.HasTwoRowKernel(DotPath.Avx512, type) ? KQuantDotRows : DotRows;
+        : KQuantDot.Handles(type) && KQuantDot.Path(type) == DotPath.Avx512 && KQuantDot.HasTwoRowKernel(DotPath.Avx512, type) ? KQuantDotRows
+        : QuantizedDot.Handles(type) && QuantizedDot.Path(type) != DotPath.Avx512 ? Int8DotRows256
+        : DotRows;
 
     // W's rows per GEMM tile: 64 rows of K = 4096 fp32 values are 1 MiB, within a core's L2.
     private const int TileRows = 64;
