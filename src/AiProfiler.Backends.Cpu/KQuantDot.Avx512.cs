@@ -27,7 +27,7 @@ internal static unsafe partial class KQuantDot
         a, a, a, a, a, a, a, a, b, b, b, b, b, b, b, b, c, c, c, c, c, c, c, c, d, d, d, d, d, d, d, d);
 
     /// <summary>Q4_K with 64 codes per step: bytes 0-63 hold sub-blocks 0 and 2 in their low nibbles, 1 and 3 in their high ones.</summary>
-    private readonly struct Q4K512 : ISuperBlock<Q4K512.Side>
+    private readonly struct Q4K512 : ISuperBlockTwo<Q4K512.Side>
     {
         public static int Bytes => Q4KBytes;
 
@@ -54,6 +54,35 @@ internal static unsafe partial class KQuantDot
                 + (Scaled(q1 & low, x.Pair2, sc, x.Lanes2) + Scaled(Vector512.ShiftRightLogical(q1.AsUInt16(), 4).AsByte() & low, x.Pair3, sc, x.Lanes3));
             return Fma.MultiplyAdd(Avx.ConvertToVector256Single(i.GetLower() + i.GetUpper()), Vector256.Create(halves[*(ushort*)w] * x.Dx), acc);
         }
+
+        /// <summary>
+        /// <see cref="Dot"/> for two rows of x (CPUs with AVX-512 but no VBMI, which have no <see cref="Row4Q4KHeadsTwo"/>):
+        /// the scales and mins unpacked, the nibbles split and the scales permuted to their lanes once for both.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void DotTwo(byte* w, in Side a, in Side b, ref Vector256<float> accA, ref Vector256<float> accB, float* scratch, float* halves, nint salt)
+        {
+            var scales = Q4KScalesTakingMins(w, a.Sums, b.Sums, ref accA, ref accB, halves);
+            var sc = Avx2.ConvertToVector256Int16(Vector128.CreateScalar(scales).AsByte()).ToVector512Unsafe();
+            var low = a.Low;
+            Vector512<byte> q0 = Vector512.Load(w + 16), q1 = Vector512.Load(w + 80);
+            Vector512<byte> c0 = q0 & low, c1 = Vector512.ShiftRightLogical(q0.AsUInt16(), 4).AsByte() & low;
+            Vector512<byte> c2 = q1 & low, c3 = Vector512.ShiftRightLogical(q1.AsUInt16(), 4).AsByte() & low;
+            Vector512<short> s0 = Avx512BW.PermuteVar32x16(sc, a.Lanes0), s1 = Avx512BW.PermuteVar32x16(sc, a.Lanes1);
+            Vector512<short> s2 = Avx512BW.PermuteVar32x16(sc, a.Lanes2), s3 = Avx512BW.PermuteVar32x16(sc, a.Lanes3);
+            var d = halves[*(ushort*)w];
+            var i = Products(c0, c1, c2, c3, s0, s1, s2, s3, a);
+            accA = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i.GetLower() + i.GetUpper()), Vector256.Create(d * a.Dx), accA);
+            i = Products(c0, c1, c2, c3, s0, s1, s2, s3, b);
+            accB = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i.GetLower() + i.GetUpper()), Vector256.Create(d * b.Dx), accB);
+        }
+
+        /// <summary>The four pairs of blocks' integer products with x's side, each pair sum times its scale.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<int> Products(
+            Vector512<byte> c0, Vector512<byte> c1, Vector512<byte> c2, Vector512<byte> c3, Vector512<short> s0, Vector512<short> s1, Vector512<short> s2, Vector512<short> s3, in Side x) =>
+            (Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(c0, x.Pair0), s0) + Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(c1, x.Pair1), s1))
+            + (Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(c2, x.Pair2), s2) + Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(c3, x.Pair3), s3));
 
         /// <summary>
         /// x's side of one super-block: its 256 int8 values as the four pairs of blocks the code registers meet (blocks 0

@@ -89,10 +89,10 @@ internal static unsafe partial class KQuantDot
 
     /// <summary>
     /// Whether <see cref="RowsTwo"/> has a kernel for <paramref name="type"/> on <paramref name="path"/>: both types on
-    /// the AVX-VNNI and AVX2 paths; on the AVX-512 path Q6_K, and Q4_K with VBMI (<see cref="HeadsKernel"/>).
+    /// the AVX-512, AVX-VNNI and AVX2 paths (Q4_K with AVX-512 through <see cref="Row4Q4KHeadsTwo"/> where the CPU has
+    /// VBMI, <see cref="HeadsKernel"/>, else through the one-row kernel's two-row form).
     /// </summary>
-    public static bool HasTwoRowKernel(DotPath path, DataType type) =>
-        path is DotPath.AvxVnni or DotPath.Avx2 || (path == DotPath.Avx512 && (type == DataType.Q6_K || HeadsKernel));
+    public static bool HasTwoRowKernel(DotPath path, DataType type) => path is DotPath.Avx512 or DotPath.AvxVnni or DotPath.Avx2;
 
     /// <summary>
     /// <see cref="Rows"/> for two rows of x, <paramref name="a"/> into <paramref name="ya"/> and <paramref name="b"/>
@@ -105,8 +105,11 @@ internal static unsafe partial class KQuantDot
         var quarter = (n1 - n0) / 4;
         switch (path, type)
         {
-            case (DotPath.Avx512, DataType.Q4_K):
+            case (DotPath.Avx512, DataType.Q4_K) when HeadsKernel:
                 Row4Q4KHeadsTwo(w, rowBytes, quarter, a, b, pa, pb, ya + n0, yb + n0, beta);
+                break;
+            case (DotPath.Avx512, DataType.Q4_K):
+                Row4Two<Q4K512, Q4K512.Side>(w, rowBytes, quarter, a, b, ya + n0, yb + n0, beta);
                 break;
             case (DotPath.Avx512, _):
                 Row4Two<Q6K512, Q6K512.Side>(w, rowBytes, quarter, a, b, ya + n0, yb + n0, beta);
@@ -343,6 +346,21 @@ internal static unsafe partial class KQuantDot
         return Widen(scales);
     }
 
+    /// <summary>
+    /// The 6-bit scales of the Q4_K super-block at <paramref name="w"/> (sub-block k in byte k), its mins' share
+    /// −Σ dmin·m·(d_x·Σx_q) already added to two rows of x's accumulators (x's block sums <paramref name="sumsA"/> and
+    /// <paramref name="sumsB"/>): the two-row kernels' shared start.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Q4KScalesTakingMins(byte* w, Vector256<float> sumsA, Vector256<float> sumsB, ref Vector256<float> accA, ref Vector256<float> accB, float* halves)
+    {
+        var scales = Q4KScaleBytes(w, out var mins);
+        var m = Widen(mins) * halves[*(ushort*)(w + 2)];
+        accA = Fma.MultiplyAddNegated(m, sumsA, accA);
+        accB = Fma.MultiplyAddNegated(m, sumsB, accB);
+        return scales;
+    }
+
     /// <summary>The 6-bit scales sc and mins m of the Q4_K super-block at <paramref name="w"/>, sub-block k in byte k.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Q4KScaleBytes(byte* w, out ulong mins)
@@ -452,10 +470,7 @@ internal static unsafe partial class KQuantDot
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void DotTwo(byte* w, in Q4KSide a, in Q4KSide b, ref Vector256<float> accA, ref Vector256<float> accB, float* scratch, float* halves, nint salt)
         {
-            var scales = Q4KScaleBytes(w, out var mins);
-            var m = Widen(mins) * halves[*(ushort*)(w + 2)];
-            accA = Fma.MultiplyAddNegated(m, a.Sums, accA);
-            accB = Fma.MultiplyAddNegated(m, b.Sums, accB);
+            var scales = Q4KScalesTakingMins(w, a.Sums, b.Sums, ref accA, ref accB, halves);
             var sc = Avx2.ConvertToVector256Int32(Vector128.CreateScalar(scales).AsByte());
             (sc | Vector256.ShiftLeft(sc, 16)).Store((int*)scratch);
             var pair = (int*)scratch;

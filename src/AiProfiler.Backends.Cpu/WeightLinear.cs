@@ -43,8 +43,8 @@ internal static unsafe class WeightLinear
     internal const int FloatDotRows256 = 48;
 
     /// <summary>
-    /// <see cref="DotRows"/> for Q4_K and Q6_K where their four-stream kernels have two-row forms on the AVX-512 path
-    /// (Q4_K with VBMI): a decode step of the Q4_K_M llama-bench model on one Zen 5 core at batch 10 took 101–133 ms through them
+    /// <see cref="DotRows"/> for Q4_K and Q6_K on the AVX-512 path (Q4_K with VBMI, whose four-row kernel has its own
+    /// two-row form; the one-row kernel's two-row form, for AVX-512 without VBMI, is not measured against the GEMM): a decode step of the Q4_K_M llama-bench model on one Zen 5 core at batch 10 took 101–133 ms through them
     /// against 178–183 through the int8 GEMM, at 12 139–143 against 151–168, at 16 182–190 against 195–209; a 12-token
     /// prefill 110 against 137 ms. Q4_0 and Q8_0 keep 8: at 12 rows their GEMM was faster (Q4_0 118 against 140 ms,
     /// Q8_0 129 against 233). The 256-bit k-quant two-row forms keep 8: with AVX-512 turned off the int8 GEMM was faster at
@@ -66,7 +66,7 @@ internal static unsafe class WeightLinear
     /// <summary>Up to how many rows of x <see cref="Run"/> takes the dot products for weights of <paramref name="type"/>.</summary>
     internal static int DotRowsFor(DataType type) =>
         FloatDot.Handles(type) ? (DotPaths.Float == DotPath.Avx512 ? FloatDotRows : FloatDotRows256)
-        : KQuantDot.Handles(type) && KQuantDot.Path(type) == DotPath.Avx512 && KQuantDot.HasTwoRowKernel(DotPath.Avx512, type) ? KQuantDotRows
+        : KQuantDot.Handles(type) && KQuantDot.Path(type) == DotPath.Avx512 && (type == DataType.Q6_K || KQuantDot.HeadsKernel) ? KQuantDotRows
         : QuantizedDot.Handles(type) && QuantizedDot.Path(type) != DotPath.Avx512 ? Int8DotRows256
         : DotRows;
 
@@ -168,7 +168,7 @@ internal static unsafe class WeightLinear
             // Rows of x two at a time where a kernel takes them so (W's codes unpacked once for both): their values
             // pair-ordered once per call.
             var twoRows = rows > 1 && (kQuant ? KQuantDot.HasTwoRowKernel(path, type) : quantized is not null && QuantizedDot.HasTwoRowKernel(path, type));
-            if (twoRows && type == DataType.Q4_K && path == DotPath.Avx512)
+            if (twoRows && type == DataType.Q4_K && path == DotPath.Avx512 && KQuantDot.HeadsKernel)
             {
                 pairOrdered = (nint)NativeMemory.AlignedAlloc((nuint)((long)rows * inputs), 64);
                 for (var r = 0; r < rows; r++)

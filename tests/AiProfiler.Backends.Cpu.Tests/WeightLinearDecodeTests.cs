@@ -127,7 +127,7 @@ public sealed unsafe class WeightLinearDecodeTests
         KQuantDot.HeadsKernel = heads;
         try
         {
-            // One row of x, and three (with the heads kernel the first two through its two-row form).
+            // One row of x, and three (the first two through the kernel's two-row form).
             CheckInt8(DotPath.Avx512, DataType.Q4_K, 1, KQuantInputs);
             CheckInt8(DotPath.Avx512, DataType.Q4_K, 3, KQuantInputs);
         }
